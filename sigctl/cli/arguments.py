@@ -1,0 +1,65 @@
+"""Client-side argument handling shared by the resource commands (az's validators)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sigctl.cli.errors import CliError
+from sigctl.cli.params import values
+from sigctl.errors import ArmError
+from sigctl.provider import ids as ids_module
+from sigctl.provider.ids import ResourceId
+
+
+def missing_field(flag: str) -> CliError:
+    """How az's generated show/update/delete/wait commands report a missing -g/-r (exit 1)."""
+    return CliError(f"InvalidArgumentValue: Missing required field: {flag}")
+
+
+def targets(ids: list[str] | None, single: Callable[[], ResourceId]) -> list[ResourceId]:
+    """The resources a command acts on: every `--ids` entry, else the one named by -g/-r/..."""
+    given = values(ids)
+    if given:
+        parsed = []
+        for text in given:
+            try:
+                parsed.append(ids_module.parse(text))
+            except ArmError:
+                raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+        return parsed
+    return [single()]
+
+
+def one_or_many(results: list[Any], ids: list[str] | None) -> Any:
+    """az prints a list when several --ids were given, the single result otherwise."""
+    return results if values(ids) and len(results) > 1 else results[0]
+
+
+def aaz_tags(given: list[str] | None) -> dict[str, str] | None:
+    """Tags on generated commands: every item must be key=value with a non-empty value."""
+    items = values(given)
+    if items is None:
+        return None
+    tags: dict[str, str] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not item or (eq and not value):
+            raise CliError("Failed to parse '--tags' argument: argument value cannot be blank")
+        if not eq:
+            raise CliError(
+                f"Failed to parse '--tags' argument: dict type value expected, got '{item}'(<class 'str'>)"
+            )
+        tags[key] = value
+    return tags
+
+
+def custom_tags(given: list[str] | None) -> dict[str, str]:
+    """Tags on hand-written commands: `k` -> "", `k=a=b` -> "a=b", omitted -> {}."""
+    tags: dict[str, str] = {}
+    for item in values(given) or []:
+        if item == "":
+            continue
+        key, _, value = item.partition("=")
+        tags[key] = value
+    return tags

@@ -1,0 +1,77 @@
+"""The emulated az client's connection to the emulated service, for one invocation.
+
+It resolves the subscription the way az does (`--subscription` name or id, else the current
+one), and logs each ARM call under `--debug` like az's request logging.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sigctl.cli.errors import CliError
+from sigctl.provider.ids import ResourceId
+from sigctl.provider.service import Provider
+
+if TYPE_CHECKING:
+    from sigctl.cli.context import Invocation
+
+
+class Client:
+    def __init__(self, invocation: Invocation) -> None:
+        self.invocation = invocation
+        self.provider = Provider(invocation.home)
+
+    @property
+    def subscription(self) -> str:
+        return self.account["id"]
+
+    @property
+    def account(self) -> dict[str, Any]:
+        if not hasattr(self, "_account"):
+            wanted = self.invocation.options.subscription
+            if wanted:
+                found = self.provider.find_subscription(wanted)
+                if found is None:
+                    self.invocation.warn(f"Subscription '{wanted}' not recognized.")
+                    raise CliError(
+                        f"Subscription '{wanted}' not found. "
+                        "Check the spelling and casing and try again."
+                    )
+                self._account = found
+            else:
+                self._account = self.provider.default_subscription()
+        return self._account
+
+    # -- ARM calls -------------------------------------------------------------------------
+
+    def _log(self, verb: str, rid: str | ResourceId, body: Any = None, **query: Any) -> None:
+        if self.invocation.options.debug:
+            suffix = "&".join(f"{k}={v}" for k, v in query.items() if v is not None)
+            self.invocation.debug(f"Request: {verb} {rid}{'?' + suffix if suffix else ''}")
+            if body is not None:
+                self.invocation.debug(f"Request body: {json.dumps(body, sort_keys=True)}")
+
+    def get(self, rid: str | ResourceId, **query: Any) -> dict[str, Any]:
+        self._log("GET", rid, **query)
+        return self.provider.get(rid, **query)
+
+    def head(self, rid: str | ResourceId) -> bool:
+        self._log("HEAD", rid)
+        return self.provider.head(rid)
+
+    def list(self, rid: str | ResourceId, **query: Any) -> list[dict[str, Any]]:
+        self._log("GET", rid, **query)
+        return self.provider.list(rid, **query)
+
+    def put(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        self._log("PUT", rid, body, **query)
+        return self.provider.put(rid, body, **query)
+
+    def delete(self, rid: str | ResourceId, **query: Any) -> None:
+        self._log("DELETE", rid, **query)
+        self.provider.delete(rid, **query)
+
+    def post(self, rid: str | ResourceId, action: str, body: dict[str, Any], **query: Any) -> Any:
+        self._log("POST", f"{rid}/{action}", body, **query)
+        return self.provider.post(rid, action, body, **query)

@@ -1,0 +1,398 @@
+"""Galleries: `sigctl gallery ...` and `sigctl sig ...` (az sig create/show/list/update/delete/wait)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import aaz_tags, missing_field, one_or_many, targets
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.generic_update import Updater, decode, unflatten
+from sigctl.cli.output import flatten
+from sigctl.cli.params import (
+    AazNoWait,
+    AazTags,
+    AddArg,
+    BoolValue,
+    Created,
+    Custom,
+    Deleted,
+    Exists,
+    ForceString,
+    GalleryName,
+    GalleryNameLate,
+    Ids,
+    Interval,
+    Location,
+    RemoveArg,
+    ResourceGroup,
+    ResourceGroupLate,
+    SetArg,
+    Timeout,
+    Updated,
+    aaz_bool,
+    choice,
+    integer,
+)
+from sigctl.errors import ArmError
+from sigctl.provider import ids
+from sigctl.provider.ids import ResourceId
+
+commands = CommandGroup("Manage shared image galleries.")
+
+API_CREATE = "2026-03-03"
+API_LIST = "2021-10-01"
+# The keys az's generated gallery commands know (the error for an unknown --set path lists them).
+SCHEMA_KEYS = [
+    "description", "id", "identifier", "identity", "location", "name", "provisioningState",
+    "sharingProfile", "sharingStatus", "softDeletePolicy", "systemData", "tags", "type",
+]
+
+Description = Annotated[
+    str | None,
+    typer.Option("--description", help="The description of this Shared Image Gallery resource. This property is updatable."),
+]
+Permissions = Annotated[
+    str | None,
+    typer.Option(
+        "--permissions",
+        parser=choice("--permissions", "Community", "Groups", "Private"),
+        metavar="{Community,Groups,Private}",
+        help="This property allows you to specify the permission of sharing gallery.",
+    ),
+]
+PublisherUri = Annotated[str | None, typer.Option("--publisher-uri", help="Community gallery publisher uri.")]
+PublisherEmail = Annotated[
+    str | None,
+    typer.Option("--publisher-email", "--publisher-contact", help="Community gallery publisher contact email."),
+]
+Eula = Annotated[str | None, typer.Option("--eula", help="Community gallery publisher eula.")]
+PublicNamePrefix = Annotated[
+    str | None, typer.Option("--public-name-prefix", help="Community gallery public name prefix.")
+]
+SoftDelete = Annotated[
+    BoolValue | None,
+    typer.Option(
+        "--soft-delete",
+        parser=aaz_bool("--soft-delete"),
+        metavar="{0,1,f,false,n,no,t,true,y,yes}",
+        help="Enable soft-deletion for resources in this gallery, allowing them to be recovered "
+        "within retention time.",
+    ),
+]
+SoftDeleteRetention = Annotated[
+    int | None,
+    typer.Option(
+        "--soft-delete-retention-period",
+        "--soft-delete-retention",
+        parser=integer("--soft-delete-retention-period"),
+        help="Retention period in days for soft-deleted resources.",
+    ),
+]
+SoftDeleteGrace = Annotated[
+    int | None,
+    typer.Option(
+        "--soft-delete-grace-period",
+        "--soft-delete-grace",
+        parser=integer("--soft-delete-grace-period"),
+        help="Grace period in days before a soft-deleted resource is purged.",
+    ),
+]
+MaxItems = Annotated[
+    int | None,
+    typer.Option("--max-items", parser=integer("--max-items"), help="Total number of items to return in the command's output. If the total number of items available is more than the value specified, a token is provided in the command's output. To resume pagination, provide the token value in `--next-token` argument of a subsequent command."),
+]
+NextToken = Annotated[
+    str | None,
+    typer.Option("--next-token", help="Token to specify where to start paginating. This is the token value from a previously truncated response."),
+]
+
+COMMUNITY_ARGS = ("--publisher-uri", "--publisher-email", "--eula", "--public-name-prefix")
+
+
+def _gallery(resource_group: str | None, gallery_name: str | None) -> ResourceId:
+    if not gallery_name:
+        raise missing_field("-r")
+    if not resource_group:
+        raise missing_field("--resource-group")
+    return ids.gallery_id(context.current().client.subscription, resource_group, gallery_name)
+
+
+def _sharing_profile(
+    permissions: str | None, community: dict[str, str | None], existing: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    if permissions is None and not any(community.values()):
+        return existing
+    if permissions == "Community" and not all(community.values()):
+        raise CliError(
+            "If you want to share to the community, you need to fill in all the following "
+            "parameters: --publisher-uri, --publisher-email, --eula, --public-name-prefix."
+        )
+    profile = dict(existing or {})
+    if permissions is not None:
+        profile["permissions"] = permissions
+    info = {k: v for k, v in community.items() if v is not None}
+    if info:
+        profile["communityGalleryInfo"] = {**profile.get("communityGalleryInfo", {}), **info}
+    return profile
+
+
+def _soft_delete(enabled: Any, retention: int | None, grace: int | None, existing: Any = None) -> Any:
+    if enabled is None and retention is None and grace is None:
+        return existing
+    policy = dict(existing or {})
+    if enabled is not None:
+        policy["isSoftDeleteEnabled"] = enabled
+    if retention is not None:
+        policy["retentionPeriodInDays"] = retention
+    if grace is not None:
+        policy["gracePeriodInDays"] = grace
+    return policy
+
+
+@commands.command(
+    "create",
+    examples=[
+        ("Create a shared image gallery.", "{prefix} create --resource-group MyResourceGroup --gallery-name MyGallery"),
+        ("Create a gallery with soft delete enabled.", "{prefix} create -g MyResourceGroup -r MyGallery --soft-delete true"),
+        (
+            "Create a community gallery.",
+            "{prefix} create -g MyResourceGroup -r MyGallery --permissions Community "
+            "--publisher-uri https://contoso.com --publisher-email pub@contoso.com "
+            "--eula https://contoso.com/eula --public-name-prefix contoso",
+        ),
+    ],
+)
+def create(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    location: Location = None,
+    description: Description = None,
+    tags: AazTags = None,
+    permissions: Permissions = None,
+    publisher_uri: PublisherUri = None,
+    publisher_email: PublisherEmail = None,
+    eula: Eula = None,
+    public_name_prefix: PublicNamePrefix = None,
+    soft_delete: SoftDelete = None,
+    soft_delete_retention_period: SoftDeleteRetention = None,
+    soft_delete_grace_period: SoftDeleteGrace = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Create a shared image gallery.
+
+    Creating a gallery that exists updates it (a PUT): there is no "already exists" error.
+    """
+    client = context.current().client
+    tags_body = aaz_tags(tags)
+    if location is None:
+        try:
+            location = client.get(ids.resource_group_id(client.subscription, resource_group))["location"]
+        except ArmError:
+            # az looks the group up to default the location; a missing group surfaces like this.
+            raise missing_field("--location") from None
+    props: dict[str, Any] = {}
+    if description is not None:
+        props["description"] = description
+    community = {
+        "publisherUri": publisher_uri,
+        "publisherContact": publisher_email,
+        "eula": eula,
+        "publicNamePrefix": public_name_prefix,
+    }
+    sharing = _sharing_profile(permissions, community)
+    if sharing is not None:
+        props["sharingProfile"] = sharing
+    soft = _soft_delete(soft_delete, soft_delete_retention_period, soft_delete_grace_period)
+    if soft is not None:
+        props["softDeletePolicy"] = soft
+    body: dict[str, Any] = {"location": location, "properties": props}
+    if tags_body is not None:
+        body["tags"] = tags_body
+    result = client.put(ids.gallery_id(client.subscription, resource_group, gallery_name), body, **{"api-version": API_CREATE})
+    return None if no_wait else flatten(result)
+
+
+@commands.command(
+    "show",
+    examples=[
+        ("Retrieve information about a gallery.", "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery"),
+        ("Show a gallery by its resource id.", "{prefix} show --ids /subscriptions/SUB/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/galleries/MyGallery"),
+    ],
+)
+def show(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+) -> Any:
+    """Retrieve information about a Shared Image Gallery."""
+    client = context.current().client
+    found = [flatten(client.get(t)) for t in targets(ids_, lambda: _gallery(resource_group, gallery_name))]
+    return one_or_many(found, ids_)
+
+
+def _encode_token(offset: int) -> str:
+    return base64.b64encode(json.dumps({"next_link": None, "offset": offset}).encode()).decode()
+
+
+def _decode_token(token: str) -> int:
+    try:
+        return int(json.loads(base64.b64decode(token))["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise CliError(f"usage error: '{token}' is not a valid --next-token value") from None
+
+
+def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
+    """az's --max-items/--next-token: a plain array, the next token as a warning on stderr."""
+    start = _decode_token(next_token) if next_token else 0
+    if max_items is None:
+        return items[start:]
+    end = start + max_items
+    if end < len(items):
+        context.current().warn(f"Token of next page: {_encode_token(end)}")
+    return items[start:end]
+
+
+@commands.command(
+    "list",
+    examples=[
+        ("List galleries in a resource group.", "{prefix} list --resource-group MyResourceGroup"),
+        ("List every gallery in the subscription.", "{prefix} list"),
+        ("List gallery names, one a line.", "{prefix} list -g MyResourceGroup --query \"[].name\" -o tsv"),
+    ],
+)
+def list_(
+    resource_group: Annotated[
+        str | None,
+        typer.Option("--resource-group", "-g", metavar="NAME", help="Name of resource group. Omit it to list the whole subscription."),
+    ] = None,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List galleries under a resource group (the whole subscription if -g is omitted)."""
+    client = context.current().client
+    collection = ids.compute_id(client.subscription, resource_group, "galleries")
+    galleries = client.list(collection, **{"api-version": API_LIST})
+    return paginate([flatten(g) for g in galleries], max_items, next_token)
+
+
+@commands.command(
+    "update",
+    examples=[
+        ("Change a gallery's description and add a tag.", "{prefix} update -g MyResourceGroup -r MyGallery --set description=x --set tags.env=ci"),
+        ("Enable soft delete on a gallery.", "{prefix} update -g MyResourceGroup -r MyGallery --soft-delete true"),
+        ("Remove every tag.", "{prefix} update -g MyResourceGroup -r MyGallery --set tags={}"),
+    ],
+)
+def update(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    location: Location = None,
+    permissions: Permissions = None,
+    publisher_uri: PublisherUri = None,
+    publisher_email: PublisherEmail = None,
+    eula: Eula = None,
+    public_name_prefix: PublicNamePrefix = None,
+    soft_delete: SoftDelete = None,
+    soft_delete_retention_period: SoftDeleteRetention = None,
+    soft_delete_grace_period: SoftDeleteGrace = None,
+    set_: SetArg = None,
+    add: AddArg = None,
+    remove: RemoveArg = None,
+    force_string: ForceString = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Update a Shared Image Gallery.
+
+    Use --set/--add/--remove on the printed shape (e.g. --set description=x --set tags.env=ci);
+    az's gallery update has no --description or --tags.
+    """
+    client = context.current().client
+    results = []
+    for target in targets(ids_, lambda: _gallery(resource_group, gallery_name)):
+        instance = flatten(client.get(target, **{"api-version": API_CREATE}))
+        if location is not None:
+            instance["location"] = location
+        community = {
+            "publisherUri": publisher_uri,
+            "publisherContact": publisher_email,
+            "eula": eula,
+            "publicNamePrefix": public_name_prefix,
+        }
+        sharing = _sharing_profile(permissions, community, instance.get("sharingProfile"))
+        if sharing is not None:
+            instance["sharingProfile"] = sharing
+        soft = _soft_delete(
+            soft_delete, soft_delete_retention_period, soft_delete_grace_period, instance.get("softDeletePolicy")
+        )
+        if soft is not None:
+            instance["softDeletePolicy"] = soft
+        Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+        results.append(flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE})))
+    return None if no_wait else one_or_many(results, ids_)
+
+
+@commands.command(
+    "delete",
+    examples=[
+        ("Delete a gallery.", "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery"),
+    ],
+)
+def delete(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    no_wait: AazNoWait = None,
+) -> None:
+    """Delete a Shared Image Gallery.
+
+    Fails with CannotDeleteResource while image definitions exist; deleting a gallery that does
+    not exist succeeds silently.
+    """
+    client = context.current().client
+    for target in targets(ids_, lambda: _gallery(resource_group, gallery_name)):
+        client.delete(target, **{"api-version": API_LIST})
+
+
+@commands.command(
+    "wait",
+    examples=[
+        ("Wait until a gallery exists and has succeeded.", "{prefix} wait -g MyResourceGroup -r MyGallery --created"),
+        ("Wait until a gallery is deleted, polling every 5 seconds.", "{prefix} wait -g MyResourceGroup -r MyGallery --deleted --interval 5"),
+        ("Wait on a custom condition of the ARM body.", "{prefix} wait -g MyResourceGroup -r MyGallery --custom \"properties.provisioningState=='Succeeded'\""),
+    ],
+)
+def wait(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition of the gallery is met."""
+    from sigctl.cli.wait import wait_for
+
+    invocation = context.current()
+    target = targets(ids_, lambda: _gallery(resource_group, gallery_name))[0]
+    return wait_for(
+        lambda: invocation.client.get(target, **{"api-version": API_CREATE}),
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+        sleep=invocation.client.provider.sleep,
+    )

@@ -1,0 +1,99 @@
+"""The invocation being run: its global options, configuration, and the client it talks through."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sigctl.cli.errors import CliError
+
+
+@dataclass
+class GlobalOptions:
+    output: str | None = None
+    query: str | None = None
+    only_show_errors: bool = False
+    verbose: bool = False
+    debug: bool = False
+    subscription: str | None = None
+
+
+class Invocation:
+    def __init__(self, options: GlobalOptions, path: tuple[str, ...] = ()) -> None:
+        self.options = options
+        self.path = path
+        self.command: str | None = None
+        self.examples: list[tuple[str, str]] = []
+
+    @property
+    def prog(self) -> str:
+        return " ".join(["sigctl", *self.path, *([self.command] if self.command else [])])
+
+    @cached_property
+    def home(self) -> Path:
+        from sigctl.home import home_dir
+
+        return home_dir()
+
+    @cached_property
+    def config(self) -> Any:
+        from sigctl import config
+
+        try:
+            return config.load(self.home)
+        except config.ConfigError as exc:
+            raise CliError(str(exc)) from None
+
+    def setting(self, key: str) -> Any:
+        from sigctl.config import ConfigError
+
+        try:
+            return self.config.value(key)
+        except ConfigError as exc:
+            raise CliError(str(exc)) from None
+
+    @property
+    def output_format(self) -> str:
+        return self.options.output or self.setting("core.output")
+
+    @property
+    def quiet_warnings(self) -> bool:
+        return self.options.only_show_errors or bool(self.setting("core.only_show_errors"))
+
+    @cached_property
+    def client(self) -> Any:
+        from sigctl.cli.client import Client
+
+        return Client(self)
+
+    # -- diagnostics on stderr -------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        if not self.quiet_warnings:
+            sys.stderr.write(f"WARNING: {message}\n")
+
+    def info(self, message: str) -> None:
+        if self.options.verbose or self.options.debug:
+            sys.stderr.write(f"INFO: {message}\n")
+
+    def debug(self, message: str) -> None:
+        if self.options.debug:
+            sys.stderr.write(f"DEBUG: {message}\n")
+
+
+_current: Invocation | None = None
+
+
+def begin(invocation: Invocation) -> Invocation:
+    global _current
+    _current = invocation
+    return invocation
+
+
+def current() -> Invocation:
+    if _current is None:  # a command function called outside the dispatcher (tests)
+        return begin(Invocation(GlobalOptions()))
+    return _current

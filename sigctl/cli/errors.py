@@ -1,0 +1,77 @@
+"""Client-side errors and how every error reaches the user: az's `ERROR:` lines and exit codes.
+
+Exit codes, as az: 0 ok, 1 error, 2 usage (argument parsing), 3 not found (any HTTP 404).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from sigctl.errors import ArmError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class CliError(Exception):
+    """An error found by the emulated client before or after calling the service.
+
+    `usage` errors are argparse-level in az: exit 2 and the command's examples are shown.
+    """
+
+    message: str
+    exit_code: int = EXIT_ERROR
+    usage: bool = False
+    recommendations: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def usage_error(message: str) -> CliError:
+    return CliError(message, EXIT_USAGE, usage=True)
+
+
+def arm_exit_code(error: ArmError) -> int:
+    return EXIT_NOT_FOUND if error.status == 404 else EXIT_ERROR
+
+
+def render_arm(error: ArmError) -> str:
+    """azure-core's OData rendering of a service error, as az prints it."""
+    lines = [
+        f"ERROR: ({error.code}) {error.message}",
+        f"Code: {error.code}",
+        f"Message: {error.message}",
+    ]
+    if error.target:
+        lines.append(f"Target: {error.target}")
+    for detail in error.details:
+        lines += [
+            f"Exception Details:\t({detail.code}) {detail.message}",
+            f"\tCode: {detail.code}",
+            f"\tMessage: {detail.message}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_cli(error: CliError, examples: list[tuple[str, str]]) -> str:
+    lines = [f"ERROR: {error.message}"]
+    lines += error.recommendations
+    if error.usage:
+        if examples:
+            lines += ["", "Examples from command's help:"]
+            for description, command in examples[:3]:
+                lines += [command, description, ""]
+        else:
+            lines.append("")
+        lines += ["https://aka.ms/cli_ref", "Read more about the command in reference docs"]
+    return "\n".join(lines) + "\n"
+
+
+def write_stderr(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()

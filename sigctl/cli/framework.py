@@ -1,0 +1,72 @@
+"""How a command module declares its commands, and how one is turned into a Typer command.
+
+A module holds one `CommandGroup`; each command is a plain function with Typer-annotated
+parameters, its docstring's first line as summary, az-style examples and an optional table
+transformer. The same group serves both command trees (`sigctl gallery ...` and `sigctl sig ...`):
+examples are written with `{prefix}` and rendered with the tree actually used.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TableTransformer = Callable[[Any], Any]
+
+
+@dataclass
+class CommandSpec:
+    name: str
+    func: Callable[..., Any]
+    examples: list[tuple[str, str]]
+    table: TableTransformer | None = None
+    long_help: str = ""
+
+    @property
+    def summary(self) -> str:
+        doc = inspect.getdoc(self.func) or ""
+        return doc.split("\n", 1)[0].strip()
+
+    @property
+    def description(self) -> str:
+        doc = inspect.getdoc(self.func) or ""
+        parts = doc.split("\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+    def examples_for(self, prefix: str) -> list[tuple[str, str]]:
+        return [(d, c.replace("{prefix}", prefix)) for d, c in self.examples]
+
+
+@dataclass
+class CommandGroup:
+    summary: str
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+
+    def command(
+        self,
+        name: str,
+        *,
+        examples: list[tuple[str, str]],
+        table: TableTransformer | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+            self.commands[name] = CommandSpec(name, func, examples, table)
+            return func
+
+        return register
+
+
+def typer_command(spec: CommandSpec) -> Any:
+    """The click command Typer builds for one spec (help is rendered by sigctl itself)."""
+    import typer
+
+    app = typer.Typer(
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": []},
+    )
+    app.command(spec.name, help=spec.summary)(spec.func)
+    return typer.main.get_command(app)

@@ -1,0 +1,219 @@
+"""az's generic update: `--set`, `--add`, `--remove` and `--force-string` on the printed shape.
+
+az applies the operations in command-line order to the resource as it prints it (properties
+flattened), then sends the result back with a PUT. Paths are dotted (`recommended.vCPUs.max`),
+with list indexes (`targetRegions[0].name`); keys match in camelCase or snake_case. Values are
+JSON when they parse as JSON (`--set tags={}`, `--set x=16`), else strings, unless
+`--force-string`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sigctl.cli.errors import CliError
+
+ARM_TOP_LEVEL = ("id", "name", "type", "location", "tags", "identity", "systemData", "extendedLocation")
+
+_SEGMENT = re.compile(r"^(?P<key>[^\[\]]*)(?P<indexes>(\[-?\d+\])*)$")
+
+
+def decode(set_: list[str] | None, add: list[str] | None, remove: list[str] | None) -> list[tuple[str, list[str]]]:
+    """The operations in command-line order (the argument parser tagged each with its position)."""
+    ops: list[tuple[int, str, list[str]]] = []
+    for kind, encoded in (("set", set_), ("add", add), ("remove", remove)):
+        for item in encoded or []:
+            sequence, values = json.loads(item)
+            ops.append((sequence, kind, values))
+    return [(kind, values) for _, kind, values in sorted(ops)]
+
+
+def unflatten(instance: dict[str, Any]) -> dict[str, Any]:
+    """The ARM body for a flattened resource: non-envelope keys go back under `properties`."""
+    body: dict[str, Any] = {}
+    props: dict[str, Any] = {}
+    for key, value in instance.items():
+        if key == "resourceGroup":
+            continue
+        if key in ARM_TOP_LEVEL:
+            body[key] = value
+        else:
+            props[key] = value
+    body["properties"] = props
+    return body
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _same_key(a: str, b: str) -> bool:
+    return a == b or a.replace("_", "").lower() == b.replace("_", "").lower()
+
+
+def _split_path(path: str) -> list[str | int]:
+    """'a.b[0].c' -> ['a', 'b', 0, 'c'], honouring quoted keys ('tags."a.b"')."""
+    parts: list[str] = []
+    current = ""
+    quote = None
+    for char in path:
+        if quote:
+            if char == quote:
+                quote = None
+            else:
+                current += char
+        elif char in "\"'":
+            quote = char
+        elif char == ".":
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    out: list[str | int] = []
+    for part in parts:
+        match = _SEGMENT.match(part)
+        if not match:
+            out.append(part)
+            continue
+        if match.group("key"):
+            out.append(match.group("key"))
+        out += [int(i) for i in re.findall(r"-?\d+", match.group("indexes"))]
+    if any(p == "" for p in out):
+        raise CliError(f"usage error: invalid property path '{path}'")
+    return out
+
+
+def _value(text: str, force_string: bool) -> Any:
+    if force_string:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class Updater:
+    """Applies operations to one flattened resource.
+
+    `known` lists the top-level keys the command's schema has; an unknown top-level key is an
+    error listing them (az's generated commands), unless `lenient` (az's image-version update
+    sets it, and the service ignores it).
+    """
+
+    def __init__(self, instance: dict[str, Any], known: list[str], *, lenient: bool = False) -> None:
+        self.instance = instance
+        self.known = known
+        self.lenient = lenient
+
+    def apply(self, ops: list[tuple[str, list[str]]], force_string: bool) -> dict[str, Any]:
+        for kind, values in ops:
+            if kind == "set":
+                for expression in values:
+                    self._set(expression, force_string)
+            elif kind == "add":
+                self._add(values, force_string)
+            else:
+                self._remove(values)
+        return self.instance
+
+    # -- path resolution -------------------------------------------------------------------
+
+    def _key_in(self, container: dict[str, Any], key: str, top: bool) -> str:
+        for existing in container:
+            if _same_key(existing, key):
+                return existing
+        if top:
+            for known in self.known:
+                if _same_key(known, key):
+                    return known
+            if not self.lenient:
+                options = sorted({snake(k) for k in (*self.known, *container)})
+                raise CliError(f"Couldn't find '{key}' in ''. Available options: {options}")
+        return key
+
+    def _walk(self, path: list[str | int], create: bool) -> tuple[Any, str | int]:
+        """The container holding the last path element (creating dicts on the way if asked)."""
+        node: Any = self.instance
+        walked = ""
+        for depth, part in enumerate(path[:-1]):
+            node, walked = self._step(node, part, depth == 0, create, walked)
+        last = path[-1]
+        if isinstance(node, dict) and isinstance(last, str):
+            last = self._key_in(node, last, len(path) == 1)
+        return node, last
+
+    def _step(self, node: Any, part: str | int, top: bool, create: bool, walked: str) -> tuple[Any, str]:
+        if isinstance(part, int):
+            if not isinstance(node, list) or not -len(node) <= part < len(node):
+                raise CliError(f"index {part} doesn't exist on {walked or 'the resource'}")
+            return node[part], f"{walked}[{part}]"
+        if not isinstance(node, dict):
+            raise CliError(f"Couldn't find '{part}' in '{walked}'.")
+        key = self._key_in(node, part, top)
+        if node.get(key) is None:
+            if not create:
+                options = sorted(snake(k) for k in node)
+                raise CliError(f"Couldn't find '{part}' in '{walked}'. Available options: {options}")
+            node[key] = {}
+        return node[key], f"{walked}.{key}" if walked else key
+
+    # -- operations ------------------------------------------------------------------------
+
+    def _set(self, expression: str, force_string: bool) -> None:
+        key, eq, text = expression.partition("=")
+        if not eq or not key.strip():
+            raise CliError("usage error: Empty key in --set. Correct syntax: --set KEY=VALUE [KEY=VALUE ...]")
+        path = _split_path(key.strip())
+        container, last = self._walk(path, create=True)
+        value = _value(text, force_string)
+        if isinstance(last, int):
+            if not isinstance(container, list) or not -len(container) <= last < len(container):
+                raise CliError(f"index {last} doesn't exist on {key}")
+            container[last] = value
+        elif isinstance(container, dict):
+            container[last] = value
+        else:
+            raise CliError(f"Couldn't find '{last}' in '{key}'.")
+
+    def _add(self, values: list[str], force_string: bool) -> None:
+        path = _split_path(values[0])
+        container, last = self._walk(path, create=True)
+        target = container[last] if isinstance(container, (dict, list)) and (
+            isinstance(last, int) or last in container
+        ) else None
+        if target is None:
+            target = []
+            container[last] = target
+        if not isinstance(target, list):
+            raise CliError(f"'{values[0]}' is not a list; --add appends to lists")
+        entry: dict[str, Any] = {}
+        for argument in values[1:]:
+            name, eq, text = argument.partition("=")
+            if eq:
+                entry[name] = _value(text, force_string)
+                continue
+            if entry:
+                target.append(entry)
+                entry = {}
+            target.append(_value(argument, force_string))
+        if entry:
+            target.append(entry)
+
+    def _remove(self, values: list[str]) -> None:
+        path = _split_path(values[0])
+        container, last = self._walk(path, create=False)
+        if len(values) > 1:
+            target = container.get(last) if isinstance(container, dict) else container[last]
+            try:
+                index = int(values[1])
+                target.pop(index)
+            except (ValueError, IndexError, AttributeError, TypeError):
+                raise CliError(f"index {values[1]} doesn't exist on {path[-1]}") from None
+            return
+        if isinstance(container, dict):
+            container.pop(last, None)
+        elif isinstance(container, list) and isinstance(last, int):
+            container.pop(last)

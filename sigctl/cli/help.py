@@ -1,0 +1,119 @@
+"""`-h` in az's (knack's) layout: Group/Command, arguments in groups, examples; 100 columns."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from sigctl.cli import tree
+from sigctl.cli.framework import CommandGroup, CommandSpec
+
+WIDTH = 100
+
+GLOBAL_ARGUMENTS = [
+    ("--debug", "Increase logging verbosity to show all debug logs."),
+    ("--help -h", "Show this help message and exit."),
+    ("--only-show-errors", "Only show errors, suppressing warnings."),
+    (
+        "--output -o",
+        "Output format.  Allowed values: json, jsonc, none, table, tsv, yaml, yamlc.  "
+        "Default: json.",
+    ),
+    ("--query", "JMESPath query string. See http://jmespath.org/ for more information and examples."),
+    (
+        "--subscription",
+        "Name or ID of subscription. You can configure the default subscription using "
+        "`sigctl account set -s NAME_OR_ID`.",
+    ),
+    ("--verbose", "Increase logging verbosity. Use --debug for full debug logs."),
+]
+
+_ARG_GROUPS = {
+    "--ids": "Resource Id Arguments",
+    "--set": "Generic Update Arguments",
+    "--add": "Generic Update Arguments",
+    "--remove": "Generic Update Arguments",
+    "--force-string": "Generic Update Arguments",
+}
+
+
+def _rows(rows: list[tuple[str, str]], indent: int = 4) -> list[str]:
+    width = max((len(name) for name, _ in rows), default=0)
+    lines: list[str] = []
+    for name, text in rows:
+        head = " " * indent + name.ljust(width) + " : "
+        wrapped = textwrap.wrap(text, WIDTH - len(head)) or [""]
+        lines.append(head + wrapped[0])
+        lines += [" " * len(head) + more for more in wrapped[1:]]
+    return lines
+
+
+def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
+    node = tree.TREE[path]
+    prog = " ".join(["sigctl", *path])
+    lines = ["", "Group" if path else "Program", f"    {prog} : {node.summary}", ""]
+    subgroups = [(c, tree.TREE[(*path, c)].summary) for c in tree.children(path)]
+    commands = sorted((name, spec.summary) for name, spec in (group.commands.items() if group else []))
+    width = max((len(n) for n, _ in subgroups + commands), default=0)
+    if subgroups:
+        lines += ["Subgroups:", *_rows([(n.ljust(width), s) for n, s in subgroups]), ""]
+    if commands:
+        lines += ["Commands:", *_rows([(n.ljust(width), s) for n, s in commands]), ""]
+    if not path:
+        lines += [
+            "Run 'sigctl GROUP -h' or 'sigctl GROUP COMMAND -h' for details; every command",
+            "accepts the global arguments -o/--output, --query, --only-show-errors, --verbose,",
+            "--debug and --subscription, before or after its own arguments.",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _param_row(param: Any) -> tuple[str, str, str]:
+    names = sorted((*param.opts, *param.secondary_opts), key=lambda n: (-len(n), n))
+    label = " ".join(names)
+    if param.param_type_name == "argument":
+        label = param.name.upper()
+    text = param.help or ""
+    group = next((_ARG_GROUPS[n] for n in param.opts if n in _ARG_GROUPS), "Arguments")
+    return group, label, text
+
+
+def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
+    lines = ["", "Command", f"    {prefix} {spec.name} : {spec.summary}"]
+    if spec.description:
+        for paragraph in spec.description.split("\n\n"):
+            lines += textwrap.wrap(" ".join(paragraph.split()), WIDTH - 8, initial_indent=" " * 8,
+                                   subsequent_indent=" " * 8)
+    lines.append("")
+    grouped: dict[str, list[tuple[str, str, bool]]] = {}
+    for param in command.params:
+        group, label, text = _param_row(param)
+        grouped.setdefault(group, []).append((label, text, bool(param.required)))
+    width = max(
+        [len(label) + (11 if req else 0) for rows in grouped.values() for label, _, req in rows]
+        + [len(n) for n, _ in GLOBAL_ARGUMENTS]
+    )
+    order = ["Arguments", "Resource Id Arguments", "Generic Update Arguments"]
+    for group in order:
+        rows = grouped.get(group)
+        if not rows:
+            continue
+        rows.sort(key=lambda r: (not r[2], r[0]))
+        lines.append(group)
+        lines += _rows(
+            [((label + (" [Required]" if req else "")).ljust(width), text) for label, text, req in rows]
+        )
+        lines.append("")
+    lines.append("Global Arguments")
+    lines += _rows([(n.ljust(width), t) for n, t in GLOBAL_ARGUMENTS])
+    lines.append("")
+    examples = spec.examples_for(prefix)
+    if examples:
+        lines.append("Examples")
+        for description, example in examples:
+            lines += textwrap.wrap(description, WIDTH - 4, initial_indent="    ",
+                                   subsequent_indent="    ")
+            lines.append("        " + example)
+            lines.append("")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,177 @@
+"""The entry point: find the command, parse az-style arguments, run it, print as az does.
+
+Only the module of the command being run is imported, and typer only once a command is found,
+so start-up stays close to a bare interpreter's. Every failure ends here as an `ERROR:` line and
+az's exit code; a traceback is shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from sigctl.cli import context, tree
+from sigctl.cli.argv import is_option, split_globals
+from sigctl.cli.context import GlobalOptions, Invocation
+from sigctl.cli.errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CliError,
+    arm_exit_code,
+    render_arm,
+    render_cli,
+    usage_error,
+    write_stderr,
+)
+from sigctl.errors import ArmError
+
+HELP = ("-h", "--help")
+
+
+def version_text() -> str:
+    import platform
+
+    from sigctl import AZ_CLI_VERSION, __version__
+
+    return (
+        f"sigctl {__version__}\n"
+        f"emulates azure-cli {AZ_CLI_VERSION} (az sig, az group) and Microsoft.Compute galleries\n"
+        f"python {platform.python_version()}\n"
+    )
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv == ["--version"]:  # the one command that needs nothing else
+        sys.stdout.write(version_text())
+        return
+    sys.exit(run(argv))
+
+
+def run(argv: list[str]) -> int:
+    started = time.perf_counter()
+    invocation = context.begin(Invocation(GlobalOptions()))
+    try:
+        code = _dispatch(list(argv), invocation)
+    except ArmError as error:
+        write_stderr(render_arm(error))
+        code = arm_exit_code(error)
+    except CliError as error:
+        write_stderr(render_cli(error, invocation.examples))
+        code = error.exit_code
+    except KeyboardInterrupt:
+        write_stderr("ERROR: Operation cancelled.\n")
+        code = EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - the one place that turns anything into ERROR:
+        code = _unexpected(error, invocation)
+    invocation.info(f"Command ran in {time.perf_counter() - started:.3f} seconds")
+    return code
+
+
+def _unexpected(error: Exception, invocation: Invocation) -> int:
+    message = getattr(error, "message", None)
+    if getattr(error, "exit_code", None) == EXIT_USAGE and message is not None:
+        # A usage error raised while Typer parsed (our parsers raise az's exact message).
+        write_stderr(render_cli(usage_error(message), invocation.examples))
+        return EXIT_USAGE
+    if invocation.options.debug:
+        import traceback
+
+        write_stderr(traceback.format_exc())
+    write_stderr(
+        f"ERROR: The command failed with an unexpected error: {type(error).__name__}: {error}\n"
+        "Run it again with --debug to see the traceback.\n"
+    )
+    return EXIT_ERROR
+
+
+def _dispatch(argv: list[str], invocation: Invocation) -> int:
+    options = invocation.options
+    leading: list[str] = []
+    while argv and is_option(argv[0]) and argv[0] not in (*HELP, "--version"):
+        leading.append(argv.pop(0))
+        if leading[-1] in ("-o", "--output", "--query", "--subscription") and argv:
+            leading.append(argv.pop(0))
+    split_globals(leading, set(), options, "sigctl")
+
+    path, rest = tree.resolve(argv)
+    invocation.path = path
+    group = tree.TREE[path].load()
+    if not rest or rest[0] in HELP or (path == () and rest[0] == "--version"):
+        if rest and rest[0] == "--version":
+            sys.stdout.write(version_text())
+            return 0
+        from sigctl.cli.help import group_help
+
+        sys.stdout.write(group_help(path, group))
+        return 0
+    name = rest[0]
+    if is_option(name) or group is None or name not in group.commands:
+        return _unknown_command(path, group, name)
+
+    spec = group.commands[name]
+    invocation.command = name
+    prefix = " ".join(["sigctl", *path])
+    invocation.examples = spec.examples_for(prefix)
+
+    from sigctl.cli.argv import normalise, option_names
+    from sigctl.cli.framework import typer_command
+
+    command = typer_command(spec)
+    args = rest[1:]
+    if any(a in HELP for a in args):
+        from sigctl.cli.help import command_help
+
+        sys.stdout.write(command_help(prefix, spec, command))
+        return 0
+    args = split_globals(args, option_names(command), options, invocation.prog)
+    from sigctl.cli import output
+
+    query = output.compile_query(options.query) if options.query is not None else None
+    fmt = invocation.output_format
+    args = normalise(command, args, invocation.setting)
+    result: Any = command.main(args=args, prog_name=invocation.prog, standalone_mode=False)
+    output.emit(output.render(result, fmt, query=query, table=spec.table, colour=_colour(invocation)))
+    return 0
+
+
+def _colour(invocation: Invocation) -> bool:
+    import os
+
+    if os.environ.get("NO_COLOR") or invocation.setting("core.no_color"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _unknown_command(path: tuple[str, ...], group: Any, name: str) -> int:
+    import difflib
+
+    candidates = tree.children(path) + (sorted(group.commands) if group else [])
+    lines = [f"ERROR: '{name}' is misspelled or not recognized by the system."]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if close:
+        lines.append(f"Did you mean '{close[0]}' ?")
+    lines += ["", "https://aka.ms/cli_ref", "Read more about the command in reference docs"]
+    write_stderr("\n".join(lines) + "\n")
+    return EXIT_USAGE
+
+
+def typer_app() -> Any:
+    """The whole CLI as one Typer app, for `typer.testing.CliRunner`."""
+    import typer
+
+    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+    @app.command(
+        context_settings={
+            "allow_extra_args": True,
+            "ignore_unknown_options": True,
+            "help_option_names": [],
+        }
+    )
+    def sigctl(ctx: typer.Context) -> None:
+        raise typer.Exit(run(list(ctx.args)))
+
+    return app

@@ -1,0 +1,189 @@
+"""Results as az prints them: resourceGroup injection, --query, then json/table/tsv/yaml/none.
+
+These are az's (knack's) rules: JSON sorted with 2-space indent; the automatic table takes the
+scalar top-level keys (sorted unless a query chose them) minus id/type/etag; TSV writes dict
+values in key order, lists as their length; a null result prints nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sigctl.cli.errors import CliError, usage_error
+
+TABLE_SKIP = ("id", "type", "etag")
+
+
+# -- the global result transform ---------------------------------------------------------------
+
+
+def add_resource_group(obj: Any) -> None:
+    """Add `resourceGroup` (parsed from `id`) to every dict holding a nested-resource id."""
+    if isinstance(obj, list):
+        for item in obj:
+            add_resource_group(item)
+    elif isinstance(obj, dict):
+        resource_id = obj.get("id")
+        if "resourceGroup" not in obj and isinstance(resource_id, str) and resource_id:
+            parts = resource_id.split("/")
+            if len(parts) > 8 and parts[3].lower() == "resourcegroups":
+                obj["resourceGroup"] = parts[4]
+        for key, value in list(obj.items()):
+            if key != "sourceVault":
+                add_resource_group(value)
+
+
+def flatten(body: dict[str, Any]) -> dict[str, Any]:
+    """Lift ARM `properties` to the top level, as az's generated commands print resources."""
+    out = {k: v for k, v in body.items() if k != "properties"}
+    out.update(body.get("properties") or {})
+    return out
+
+
+# -- --query -----------------------------------------------------------------------------------
+
+
+def compile_query(expression: str) -> Any:
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError:
+        error = usage_error(f"argument --query: invalid jmespath_type value: '{expression}'")
+        error.recommendations.append(
+            "To learn more about --query, please visit: "
+            "'https://learn.microsoft.com/cli/azure/query-azure-cli'"
+        )
+        error.usage = False
+        raise error from None
+
+
+def apply_query(compiled: Any, result: Any) -> Any:
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return compiled.search(result, jmespath.Options(dict_cls=dict))
+    except JMESPathError as exc:
+        raise CliError(f"Invalid jmespath query supplied for `--query`: {exc}") from None
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+def format_json(result: Any) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, separators=(",", ": ")) + "\n"
+
+
+def format_jsonc(result: Any, colour: bool) -> str:
+    if not colour:
+        return format_json(result)
+    from rich.console import Console
+    from rich.json import JSON
+
+    console = Console(file=None, force_terminal=True, width=10_000)
+    with console.capture() as capture:
+        console.print(JSON(format_json(result), indent=2, sort_keys=True))
+    return capture.get()
+
+
+def format_yaml(result: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(
+        json.loads(json.dumps(result)), default_flow_style=False, allow_unicode=True
+    )
+
+
+def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    if isinstance(item, dict):
+        keys = sorted(item) if sort_keys else list(item)
+        for key in keys:
+            value = item[key]
+            if key in TABLE_SKIP or value is None or isinstance(value, (list, dict, set)):
+                continue
+            row[key[:1].upper() + key[1:]] = value
+    elif isinstance(item, list):
+        for column, value in enumerate(item):
+            row[f"Column{column + 1}"] = value
+    else:
+        row["Result"] = item
+    return row
+
+
+def format_table(result: Any, sort_keys: bool) -> str:
+    from tabulate import tabulate
+
+    rows = [_table_row(item, sort_keys) for item in (result if isinstance(result, list) else [result])]
+    text = tabulate(rows, headers="keys", tablefmt="simple", disable_numparse=True) if rows else ""
+    if text == "\n":
+        raise CliError(
+            "Table output unavailable. Use the --query option to specify an appropriate query. "
+            "Use --debug for more info."
+        )
+    return text + "\n"
+
+
+def _tsv_value(value: Any) -> str:
+    if isinstance(value, list):
+        return str(len(value))
+    if isinstance(value, dict) or value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def format_tsv(result: Any, sort_keys: bool) -> str:
+    rows = result if isinstance(result, list) else [result]
+    lines: list[str] = []
+    for row in rows:
+        if isinstance(row, dict):
+            items = sorted(row.items()) if sort_keys else list(row.items())
+            lines.append("\t".join(_tsv_value(v) for _, v in items))
+        elif isinstance(row, list):
+            lines.append("\t".join(_tsv_value(v) for v in row))
+        elif isinstance(row, bool):
+            lines.append(str(row).lower())
+        else:
+            lines.append(_tsv_value(row))
+    return "".join(line + "\n" for line in lines)
+
+
+def render(
+    result: Any,
+    fmt: str,
+    *,
+    query: Any = None,
+    table: Callable[[Any], Any] | None = None,
+    colour: bool = False,
+) -> str:
+    """The text az prints on stdout for `result` (already flattened by the command)."""
+    add_resource_group(result)
+    query_active = query is not None
+    if query_active:
+        result = apply_query(query, result)
+    if result is None or fmt == "none":
+        return ""
+    if fmt == "json":
+        return format_json(result)
+    if fmt == "jsonc":
+        return format_jsonc(result, colour)
+    if fmt in ("yaml", "yamlc"):
+        return format_yaml(result)
+    if fmt == "table":
+        if table is not None and not query_active:
+            result = table(result)
+        return format_table(result, sort_keys=not query_active and table is None)
+    if fmt == "tsv":
+        return format_tsv(result, sort_keys=not query_active)
+    raise CliError(f"unknown output format '{fmt}'")
+
+
+def emit(text: str) -> None:
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()

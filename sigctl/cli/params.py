@@ -1,0 +1,220 @@
+"""Options shared by many commands, and az's value parsers with az's error texts.
+
+Parsers raise `typer.BadParameter` with the exact az message; the dispatcher prints it as an
+argparse-level usage error (exit 2, with the command's examples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.argv import NO_VALUES, OPTIONAL_VALUE
+
+
+class BoolValue:
+    """Annotation for a bool given as a value (`--x true`); Typer would turn `bool` into a flag."""
+
+
+def _optional_value(parser: Callable[[str], Any]) -> Callable[[str], Any]:
+    setattr(parser, OPTIONAL_VALUE, True)
+    return parser
+
+
+def choice(option: str, *allowed: str) -> Callable[[str], str]:
+    """Case-insensitive choice; the canonical spelling is what is sent (as az does)."""
+
+    def parse(value: str) -> str:
+        for candidate in allowed:
+            if candidate.lower() == value.lower():
+                return candidate
+        raise typer.BadParameter(
+            f"{context.current().prog}: '{value}' is not a valid value for '{option}'. "
+            f"Allowed values: {', '.join(allowed)}."
+        )
+
+    return parse
+
+
+def integer(option: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise typer.BadParameter(f"argument {option}: invalid int value: '{value}'") from None
+
+    return parse
+
+
+def three_state(option: str) -> Callable[[str], bool]:
+    """az's custom three-state flag: bare = true, or true/false in any case."""
+
+    def parse(value: str) -> bool:
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise typer.BadParameter(
+            f"'{value}' is not a valid value for '{option}'. Allowed values: true, false."
+        )
+
+    return _optional_value(parse)
+
+
+AAZ_TRUE = ("1", "t", "true", "y", "yes")
+AAZ_FALSE = ("0", "f", "false", "n", "no")
+
+
+def aaz_bool(option: str) -> Callable[[str], bool]:
+    """az's generated-command bool: bare = true, or one of 0 1 f false n no t true y yes."""
+
+    def parse(value: str) -> bool:
+        lowered = value.lower()
+        if lowered in AAZ_TRUE:
+            return True
+        if lowered in AAZ_FALSE:
+            return False
+        allowed = ", ".join(sorted(AAZ_TRUE + AAZ_FALSE))
+        raise typer.BadParameter(
+            f"'{value}' is not a valid value for '{option}'. Allowed values: {allowed}."
+        )
+
+    return _optional_value(parse)
+
+
+def values(given: list[str] | None) -> list[str] | None:
+    """A list option's values: None when omitted, [] when given bare."""
+    if given is None:
+        return None
+    return [v for v in given if v != NO_VALUES]
+
+
+# -- resource addressing -----------------------------------------------------------------------
+
+_GROUP_HELP = (
+    "Name of resource group. You can configure the default group using "
+    "`sigctl config set defaults.group=<name>`."
+)
+
+ResourceGroup = Annotated[
+    str, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
+]
+ResourceGroupLate = Annotated[
+    str | None, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
+]
+OptionalResourceGroup = ResourceGroupLate
+GalleryName = Annotated[str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")]
+GalleryNameLate = Annotated[
+    str | None, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
+]
+Location = Annotated[
+    str | None,
+    typer.Option(
+        "--location",
+        "-l",
+        metavar="LOCATION",
+        help="Location. Values from `sigctl account list-locations`. You can configure the "
+        "default location using `sigctl config set defaults.location=<location>`.",
+    ),
+]
+Ids = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ids",
+        metavar="ID",
+        help="One or more resource IDs (space-delimited). If provided, no other 'Resource Id' "
+        "arguments should be specified.",
+    ),
+]
+
+
+# -- common switches ---------------------------------------------------------------------------
+
+AazNoWait = Annotated[
+    BoolValue | None,
+    typer.Option(
+        "--no-wait",
+        parser=aaz_bool("--no-wait"),
+        metavar="{0,1,f,false,n,no,t,true,y,yes}",
+        help="Do not wait for the long-running operation to finish.",
+    ),
+]
+AazTags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tags",
+        metavar="KEY=VALUE",
+        help="Space-separated tags: key[=value] [key[=value] ...]. Use \"\" to clear existing tags.",
+    ),
+]
+CustomTags = AazTags
+Yes = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not prompt for confirmation.")
+]
+
+
+# -- generic update (az's --set/--add/--remove) ------------------------------------------------
+
+SetArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Update an object by specifying a property path and value to set. "
+        "Example: --set property1.property2=<value>.",
+    ),
+]
+AddArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--add",
+        metavar="LIST KEY=VALUE",
+        help="Add an object to a list of objects by specifying a path and key value pairs. "
+        "Example: --add property.listProperty <key=value, string or JSON string>.",
+    ),
+]
+RemoveArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--remove",
+        metavar="LIST INDEX",
+        help="Remove a property or an element from a list. "
+        "Example: --remove property.list <indexToRemove> OR --remove propertyToRemove.",
+    ),
+]
+ForceString = Annotated[
+    BoolValue | None,
+    typer.Option(
+        "--force-string",
+        parser=aaz_bool("--force-string"),
+        metavar="{0,1,f,false,n,no,t,true,y,yes}",
+        help="When using 'set' or 'add', preserve string literals instead of attempting to "
+        "convert to JSON.",
+    ),
+]
+
+
+# -- wait --------------------------------------------------------------------------------------
+
+Created = Annotated[bool, typer.Option("--created", help="Wait until created with 'provisioningState' at 'Succeeded'.")]
+Updated = Annotated[bool, typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'.")]
+Deleted = Annotated[bool, typer.Option("--deleted", help="Wait until deleted.")]
+Exists = Annotated[bool, typer.Option("--exists", help="Wait until the resource exists.")]
+Custom = Annotated[
+    str | None,
+    typer.Option(
+        "--custom",
+        metavar="JMESPATH",
+        help="Wait until the condition satisfies a custom JMESPath query. "
+        "E.g. provisioningState!='InProgress', instanceView.statuses[?code=='PowerState/running'].",
+    ),
+]
+Interval = Annotated[
+    int,
+    typer.Option("--interval", parser=integer("--interval"), metavar="SECONDS", help="Polling interval in seconds."),
+]
+Timeout = Annotated[
+    int,
+    typer.Option("--timeout", parser=integer("--timeout"), metavar="SECONDS", help="Maximum wait in seconds."),
+]

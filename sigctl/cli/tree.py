@@ -1,0 +1,52 @@
+"""The two command trees as data, so a command loads only the one module it needs.
+
+The design tree (`sigctl gallery ...`) and the az tree (`sigctl sig ...`) point at the same
+command modules; nothing is written twice. Group summaries live here so `sigctl -h` lists every
+group without importing any of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from sigctl.cli.framework import CommandGroup
+
+_COMMANDS = "sigctl.cli.commands."
+
+
+@dataclass(frozen=True)
+class Node:
+    summary: str
+    module: str | None = None  # the module whose `commands` group serves this node
+
+    def load(self) -> CommandGroup | None:
+        if self.module is None:
+            return None
+        return importlib.import_module(_COMMANDS + self.module).commands
+
+
+TREE: dict[tuple[str, ...], Node] = {
+    (): Node("Emulate Azure Compute Gallery offline, driven with az sig command lines.", "root"),
+    ("account",): Node("Show the emulated subscription and tenant (az account).", "account"),
+    ("config",): Node("Manage sigctl configuration (az config).", "config"),
+    ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
+    ("group",): Node("Manage resource groups (az group).", "resource_group"),
+    ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
+    ("state",): Node("Inspect, reset, export and import the emulator's state.", "state"),
+}
+
+
+def children(path: tuple[str, ...]) -> list[str]:
+    return sorted(p[-1] for p in TREE if len(p) == len(path) + 1 and p[: len(path)] == path)
+
+
+def resolve(tokens: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The deepest group named by the leading tokens, and the tokens after it."""
+    path: tuple[str, ...] = ()
+    for i, token in enumerate(tokens):
+        if (*path, token) in TREE:
+            path = (*path, token)
+        else:
+            return path, tokens[i:]
+    return path, []

@@ -1,0 +1,63 @@
+"""`... wait`: az's polling loop, with its exact semantics.
+
+Per poll: GET the resource. `--exists` is met by any answer; provisioningState Failed stops with
+"The operation failed" (exit 1); `--created`/`--updated` are met at Succeeded; `--custom` when
+its JMESPath over the *un-flattened* ARM body is truthy. A 404 meets `--deleted`, is polled
+through by `--created`/`--exists`/`--custom`, and is an error otherwise. When the time is up az
+prints `{}` and exits 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sigctl.cli.errors import CliError
+from sigctl.errors import ArmError
+
+TIMED_OUT: dict[str, Any] = {}
+
+
+def wait_for(
+    fetch: Callable[[], dict[str, Any]],
+    *,
+    created: bool,
+    updated: bool,
+    deleted: bool,
+    exists: bool,
+    custom: str | None,
+    interval: int,
+    timeout: int,
+    sleep: Callable[[float], None],
+) -> dict[str, Any] | None:
+    if not (created or updated or deleted or exists or custom):
+        raise CliError("incorrect usage: --created | --updated | --deleted | --exists | --custom JMESPATH")
+    if interval <= 0:
+        raise CliError("usage error: --interval must be a positive number of seconds")
+    condition = None
+    if custom:
+        import jmespath
+
+        condition = jmespath.compile(custom)
+    for _ in range(0, max(timeout, 0), interval):
+        try:
+            instance = fetch()
+        except ArmError as error:
+            if error.status != 404:
+                raise
+            if deleted:
+                return None
+            if not (created or exists or custom):
+                raise
+        else:
+            if exists:
+                return None
+            state = str(instance.get("properties", {}).get("provisioningState") or "").lower()
+            if state == "failed":
+                raise CliError("The operation failed")
+            if (created or updated) and state == "succeeded":
+                return None
+            if condition is not None and condition.search(instance):
+                return None
+        sleep(interval)
+    return TIMED_OUT

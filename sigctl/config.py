@@ -1,0 +1,188 @@
+"""Configuration: az-style dotted keys in `<home>/config.toml`, with environment overrides.
+
+Precedence, highest first: `SIGCTL_<SECTION>_<KEY>`, then az's own variable for the keys az
+knows (`AZURE_DEFAULTS_GROUP`, ...) so az scripts run unchanged, then the file, then the built-in
+default. Both the emulated client (defaults, output) and the emulated service (limits, replication
+speed) read it, so it lives outside both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sigctl.home import home_dir
+
+CONFIG_FILE = "config.toml"
+
+OUTPUT_FORMATS = ("json", "jsonc", "yaml", "yamlc", "table", "tsv", "none")
+_TRUE = {"1", "t", "true", "y", "yes", "on"}
+_FALSE = {"0", "f", "false", "n", "no", "off"}
+
+
+class ConfigError(ValueError):
+    """A value that does not fit its key; the message is shown to the user as is."""
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"'{text}' is not a boolean; use true or false")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text.lower() not in allowed:
+            raise ConfigError(f"'{text}' is not one of: {', '.join(allowed)}")
+        return text.lower()
+
+    return parse
+
+
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a number") from None
+    if value <= 0:
+        raise ConfigError(f"'{text}' must be greater than 0")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise ConfigError(f"'{text}' must not be negative")
+    return value
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    parse: Callable[[str], Any]
+    default: Any = None
+    azure_env: str | None = None
+    help: str = ""
+
+
+KNOWN: dict[str, KeySpec] = {
+    "defaults.group": KeySpec(str, None, "AZURE_DEFAULTS_GROUP", "resource group used when -g is omitted"),
+    "defaults.location": KeySpec(str, None, "AZURE_DEFAULTS_LOCATION", "location used when -l is omitted"),
+    "core.output": KeySpec(_choice(*OUTPUT_FORMATS), "json", "AZURE_CORE_OUTPUT", "default -o format"),
+    "core.only_show_errors": KeySpec(parse_bool, False, "AZURE_CORE_ONLY_SHOW_ERRORS", "hide warnings"),
+    "core.no_color": KeySpec(parse_bool, False, "AZURE_CORE_NO_COLOR", "never colour output"),
+}
+
+# Families of keys whose names are open-ended (e.g. limits.galleries); the value parser per family.
+FAMILIES: dict[str, KeySpec] = {}
+
+
+def register(key: str, spec: KeySpec) -> None:
+    """Let a service module declare the keys it reads (limits, replication, ...)."""
+    KNOWN[key] = spec
+
+
+def spec_for(key: str) -> KeySpec | None:
+    if key in KNOWN:
+        return KNOWN[key]
+    return FAMILIES.get(key.split(".", 1)[0]) if "." in key else None
+
+
+def env_name(key: str) -> str:
+    return "SIGCTL_" + key.replace(".", "_").upper()
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: Any
+    source: str
+
+
+class Config:
+    def __init__(self, path: Path, data: dict[str, dict[str, Any]]) -> None:
+        self.path = path
+        self.data = data
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, key: str) -> Setting:
+        spec = spec_for(key)
+        parse = spec.parse if spec else str
+        env = os.environ.get(env_name(key))
+        if env is not None and env != "":
+            return Setting(key, self._parse_env(parse, env, env_name(key)), f"env {env_name(key)}")
+        if spec and spec.azure_env:
+            az_env = os.environ.get(spec.azure_env)
+            if az_env:
+                return Setting(key, self._parse_env(parse, az_env, spec.azure_env), f"env {spec.azure_env}")
+        section, _, option = key.partition(".")
+        if option in self.data.get(section, {}):
+            return Setting(key, self.data[section][option], str(self.path))
+        return Setting(key, spec.default if spec else None, "default")
+
+    def value(self, key: str) -> Any:
+        return self.get(key).value
+
+    def stored_keys(self) -> list[str]:
+        return sorted(f"{s}.{o}" for s, opts in self.data.items() for o in opts)
+
+    @staticmethod
+    def _parse_env(parse: Callable[[str], Any], text: str, variable: str) -> Any:
+        try:
+            return parse(text)
+        except ConfigError as exc:
+            raise ConfigError(f"environment variable {variable}: {exc}") from None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def set(self, key: str, text: str) -> Any:
+        section, dot, option = key.partition(".")
+        if not dot or not section or not option or "." in option:
+            raise ConfigError(f"'{key}' is not a key; keys look like section.name, e.g. defaults.group")
+        spec = spec_for(key)
+        value = spec.parse(text) if spec else text
+        self.data.setdefault(section, {})[option] = value
+        return value
+
+    def unset(self, key: str) -> bool:
+        section, _, option = key.partition(".")
+        if option in self.data.get(section, {}):
+            del self.data[section][option]
+            if not self.data[section]:
+                del self.data[section]
+            return True
+        return False
+
+    def save(self) -> None:
+        import tomli_w
+
+        from sigctl.home import ensure_private_dir
+        from sigctl.store.files import write_atomically
+
+        ensure_private_dir(self.path.parent)
+        write_atomically(self.path, tomli_w.dumps(self.data).encode())
+
+
+def load(home: Path | None = None) -> Config:
+    path = (home or home_dir()) / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path, {})
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode())
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"the config file '{path}' is not valid TOML ({exc}); it was left untouched") from None
+    sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    return Config(path, sections)

@@ -1,0 +1,152 @@
+"""The one error type of the emulated service, and the catalogue of errors it raises.
+
+Every service-side failure is an `ArmError`: the ARM error code, the message, the HTTP status,
+an optional target and optional details, exactly what ARM puts in its `CloudError` envelope.
+The CLI renders it the way az does and picks the exit code from the status (404 -> 3, else 1).
+
+Texts are the service's own where they are documented (see shared/reference/service-rules.md §9);
+where the code is undocumented the choice is recorded in docs/emulation.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NOT_FOUND_FIX = "For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+
+
+@dataclass
+class ErrorDetail:
+    code: str
+    message: str
+    target: str | None = None
+
+
+@dataclass
+class ArmError(Exception):
+    code: str
+    message: str
+    status: int = 400
+    target: str | None = None
+    details: list[ErrorDetail] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"({self.code}) {self.message}"
+
+    def to_cloud_error(self) -> dict[str, Any]:
+        """The ARM `CloudError` body, as the REST front would send it."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.target:
+            error["target"] = self.target
+        if self.details:
+            error["details"] = [
+                {"code": d.code, "message": d.message, **({"target": d.target} if d.target else {})}
+                for d in self.details
+            ]
+        return {"error": error}
+
+
+# --- not found (404: az exits 3) -------------------------------------------------------------
+
+
+def resource_not_found(type_path: str, resource_group: str) -> ArmError:
+    """`type_path` is the nested type path, e.g. 'Microsoft.Compute/galleries/gal1/images/def1'."""
+    return ArmError(
+        "ResourceNotFound",
+        f"The Resource '{type_path}' under resource group '{resource_group}' was not found. "
+        + NOT_FOUND_FIX,
+        404,
+    )
+
+
+def resource_group_not_found(resource_group: str) -> ArmError:
+    return ArmError(
+        "ResourceGroupNotFound", f"Resource group '{resource_group}' could not be found.", 404
+    )
+
+
+def parent_not_found(parent_name: str) -> ArmError:
+    return ArmError(
+        "ParentResourceNotFound",
+        "Can not perform requested operation on nested resource. "
+        f"Parent resource '{parent_name}' not found.",
+        404,
+    )
+
+
+# --- bad requests (400) ----------------------------------------------------------------------
+
+
+def invalid_parameter(message: str, target: str | None = None) -> ArmError:
+    return ArmError("InvalidParameter", message, 400, target)
+
+
+def invalid_request(message: str, target: str | None = None) -> ArmError:
+    return ArmError("InvalidRequestContent", message, 400, target)
+
+
+def location_not_available(location: str, resource_type: str, available: list[str]) -> ArmError:
+    return ArmError(
+        "LocationNotAvailableForResourceType",
+        f"The provided location '{location}' is not available for resource type "
+        f"'{resource_type}'. List of available regions for the resource type is "
+        f"'{','.join(available)}'.",
+        400,
+    )
+
+
+def location_not_available_for_group(location: str, available: list[str]) -> ArmError:
+    return ArmError(
+        "LocationNotAvailableForResourceGroup",
+        f"The provided location '{location}' is not available for resource group. "
+        f"List of available regions is '{','.join(available)}'.",
+        400,
+    )
+
+
+# --- conflicts (409) -------------------------------------------------------------------------
+
+
+def property_change_not_allowed(path: str) -> ArmError:
+    return ArmError(
+        "PropertyChangeNotAllowed", f"Changing property '{path}' is not allowed.", 409, path
+    )
+
+
+def invalid_resource_location(
+    name: str, existing: str, resource_group: str, requested: str
+) -> ArmError:
+    return ArmError(
+        "InvalidResourceLocation",
+        f"The resource '{name}' already exists in location '{existing}' in resource group "
+        f"'{resource_group}'. A resource with the same name cannot be created in location "
+        f"'{requested}'. Please select a new resource name.",
+        409,
+    )
+
+
+def cannot_delete_nested(nested_type_paths: list[str]) -> ArmError:
+    listed = ", ".join(f"'{p}'" for p in nested_type_paths)
+    return ArmError(
+        "CannotDeleteResource",
+        "Cannot delete resource while nested resources exist. Some existing nested resource IDs "
+        f"include: {listed}. Please delete all nested resources before deleting this resource.",
+        409,
+    )
+
+
+def conflict(message: str, target: str | None = None) -> ArmError:
+    return ArmError("Conflict", message, 409, target)
+
+
+# --- the emulator's own state ----------------------------------------------------------------
+
+
+def state_file_error(path: str, reason: str) -> ArmError:
+    return ArmError(
+        "StateFileUnreadable",
+        f"The state file '{path}' cannot be used: {reason}. It was left untouched; "
+        "repair or remove it, or run 'sigctl state reset --yes' to start over.",
+        500,
+    )

@@ -1,0 +1,24 @@
+"""Where sigctl keeps everything: SIGCTL_HOME, else the platform's user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "SIGCTL_HOME"
+
+
+def home_dir() -> Path:
+    configured = os.environ.get(HOME_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs  # only needed when SIGCTL_HOME is not set
+
+    return Path(platformdirs.user_data_dir("sigctl", appauthor=False))
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create `path` (and parents) readable by its owner only."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)

@@ -1,0 +1,73 @@
+"""What a handler of the emulated service gets for one request, and the per-subscription index.
+
+Layout of the state (keys are lower-cased, since ARM names are case-insensitive):
+    accounts                                         tenants, subscriptions, principals
+    clock                                            moved or frozen time
+    subscriptions/<sub>/index                        resource groups, gallery registry, usage
+    subscriptions/<sub>/galleries/<g>                one gallery
+    subscriptions/<sub>/galleries/<g>/images/<i>     one image definition
+    subscriptions/<sub>/galleries/<g>/images/<i>/versions/<v>
+The index is small (names and counters), so a command reads it plus only the documents it
+touches; nothing scales with the number of unrelated resources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sigctl.provider.clock import Clock
+from sigctl.store import Key, Transaction
+
+
+@dataclass
+class Request:
+    tx: Transaction
+    subscription: str  # lower-case subscription id, already checked to exist
+    principal: str | None = None
+    query: dict[str, Any] = field(default_factory=dict)
+    _index: dict[str, Any] | None = field(default=None, repr=False)
+
+    @cached_property
+    def clock(self) -> Clock:
+        from sigctl.provider import clock
+
+        return clock.load(self.tx)
+
+    @cached_property
+    def config(self) -> Any:
+        from sigctl import config
+
+        return config.load(self.tx.store.root.parent)
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def key(self, *parts: str) -> Key:
+        return ("subscriptions", self.subscription, *(p.lower() for p in parts))
+
+    # -- the subscription index ------------------------------------------------------------
+
+    def index(self) -> dict[str, Any]:
+        """The subscription's index; the same object for the whole request."""
+        if self._index is None:
+            stored = self.tx.read(self.key("index"))
+            self._index = stored or {"resourceGroups": {}, "galleries": {}, "usage": {}}
+        return self._index
+
+    def save_index(self) -> None:
+        self.tx.write(self.key("index"), self.index())
+
+    def group_record(self, group: str) -> dict[str, Any] | None:
+        return self.index()["resourceGroups"].get(group.lower())
+
+    def count_usage(self, region: str, kind: str, delta: int) -> None:
+        """Keep per-region counters of definitions and versions (limits are per region)."""
+        usage = self.index()["usage"]
+        counters = usage.setdefault(region, {})
+        counters[kind] = counters.get(kind, 0) + delta
+        if counters[kind] <= 0:
+            del counters[kind]
+        if not counters:
+            del usage[region]
+        self.save_index()

@@ -1,0 +1,247 @@
+"""Galleries (Microsoft.Compute/galleries): names, subscription-wide uniqueness, PUT semantics."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sigctl.errors import (
+    ArmError,
+    cannot_delete_nested,
+    conflict,
+    invalid_parameter,
+    invalid_resource_location,
+    property_change_not_allowed,
+    resource_not_found,
+)
+from sigctl.provider import ids, names, regions, resource_groups
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+from sigctl.provider.validate import expect_bool, expect_dict, expect_int, expect_str, expect_tags
+
+TYPE = "Microsoft.Compute/galleries"
+PERMISSIONS = ("Private", "Groups", "Community")
+COMMUNITY_FIELDS = ("publisherUri", "publisherContact", "eula", "publicNamePrefix")
+# api-versions before soft-delete retention existed print only isSoftDeleteEnabled (az sig list).
+_OLD_SCHEMA_API = "2021-10-01"
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _stored(ctx: Request, name: str) -> dict[str, Any] | None:
+    return ctx.tx.read(ctx.key("galleries", name))
+
+
+def find(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
+    """The stored gallery `name` in resource group `group` (both case-insensitive), or None."""
+    entry = ctx.index()["galleries"].get(name.lower())
+    if entry is None or entry["resourceGroup"].lower() != group.lower():
+        return None
+    return _stored(ctx, name)
+
+
+def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+    """The gallery a request names; 404 if its group or the gallery itself is missing."""
+    resource_groups.require(ctx, rid.resource_group or "")
+    stored = find(ctx, rid.resource_group or "", rid.names[0])
+    if stored is None:
+        gallery = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
+        raise resource_not_found(gallery.type_path(), rid.resource_group or "")
+    return stored
+
+
+def render(ctx: Request, stored: dict[str, Any], api_version: str | None = None) -> dict[str, Any]:
+    body = copy.deepcopy(stored["resource"])
+    props = body["properties"]
+    props["provisioningState"] = "Succeeded"
+    if api_version == _OLD_SCHEMA_API and "softDeletePolicy" in props:
+        props["softDeletePolicy"] = {
+            "isSoftDeleteEnabled": props["softDeletePolicy"].get("isSoftDeleteEnabled", False)
+        }
+    return body
+
+
+def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+    return render(ctx, require(ctx, rid), ctx.query.get("api-version"))
+
+
+def list(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:  # noqa: A001 - ARM verb
+    index = ctx.index()
+    if rid.resource_group is not None:
+        resource_groups.require(ctx, rid.resource_group)
+        keys = [k for k, _ in resource_groups.list_galleries_in(index, rid.resource_group)]
+    else:
+        keys = [k for k in index["galleries"]]
+    api_version = ctx.query.get("api-version")
+    bodies = [render(ctx, _stored(ctx, k), api_version) for k in sorted(keys)]
+    return [b for b in bodies if b is not None]
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    group = resource_groups.require(ctx, rid.resource_group or "")
+    name = rid.name
+    names.check_gallery_name(name)
+    location = expect_str(body.get("location"), "location")
+    if not location:
+        raise ArmError("LocationRequired", "The location property is required for this definition.")
+    region = regions.require(location, TYPE)
+    props = expect_dict(body.get("properties"), "properties")
+    tags = expect_tags(body.get("tags"), "tags")
+
+    index = ctx.index()
+    entry = index["galleries"].get(name.lower())
+    if entry is not None and entry["resourceGroup"].lower() != group["name"].lower():
+        raise conflict(
+            f"The gallery name '{name}' is not unique within the subscription "
+            f"'{ctx.subscription}'. Please pick another gallery name.",
+            "galleryName",
+        )
+    existing = _stored(ctx, name) if entry is not None else None
+    stored_name = existing["resource"]["name"] if existing else name
+    new_props = _properties(ctx, stored_name, props)
+    if existing is not None:
+        _check_immutable(existing, region.name, new_props, group["name"])
+
+    resource: dict[str, Any] = {
+        "id": str(ids.gallery_id(ctx.subscription, group["name"], stored_name)),
+        "name": stored_name,
+        "type": TYPE,
+        "location": region.name,
+        "properties": new_props,
+    }
+    if tags is not None:
+        resource["tags"] = tags
+    ctx.tx.write(ctx.key("galleries", name), {"resource": resource})
+    if entry is None:
+        index["galleries"][name.lower()] = {
+            "resourceGroup": group["name"],
+            "name": stored_name,
+            "location": region.name,
+        }
+        ctx.save_index()
+    return render(ctx, {"resource": resource})
+
+
+def _properties(ctx: Request, name: str, props: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    description = expect_str(props.get("description"), "properties.description")
+    if description is not None:
+        out["description"] = description
+    out["identifier"] = {"uniqueName": f"{ctx.subscription}-{name.upper()}"}
+    sharing = _sharing_profile(props.get("sharingProfile"))
+    if sharing is not None:
+        out["sharingProfile"] = sharing
+    soft = _soft_delete_policy(props.get("softDeletePolicy"))
+    if soft is not None:
+        out["softDeletePolicy"] = soft
+    return out
+
+
+def _sharing_profile(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    profile = expect_dict(value, "properties.sharingProfile")
+    permissions = expect_str(profile.get("permissions"), "properties.sharingProfile.permissions")
+    if permissions is None:
+        return None
+    canonical = next((p for p in PERMISSIONS if p.lower() == permissions.lower()), None)
+    if canonical is None:
+        raise invalid_parameter(
+            f"The value '{permissions}' of parameter 'sharingProfile.permissions' is not valid. "
+            f"Allowed values are: {', '.join(PERMISSIONS)}.",
+            "sharingProfile.permissions",
+        )
+    out: dict[str, Any] = {"permissions": canonical}
+    info = profile.get("communityGalleryInfo")
+    if canonical == "Community":
+        info = expect_dict(info, "properties.sharingProfile.communityGalleryInfo")
+        missing = [f for f in COMMUNITY_FIELDS if not info.get(f)]
+        if missing:
+            raise invalid_parameter(
+                "Community gallery info is required when sharing permissions are 'Community'. "
+                f"Missing: {', '.join(missing)}.",
+                "sharingProfile.communityGalleryInfo",
+            )
+        out["communityGalleryInfo"] = {
+            **{f: expect_str(info[f], f"properties.sharingProfile.communityGalleryInfo.{f}") for f in COMMUNITY_FIELDS},
+            "communityGalleryEnabled": bool(info.get("communityGalleryEnabled", False)),
+            "publicNames": list(info.get("publicNames") or []),
+        }
+    return out
+
+
+def _soft_delete_policy(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    policy = expect_dict(value, "properties.softDeletePolicy")
+    out: dict[str, Any] = {}
+    enabled = expect_bool(policy.get("isSoftDeleteEnabled"), "properties.softDeletePolicy.isSoftDeleteEnabled")
+    if enabled is not None:
+        out["isSoftDeleteEnabled"] = enabled
+    for field in ("retentionPeriodInDays", "gracePeriodInDays"):
+        days = expect_int(policy.get(field), f"properties.softDeletePolicy.{field}")
+        if days is not None:
+            if days < 1:
+                raise invalid_parameter(
+                    f"The value {days} of parameter softDeletePolicy.{field} is out of range. "
+                    "The value must be between 1 and 2147483647, inclusive.",
+                    f"softDeletePolicy.{field}",
+                )
+            out[field] = days
+    return out
+
+
+def _check_immutable(
+    existing: dict[str, Any], location: str, new_props: dict[str, Any], group: str
+) -> None:
+    old = existing["resource"]
+    if old["location"] != location:
+        raise invalid_resource_location(old["name"], old["location"], group, location)
+    old_sharing = old["properties"].get("sharingProfile", {}).get("permissions", "Private")
+    new_sharing = new_props.get("sharingProfile", {}).get("permissions", "Private")
+    if old_sharing != new_sharing:
+        raise property_change_not_allowed("gallery.properties.sharingProfile.permissions")
+    if new_sharing == "Community":
+        # The community gallery's public identity is fixed once created; keep the enabled state.
+        old_info = old["properties"]["sharingProfile"]["communityGalleryInfo"]
+        new_info = new_props["sharingProfile"]["communityGalleryInfo"]
+        for field in COMMUNITY_FIELDS:
+            if old_info[field] != new_info[field]:
+                raise property_change_not_allowed(
+                    f"gallery.properties.sharingProfile.communityGalleryInfo.{field}"
+                )
+        new_info["communityGalleryEnabled"] = old_info["communityGalleryEnabled"]
+        new_info["publicNames"] = old_info["publicNames"]
+
+
+def delete(ctx: Request, rid: ResourceId) -> None:
+    resource_groups.require(ctx, rid.resource_group or "")
+    stored = find(ctx, rid.resource_group or "", rid.name)
+    if stored is None:
+        return  # ARM answers 204 for a resource that does not exist
+    name = stored["resource"]["name"]
+    nested = ctx.tx.children(ctx.key("galleries", name, "images"))
+    if nested:
+        image_names = [
+            ctx.tx.read(ctx.key("galleries", name, "images", i))["resource"]["name"] for i in nested
+        ]
+        raise cannot_delete_nested([f"{ids.COMPUTE}/galleries/{name}/images/{i}" for i in image_names])
+    forget(ctx, name.lower())
+    ctx.save_index()
+
+
+def forget(ctx: Request, key: str) -> None:
+    """Remove a gallery and everything under it from the state, keeping the usage counters right."""
+    tx = ctx.tx
+    for image in tx.children(ctx.key("galleries", key, "images")):
+        image_doc = tx.read(ctx.key("galleries", key, "images", image))
+        ctx.count_usage(image_doc["resource"]["location"], "images", -1)
+        for version in tx.children(ctx.key("galleries", key, "images", image, "versions")):
+            version_doc = tx.read(ctx.key("galleries", key, "images", image, "versions", version))
+            ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
+    del ctx.index()["galleries"][key]
+    tx.delete_tree(ctx.key("galleries", key))

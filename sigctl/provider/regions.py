@@ -1,0 +1,114 @@
+"""Azure's public regions: programmatic name, display name, availability zones, gallery access.
+
+Source: shared/reference/service-rules.md §6. Names match case- and space-insensitively
+('East US 2' = 'eastus2'), as clients and the service normalise them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    display_name: str
+    zones: bool  # has availability zones, so Standard_ZRS is possible
+    restricted: bool = False  # access-restricted pair region (service-rules §6)
+    allow_list: bool = False  # galleries need the subscription on an allow-list
+
+
+_R = Region
+CATALOGUE: tuple[Region, ...] = (
+    _R("australiacentral", "Australia Central", False, allow_list=True),
+    _R("australiacentral2", "Australia Central 2", False, restricted=True, allow_list=True),
+    _R("australiaeast", "Australia East", True),
+    _R("australiasoutheast", "Australia Southeast", False),
+    _R("austriaeast", "Austria East", True),
+    _R("belgiumcentral", "Belgium Central", True),
+    _R("brazilsouth", "Brazil South", True),
+    _R("brazilsoutheast", "Brazil Southeast", False, restricted=True),
+    _R("canadacentral", "Canada Central", True),
+    _R("canadaeast", "Canada East", False),
+    _R("centralindia", "Central India", True),
+    _R("centralus", "Central US", True),
+    _R("chilecentral", "Chile Central", True),
+    _R("denmarkeast", "Denmark East", True),
+    _R("eastasia", "East Asia", True),
+    _R("eastus", "East US", True),
+    _R("eastus2", "East US 2", True),
+    _R("francecentral", "France Central", True),
+    _R("francesouth", "France South", False, restricted=True),
+    _R("germanynorth", "Germany North", False, restricted=True),
+    _R("germanywestcentral", "Germany West Central", True),
+    _R("indonesiacentral", "Indonesia Central", True),
+    _R("israelcentral", "Israel Central", True),
+    _R("italynorth", "Italy North", True),
+    _R("japaneast", "Japan East", True),
+    _R("japanwest", "Japan West", True),
+    _R("jioindiacentral", "Jio India Central", False, restricted=True),
+    _R("jioindiawest", "Jio India West", False, restricted=True),
+    _R("koreacentral", "Korea Central", True),
+    _R("koreasouth", "Korea South", False),
+    _R("malaysiawest", "Malaysia West", True),
+    _R("mexicocentral", "Mexico Central", True),
+    _R("newzealandnorth", "New Zealand North", True),
+    _R("northcentralus", "North Central US", False),
+    _R("northeurope", "North Europe", True),
+    _R("norwayeast", "Norway East", True),
+    _R("norwaywest", "Norway West", False, restricted=True),
+    _R("polandcentral", "Poland Central", True),
+    _R("qatarcentral", "Qatar Central", True),
+    _R("southafricanorth", "South Africa North", True),
+    _R("southafricawest", "South Africa West", False, restricted=True),
+    _R("southcentralus", "South Central US", True),
+    _R("southeastasia", "Southeast Asia", True),
+    _R("southindia", "South India", False),
+    _R("spaincentral", "Spain Central", True),
+    _R("swedencentral", "Sweden Central", True),
+    _R("swedensouth", "Sweden South", False, restricted=True),
+    _R("switzerlandnorth", "Switzerland North", True),
+    _R("switzerlandwest", "Switzerland West", False, restricted=True),
+    _R("uaecentral", "UAE Central", False, restricted=True),
+    _R("uaenorth", "UAE North", True),
+    _R("uksouth", "UK South", True),
+    _R("ukwest", "UK West", False),
+    _R("westcentralus", "West Central US", False),
+    _R("westeurope", "West Europe", True),
+    _R("westindia", "West India", False),
+    _R("westus", "West US", False),
+    _R("westus2", "West US 2", True),
+    _R("westus3", "West US 3", True),
+)
+
+_BY_KEY = {r.name: r for r in CATALOGUE}
+
+
+def normalise(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def find(text: str) -> Region | None:
+    """The region a programmatic or display name denotes, or None."""
+    return _BY_KEY.get(normalise(text))
+
+
+def closest(text: str, count: int = 3) -> list[str]:
+    """The known programmatic names nearest to an unknown one, for error messages."""
+    import difflib
+
+    return difflib.get_close_matches(normalise(text), list(_BY_KEY), n=count, cutoff=0.6)
+
+
+def names() -> list[str]:
+    return [r.name for r in CATALOGUE]
+
+
+def require(text: str, resource_type: str) -> Region:
+    """The region for `text`, or the service's LocationNotAvailableForResourceType error."""
+    from sigctl.errors import location_not_available
+
+    region = find(text)
+    if region is None:
+        raise location_not_available(text, resource_type, names())
+    return region

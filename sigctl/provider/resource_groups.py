@@ -1,0 +1,96 @@
+"""Resource groups (Microsoft.Resources/resourceGroups): the container every gallery lives in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sigctl.errors import ArmError, location_not_available_for_group, resource_group_not_found
+from sigctl.provider import ids, names, regions
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+from sigctl.provider.validate import expect_tags
+
+TYPE = "Microsoft.Resources/resourceGroups"
+
+
+def _body(ctx: Request, record: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(ids.resource_group_id(ctx.subscription, record["name"])),
+        "name": record["name"],
+        "type": TYPE,
+        "location": record["location"],
+        "properties": {"provisioningState": "Succeeded"},
+    }
+    if record.get("tags") is not None:
+        body["tags"] = dict(record["tags"])
+    return body
+
+
+def require(ctx: Request, group: str) -> dict[str, Any]:
+    record = ctx.group_record(group)
+    if record is None:
+        raise resource_group_not_found(group)
+    return record
+
+
+def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+    return _body(ctx, require(ctx, rid.name))
+
+
+def head(ctx: Request, rid: ResourceId) -> bool:
+    return ctx.group_record(rid.name) is not None
+
+
+def list(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:  # noqa: A001 - ARM verb
+    groups = ctx.index()["resourceGroups"].values()
+    return [_body(ctx, g) for g in sorted(groups, key=lambda g: g["name"].lower())]
+
+
+def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    name = rid.name
+    names.check_group_name(name)
+    location = body.get("location")
+    if not isinstance(location, str) or not location:
+        raise ArmError("LocationRequired", "The location property is required for this definition.")
+    region = regions.find(location)
+    if region is None:
+        raise location_not_available_for_group(location, regions.names())
+    tags = expect_tags(body.get("tags"), "tags")
+    index = ctx.index()
+    existing = index["resourceGroups"].get(name.lower())
+    if existing is not None and existing["location"] != region.name:
+        raise ArmError(
+            "InvalidResourceGroupLocation",
+            f"Invalid resource group location '{location}'. The Resource group already exists in "
+            f"location '{existing['location']}'.",
+            409,
+        )
+    record = {
+        "name": existing["name"] if existing else name,
+        "location": region.name,
+        "tags": tags,
+    }
+    index["resourceGroups"][name.lower()] = record
+    ctx.save_index()
+    return _body(ctx, record)
+
+
+def delete(ctx: Request, rid: ResourceId) -> None:
+    """Deleting a group deletes everything inside it, as ARM does."""
+    record = require(ctx, rid.name)
+    from sigctl.provider import galleries
+
+    index = ctx.index()
+    for gallery_key, _entry in list_galleries_in(index, record["name"]):
+        galleries.forget(ctx, gallery_key)
+    del index["resourceGroups"][rid.name.lower()]
+    ctx.save_index()
+    ctx.tx.delete_tree(ctx.key("resourceGroups", rid.name))
+
+
+def list_galleries_in(index: dict[str, Any], group: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (key, entry)
+        for key, entry in index["galleries"].items()
+        if entry["resourceGroup"].lower() == group.lower()
+    ]

@@ -1,0 +1,115 @@
+"""The emulated Microsoft.Compute gallery provider behind an ARM-shaped interface.
+
+Callers (the CLI today, a REST front later) speak ARM: a verb, a resource id, a request body with
+`properties`, query parameters such as `api-version` or `$expand`. Each call is one all-or-nothing
+state transaction: a handler that raises leaves the state exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sigctl.errors import ArmError
+from sigctl.provider import accounts, ids
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+from sigctl.store import Store
+
+# (namespace, types) -> handler module name; imported on first use to keep start-up cheap.
+_ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
+    ("microsoft.resources", ("resourcegroups",)): "resource_groups",
+    ("microsoft.compute", ("galleries",)): "galleries",
+}
+
+_WRITES = {"put", "patch", "delete", "post"}
+
+
+def _handler(rid: ResourceId) -> ModuleType:
+    module = _ROUTES.get(rid.route)
+    if module is None:
+        raise ArmError(
+            "InvalidResourceType",
+            f"The resource type '{rid.resource_type()}' could not be found in the namespace "
+            f"'{rid.namespace}'.",
+            404,
+        )
+    import importlib
+
+    return importlib.import_module(f"sigctl.provider.{module}")
+
+
+class Provider:
+    def __init__(self, home: Path, principal: str | None = None) -> None:
+        self.home = home
+        self.store = Store(home / "state")
+        self.principal = principal
+
+    # -- ARM verbs -------------------------------------------------------------------------
+
+    def get(self, rid: str | ResourceId, **query: Any) -> dict[str, Any]:
+        return self._call("get", rid, query)
+
+    def head(self, rid: str | ResourceId, **query: Any) -> bool:
+        return self._call("head", rid, query)
+
+    def list(self, rid: str | ResourceId, **query: Any) -> list[dict[str, Any]]:
+        return self._call("list", rid, query)
+
+    def put(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        return self._call("put", rid, query, body)
+
+    def delete(self, rid: str | ResourceId, **query: Any) -> None:
+        return self._call("delete", rid, query)
+
+    def post(self, rid: str | ResourceId, action: str, body: dict[str, Any], **query: Any) -> Any:
+        return self._call("post", rid, {**query, "action": action}, body)
+
+    # -- emulator calls that are not ARM resources -----------------------------------------
+
+    def sleep(self, seconds: float) -> None:
+        """Let `seconds` of emulated time pass for a polling client."""
+        import time
+
+        time.sleep(seconds)
+
+    def session(self, write: bool = False) -> Any:
+        """A raw state transaction, for the emulator's own commands (clock, faults, state)."""
+        return self.store.transaction(write=write)
+
+    def default_subscription(self) -> dict[str, Any]:
+        with self.store.transaction() as tx:
+            return accounts.default_subscription(tx)
+
+    def find_subscription(self, name_or_id: str) -> dict[str, Any] | None:
+        with self.store.transaction() as tx:
+            return accounts.find_subscription(tx, name_or_id)
+
+    def account(self, subscription_id: str) -> dict[str, Any]:
+        with self.store.transaction() as tx:
+            sub = accounts.subscription(tx, subscription_id)
+            return {
+                "subscription": sub,
+                "tenant": accounts.tenant(tx, sub["tenantId"]),
+                "user": accounts.principal(tx, sub["owner"]),
+            }
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _call(self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None) -> Any:
+        parsed = ids.parse(rid) if isinstance(rid, str) else rid
+        handler = _handler(parsed)
+        if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
+            raise ArmError("InvalidResourceId", f"'{parsed}' names a collection, not a resource.")
+        function = getattr(handler, verb, None)
+        if function is None:
+            raise ArmError(
+                "MethodNotAllowed", f"The {verb.upper()} operation is not supported on '{parsed}'.", 405
+            )
+        with self.store.transaction(write=verb in _WRITES) as tx:
+            accounts.subscription(tx, parsed.subscription)
+            ctx = Request(tx, parsed.subscription.lower(), self.principal, query)
+            if body is None:
+                return function(ctx, parsed)
+            return function(ctx, parsed, body)
