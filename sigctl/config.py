@@ -74,10 +74,18 @@ class KeySpec:
 
 
 KNOWN: dict[str, KeySpec] = {
-    "defaults.group": KeySpec(str, None, "AZURE_DEFAULTS_GROUP", "resource group used when -g is omitted"),
-    "defaults.location": KeySpec(str, None, "AZURE_DEFAULTS_LOCATION", "location used when -l is omitted"),
-    "core.output": KeySpec(_choice(*OUTPUT_FORMATS), "json", "AZURE_CORE_OUTPUT", "default -o format"),
-    "core.only_show_errors": KeySpec(parse_bool, False, "AZURE_CORE_ONLY_SHOW_ERRORS", "hide warnings"),
+    "defaults.group": KeySpec(
+        str, None, "AZURE_DEFAULTS_GROUP", "resource group used when -g is omitted"
+    ),
+    "defaults.location": KeySpec(
+        str, None, "AZURE_DEFAULTS_LOCATION", "location used when -l is omitted"
+    ),
+    "core.output": KeySpec(
+        _choice(*OUTPUT_FORMATS), "json", "AZURE_CORE_OUTPUT", "default -o format"
+    ),
+    "core.only_show_errors": KeySpec(
+        parse_bool, False, "AZURE_CORE_ONLY_SHOW_ERRORS", "hide warnings"
+    ),
     "core.no_color": KeySpec(parse_bool, False, "AZURE_CORE_NO_COLOR", "never colour output"),
 }
 
@@ -123,7 +131,9 @@ class Config:
         if spec and spec.azure_env:
             az_env = os.environ.get(spec.azure_env)
             if az_env:
-                return Setting(key, self._parse_env(parse, az_env, spec.azure_env), f"env {spec.azure_env}")
+                return Setting(
+                    key, self._parse_env(parse, az_env, spec.azure_env), f"env {spec.azure_env}"
+                )
         section, _, option = key.partition(".")
         if option in self.data.get(section, {}):
             return Setting(key, self.data[section][option], str(self.path))
@@ -147,7 +157,9 @@ class Config:
     def set(self, key: str, text: str) -> Any:
         section, dot, option = key.partition(".")
         if not dot or not section or not option or "." in option:
-            raise ConfigError(f"'{key}' is not a key; keys look like section.name, e.g. defaults.group")
+            raise ConfigError(
+                f"'{key}' is not a key; keys look like section.name, e.g. defaults.group"
+            )
         spec = spec_for(key)
         value = spec.parse(text) if spec else text
         self.data.setdefault(section, {})[option] = value
@@ -183,6 +195,8 @@ def load(home: Path | None = None) -> Config:
     try:
         data = tomllib.loads(raw.decode())
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"the config file '{path}' is not valid TOML ({exc}); it was left untouched") from None
+        raise ConfigError(
+            f"the config file '{path}' is not valid TOML ({exc}); it was left untouched"
+        ) from None
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
     return Config(path, sections)

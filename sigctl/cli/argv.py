@@ -25,8 +25,17 @@ from sigctl.cli.context import GlobalOptions
 from sigctl.cli.errors import usage_error
 
 OUTPUT_FORMATS = ("json", "jsonc", "yaml", "yamlc", "table", "tsv", "none")
-GLOBAL_FLAGS = {"--only-show-errors": "only_show_errors", "--verbose": "verbose", "--debug": "debug"}
-GLOBAL_VALUES = {"--output": "output", "-o": "output", "--query": "query", "--subscription": "subscription"}
+GLOBAL_FLAGS = {
+    "--only-show-errors": "only_show_errors",
+    "--verbose": "verbose",
+    "--debug": "debug",
+}
+GLOBAL_VALUES = {
+    "--output": "output",
+    "-o": "output",
+    "--query": "query",
+    "--subscription": "subscription",
+}
 GLOBAL_NAMES = {"output": "--output/-o", "query": "--query", "subscription": "--subscription"}
 
 # Marks a parser whose option takes zero or one value (argparse nargs='?').
@@ -45,9 +54,7 @@ def is_option(token: str) -> bool:
     return token.startswith("-") and len(token) > 1 and not _NEGATIVE_NUMBER.match(token)
 
 
-def split_globals(
-    tokens: list[str], own: set[str], options: GlobalOptions, prog: str
-) -> list[str]:
+def split_globals(tokens: list[str], own: set[str], options: GlobalOptions, prog: str) -> list[str]:
     """Take the global options out of `tokens` into `options`; return the rest.
 
     Options the command declares itself (`own`, e.g. `account set --subscription`) stay.
@@ -144,7 +151,9 @@ def normalise(command: Any, tokens: list[str], default_for: Callable[[str], Any]
         arity = _arity(param)
         if arity == "flag":
             if eq:
-                raise usage_error(f"argument {_display(param)}: ignored explicit argument '{inline}'")
+                raise usage_error(
+                    f"argument {_display(param)}: ignored explicit argument '{inline}'"
+                )
             out.append(canonical)
         elif arity == "single":
             if eq:
@@ -186,7 +195,9 @@ def normalise(command: Any, tokens: list[str], default_for: Callable[[str], Any]
     for param in command.params:
         if param.param_type_name != "option" or param.name in seen:
             continue
-        setting = next((CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None)
+        setting = next(
+            (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
+        )
         value = default_for(setting) if setting else None
         if value:
             out += [param.opts[0], str(value)]

@@ -13,22 +13,42 @@ from sigctl.cli.errors import CliError
 
 # (command line, expected exit code, what it shows)
 STEPS: list[tuple[str, int, str]] = [
-    ("sigctl group create -n demo-rg -l eastus2 -o table", 0, "A resource group, as az group create."),
+    (
+        "sigctl group create -n demo-rg -l eastus2 -o table",
+        0,
+        "A resource group, as az group create.",
+    ),
     (
         'sigctl sig create -g demo-rg -r DemoGallery --description "Images for the demo"',
         0,
         "A gallery: location from the group, uniqueName from the subscription.",
     ),
-    ("sigctl sig create -g demo-rg -r TeamGallery -o none", 0, "A second gallery, output suppressed."),
+    (
+        "sigctl sig create -g demo-rg -r TeamGallery -o none",
+        0,
+        "A second gallery, output suppressed.",
+    ),
     ("sigctl sig list -g demo-rg -o table", 0, "az's automatic table."),
-    ("sigctl sig list -g demo-rg --query [].name -o tsv", 0, "--query and TSV, the way scripts read names."),
+    (
+        "sigctl sig list -g demo-rg --query [].name -o tsv",
+        0,
+        "--query and TSV, the way scripts read names.",
+    ),
     (
         "sigctl sig update -g demo-rg -r DemoGallery --set tags.env=demo --query tags",
         0,
         "A generic update with --set.",
     ),
-    ("sigctl sig show -g demo-rg -r NoSuchGallery", 3, "Not found: az's error text and exit code 3."),
-    ("sigctl sig create -g demo-rg -r bad-name", 1, "The service's name rule: no dashes in gallery names."),
+    (
+        "sigctl sig show -g demo-rg -r NoSuchGallery",
+        3,
+        "Not found: az's error text and exit code 3.",
+    ),
+    (
+        "sigctl sig create -g demo-rg -r bad-name",
+        1,
+        "The service's name rule: no dashes in gallery names.",
+    ),
     ("sigctl sig delete -g demo-rg -r TeamGallery", 0, "Delete prints nothing, as az."),
     ("sigctl group delete -n demo-rg --yes", 0, "Deleting the group deletes everything in it."),
     ("sigctl group exists -n demo-rg", 0, "And it is gone."),

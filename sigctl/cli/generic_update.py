@@ -15,12 +15,23 @@ from typing import Any
 
 from sigctl.cli.errors import CliError
 
-ARM_TOP_LEVEL = ("id", "name", "type", "location", "tags", "identity", "systemData", "extendedLocation")
+ARM_TOP_LEVEL = (
+    "id",
+    "name",
+    "type",
+    "location",
+    "tags",
+    "identity",
+    "systemData",
+    "extendedLocation",
+)
 
 _SEGMENT = re.compile(r"^(?P<key>[^\[\]]*)(?P<indexes>(\[-?\d+\])*)$")
 
 
-def decode(set_: list[str] | None, add: list[str] | None, remove: list[str] | None) -> list[tuple[str, list[str]]]:
+def decode(
+    set_: list[str] | None, add: list[str] | None, remove: list[str] | None
+) -> list[tuple[str, list[str]]]:
     """The operations in command-line order (the argument parser tagged each with its position)."""
     ops: list[tuple[int, str, list[str]]] = []
     for kind, encoded in (("set", set_), ("add", add), ("remove", remove)):
@@ -103,10 +114,31 @@ class Updater:
     sets it, and the service ignores it).
     """
 
-    def __init__(self, instance: dict[str, Any], known: list[str], *, lenient: bool = False) -> None:
+    def __init__(
+        self,
+        instance: dict[str, Any],
+        known: list[str],
+        *,
+        lenient: bool = False,
+        strings: tuple[str, ...] = ("tags.*",),
+    ) -> None:
         self.instance = instance
         self.known = known
         self.lenient = lenient
+        # Paths (fnmatch patterns) the schema types as strings: az serialises `--set tags.n=2`
+        # through the model, so the service receives "2", not 2.
+        self.strings = strings
+
+    def _typed(self, path: list[str | int], value: Any) -> Any:
+        from fnmatch import fnmatchcase
+
+        dotted = ".".join(p if isinstance(p, str) else "*" for p in path)
+        if any(fnmatchcase(dotted, pattern) for pattern in self.strings):
+            if isinstance(value, bool):
+                return str(value).lower()
+            if isinstance(value, (int, float)):
+                return str(value)
+        return value
 
     def apply(self, ops: list[tuple[str, list[str]]], force_string: bool) -> dict[str, Any]:
         for kind, values in ops:
@@ -145,7 +177,9 @@ class Updater:
             last = self._key_in(node, last, len(path) == 1)
         return node, last
 
-    def _step(self, node: Any, part: str | int, top: bool, create: bool, walked: str) -> tuple[Any, str]:
+    def _step(
+        self, node: Any, part: str | int, top: bool, create: bool, walked: str
+    ) -> tuple[Any, str]:
         if isinstance(part, int):
             if not isinstance(node, list) or not -len(node) <= part < len(node):
                 raise CliError(f"index {part} doesn't exist on {walked or 'the resource'}")
@@ -156,7 +190,9 @@ class Updater:
         if node.get(key) is None:
             if not create:
                 options = sorted(snake(k) for k in node)
-                raise CliError(f"Couldn't find '{part}' in '{walked}'. Available options: {options}")
+                raise CliError(
+                    f"Couldn't find '{part}' in '{walked}'. Available options: {options}"
+                )
             node[key] = {}
         return node[key], f"{walked}.{key}" if walked else key
 
@@ -165,10 +201,12 @@ class Updater:
     def _set(self, expression: str, force_string: bool) -> None:
         key, eq, text = expression.partition("=")
         if not eq or not key.strip():
-            raise CliError("usage error: Empty key in --set. Correct syntax: --set KEY=VALUE [KEY=VALUE ...]")
+            raise CliError(
+                "usage error: Empty key in --set. Correct syntax: --set KEY=VALUE [KEY=VALUE ...]"
+            )
         path = _split_path(key.strip())
         container, last = self._walk(path, create=True)
-        value = _value(text, force_string)
+        value = self._typed([*path[:-1], last], _value(text, force_string))
         if isinstance(last, int):
             if not isinstance(container, list) or not -len(container) <= last < len(container):
                 raise CliError(f"index {last} doesn't exist on {key}")
@@ -181,9 +219,11 @@ class Updater:
     def _add(self, values: list[str], force_string: bool) -> None:
         path = _split_path(values[0])
         container, last = self._walk(path, create=True)
-        target = container[last] if isinstance(container, (dict, list)) and (
-            isinstance(last, int) or last in container
-        ) else None
+        target = (
+            container[last]
+            if isinstance(container, (dict, list)) and (isinstance(last, int) or last in container)
+            else None
+        )
         if target is None:
             target = []
             container[last] = target

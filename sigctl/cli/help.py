@@ -9,6 +9,7 @@ from sigctl.cli import tree
 from sigctl.cli.framework import CommandGroup, CommandSpec
 
 WIDTH = 100
+NAME_CAP = 32
 
 GLOBAL_ARGUMENTS = [
     ("--debug", "Increase logging verbosity to show all debug logs."),
@@ -19,7 +20,10 @@ GLOBAL_ARGUMENTS = [
         "Output format.  Allowed values: json, jsonc, none, table, tsv, yaml, yamlc.  "
         "Default: json.",
     ),
-    ("--query", "JMESPath query string. See http://jmespath.org/ for more information and examples."),
+    (
+        "--query",
+        "JMESPath query string. See http://jmespath.org/ for more information and examples.",
+    ),
     (
         "--subscription",
         "Name or ID of subscription. You can configure the default subscription using "
@@ -38,10 +42,15 @@ _ARG_GROUPS = {
 
 
 def _rows(rows: list[tuple[str, str]], indent: int = 4) -> list[str]:
-    width = max((len(name) for name, _ in rows), default=0)
+    """`name : text` lines; names longer than NAME_CAP get a line of their own."""
+    width = min(max((len(name.rstrip()) for name, _ in rows), default=0), NAME_CAP)
     lines: list[str] = []
     for name, text in rows:
+        name = name.rstrip()
         head = " " * indent + name.ljust(width) + " : "
+        if len(name) > width:
+            lines.append(" " * indent + name)
+            head = " " * (indent + width) + " : "
         wrapped = textwrap.wrap(text, WIDTH - len(head)) or [""]
         lines.append(head + wrapped[0])
         lines += [" " * len(head) + more for more in wrapped[1:]]
@@ -53,7 +62,9 @@ def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
     prog = " ".join(["sigctl", *path])
     lines = ["", "Group" if path else "Program", f"    {prog} : {node.summary}", ""]
     subgroups = [(c, tree.TREE[(*path, c)].summary) for c in tree.children(path)]
-    commands = sorted((name, spec.summary) for name, spec in (group.commands.items() if group else []))
+    commands = sorted(
+        (name, spec.summary) for name, spec in (group.commands.items() if group else [])
+    )
     width = max((len(n) for n, _ in subgroups + commands), default=0)
     if subgroups:
         lines += ["Subgroups:", *_rows([(n.ljust(width), s) for n, s in subgroups]), ""]
@@ -83,8 +94,12 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
     lines = ["", "Command", f"    {prefix} {spec.name} : {spec.summary}"]
     if spec.description:
         for paragraph in spec.description.split("\n\n"):
-            lines += textwrap.wrap(" ".join(paragraph.split()), WIDTH - 8, initial_indent=" " * 8,
-                                   subsequent_indent=" " * 8)
+            lines += textwrap.wrap(
+                " ".join(paragraph.split()),
+                WIDTH - 8,
+                initial_indent=" " * 8,
+                subsequent_indent=" " * 8,
+            )
     lines.append("")
     grouped: dict[str, list[tuple[str, str, bool]]] = {}
     for param in command.params:
@@ -102,7 +117,10 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
         rows.sort(key=lambda r: (not r[2], r[0]))
         lines.append(group)
         lines += _rows(
-            [((label + (" [Required]" if req else "")).ljust(width), text) for label, text, req in rows]
+            [
+                ((label + (" [Required]" if req else "")).ljust(width), text)
+                for label, text, req in rows
+            ]
         )
         lines.append("")
     lines.append("Global Arguments")
@@ -112,8 +130,9 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
     if examples:
         lines.append("Examples")
         for description, example in examples:
-            lines += textwrap.wrap(description, WIDTH - 4, initial_indent="    ",
-                                   subsequent_indent="    ")
+            lines += textwrap.wrap(
+                description, WIDTH - 4, initial_indent="    ", subsequent_indent="    "
+            )
             lines.append("        " + example)
             lines.append("")
     return "\n".join(lines) + "\n"

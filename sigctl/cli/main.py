@@ -64,7 +64,7 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         write_stderr("ERROR: Operation cancelled.\n")
         code = EXIT_INTERRUPTED
-    except Exception as error:  # noqa: BLE001 - the one place that turns anything into ERROR:
+    except Exception as error:
         code = _unexpected(error, invocation)
     invocation.info(f"Command ran in {time.perf_counter() - started:.3f} seconds")
     return code
@@ -133,7 +133,9 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     fmt = invocation.output_format
     args = normalise(command, args, invocation.setting)
     result: Any = command.main(args=args, prog_name=invocation.prog, standalone_mode=False)
-    output.emit(output.render(result, fmt, query=query, table=spec.table, colour=_colour(invocation)))
+    output.emit(
+        output.render(result, fmt, query=query, table=spec.table, colour=_colour(invocation))
+    )
     return 0
 
 
@@ -156,22 +158,3 @@ def _unknown_command(path: tuple[str, ...], group: Any, name: str) -> int:
     lines += ["", "https://aka.ms/cli_ref", "Read more about the command in reference docs"]
     write_stderr("\n".join(lines) + "\n")
     return EXIT_USAGE
-
-
-def typer_app() -> Any:
-    """The whole CLI as one Typer app, for `typer.testing.CliRunner`."""
-    import typer
-
-    app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
-
-    @app.command(
-        context_settings={
-            "allow_extra_args": True,
-            "ignore_unknown_options": True,
-            "help_option_names": [],
-        }
-    )
-    def sigctl(ctx: typer.Context) -> None:
-        raise typer.Exit(run(list(ctx.args)))
-
-    return app

@@ -76,7 +76,10 @@ def apply_query(compiled: Any, result: Any) -> Any:
 
 
 def format_json(result: Any) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, separators=(",", ": ")) + "\n"
+    return (
+        json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True, separators=(",", ": "))
+        + "\n"
+    )
 
 
 def format_jsonc(result: Any, colour: bool) -> str:
@@ -119,7 +122,9 @@ def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
 def format_table(result: Any, sort_keys: bool) -> str:
     from tabulate import tabulate
 
-    rows = [_table_row(item, sort_keys) for item in (result if isinstance(result, list) else [result])]
+    rows = [
+        _table_row(item, sort_keys) for item in (result if isinstance(result, list) else [result])
+    ]
     text = tabulate(rows, headers="keys", tablefmt="simple", disable_numparse=True) if rows else ""
     if text == "\n":
         raise CliError(

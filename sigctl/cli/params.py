@@ -104,7 +104,9 @@ ResourceGroupLate = Annotated[
     str | None, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
 ]
 OptionalResourceGroup = ResourceGroupLate
-GalleryName = Annotated[str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")]
+GalleryName = Annotated[
+    str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
+]
 GalleryNameLate = Annotated[
     str | None, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
 ]
@@ -145,13 +147,11 @@ AazTags = Annotated[
     typer.Option(
         "--tags",
         metavar="KEY=VALUE",
-        help="Space-separated tags: key[=value] [key[=value] ...]. Use \"\" to clear existing tags.",
+        help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.',
     ),
 ]
 CustomTags = AazTags
-Yes = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not prompt for confirmation.")
-]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not prompt for confirmation.")]
 
 
 # -- generic update (az's --set/--add/--remove) ------------------------------------------------
@@ -197,8 +197,14 @@ ForceString = Annotated[
 
 # -- wait --------------------------------------------------------------------------------------
 
-Created = Annotated[bool, typer.Option("--created", help="Wait until created with 'provisioningState' at 'Succeeded'.")]
-Updated = Annotated[bool, typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'.")]
+Created = Annotated[
+    bool,
+    typer.Option("--created", help="Wait until created with 'provisioningState' at 'Succeeded'."),
+]
+Updated = Annotated[
+    bool,
+    typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'."),
+]
 Deleted = Annotated[bool, typer.Option("--deleted", help="Wait until deleted.")]
 Exists = Annotated[bool, typer.Option("--exists", help="Wait until the resource exists.")]
 Custom = Annotated[
@@ -212,9 +218,16 @@ Custom = Annotated[
 ]
 Interval = Annotated[
     int,
-    typer.Option("--interval", parser=integer("--interval"), metavar="SECONDS", help="Polling interval in seconds."),
+    typer.Option(
+        "--interval",
+        parser=integer("--interval"),
+        metavar="SECONDS",
+        help="Polling interval in seconds.",
+    ),
 ]
 Timeout = Annotated[
     int,
-    typer.Option("--timeout", parser=integer("--timeout"), metavar="SECONDS", help="Maximum wait in seconds."),
+    typer.Option(
+        "--timeout", parser=integer("--timeout"), metavar="SECONDS", help="Maximum wait in seconds."
+    ),
 ]

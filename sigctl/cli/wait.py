@@ -31,7 +31,9 @@ def wait_for(
     sleep: Callable[[float], None],
 ) -> dict[str, Any] | None:
     if not (created or updated or deleted or exists or custom):
-        raise CliError("incorrect usage: --created | --updated | --deleted | --exists | --custom JMESPATH")
+        raise CliError(
+            "incorrect usage: --created | --updated | --deleted | --exists | --custom JMESPATH"
+        )
     if interval <= 0:
         raise CliError("usage error: --interval must be a positive number of seconds")
     condition = None

@@ -66,7 +66,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return render(ctx, require(ctx, rid), ctx.query.get("api-version"))
 
 
-def list(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:  # noqa: A001 - ARM verb
+def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     index = ctx.index()
     if rid.resource_group is not None:
         resource_groups.require(ctx, rid.resource_group)
@@ -167,7 +167,10 @@ def _sharing_profile(value: Any) -> dict[str, Any] | None:
                 "sharingProfile.communityGalleryInfo",
             )
         out["communityGalleryInfo"] = {
-            **{f: expect_str(info[f], f"properties.sharingProfile.communityGalleryInfo.{f}") for f in COMMUNITY_FIELDS},
+            **{
+                f: expect_str(info[f], f"properties.sharingProfile.communityGalleryInfo.{f}")
+                for f in COMMUNITY_FIELDS
+            },
             "communityGalleryEnabled": bool(info.get("communityGalleryEnabled", False)),
             "publicNames": list(info.get("publicNames") or []),
         }
@@ -179,7 +182,9 @@ def _soft_delete_policy(value: Any) -> dict[str, Any] | None:
         return None
     policy = expect_dict(value, "properties.softDeletePolicy")
     out: dict[str, Any] = {}
-    enabled = expect_bool(policy.get("isSoftDeleteEnabled"), "properties.softDeletePolicy.isSoftDeleteEnabled")
+    enabled = expect_bool(
+        policy.get("isSoftDeleteEnabled"), "properties.softDeletePolicy.isSoftDeleteEnabled"
+    )
     if enabled is not None:
         out["isSoftDeleteEnabled"] = enabled
     for field in ("retentionPeriodInDays", "gracePeriodInDays"):
@@ -229,7 +234,9 @@ def delete(ctx: Request, rid: ResourceId) -> None:
         image_names = [
             ctx.tx.read(ctx.key("galleries", name, "images", i))["resource"]["name"] for i in nested
         ]
-        raise cannot_delete_nested([f"{ids.COMPUTE}/galleries/{name}/images/{i}" for i in image_names])
+        raise cannot_delete_nested(
+            [f"{ids.COMPUTE}/galleries/{name}/images/{i}" for i in image_names]
+        )
     forget(ctx, name.lower())
     ctx.save_index()
 

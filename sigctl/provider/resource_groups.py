@@ -41,7 +41,7 @@ def head(ctx: Request, rid: ResourceId) -> bool:
     return ctx.group_record(rid.name) is not None
 
 
-def list(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:  # noqa: A001 - ARM verb
+def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     groups = ctx.index()["resourceGroups"].values()
     return [_body(ctx, g) for g in sorted(groups, key=lambda g: g["name"].lower())]
 

@@ -97,15 +97,19 @@ class Provider:
 
     # -- dispatch --------------------------------------------------------------------------
 
-    def _call(self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None) -> Any:
+    def _call(
+        self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None
+    ) -> Any:
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
         handler = _handler(parsed)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
             raise ArmError("InvalidResourceId", f"'{parsed}' names a collection, not a resource.")
-        function = getattr(handler, verb, None)
+        function = getattr(handler, "list_" if verb == "list" else verb, None)
         if function is None:
             raise ArmError(
-                "MethodNotAllowed", f"The {verb.upper()} operation is not supported on '{parsed}'.", 405
+                "MethodNotAllowed",
+                f"The {verb.upper()} operation is not supported on '{parsed}'.",
+                405,
             )
         with self.store.transaction(write=verb in _WRITES) as tx:
             accounts.subscription(tx, parsed.subscription)

@@ -10,6 +10,7 @@ so a commit is either fully visible or not at all. Readers share a lock, writers
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -75,6 +76,7 @@ class Transaction:
         if self.write_mode:
             from sigctl.home import ensure_private_dir
 
+            ensure_private_dir(root.parent)
             ensure_private_dir(root)
         elif not root.is_dir():
             return self  # nothing stored yet: every read sees the embedded defaults
@@ -180,10 +182,8 @@ def _apply(root: Path, writes: list[list[Any]]) -> None:
     for rel, document in writes:
         path = root / rel
         if document is None:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            except FileNotFoundError:
-                pass
             _prune_empty_dirs(root, path.parent)
         else:
             files.write_atomically(path, files.encode(document))

@@ -26,12 +26,23 @@ def _entry(setting: Any) -> dict[str, Any]:
 @commands.command(
     "set",
     examples=[
-        ("Set the default resource group and output format.", "{prefix} set defaults.group=MyResourceGroup core.output=table"),
-        ("Let at most two galleries exist per region, to test a script at the limit.", "{prefix} set limits.galleries=2"),
+        (
+            "Set the default resource group and output format.",
+            "{prefix} set defaults.group=MyResourceGroup core.output=table",
+        ),
+        (
+            "Let at most two galleries exist per region, to test a script at the limit.",
+            "{prefix} set limits.galleries=2",
+        ),
     ],
 )
 def set_(
-    pairs: Annotated[list[str], typer.Argument(metavar="KEY=VALUE", help="Space-separated key=value pairs, e.g. defaults.group=MyRG.")],
+    pairs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE", help="Space-separated key=value pairs, e.g. defaults.group=MyRG."
+        ),
+    ],
 ) -> None:
     """Set one or more configuration values."""
     from sigctl.config import ConfigError
@@ -57,7 +68,9 @@ def set_(
     ],
 )
 def get(
-    key: Annotated[str | None, typer.Argument(metavar="KEY", help="A section (core) or a key (core.output).")] = None,
+    key: Annotated[
+        str | None, typer.Argument(metavar="KEY", help="A section (core) or a key (core.output).")
+    ] = None,
 ) -> Any:
     """Show configuration values, with the source of each (env, file or default)."""
     from sigctl import config as config_module
@@ -88,7 +101,9 @@ def get(
     examples=[("Forget the default resource group.", "{prefix} unset defaults.group")],
 )
 def unset(
-    keys: Annotated[list[str], typer.Argument(metavar="KEY", help="Space-separated keys, e.g. defaults.group.")],
+    keys: Annotated[
+        list[str], typer.Argument(metavar="KEY", help="Space-separated keys, e.g. defaults.group.")
+    ],
 ) -> None:
     """Remove configuration values from the file (environment variables still apply)."""
     config = _config()

@@ -49,13 +49,27 @@ API_CREATE = "2026-03-03"
 API_LIST = "2021-10-01"
 # The keys az's generated gallery commands know (the error for an unknown --set path lists them).
 SCHEMA_KEYS = [
-    "description", "id", "identifier", "identity", "location", "name", "provisioningState",
-    "sharingProfile", "sharingStatus", "softDeletePolicy", "systemData", "tags", "type",
+    "description",
+    "id",
+    "identifier",
+    "identity",
+    "location",
+    "name",
+    "provisioningState",
+    "sharingProfile",
+    "sharingStatus",
+    "softDeletePolicy",
+    "systemData",
+    "tags",
+    "type",
 ]
 
 Description = Annotated[
     str | None,
-    typer.Option("--description", help="The description of this Shared Image Gallery resource. This property is updatable."),
+    typer.Option(
+        "--description",
+        help="The description of this Shared Image Gallery resource. This property is updatable.",
+    ),
 ]
 Permissions = Annotated[
     str | None,
@@ -66,10 +80,16 @@ Permissions = Annotated[
         help="This property allows you to specify the permission of sharing gallery.",
     ),
 ]
-PublisherUri = Annotated[str | None, typer.Option("--publisher-uri", help="Community gallery publisher uri.")]
+PublisherUri = Annotated[
+    str | None, typer.Option("--publisher-uri", help="Community gallery publisher uri.")
+]
 PublisherEmail = Annotated[
     str | None,
-    typer.Option("--publisher-email", "--publisher-contact", help="Community gallery publisher contact email."),
+    typer.Option(
+        "--publisher-email",
+        "--publisher-contact",
+        help="Community gallery publisher contact email.",
+    ),
 ]
 Eula = Annotated[str | None, typer.Option("--eula", help="Community gallery publisher eula.")]
 PublicNamePrefix = Annotated[
@@ -105,11 +125,18 @@ SoftDeleteGrace = Annotated[
 ]
 MaxItems = Annotated[
     int | None,
-    typer.Option("--max-items", parser=integer("--max-items"), help="Total number of items to return in the command's output. If the total number of items available is more than the value specified, a token is provided in the command's output. To resume pagination, provide the token value in `--next-token` argument of a subsequent command."),
+    typer.Option(
+        "--max-items",
+        parser=integer("--max-items"),
+        help="Total number of items to return in the command's output. If the total number of items available is more than the value specified, a token is provided in the command's output. To resume pagination, provide the token value in `--next-token` argument of a subsequent command.",
+    ),
 ]
 NextToken = Annotated[
     str | None,
-    typer.Option("--next-token", help="Token to specify where to start paginating. This is the token value from a previously truncated response."),
+    typer.Option(
+        "--next-token",
+        help="Token to specify where to start paginating. This is the token value from a previously truncated response.",
+    ),
 ]
 
 COMMUNITY_ARGS = ("--publisher-uri", "--publisher-email", "--eula", "--public-name-prefix")
@@ -124,7 +151,9 @@ def _gallery(resource_group: str | None, gallery_name: str | None) -> ResourceId
 
 
 def _sharing_profile(
-    permissions: str | None, community: dict[str, str | None], existing: dict[str, Any] | None = None
+    permissions: str | None,
+    community: dict[str, str | None],
+    existing: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     if permissions is None and not any(community.values()):
         return existing
@@ -142,7 +171,9 @@ def _sharing_profile(
     return profile
 
 
-def _soft_delete(enabled: Any, retention: int | None, grace: int | None, existing: Any = None) -> Any:
+def _soft_delete(
+    enabled: Any, retention: int | None, grace: int | None, existing: Any = None
+) -> Any:
     if enabled is None and retention is None and grace is None:
         return existing
     policy = dict(existing or {})
@@ -158,8 +189,14 @@ def _soft_delete(enabled: Any, retention: int | None, grace: int | None, existin
 @commands.command(
     "create",
     examples=[
-        ("Create a shared image gallery.", "{prefix} create --resource-group MyResourceGroup --gallery-name MyGallery"),
-        ("Create a gallery with soft delete enabled.", "{prefix} create -g MyResourceGroup -r MyGallery --soft-delete true"),
+        (
+            "Create a shared image gallery.",
+            "{prefix} create --resource-group MyResourceGroup --gallery-name MyGallery",
+        ),
+        (
+            "Create a gallery with soft delete enabled.",
+            "{prefix} create -g MyResourceGroup -r MyGallery --soft-delete true",
+        ),
         (
             "Create a community gallery.",
             "{prefix} create -g MyResourceGroup -r MyGallery --permissions Community "
@@ -192,7 +229,9 @@ def create(
     tags_body = aaz_tags(tags)
     if location is None:
         try:
-            location = client.get(ids.resource_group_id(client.subscription, resource_group))["location"]
+            location = client.get(ids.resource_group_id(client.subscription, resource_group))[
+                "location"
+            ]
         except ArmError:
             # az looks the group up to default the location; a missing group surfaces like this.
             raise missing_field("--location") from None
@@ -214,15 +253,25 @@ def create(
     body: dict[str, Any] = {"location": location, "properties": props}
     if tags_body is not None:
         body["tags"] = tags_body
-    result = client.put(ids.gallery_id(client.subscription, resource_group, gallery_name), body, **{"api-version": API_CREATE})
+    result = client.put(
+        ids.gallery_id(client.subscription, resource_group, gallery_name),
+        body,
+        **{"api-version": API_CREATE},
+    )
     return None if no_wait else flatten(result)
 
 
 @commands.command(
     "show",
     examples=[
-        ("Retrieve information about a gallery.", "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery"),
-        ("Show a gallery by its resource id.", "{prefix} show --ids /subscriptions/SUB/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/galleries/MyGallery"),
+        (
+            "Retrieve information about a gallery.",
+            "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery",
+        ),
+        (
+            "Show a gallery by its resource id.",
+            "{prefix} show --ids /subscriptions/SUB/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/galleries/MyGallery",
+        ),
     ],
 )
 def show(
@@ -232,7 +281,10 @@ def show(
 ) -> Any:
     """Retrieve information about a Shared Image Gallery."""
     client = context.current().client
-    found = [flatten(client.get(t)) for t in targets(ids_, lambda: _gallery(resource_group, gallery_name))]
+    found = [
+        flatten(client.get(t))
+        for t in targets(ids_, lambda: _gallery(resource_group, gallery_name))
+    ]
     return one_or_many(found, ids_)
 
 
@@ -263,13 +315,21 @@ def paginate(items: list[Any], max_items: int | None, next_token: str | None) ->
     examples=[
         ("List galleries in a resource group.", "{prefix} list --resource-group MyResourceGroup"),
         ("List every gallery in the subscription.", "{prefix} list"),
-        ("List gallery names, one a line.", "{prefix} list -g MyResourceGroup --query \"[].name\" -o tsv"),
+        (
+            "List gallery names, one a line.",
+            '{prefix} list -g MyResourceGroup --query "[].name" -o tsv',
+        ),
     ],
 )
 def list_(
     resource_group: Annotated[
         str | None,
-        typer.Option("--resource-group", "-g", metavar="NAME", help="Name of resource group. Omit it to list the whole subscription."),
+        typer.Option(
+            "--resource-group",
+            "-g",
+            metavar="NAME",
+            help="Name of resource group. Omit it to list the whole subscription.",
+        ),
     ] = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
@@ -284,8 +344,14 @@ def list_(
 @commands.command(
     "update",
     examples=[
-        ("Change a gallery's description and add a tag.", "{prefix} update -g MyResourceGroup -r MyGallery --set description=x --set tags.env=ci"),
-        ("Enable soft delete on a gallery.", "{prefix} update -g MyResourceGroup -r MyGallery --soft-delete true"),
+        (
+            "Change a gallery's description and add a tag.",
+            "{prefix} update -g MyResourceGroup -r MyGallery --set description=x --set tags.env=ci",
+        ),
+        (
+            "Enable soft delete on a gallery.",
+            "{prefix} update -g MyResourceGroup -r MyGallery --soft-delete true",
+        ),
         ("Remove every tag.", "{prefix} update -g MyResourceGroup -r MyGallery --set tags={}"),
     ],
 )
@@ -329,19 +395,29 @@ def update(
         if sharing is not None:
             instance["sharingProfile"] = sharing
         soft = _soft_delete(
-            soft_delete, soft_delete_retention_period, soft_delete_grace_period, instance.get("softDeletePolicy")
+            soft_delete,
+            soft_delete_retention_period,
+            soft_delete_grace_period,
+            instance.get("softDeletePolicy"),
         )
         if soft is not None:
             instance["softDeletePolicy"] = soft
-        Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
-        results.append(flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE})))
+        Updater(instance, SCHEMA_KEYS, strings=("tags.*", "description")).apply(
+            decode(set_, add, remove), bool(force_string)
+        )
+        results.append(
+            flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE}))
+        )
     return None if no_wait else one_or_many(results, ids_)
 
 
 @commands.command(
     "delete",
     examples=[
-        ("Delete a gallery.", "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery"),
+        (
+            "Delete a gallery.",
+            "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery",
+        ),
     ],
 )
 def delete(
@@ -363,9 +439,18 @@ def delete(
 @commands.command(
     "wait",
     examples=[
-        ("Wait until a gallery exists and has succeeded.", "{prefix} wait -g MyResourceGroup -r MyGallery --created"),
-        ("Wait until a gallery is deleted, polling every 5 seconds.", "{prefix} wait -g MyResourceGroup -r MyGallery --deleted --interval 5"),
-        ("Wait on a custom condition of the ARM body.", "{prefix} wait -g MyResourceGroup -r MyGallery --custom \"properties.provisioningState=='Succeeded'\""),
+        (
+            "Wait until a gallery exists and has succeeded.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery --created",
+        ),
+        (
+            "Wait until a gallery is deleted, polling every 5 seconds.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery --deleted --interval 5",
+        ),
+        (
+            "Wait on a custom condition of the ARM body.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery --custom \"properties.provisioningState=='Succeeded'\"",
+        ),
     ],
 )
 def wait(

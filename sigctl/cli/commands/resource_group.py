@@ -27,9 +27,13 @@ commands = CommandGroup("Manage resource groups.")
 
 GroupName = Annotated[
     str,
-    typer.Option("--name", "-n", "--resource-group", "-g", metavar="NAME", help="Name of resource group."),
+    typer.Option(
+        "--name", "-n", "--resource-group", "-g", metavar="NAME", help="Name of resource group."
+    ),
 ]
-NoWait = Annotated[bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")]
+NoWait = Annotated[
+    bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
+]
 
 
 def _shape(body: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +51,11 @@ def _shape(body: dict[str, Any]) -> dict[str, Any]:
 
 def _list_table(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"Name": r["name"], "Location": r["location"], "Status": r["properties"]["provisioningState"]}
+        {
+            "Name": r["name"],
+            "Location": r["location"],
+            "Status": r["properties"]["provisioningState"],
+        }
         for r in result
     ]
 
@@ -59,18 +67,33 @@ def _group_id(name: str) -> ids.ResourceId:
 @commands.command(
     "create",
     examples=[
-        ("Create a new resource group in the West US region.", "{prefix} create -l westus -n MyResourceGroup"),
-        ("Create a resource group with tags.", "{prefix} create -l eastus2 -n MyResourceGroup --tags env=ci team=images"),
+        (
+            "Create a new resource group in the West US region.",
+            "{prefix} create -l westus -n MyResourceGroup",
+        ),
+        (
+            "Create a resource group with tags.",
+            "{prefix} create -l eastus2 -n MyResourceGroup --tags env=ci team=images",
+        ),
     ],
 )
 def create(
     name: GroupName,
     location: Annotated[
-        str, typer.Option("--location", "-l", metavar="LOCATION", help="Location. Values from `sigctl account list-locations`.")
+        str,
+        typer.Option(
+            "--location",
+            "-l",
+            metavar="LOCATION",
+            help="Location. Values from `sigctl account list-locations`.",
+        ),
     ],
     tags: CustomTags = None,
     managed_by: Annotated[
-        str | None, typer.Option("--managed-by", help="The ID of the resource that manages this resource group.")
+        str | None,
+        typer.Option(
+            "--managed-by", help="The ID of the resource that manages this resource group."
+        ),
     ] = None,
 ) -> Any:
     """Create a new resource group."""
@@ -101,7 +124,10 @@ def show(name: GroupName) -> Any:
     table=_list_table,
 )
 def list_(
-    tag: Annotated[str | None, typer.Option("--tag", metavar="KEY[=VALUE]", help="A single tag in 'key[=value]' format.")] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", metavar="KEY[=VALUE]", help="A single tag in 'key[=value]' format."),
+    ] = None,
 ) -> Any:
     """List resource groups."""
     client = context.current().client
@@ -109,7 +135,9 @@ def list_(
     if tag:
         key, eq, value = tag.partition("=")
         groups = [
-            g for g in groups if g["tags"] and key in g["tags"] and (not eq or g["tags"][key] == value)
+            g
+            for g in groups
+            if g["tags"] and key in g["tags"] and (not eq or g["tags"][key] == value)
         ]
     return groups
 
@@ -127,7 +155,10 @@ def exists(name: GroupName) -> bool:
     "update",
     examples=[
         ("Update a resource group's tags.", "{prefix} update -n MyResourceGroup --tags env=ci"),
-        ("Set one tag with a generic update.", "{prefix} update -n MyResourceGroup --set tags.owner=me"),
+        (
+            "Set one tag with a generic update.",
+            "{prefix} update -n MyResourceGroup --set tags.owner=me",
+        ),
     ],
 )
 def update(
@@ -154,7 +185,10 @@ def update(
 @commands.command(
     "delete",
     examples=[
-        ("Delete a resource group and everything in it.", "{prefix} delete -n MyResourceGroup --yes"),
+        (
+            "Delete a resource group and everything in it.",
+            "{prefix} delete -n MyResourceGroup --yes",
+        ),
         ("Delete without waiting.", "{prefix} delete -n MyResourceGroup --yes --no-wait"),
     ],
 )
@@ -177,15 +211,34 @@ def _confirm() -> None:
 
 @commands.command(
     "wait",
-    examples=[("Wait until a resource group is deleted.", "{prefix} wait -n MyResourceGroup --deleted")],
+    examples=[
+        ("Wait until a resource group is deleted.", "{prefix} wait -n MyResourceGroup --deleted")
+    ],
 )
 def wait(
     name: GroupName,
-    created: Annotated[bool, typer.Option("--created", help="Wait until created with 'provisioningState' at 'Succeeded'.")] = False,
-    updated: Annotated[bool, typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'.")] = False,
+    created: Annotated[
+        bool,
+        typer.Option(
+            "--created", help="Wait until created with 'provisioningState' at 'Succeeded'."
+        ),
+    ] = False,
+    updated: Annotated[
+        bool,
+        typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'."),
+    ] = False,
     deleted: Annotated[bool, typer.Option("--deleted", help="Wait until deleted.")] = False,
-    exists_: Annotated[bool, typer.Option("--exists", help="Wait until the resource exists.")] = False,
-    custom: Annotated[str | None, typer.Option("--custom", metavar="JMESPATH", help="Wait until the condition satisfies a custom JMESPath query.")] = None,
+    exists_: Annotated[
+        bool, typer.Option("--exists", help="Wait until the resource exists.")
+    ] = False,
+    custom: Annotated[
+        str | None,
+        typer.Option(
+            "--custom",
+            metavar="JMESPATH",
+            help="Wait until the condition satisfies a custom JMESPath query.",
+        ),
+    ] = None,
     interval: Interval = 30,
     timeout: Timeout = 3600,
 ) -> Any:
@@ -204,4 +257,3 @@ def wait(
         timeout=timeout,
         sleep=invocation.client.provider.sleep,
     )
-

@@ -27,7 +27,12 @@ def path() -> Any:
 
 @commands.command(
     "reset",
-    examples=[("Delete every emulated resource and start from the embedded default state.", "{prefix} reset --yes")],
+    examples=[
+        (
+            "Delete every emulated resource and start from the embedded default state.",
+            "{prefix} reset --yes",
+        )
+    ],
 )
 def reset(yes: Yes = False) -> None:
     """Delete the whole emulated state (configuration is kept)."""

@@ -1,0 +1,99 @@
+"""Every test gets its own SIGCTL_HOME and a clean environment; `sigctl(...)` runs the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sigctl.cli.app import app
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key in list(os.environ):
+        if key.startswith(("SIGCTL_", "AZURE_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NO_COLOR", "1")
+    path = tmp_path / "home"
+    monkeypatch.setenv("SIGCTL_HOME", str(path))
+    return path
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def sigctl() -> Runner:
+    """sigctl("sig create -g rg -r gal") or sigctl("sig", "create", ...): run in-process."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        argv = shlex.split(args[0]) if len(args) == 1 else list(args)
+        outcome = runner.invoke(app, argv, input=input)
+        if outcome.exception and not isinstance(outcome.exception, SystemExit):
+            raise outcome.exception
+        return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+    return run
+
+
+@pytest.fixture
+def ok(sigctl: Runner) -> Callable[..., Any]:
+    """Run a command that must succeed; return its JSON (or None when it printed nothing)."""
+
+    def run(*args: str) -> Any:
+        result = sigctl(*args)
+        assert result.exit_code == 0, result.stderr
+        return result.json if result.stdout.strip() else None
+
+    return run
+
+
+def snapshot(home: Path) -> dict[str, bytes]:
+    """Every state and config file's bytes (the lock file carries no state)."""
+    if not home.exists():
+        return {}
+    return {
+        str(p.relative_to(home)): p.read_bytes()
+        for p in sorted(home.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+@pytest.fixture
+def unchanged(home: Path) -> Callable[[], Any]:
+    """with unchanged(): ... asserts the block leaves every byte of the state as it was."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check() -> Any:
+        before = snapshot(home)
+        yield
+        assert snapshot(home) == before
+
+    return check
+
+
+@pytest.fixture
+def gallery(ok: Callable[..., Any]) -> dict[str, Any]:
+    ok("group create -n rg1 -l eastus2")
+    return ok('sig create -g rg1 -r gal1 --description "My gallery"')

@@ -1,0 +1,113 @@
+"""Configuration: az's keys, TOML storage, precedence and sources."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Runner
+
+
+def test_set_get_unset(sigctl: Runner, ok: Any, home: Path) -> None:
+    assert sigctl("config set defaults.group=rg1 core.output=table").exit_code == 0
+    stored = tomllib.loads((home / "config.toml").read_text())
+    assert stored == {"defaults": {"group": "rg1"}, "core": {"output": "table"}}
+    assert ok("config get defaults.group -o json") == {
+        "name": "group",
+        "source": str(home / "config.toml"),
+        "value": "rg1",
+    }
+    assert sigctl("config unset defaults.group").exit_code == 0
+    missing = sigctl("config get defaults.group")
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        "ERROR: Configuration 'defaults.group' is not set.\n",
+    )
+
+
+def test_configured_defaults_apply(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2")
+    sigctl("config set defaults.group=rg1 core.output=tsv")
+    sigctl("sig create -r gal1 -o none")
+    assert sigctl("sig list --query [].name").stdout == "gal1\n"
+
+
+def test_precedence_and_sources(sigctl: Runner, ok: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sigctl("config set defaults.location=westus")
+    assert ok("config get defaults.location")["value"] == "westus"
+    monkeypatch.setenv("AZURE_DEFAULTS_LOCATION", "eastus")
+    entry = ok("config get defaults.location")
+    assert (entry["value"], entry["source"]) == ("eastus", "env AZURE_DEFAULTS_LOCATION")
+    monkeypatch.setenv("SIGCTL_DEFAULTS_LOCATION", "westus2")
+    entry = ok("config get defaults.location")
+    assert (entry["value"], entry["source"]) == ("westus2", "env SIGCTL_DEFAULTS_LOCATION")
+
+
+def test_az_output_variable_is_honoured(sigctl: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_CORE_OUTPUT", "tsv")
+    assert sigctl("group exists -n x").stdout == "false\n"
+    assert sigctl("group exists -n x -o json").stdout == "false\n"
+
+
+def test_defaults_show_with_their_source(ok: Any) -> None:
+    everything = ok("config get")
+    assert {"name": "output", "source": "default", "value": "json"} in everything["core"]
+
+
+def test_bad_values_are_refused(sigctl: Runner, unchanged: Any) -> None:
+    with unchanged():
+        result = sigctl("config set core.output=bogus")
+    assert result.exit_code == 1
+    assert "core.output" in result.stderr and "json" in result.stderr
+    assert sigctl("config set nodot=1").exit_code == 1
+
+
+def test_only_show_errors_from_config(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2")
+    for name in ("a1", "a2"):
+        ok(f"sig create -g rg1 -r {name}")
+    assert sigctl("sig list -g rg1 --max-items 1").stderr.startswith("WARNING: Token of next page:")
+    sigctl("config set core.only_show_errors=true")
+    assert sigctl("sig list -g rg1 --max-items 1").stderr == ""
+
+
+def test_corrupt_config_file_is_reported(sigctl: Runner, home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text("[core\noutput=")
+    result = sigctl("group list")
+    assert result.exit_code == 1 and "is not valid TOML" in result.stderr
+    assert (home / "config.toml").read_text() == "[core\noutput="
+
+
+def test_account_show(ok: Any) -> None:
+    account = ok("account show")
+    assert account["id"] == "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
+    assert account["isDefault"] is True and account["state"] == "Enabled"
+    assert set(account) >= {"tenantId", "user", "name", "environmentName"}
+
+
+def test_unknown_subscription(sigctl: Runner) -> None:
+    result = sigctl("sig list --subscription nosuchsub")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "WARNING: Subscription 'nosuchsub' not recognized.\n"
+        "ERROR: Subscription 'nosuchsub' not found. Check the spelling and casing and try again.\n"
+    )
+
+
+def test_subscription_by_name_or_id(ok: Any) -> None:
+    assert ok("group list --subscription sigctl-subscription") == []
+    assert ok("group list --subscription 6B1A9C4E-2F3D-4E5A-8B7C-9D0E1F2A3B4C") == []
+
+
+def test_state_path_and_reset(sigctl: Runner, ok: Any, home: Path) -> None:
+    assert sigctl("state path -o tsv").stdout == f"{home}\n"
+    ok("group create -n rg1 -l eastus2")
+    sigctl("config set core.output=json")
+    assert sigctl("state reset").exit_code == 1  # no terminal, no --yes
+    assert sigctl("state reset --yes").exit_code == 0
+    assert sigctl("group exists -n rg1").stdout == "false\n"
+    assert (home / "config.toml").exists()

@@ -1,0 +1,87 @@
+"""The installed command in real processes: exit codes, stdout/stderr separation, concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def command() -> list[str]:
+    found = shutil.which("sigctl")
+    return [found] if found else [sys.executable, "-m", "sigctl"]
+
+
+def sh(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command(), *args], capture_output=True, text=True, env=os.environ.copy()
+    )
+
+
+@pytest.fixture
+def group() -> None:
+    assert sh("group", "create", "-n", "rg1", "-l", "eastus2").returncode == 0
+
+
+def test_exit_codes_and_streams(group: None) -> None:
+    created = sh("sig", "create", "-g", "rg1", "-r", "gal1")
+    assert created.returncode == 0 and created.stderr == ""
+    assert json.loads(created.stdout)["name"] == "gal1"
+
+    failed = sh("sig", "create", "-g", "rg1", "-r", "bad-name")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.startswith("ERROR: (InvalidParameter)")
+
+    usage = sh("sig", "create", "-g", "rg1")
+    assert usage.returncode == 2 and usage.stdout == ""
+    assert usage.stderr.startswith("ERROR: the following arguments are required")
+
+    missing = sh("sig", "show", "-g", "rg1", "-r", "nope")
+    assert missing.returncode == 3 and missing.stdout == ""
+    assert missing.stderr.startswith("ERROR: (ResourceNotFound)")
+
+
+def test_python_dash_m_and_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sigctl", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("sigctl ")
+    assert sh("--version").stdout == result.stdout
+
+
+def test_help_goes_to_stdout_and_exits_0() -> None:
+    result = sh("sig", "create", "-h")
+    assert result.returncode == 0 and result.stderr == ""
+    assert "Examples" in result.stdout and "--gallery-name -r" in result.stdout
+
+
+def test_no_traceback_for_an_unexpected_state_file(group: None) -> None:
+    home = Path(os.environ["SIGCTL_HOME"])
+    index = next((home / "state").rglob("index.json"))
+    index.write_text("garbage")
+    result = sh("group", "list")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert str(index) in result.stderr
+
+
+def test_twenty_parallel_creates_lose_nothing(group: None) -> None:
+    processes = [
+        subprocess.Popen(
+            [*command(), "sig", "create", "-g", "rg1", "-r", f"gal{i}", "-o", "none"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(20)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    names = json.loads(sh("sig", "list", "-g", "rg1", "--query", "[].name").stdout)
+    assert sorted(names) == sorted(f"gal{i}" for i in range(20))

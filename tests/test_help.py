@@ -1,0 +1,54 @@
+"""Every group and command has help with az-style examples, and a docs page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sigctl.cli import tree
+from tests.conftest import Runner
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+GROUPS = [path for path in tree.TREE]
+COMMANDS = [
+    (path, name)
+    for path, node in tree.TREE.items()
+    for name in sorted(node.load().commands if node.load() else [])
+]
+
+
+@pytest.mark.parametrize("path", GROUPS, ids=lambda p: " ".join(p) or "root")
+def test_every_group_has_help(sigctl: Runner, path: tuple[str, ...]) -> None:
+    result = sigctl(*path, "-h")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert tree.TREE[path].summary in result.stdout
+
+
+@pytest.mark.parametrize(
+    "path,name", COMMANDS, ids=lambda x: " ".join(x) if isinstance(x, tuple) else x
+)
+def test_every_command_has_help_and_examples(
+    sigctl: Runner, path: tuple[str, ...], name: str
+) -> None:
+    spec = tree.TREE[path].load().commands[name]
+    assert spec.summary, f"{name} has no summary"
+    assert spec.examples, f"{' '.join(path)} {name} has no example"
+    result = sigctl(*path, name, "-h")
+    assert result.exit_code == 0 and result.stderr == ""
+    prefix = " ".join(["sigctl", *path])
+    assert f"{prefix} {name} : {spec.summary}" in result.stdout
+    assert "Examples" in result.stdout and "Global Arguments" in result.stdout
+
+
+def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
+    assert "sigctl gallery create --resource-group" in sigctl("gallery create -h").stdout
+    assert "sigctl sig create --resource-group" in sigctl("sig create -h").stdout
+
+
+@pytest.mark.parametrize(
+    "page", ["emulation.md", "groups.md", "galleries.md", "output.md", "config.md"]
+)
+def test_docs_pages_exist(page: str) -> None:
+    assert (DOCS / page).is_file()

@@ -1,0 +1,144 @@
+"""The sharded state store: atomic commits, the redo journal, schema checks, privacy."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from sigctl.errors import ArmError
+from sigctl.store import Store, files
+from sigctl.store.transaction import JOURNAL
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "home" / "state")
+
+
+def test_write_then_read_back_in_a_new_transaction(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("a", "b"), {"x": 1})
+        assert tx.read(("a", "b")) == {"x": 1}
+    with store.transaction() as tx:
+        assert tx.read(("a", "b")) == {"x": 1}
+        assert tx.read(("a", "missing")) is None
+
+
+def test_a_failed_transaction_writes_nothing(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("keep",), {"v": 1})
+    with pytest.raises(RuntimeError), store.transaction(write=True) as tx:
+        tx.write(("keep",), {"v": 2})
+        tx.write(("new",), {"v": 3})
+        raise RuntimeError("boom")
+    with store.transaction() as tx:
+        assert tx.read(("keep",)) == {"v": 1}
+        assert tx.read(("new",)) is None
+
+
+def test_reading_a_missing_state_creates_nothing(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.read(("x",)) is None
+        assert tx.children(("x",)) == []
+    assert not store.root.exists()
+
+
+def test_children_merge_pending_writes_and_deletes(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        for name in ("a", "b", "c"):
+            tx.write(("dir", name), {})
+    with store.transaction(write=True) as tx:
+        tx.delete(("dir", "b"))
+        tx.write(("dir", "d"), {})
+        assert tx.children(("dir",)) == ["a", "c", "d"]
+    with store.transaction() as tx:
+        assert tx.children(("dir",)) == ["a", "c", "d"]
+
+
+def test_delete_tree_removes_everything_below(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("g",), {})
+        tx.write(("g", "images", "i1"), {})
+        tx.write(("g", "images", "i1", "versions", "1.0.0"), {})
+        tx.write(("other",), {})
+    with store.transaction(write=True) as tx:
+        tx.delete_tree(("g",))
+        assert tx.read(("g", "images", "i1")) is None
+    with store.transaction() as tx:
+        assert tx.read(("g",)) is None
+        assert tx.children(("g", "images")) == []
+        assert tx.read(("other",)) == {}
+    assert not (store.root / "g").exists()
+
+
+def test_key_parts_cannot_escape_the_state_folder(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("..", "x/y", ".hidden"), {"ok": True})
+    written = [p for p in store.root.rglob("*.json")]
+    assert len(written) == 1 and store.root in written[0].parents
+    with store.transaction() as tx:
+        assert tx.read(("..", "x/y", ".hidden")) == {"ok": True}
+        assert tx.children(("..", "x/y")) == [".hidden"]
+
+
+def test_an_interrupted_commit_is_finished_by_the_next_transaction(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("a",), {"v": "old"})
+        tx.write(("b",), {"v": "old"})
+    # A process killed after writing its journal but before applying it:
+    journal = {"schemaVersion": 1, "writes": [["a.json", {"v": "new"}], ["b.json", None]]}
+    (store.root / JOURNAL).write_text(json.dumps(journal))
+    with store.transaction() as tx:
+        assert tx.read(("a",)) == {"v": "new"}
+        assert tx.read(("b",)) is None
+    assert not (store.root / JOURNAL).exists()
+
+
+def test_corrupt_file_is_reported_by_name_and_left_alone(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("doc",), {"v": 1})
+    path = store.root / "doc.json"
+    path.write_text("{not json")
+    with pytest.raises(ArmError) as raised, store.transaction(write=True) as tx:
+        tx.read(("doc",))
+        tx.write(("doc",), {"v": 2})
+    assert str(path) in raised.value.message
+    assert "not valid JSON" in raised.value.message
+    assert path.read_text() == "{not json"
+
+
+def test_newer_schema_is_refused_and_never_overwritten(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("doc",), {"v": 1})
+    path = store.root / "doc.json"
+    newer = json.dumps({"schemaVersion": files.SCHEMA_VERSION + 1, "document": {"v": 9}})
+    path.write_text(newer)
+    with pytest.raises(ArmError) as raised, store.transaction() as tx:
+        tx.read(("doc",))
+    assert "newer sigctl" in raised.value.message and str(path) in raised.value.message
+    assert path.read_text() == newer
+
+
+def test_state_is_private_to_its_owner(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("a", "b"), {})
+    assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.root.parent.stat().st_mode) == 0o700
+    for path in store.root.rglob("*"):
+        if path.is_file():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_files_carry_the_schema_version(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("a",), {"x": 1})
+    wrapped = json.loads((store.root / "a.json").read_text())
+    assert wrapped == {"schemaVersion": files.SCHEMA_VERSION, "document": {"x": 1}}
+
+
+def test_read_only_transactions_refuse_writes(store: Store) -> None:
+    with store.transaction() as tx, pytest.raises(RuntimeError):
+        tx.write(("a",), {})
