@@ -18,8 +18,12 @@ def test_example_runs(script: Path, home: Path) -> None:
     env = os.environ.copy()
     sigctl = shutil.which("sigctl")
     assert sigctl, "the examples run the installed sigctl command"
-    env["PATH"] = f"{Path(sigctl).parent}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=300)
+    env["PATH"] = (
+        f"{Path(sigctl).parent}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    )
+    result = subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"{script.name} failed:\n{result.stdout}\n{result.stderr}"
 
 
@@ -29,7 +33,11 @@ def test_there_are_examples() -> None:
 
 def test_demo_runs_and_leaves_the_user_state_alone(home: Path) -> None:
     result = subprocess.run(
-        [shutil.which("sigctl") or sys.executable, *([] if shutil.which("sigctl") else ["-m", "sigctl"]), "demo"],
+        [
+            shutil.which("sigctl") or sys.executable,
+            *([] if shutil.which("sigctl") else ["-m", "sigctl"]),
+            "demo",
+        ],
         capture_output=True,
         text=True,
         timeout=120,

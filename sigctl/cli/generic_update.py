@@ -57,7 +57,9 @@ def unflatten(instance: dict[str, Any]) -> dict[str, Any]:
 
 
 def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    """The SDK's attribute names: hyperVGeneration -> hyper_v_generation, vCPUs -> v_cp_us."""
+    first = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", first).lower()
 
 
 def _same_key(a: str, b: str) -> bool:
@@ -233,12 +235,12 @@ class Updater:
         for argument in values[1:]:
             name, eq, text = argument.partition("=")
             if eq:
-                entry[name] = _value(text, force_string)
+                entry[name] = self._typed([*path, 0, name], _value(text, force_string))
                 continue
             if entry:
                 target.append(entry)
                 entry = {}
-            target.append(_value(argument, force_string))
+            target.append(self._typed([*path, 0], _value(argument, force_string)))
         if entry:
             target.append(entry)
 

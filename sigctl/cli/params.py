@@ -231,3 +231,40 @@ Timeout = Annotated[
         "--timeout", parser=integer("--timeout"), metavar="SECONDS", help="Maximum wait in seconds."
     ),
 ]
+
+
+# -- image definitions and versions ------------------------------------------------------------
+
+_DEFINITION_HELP = "Gallery image definition."
+ImageDefinitionCreate = Annotated[
+    str, typer.Option("--gallery-image-definition", "-i", metavar="NAME", help=_DEFINITION_HELP)
+]
+ImageDefinition = Annotated[
+    str,
+    typer.Option(
+        "--gallery-image-definition",
+        "--gallery-image-name",
+        "-i",
+        metavar="NAME",
+        help=_DEFINITION_HELP,
+    ),
+]
+ImageDefinitionLate = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-definition",
+        "--gallery-image-name",
+        "-i",
+        metavar="NAME",
+        help=_DEFINITION_HELP,
+    ),
+]
+AllowUpdateImage = Annotated[
+    BoolValue | None,
+    typer.Option(
+        "--allow-update-image",
+        parser=aaz_bool("--allow-update-image"),
+        metavar="{0,1,f,false,n,no,t,true,y,yes}",
+        help="Must be set to true if the gallery image features are being updated.",
+    ),
+]

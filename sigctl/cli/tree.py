@@ -32,7 +32,11 @@ TREE: dict[tuple[str, ...], Node] = {
     ("config",): Node("Manage sigctl configuration (az config).", "config"),
     ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
+    ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
+    ("sig", "image-definition"): Node(
+        "Manage shared gallery image definitions.", "image_definition"
+    ),
     ("state",): Node("Inspect, reset, export and import the emulator's state.", "state"),
 }
 

@@ -74,8 +74,8 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     else:
         keys = [k for k in index["galleries"]]
     api_version = ctx.query.get("api-version")
-    bodies = [render(ctx, _stored(ctx, k), api_version) for k in sorted(keys)]
-    return [b for b in bodies if b is not None]
+    stored = (_stored(ctx, k) for k in sorted(keys))
+    return [render(ctx, s, api_version) for s in stored if s is not None]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -115,7 +115,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     }
     if tags is not None:
         resource["tags"] = tags
-    ctx.tx.write(ctx.key("galleries", name), {"resource": resource})
+    # Keep what the gallery's document holds beside the resource (the identifier map).
+    ctx.tx.write(ctx.key("galleries", name), {**(existing or {}), "resource": resource})
     if entry is None:
         index["galleries"][name.lower()] = {
             "resourceGroup": group["name"],

@@ -42,3 +42,34 @@ def check_group_name(name: str) -> None:
             "(not at the end).",
             400,
         )
+
+
+_IMAGE = re.compile(r"[A-Za-z0-9](?:[-\w.]{0,78}[A-Za-z0-9])?", re.ASCII)
+_IMAGE_PATH_RULE = r"^[^_\W][\w-._]{0,79}(?<![-.])$"
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._-]+")
+IDENTIFIER_LIMITS = {"publisher": 128, "offer": 64, "sku": 64}
+
+
+def check_image_name(gallery: str, name: str) -> None:
+    """Image definition names: 1-80 of letters, digits, _ - ., starting and ending alphanumeric."""
+    if name and name[-1] in "._":
+        raise _trailing(f"{gallery}/{name}", name[-1])
+    if not _IMAGE.fullmatch(name):
+        raise invalid_parameter(
+            f"The entity name 'galleryImageName' is invalid according to its validation rule: "
+            f"{_IMAGE_PATH_RULE}.",
+            "galleryImageName",
+        )
+
+
+def check_identifier(part: str, value: str) -> None:
+    """publisher/offer/sku of an image definition (service-rules.md §2, E11)."""
+    limit = IDENTIFIER_LIMITS[part]
+    if not value or not _IDENTIFIER.fullmatch(value) or value.endswith(".") or len(value) > limit:
+        raise invalid_parameter(
+            f"Asset name galleryImage.properties.identifier.{part} is not valid. It cannot be "
+            "empty. Allowed characters are uppercase or lowercase letters, digits, hyphen(-), "
+            "period (.), underscore (_). Names are not allowed to end with period(.). The length "
+            f"of the name cannot exceed {limit} characters.",
+            f"galleryImage.properties.identifier.{part}",
+        )

@@ -21,6 +21,7 @@ from sigctl.store import Store
 _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.resources", ("resourcegroups",)): "resource_groups",
     ("microsoft.compute", ("galleries",)): "galleries",
+    ("microsoft.compute", ("galleries", "images")): "image_definitions",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}

@@ -54,3 +54,44 @@ def expect_tags(value: Any, path: str) -> dict[str, str] | None:
             raise bad_content(f"{path}.{key}", item, "String")
         out[key] = item
     return out
+
+
+def expect_datetime(value: Any, path: str) -> str | None:
+    """An ISO 8601 instant, echoed the way the service serialises it (UTC, +00:00)."""
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    text = value if isinstance(value, str) else None
+    parsed = None
+    if text:
+        try:
+            parsed = datetime.fromisoformat(
+                text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+            )
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise ArmError(
+            "InvalidRequestContent",
+            f"Could not convert string to DateTimeOffset: {value}. Path '{path}'.",
+            400,
+            path,
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return format_datetime(parsed)
+
+
+def format_datetime(moment: Any) -> str:
+    from datetime import UTC
+
+    moment = moment.astimezone(UTC)
+    fraction = f".{moment.microsecond:06d}".rstrip("0") if moment.microsecond else ""
+    return f"{moment:%Y-%m-%dT%H:%M:%S}{fraction}+00:00"
+
+
+def expect_list(value: Any, path: str) -> list[Any] | None:
+    if value is None or isinstance(value, list):
+        return value
+    raise bad_content(path, value, "List")

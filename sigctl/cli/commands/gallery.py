@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +12,7 @@ from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
+from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
     AazTags,
@@ -123,22 +122,6 @@ SoftDeleteGrace = Annotated[
         help="Grace period in days before a soft-deleted resource is purged.",
     ),
 ]
-MaxItems = Annotated[
-    int | None,
-    typer.Option(
-        "--max-items",
-        parser=integer("--max-items"),
-        help="Total number of items to return in the command's output. If the total number of items available is more than the value specified, a token is provided in the command's output. To resume pagination, provide the token value in `--next-token` argument of a subsequent command.",
-    ),
-]
-NextToken = Annotated[
-    str | None,
-    typer.Option(
-        "--next-token",
-        help="Token to specify where to start paginating. This is the token value from a previously truncated response.",
-    ),
-]
-
 COMMUNITY_ARGS = ("--publisher-uri", "--publisher-email", "--eula", "--public-name-prefix")
 
 
@@ -286,28 +269,6 @@ def show(
         for t in targets(ids_, lambda: _gallery(resource_group, gallery_name))
     ]
     return one_or_many(found, ids_)
-
-
-def _encode_token(offset: int) -> str:
-    return base64.b64encode(json.dumps({"next_link": None, "offset": offset}).encode()).decode()
-
-
-def _decode_token(token: str) -> int:
-    try:
-        return int(json.loads(base64.b64decode(token))["offset"])
-    except (ValueError, KeyError, TypeError):
-        raise CliError(f"usage error: '{token}' is not a valid --next-token value") from None
-
-
-def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
-    """az's --max-items/--next-token: a plain array, the next token as a warning on stderr."""
-    start = _decode_token(next_token) if next_token else 0
-    if max_items is None:
-        return items[start:]
-    end = start + max_items
-    if end < len(items):
-        context.current().warn(f"Token of next page: {_encode_token(end)}")
-    return items[start:end]
 
 
 @commands.command(

@@ -1,0 +1,472 @@
+"""Image definitions: `sigctl image-definition ...` and `sigctl sig image-definition ...`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.generic_update import Updater, decode, unflatten
+from sigctl.cli.output import flatten
+from sigctl.cli.paging import MaxItems, NextToken, paginate
+from sigctl.cli.params import (
+    AazNoWait,
+    AddArg,
+    AllowUpdateImage,
+    Created,
+    Custom,
+    CustomTags,
+    Deleted,
+    Exists,
+    ForceString,
+    GalleryName,
+    GalleryNameLate,
+    Ids,
+    ImageDefinitionCreate,
+    ImageDefinitionLate,
+    Interval,
+    Location,
+    RemoveArg,
+    ResourceGroup,
+    ResourceGroupLate,
+    SetArg,
+    Timeout,
+    Updated,
+    choice,
+    integer,
+    values,
+)
+from sigctl.provider import ids
+from sigctl.provider.ids import ResourceId
+
+commands = CommandGroup("Manage shared gallery image definitions.")
+
+API_VERSION = "2021-10-01"
+MAY_2024_WARNING = (
+    'Starting Build (May) 2024, "az sig image-definition create" command will use the new '
+    "default values Hyper-V Generation: V2 and SecurityType: TrustedLaunchSupported."
+)
+TRUSTED_LAUNCH_WARNING = (
+    "Consider upgrading security for your workloads using Azure Trusted Launch VMs. To know more "
+    "about Trusted Launch, please visit https://aka.ms/TrustedLaunch."
+)
+# The keys az's generated definition commands know; an unknown --set path lists them.
+SCHEMA_KEYS = [
+    "allowUpdateImage",
+    "architecture",
+    "description",
+    "disallowed",
+    "endOfLifeDate",
+    "eula",
+    "features",
+    "hyperVGeneration",
+    "id",
+    "identifier",
+    "location",
+    "name",
+    "osState",
+    "osType",
+    "privacyStatementUri",
+    "provisioningState",
+    "purchasePlan",
+    "recommended",
+    "releaseNoteUri",
+    "systemData",
+    "tags",
+    "type",
+]
+STRING_PATHS = (
+    "tags.*",
+    "description",
+    "eula",
+    "privacyStatementUri",
+    "releaseNoteUri",
+    "endOfLifeDate",
+    "identifier.*",
+    "features.*.*",
+    "osType",
+    "osState",
+    "hyperVGeneration",
+    "architecture",
+    "purchasePlan.*",
+    "disallowed.diskTypes.*",
+)
+
+
+def _text(*names: str, help: str) -> Any:
+    return Annotated[str | None, typer.Option(*names, help=help)]
+
+
+def _number(name: str, help: str) -> Any:
+    return Annotated[int | None, typer.Option(name, parser=integer(name), help=help)]
+
+
+def _definition(group: str | None, gallery: str | None, image: str | None) -> ResourceId:
+    if not gallery:
+        raise missing_field("-r")
+    if not image:
+        raise missing_field("-i")
+    if not group:
+        raise missing_field("--resource-group")
+    return ids.image_id(context.current().client.subscription, group, gallery, image)
+
+
+def parse_features(text: str | None) -> list[dict[str, str]] | None:
+    """az's --features: one string of space-separated KEY=VALUE items."""
+    if text is None:
+        return None
+    features = []
+    for item in text.split():
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise CliError("usage error: --features KEY=VALUE [KEY=VALUE ...]")
+        features.append({"name": name, "value": value})
+    return features
+
+
+def security_defaults(
+    features: list[dict[str, str]] | None, generation: str
+) -> list[dict[str, str]] | None:
+    """What az adds for Trusted Launch: SecurityType=TrustedLaunchSupported on V2 unless given;
+    SecurityType=Standard is dropped (with a warning) since it means no security feature."""
+    given = list(features or [])
+    security = [f for f in given if f["name"].lower() == "securitytype"]
+    if any(f["value"].lower() == "standard" for f in security):
+        context.current().warn(TRUSTED_LAUNCH_WARNING)
+        return [
+            f
+            for f in given
+            if not (f["name"].lower() == "securitytype" and f["value"].lower() == "standard")
+        ]
+    if generation == "V2" and not security:
+        return [*given, {"name": "SecurityType", "value": "TrustedLaunchSupported"}]
+    return features
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "Create a Linux image definition (Generalized, Hyper-V V2 and Trusted Launch supported by default).",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i MyImage -p Contoso -f Finance -s Backend --os-type linux",
+        ),
+        (
+            "Create a Windows definition with recommendations and an end-of-life date.",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i WinImage -p Contoso -f Desktop -s Win11 "
+            "--os-type Windows --minimum-cpu-core 2 --maximum-cpu-core 16 --end-of-life-date 2030-12-31",
+        ),
+        (
+            "Create a Generation 1 definition with features.",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i Gen1 -p Contoso -f Legacy -s Gen1 --os-type linux "
+            '--hyper-v-generation V1 --features "IsAcceleratedNetworkSupported=true"',
+        ),
+    ],
+)
+def create(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinitionCreate,
+    publisher: Annotated[
+        str, typer.Option("--publisher", "-p", help="Gallery image publisher name.")
+    ],
+    offer: Annotated[str, typer.Option("--offer", "-f", help="Gallery image offer.")],
+    sku: Annotated[str, typer.Option("--sku", "-s", help="Gallery image sku.")],
+    os_type: Annotated[
+        str,
+        typer.Option(
+            "--os-type",
+            parser=choice("--os-type", "Windows", "Linux"),
+            metavar="{Linux,Windows}",
+            help="The type of the OS that is included in the disk if creating a VM from user-image or a specialized VHD.",
+        ),
+    ],
+    os_state: Annotated[
+        str | None,
+        typer.Option(
+            "--os-state",
+            parser=choice("--os-state", "Generalized", "Specialized"),
+            metavar="{Generalized,Specialized}",
+            help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'. Default: Generalized.",
+        ),
+    ] = None,
+    hyper_v_generation: Annotated[
+        str | None,
+        typer.Option(
+            "--hyper-v-generation",
+            parser=choice("--hyper-v-generation", "V1", "V2"),
+            metavar="{V1,V2}",
+            help="The hypervisor generation of the Virtual Machine. Default: V2.",
+        ),
+    ] = None,
+    features: _text(
+        "--features",
+        help='A list of gallery image features, as one string: "KEY=VALUE KEY2=VALUE2". E.g. "IsSecureBootSupported=true IsMeasuredBootSupported=false".',
+    ) = None,
+    architecture: Annotated[
+        str | None,
+        typer.Option(
+            "--architecture",
+            parser=choice("--architecture", "Arm64", "x64"),
+            metavar="{Arm64,x64}",
+            help="CPU architecture. The service default is x64.",
+        ),
+    ] = None,
+    location: Location = None,
+    description: _text(
+        "--description", help="The description of the gallery image definition."
+    ) = None,
+    eula: _text("--eula", help="The Eula agreement for the gallery image.") = None,
+    privacy_statement_uri: _text(
+        "--privacy-statement-uri", help="The privacy statement uri."
+    ) = None,
+    release_note_uri: _text("--release-note-uri", help="The release note uri.") = None,
+    end_of_life_date: _text(
+        "--end-of-life-date",
+        help="The end of life date, e.g. '2030-12-31' (a date alone means 12:59:59 UTC that day).",
+    ) = None,
+    disallowed_disk_types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--disallowed-disk-types",
+            help="Disk types which would not work with the image, e.g., Standard_LRS.",
+        ),
+    ] = None,
+    minimum_cpu_core: _number("--minimum-cpu-core", "Minimum cpu cores.") = None,
+    maximum_cpu_core: _number("--maximum-cpu-core", "Maximum cpu cores.") = None,
+    minimum_memory: _number("--minimum-memory", "Minimum memory in MB.") = None,
+    maximum_memory: _number("--maximum-memory", "Maximum memory in MB.") = None,
+    plan_name: _text("--plan-name", help="Plan name.") = None,
+    plan_product: _text("--plan-product", help="Plan product.") = None,
+    plan_publisher: _text("--plan-publisher", help="Plan publisher.") = None,
+    tags: CustomTags = None,
+) -> Any:
+    """Create a gallery image definition.
+
+    Defaults filled by the client, as az: Generalized, Hyper-V V2, and the feature
+    SecurityType=TrustedLaunchSupported for V2. The service fills architecture x64.
+    """
+    from sigctl.cli.dates import end_of_life
+
+    invocation = context.current()
+    invocation.warn(MAY_2024_WARNING)
+    client = invocation.client
+    generation = hyper_v_generation or "V2"
+    feature_list = security_defaults(parse_features(features), generation)
+    props: dict[str, Any] = {
+        "disallowed": {"diskTypes": values(disallowed_disk_types)}
+        if values(disallowed_disk_types)
+        else {},
+        "hyperVGeneration": generation,
+        "identifier": {"publisher": publisher, "offer": offer, "sku": sku},
+        "osState": os_state or "Generalized",
+        "osType": os_type,
+    }
+    if feature_list is not None:
+        props["features"] = feature_list
+    optional = {
+        "architecture": architecture,
+        "description": description,
+        "eula": eula,
+        "privacyStatementUri": privacy_statement_uri,
+        "releaseNoteUri": release_note_uri,
+        "endOfLifeDate": end_of_life(end_of_life_date) if end_of_life_date else None,
+    }
+    props.update({k: v for k, v in optional.items() if v is not None})
+    recommended: dict[str, dict[str, int]] = {}
+    for resource, low, high in (
+        ("vCPUs", minimum_cpu_core, maximum_cpu_core),
+        ("memory", minimum_memory, maximum_memory),
+    ):
+        bounds = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
+        if bounds:
+            recommended[resource] = bounds
+    if recommended:
+        props["recommended"] = recommended
+    plan = {
+        k: v
+        for k, v in (("name", plan_name), ("product", plan_product), ("publisher", plan_publisher))
+        if v
+    }
+    if plan:
+        props["purchasePlan"] = plan
+    if location is None:
+        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
+            "location"
+        ]
+    body = {"location": location, "properties": props, "tags": custom_tags(tags)}
+    target = ids.image_id(
+        client.subscription, resource_group, gallery_name, gallery_image_definition
+    )
+    return flatten(client.put(target, body, **{"api-version": API_VERSION}))
+
+
+@commands.command(
+    "show",
+    examples=[
+        (
+            "Get information about a gallery image definition.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage",
+        )
+    ],
+)
+def show(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    ids_: Ids = None,
+) -> Any:
+    """Get information about a gallery image definition."""
+    client = context.current().client
+    found = [
+        flatten(client.get(t))
+        for t in targets(
+            ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+        )
+    ]
+    return one_or_many(found, ids_)
+
+
+@commands.command(
+    "list",
+    examples=[
+        (
+            "List the image definitions of a gallery.",
+            "{prefix} list -g MyResourceGroup -r MyGallery",
+        ),
+        ("List them as a table.", "{prefix} list -g MyResourceGroup -r MyGallery -o table"),
+    ],
+)
+def list_(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List gallery image definitions in a gallery."""
+    client = context.current().client
+    collection = ids.compute_id(
+        client.subscription, resource_group, "galleries", gallery_name, "images"
+    )
+    found = [flatten(d) for d in client.list(collection, **{"api-version": API_VERSION})]
+    return paginate(found, max_items, next_token)
+
+
+@commands.command(
+    "update",
+    examples=[
+        (
+            "Change the description.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage --set description=x",
+        ),
+        (
+            "Raise the recommended vCPU maximum.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage --set recommended.vCPUs.max=16",
+        ),
+        (
+            "Add a feature (features change only with --allow-update-image).",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage --add features name=IsHibernateSupported value=true --allow-update-image",
+        ),
+    ],
+)
+def update(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    ids_: Ids = None,
+    allow_update_image: AllowUpdateImage = None,
+    set_: SetArg = None,
+    add: AddArg = None,
+    remove: RemoveArg = None,
+    force_string: ForceString = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Update a VM Image definition.
+
+    Only description, recommended vCPUs/memory, end-of-life date, release notes, disallowed disk
+    types and tags may change; features only with --allow-update-image.
+    """
+    client = context.current().client
+    results = []
+    for target in targets(
+        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+    ):
+        instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+        Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS).apply(
+            decode(set_, add, remove), bool(force_string)
+        )
+        if allow_update_image is not None:
+            instance["allowUpdateImage"] = allow_update_image
+        results.append(
+            flatten(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+        )
+    return None if no_wait else one_or_many(results, ids_)
+
+
+@commands.command(
+    "delete",
+    examples=[
+        (
+            "Delete an image definition (it must have no versions).",
+            "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage",
+        )
+    ],
+)
+def delete(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    ids_: Ids = None,
+    no_wait: AazNoWait = None,
+) -> None:
+    """Delete a gallery image definition."""
+    client = context.current().client
+    for target in targets(
+        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+    ):
+        client.delete(target, **{"api-version": API_VERSION})
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Wait until an image definition is created.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage --created",
+        )
+    ],
+)
+def wait(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    ids_: Ids = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition of the image definition is met."""
+    from sigctl.cli.wait import wait_for
+
+    invocation = context.current()
+    target = targets(
+        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+    )[0]
+    return wait_for(
+        lambda: invocation.client.get(target, **{"api-version": API_VERSION}),
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+        sleep=invocation.client.provider.sleep,
+    )

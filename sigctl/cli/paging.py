@@ -1,0 +1,54 @@
+"""az's --max-items/--next-token on list commands: a plain array, the next token on stderr."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.errors import CliError
+from sigctl.cli.params import integer
+
+MaxItems = Annotated[
+    int | None,
+    typer.Option(
+        "--max-items",
+        parser=integer("--max-items"),
+        help="Total number of items to return in the command's output. If the total number of "
+        "items available is more than the value specified, a token is provided in the command's "
+        "output. To resume pagination, provide the token value in `--next-token` argument of a "
+        "subsequent command.",
+    ),
+]
+NextToken = Annotated[
+    str | None,
+    typer.Option(
+        "--next-token",
+        help="Token to specify where to start paginating. This is the token value from a "
+        "previously truncated response.",
+    ),
+]
+
+
+def _encode(offset: int) -> str:
+    return base64.b64encode(json.dumps({"next_link": None, "offset": offset}).encode()).decode()
+
+
+def _decode(token: str) -> int:
+    try:
+        return int(json.loads(base64.b64decode(token, validate=True))["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise CliError(f"usage error: '{token}' is not a valid --next-token value") from None
+
+
+def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
+    start = _decode(next_token) if next_token else 0
+    if max_items is None:
+        return items[start:]
+    end = start + max_items
+    if end < len(items):
+        context.current().warn(f"Token of next page: {_encode(end)}")
+    return items[start:end]
