@@ -45,7 +45,7 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
-def _positive_number(text: str) -> float:
+def positive_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -55,7 +55,7 @@ def _positive_number(text: str) -> float:
     return value
 
 
-def _non_negative_int(text: str) -> int:
+def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:

@@ -33,9 +33,17 @@ TREE: dict[tuple[str, ...], Node] = {
     ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
     ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
+    ("image-version",): Node(
+        "Manage gallery image versions and resolve 'latest'.", "image_version"
+    ),
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"
+    ),
+    ("sig", "image-version"): Node("Manage shared gallery image versions.", "image_version"),
+    ("source",): Node(
+        "Create the managed images, VMs, disks, snapshots and VHDs versions are made from.",
+        "source",
     ),
     ("state",): Node("Inspect, reset, export and import the emulator's state.", "state"),
 }

@@ -35,25 +35,38 @@ def parse_instant(text: str) -> datetime:
 
 
 class Clock:
-    def __init__(self, stored: dict[str, Any] | None) -> None:
-        self.stored = stored or {}
+    """now = (SIGCTL_NOW, else a stored frozen instant, else the wall clock) + a stored offset."""
 
-    @property
-    def env_frozen(self) -> bool:
-        return bool(os.environ.get(NOW_ENV))
+    def __init__(self, stored: dict[str, Any] | None) -> None:
+        self.stored = dict(stored or {})
 
     @property
     def frozen(self) -> bool:
-        return self.env_frozen or self.stored.get("frozenAt") is not None
+        return bool(os.environ.get(NOW_ENV)) or self.stored.get("frozenAt") is not None
 
-    def now(self) -> datetime:
+    def base(self) -> datetime:
         env = os.environ.get(NOW_ENV)
         if env:
             return parse_instant(env)
         frozen_at = self.stored.get("frozenAt")
         if frozen_at is not None:
             return parse_instant(frozen_at)
-        return datetime.now(UTC) + timedelta(seconds=self.stored.get("offsetSeconds", 0.0))
+        return datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return self.base() + timedelta(seconds=self.stored.get("offsetSeconds", 0.0))
+
+    # -- changes (the caller stores `self.stored` under CLOCK_KEY) -------------------------
+
+    def advance(self, seconds: float) -> None:
+        self.stored["offsetSeconds"] = self.stored.get("offsetSeconds", 0.0) + seconds
+
+    def set(self, moment: datetime) -> None:
+        """Freeze the clock at `moment` (under SIGCTL_NOW, by offsetting from it)."""
+        if os.environ.get(NOW_ENV):
+            self.stored["offsetSeconds"] = (moment - self.base()).total_seconds()
+        else:
+            self.stored = {"frozenAt": iso_precise(moment), "offsetSeconds": 0.0}
 
 
 def load(tx: Any) -> Clock:

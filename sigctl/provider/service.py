@@ -22,6 +22,11 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.resources", ("resourcegroups",)): "resource_groups",
     ("microsoft.compute", ("galleries",)): "galleries",
     ("microsoft.compute", ("galleries", "images")): "image_definitions",
+    ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
+    (
+        "microsoft.compute",
+        ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
+    ): "soft_deleted",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
@@ -61,6 +66,9 @@ class Provider:
     def put(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
         return self._call("put", rid, query, body)
 
+    def patch(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        return self._call("patch", rid, query, body)
+
     def delete(self, rid: str | ResourceId, **query: Any) -> None:
         return self._call("delete", rid, query)
 
@@ -69,15 +77,43 @@ class Provider:
 
     # -- emulator calls that are not ARM resources -----------------------------------------
 
-    def sleep(self, seconds: float) -> None:
-        """Let `seconds` of emulated time pass for a polling client."""
+    def sleep(self, seconds: float) -> float:
+        """Let `seconds` of modelled time pass for a polling client.
+
+        On a running clock that takes seconds / replication.speed of real time (nothing in instant
+        mode). A frozen clock would never move, so waiting advances it instead; the return value
+        says by how much (0 when the clock runs).
+        """
         import time
 
-        time.sleep(seconds)
+        from sigctl import config
+        from sigctl.provider import clock, replication
+
+        with self.store.transaction() as tx:
+            current = clock.load(tx)
+        if current.frozen:
+            with self.store.transaction(write=True) as tx:
+                current = clock.load(tx)
+                current.advance(seconds)
+                tx.write(clock.CLOCK_KEY, current.stored)
+            return seconds
+        rate = replication.speed(config.load(self.home))
+        if rate is not None:
+            time.sleep(seconds / rate)
+        return 0.0
 
     def session(self, write: bool = False) -> Any:
         """A raw state transaction, for the emulator's own commands (clock, faults, state)."""
         return self.store.transaction(write=write)
+
+    def operate(
+        self, subscription: str, function: Any, *args: Any, write: bool = False, **kwargs: Any
+    ) -> Any:
+        """Run one of the emulator's own operations (sources, latest, usage...) as a request."""
+        with self.store.transaction(write=write) as tx:
+            accounts.subscription(tx, subscription)
+            ctx = Request(tx, subscription.lower(), self.principal)
+            return function(ctx, *args, **kwargs)
 
     def default_subscription(self) -> dict[str, Any]:
         with self.store.transaction() as tx:

@@ -1,3 +1,47 @@
-"""The configuration keys the emulated service reads (limits, replication), declared in one place."""
+"""The configuration keys the emulated service reads, declared in one place.
+
+Importing this module registers them with `sigctl.config`, so `sigctl config set` validates
+them and `sigctl config get` lists them with their defaults.
+"""
 
 from __future__ import annotations
+
+from sigctl import config
+from sigctl.config import ConfigError, KeySpec, non_negative_int
+
+# Azure's documented limits (service-rules.md §5); every one can be lowered or raised here so a
+# script can be tested at the limit.
+LIMITS = {
+    "galleries": (100, "galleries per subscription per region"),
+    "image_definitions": (1000, "image definitions per subscription per region"),
+    "image_versions": (10000, "image versions per subscription per region"),
+    "replicas": (100, "replicas of one image version in one region (the 2020 docs said 10)"),
+    "disk_size_gb": (2048, "largest source disk of a Full-replication version, GB (formerly 1024)"),
+    "shallow_disk_size_gb": (32768, "largest source disk of a Shallow-replication version, GB"),
+    "share_subscriptions": (30, "subscriptions a gallery can be shared with directly"),
+    "share_tenants": (5, "tenants a gallery can be shared with directly"),
+}
+
+
+def _speed(text: str) -> float | str:
+    if text.strip().lower() == "instant":
+        return "instant"
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a number or 'instant'") from None
+    if value <= 0:
+        raise ConfigError(f"'{text}' must be greater than 0 (or 'instant')")
+    return value
+
+
+for _name, (_default, _help) in LIMITS.items():
+    config.register(f"limits.{_name}", KeySpec(non_negative_int, _default, None, _help))
+config.register(
+    "replication.speed",
+    KeySpec(_speed, 3600.0, None, "modelled replication seconds per real second, or 'instant'"),
+)
+
+
+def limit(settings: config.Config, name: str) -> int:
+    return int(settings.value(f"limits.{name}"))

@@ -1,0 +1,877 @@
+"""Image versions: `sigctl image-version ...` and `sigctl sig image-version ...`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.generic_update import Updater, decode, unflatten
+from sigctl.cli.output import flatten
+from sigctl.cli.paging import MaxItems, NextToken, paginate
+from sigctl.cli.params import (
+    AazNoWait,
+    AddArg,
+    BoolValue,
+    Created,
+    Custom,
+    CustomTags,
+    Deleted,
+    Exists,
+    ForceString,
+    GalleryName,
+    GalleryNameLate,
+    Ids,
+    ImageDefinition,
+    ImageDefinitionLate,
+    Interval,
+    Location,
+    RemoveArg,
+    ResourceGroup,
+    ResourceGroupLate,
+    SetArg,
+    Timeout,
+    Updated,
+    aaz_bool,
+    choice,
+    integer,
+    three_state,
+    values,
+)
+from sigctl.cli.regions_arg import parse_target_regions
+from sigctl.errors import ArmError
+from sigctl.provider import ids
+from sigctl.provider.ids import ResourceId
+
+commands = CommandGroup("Manage shared gallery image versions.")
+
+API_VERSION = "2024-03-03"
+EOL_WARNING = (
+    "The default value of '--end-of-life-date' will be changed to '6 months from publish date' "
+    "from 'None' in a future release."
+)
+BLOCK_WARNING = (
+    "The default value of '--block-deletion-before-end-of-life' will be changed to 'True' from "
+    "'None' in a future release."
+)
+# Read-only parts of the printed shape that az's update does not send back.
+READ_ONLY = ("provisioningState", "replicationStatus", "validationsProfile")
+STRING_PATHS = (
+    "tags.*",
+    "publishingProfile.endOfLifeDate",
+    "publishingProfile.targetRegions.*.name",
+)
+
+
+def _text(*names: str, help: str) -> Any:
+    return Annotated[str | None, typer.Option(*names, help=help)]
+
+
+def _many(*names: str, help: str) -> Any:
+    return Annotated[list[str] | None, typer.Option(*names, help=help)]
+
+
+def _tristate(*names: str, help: str) -> Any:
+    return Annotated[
+        BoolValue | None,
+        typer.Option(*names, parser=three_state(names[0]), metavar="{false,true}", help=help),
+    ]
+
+
+VersionName = Annotated[
+    str,
+    typer.Option(
+        "--gallery-image-version",
+        "--gallery-image-version-name",
+        "-e",
+        metavar="VERSION",
+        help="Gallery image version in semantic version pattern. The allowed characters are digit "
+        "and period. Digits must be within the range of a 32-bit integer, e.g. <MajorVersion>.<MinorVersion>.<Patch>.",
+    ),
+]
+VersionNameLate = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-version",
+        "--gallery-image-version-name",
+        "-e",
+        metavar="VERSION",
+        help="Gallery image version.",
+    ),
+]
+TargetRegions = _many(
+    "--target-regions",
+    help='Space-separated list of regions and their replica counts. Use "<region>[=<replica count>]'
+    '[=<storage account type>]" to optionally set the replica count and/or storage account type for each region. '
+    "If a replica count is not specified, the default replica count will be used. If a storage account type is "
+    "not specified, the default storage account type will be used.",
+)
+ReplicaCount = Annotated[
+    int | None,
+    typer.Option(
+        "--replica-count",
+        parser=integer("--replica-count"),
+        help="The default number of replicas to be created per region. To set regional replication counts, use --target-regions.",
+    ),
+]
+AllowReplicatedLocationDeletion = _tristate(
+    "--allow-replicated-location-deletion",
+    help="Indicate whether or not removing this gallery image version from replicated regions is allowed.",
+)
+BlockDeletion = _tristate(
+    "--block-deletion-before-end-of-life",
+    "--block-delete-before-eol",
+    help="Indicate whether or not the deletion is blocked for this gallery image version if its end of life has not expired.",
+)
+Expand = Annotated[
+    str | None,
+    typer.Option(
+        "--expand",
+        parser=choice("--expand", "ReplicationStatus", "UefiSettings"),
+        metavar="{ReplicationStatus,UefiSettings}",
+        help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
+    ),
+]
+StoreTrueNoWait = Annotated[
+    bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
+]
+
+
+def _version(
+    group: str | None, gallery: str | None, image: str | None, version: str | None
+) -> ResourceId:
+    if not gallery:
+        raise missing_field("-r")
+    if not image:
+        raise missing_field("-i")
+    if not version:
+        raise missing_field("-e")
+    if not group:
+        raise missing_field("--resource-group")
+    return ids.version_id(context.current().client.subscription, group, gallery, image, version)
+
+
+def shape(body: dict[str, Any]) -> dict[str, Any]:
+    """The printed shape: flattened, and only what az's schema knows of validationsProfile."""
+    out = flatten(body)
+    if "validationsProfile" in out:
+        known = ("executedValidations", "platformAttributes", "validationEtag")
+        out["validationsProfile"] = {
+            k: v for k, v in out["validationsProfile"].items() if k in known
+        }
+    return out
+
+
+def show_table(result: Any) -> Any:
+    """az's table transformer for `sig image-version show` (null columns dropped)."""
+
+    def row(item: dict[str, Any]) -> dict[str, Any]:
+        profile = item.get("publishingProfile") or {}
+        regions = profile.get("targetRegions")
+        zones = profile.get("targetExtendedLocations")
+        columns = {
+            "Name": item.get("name"),
+            "ResourceGroup": item.get("resourceGroup"),
+            "ProvisioningState": item.get("provisioningState"),
+            "TargetRegions": ", ".join(r["name"] for r in regions) if regions else None,
+            "EdgeZones": ", ".join(z["name"] for z in zones) if zones else None,
+            "ReplicationState": (item.get("replicationStatus") or {}).get("aggregatedState"),
+        }
+        return {k: v for k, v in columns.items() if v is not None}
+
+    return [row(i) for i in result] if isinstance(result, list) else row(result)
+
+
+def _resource_id(text: str, group: str, type_: str, namespace: str = ids.COMPUTE) -> str:
+    """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
+    if text.lower().startswith("/subscriptions/"):
+        return text
+    sub = context.current().client.subscription
+    return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
+
+
+def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
+    try:
+        parsed = ids.parse(text)
+    except ArmError:
+        return False
+    return parsed.route == route and not parsed.is_collection
+
+
+def _storage_profile(
+    group: str,
+    managed_image: str | None,
+    virtual_machine: str | None,
+    image_version: str | None,
+    os_snapshot: str | None,
+    data_snapshots: list[str] | None,
+    data_snapshot_luns: list[str] | None,
+    os_vhd_uri: str | None,
+    os_vhd_storage_account: str | None,
+    data_vhds_uris: list[str] | None,
+    data_vhds_luns: list[str] | None,
+    data_vhds_storage_accounts: list[str] | None,
+) -> dict[str, Any]:
+    """az's source validators, in az's order and with az's texts, then the storageProfile."""
+    if sum(x is not None for x in (managed_image, virtual_machine, image_version)) > 1:
+        raise CliError(
+            "usage error: please specify only one of the --managed-image\\--virtual-machine\\--image-version arguments"
+        )
+    if not any((managed_image, virtual_machine, image_version, os_snapshot, os_vhd_uri)):
+        raise CliError("usage error: Please provide --managed-image or --os-snapshot or --vhd")
+    if data_snapshot_luns and not data_snapshots:
+        raise CliError(
+            "usage error: --data-snapshot-luns must be used together with --data-snapshots"
+        )
+    if data_snapshots and data_snapshot_luns and len(data_snapshots) != len(data_snapshot_luns):
+        raise CliError(
+            "usage error: Length of --data-snapshots and --data-snapshot-luns should be equal."
+        )
+    if bool(os_vhd_uri) != bool(os_vhd_storage_account):
+        raise CliError("--os-vhd-uri and --os-vhd-storage-account should be used together.")
+    if bool(data_vhds_uris) != bool(data_vhds_storage_accounts):
+        raise CliError("--data-vhds-uris and --data-vhds-storage-accounts should be used together.")
+    if data_vhds_luns and not data_vhds_uris:
+        raise CliError("--data-vhds-luns must be used together with --data-vhds-uris")
+    if data_vhds_uris and (
+        (data_vhds_luns and len(data_vhds_luns) != len(data_vhds_uris))
+        or len(data_vhds_storage_accounts or []) != len(data_vhds_uris)
+    ):
+        raise CliError(
+            "Length of --data-vhds-uris, --data-vhds-luns, --data-vhds-storage-accounts must be same."
+        )
+
+    profile: dict[str, Any] = {}
+    if virtual_machine is not None:
+        if not _valid_id(virtual_machine, ("microsoft.compute", ("virtualmachines",))):
+            raise CliError(f"usage error: {virtual_machine} is an invalid VM resource id")
+        profile["source"] = {"virtualMachineId": virtual_machine}
+    elif image_version is not None:
+        if not _valid_id(image_version, ("microsoft.compute", ("galleries", "images", "versions"))):
+            raise CliError(f"usage error: {image_version} is an invalid gallery image version id")
+        profile["source"] = {"id": image_version}
+    elif managed_image is not None:
+        profile["source"] = {"id": _resource_id(managed_image, group, "images")}
+    if os_snapshot:
+        profile["osDiskImage"] = {"source": {"id": _resource_id(os_snapshot, group, "snapshots")}}
+    elif os_vhd_uri:
+        account = _resource_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
+        profile["osDiskImage"] = {"source": {"uri": os_vhd_uri, "storageAccountId": account}}
+    data: list[dict[str, Any]] = []
+    for i, snapshot in enumerate(data_snapshots or []):
+        lun = _lun(data_snapshot_luns[i]) if data_snapshot_luns else i
+        data.append({"lun": lun, "source": {"id": _resource_id(snapshot, group, "snapshots")}})
+    for i, uri in enumerate(data_vhds_uris or []):
+        lun = _lun(data_vhds_luns[i]) if data_vhds_luns else i
+        account = _resource_id(
+            (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
+        )
+        data.append({"lun": lun, "source": {"uri": uri, "storageAccountId": account}})
+    if data:
+        profile["dataDiskImages"] = data
+    return profile
+
+
+def _lun(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise CliError(f"usage error: '{text}' is not a valid LUN (a whole number)") from None
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "Add a new image version from a managed image, replicated to two regions.",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --managed-image MyManagedImage "
+            "--target-regions eastus2 westus2=2",
+        ),
+        (
+            "Add a new image version from OS and data disk snapshots.",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.1 --os-snapshot osSnap "
+            "--data-snapshots dataSnap --data-snapshot-luns 0",
+        ),
+        (
+            "Add a version excluded from latest, with an end-of-life date, without waiting.",
+            "{prefix} create -g MyResourceGroup -r MyGallery -i MyImage -e 1.1.0 --managed-image MyManagedImage "
+            "--exclude-from-latest --end-of-life-date 2030-12-31 --no-wait",
+        ),
+    ],
+)
+def create(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    gallery_image_version: VersionName,
+    location: Location = None,
+    managed_image: _text(
+        "--managed-image", help="Image name (if in the same resource group) or resource id."
+    ) = None,
+    virtual_machine: _text("--virtual-machine", help="Resource id of VM source.") = None,
+    image_version: _text(
+        "--image-version", help="Resource id of gallery image version source."
+    ) = None,
+    os_snapshot: _text("--os-snapshot", help="Name or ID of OS disk snapshot.") = None,
+    data_snapshots: _many(
+        "--data-snapshots", help="Names or IDs (space-delimited) of data disk snapshots."
+    ) = None,
+    data_snapshot_luns: _many(
+        "--data-snapshot-luns",
+        help="Logical unit numbers (space-delimited) of data disk snapshots.",
+    ) = None,
+    os_vhd_uri: _text("--os-vhd-uri", help="Source VHD URI of OS disk.") = None,
+    os_vhd_storage_account: _text(
+        "--os-vhd-storage-account",
+        help="Name or ID of storage account of source VHD URI of OS disk.",
+    ) = None,
+    data_vhds_uris: _many(
+        "--data-vhds-uris", help="Source VHD URIs (space-delimited) of data disks."
+    ) = None,
+    data_vhds_luns: _many(
+        "--data-vhds-luns",
+        help="Logical unit numbers (space-delimited) of source VHD URIs of data disks.",
+    ) = None,
+    data_vhds_storage_accounts: _many(
+        "--data-vhds-storage-accounts",
+        "--data-vhds-sa",
+        help="Names or IDs (space-delimited) of storage accounts of source VHD URIs of data disks.",
+    ) = None,
+    target_regions: TargetRegions = None,
+    replica_count: ReplicaCount = None,
+    storage_account_type: Annotated[
+        str | None,
+        typer.Option(
+            "--storage-account-type",
+            parser=choice("--storage-account-type", "Standard_LRS", "Standard_ZRS", "Premium_LRS"),
+            metavar="{Premium_LRS,Standard_LRS,Standard_ZRS}",
+            help="The default storage account type to be used per region.",
+        ),
+    ] = None,
+    exclude_from_latest: _tristate(
+        "--exclude-from-latest",
+        help="The flag means that if it is set to true, people deploying VMs with version omitted will not use this version.",
+    ) = None,
+    end_of_life_date: _text(
+        "--end-of-life-date", help="The end of life date, e.g. '2020-12-31'."
+    ) = None,
+    replication_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--replication-mode",
+            parser=choice("--replication-mode", "Full", "Shallow"),
+            metavar="{Full,Shallow}",
+            help="Optional parameter which specifies the mode to be used for replication. This property is not updatable.",
+        ),
+    ] = None,
+    allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
+    block_deletion_before_end_of_life: BlockDeletion = None,
+    tags: CustomTags = None,
+    no_wait: StoreTrueNoWait = False,
+) -> Any:
+    """Create a new image version.
+
+    This operation might take a long time depending on the replicate region number. Use
+    "--no-wait" is advised.
+    """
+    from sigctl.cli import lro
+    from sigctl.cli.dates import end_of_life
+
+    invocation = context.current()
+    client = invocation.client
+    storage = _storage_profile(
+        resource_group,
+        managed_image,
+        virtual_machine,
+        image_version,
+        os_snapshot,
+        values(data_snapshots),
+        values(data_snapshot_luns),
+        os_vhd_uri,
+        os_vhd_storage_account,
+        values(data_vhds_uris),
+        values(data_vhds_luns),
+        values(data_vhds_storage_accounts),
+    )
+    regions = parse_target_regions(values(target_regions) or [])
+    invocation.warn(EOL_WARNING)
+    invocation.warn(BLOCK_WARNING)
+    eol = end_of_life(end_of_life_date) if end_of_life_date else None
+    if location is None:
+        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
+            "location"
+        ]
+    profile: dict[str, Any] = {"targetRegions": regions or [{"name": location}]}
+    optional = {
+        "replicaCount": replica_count,
+        "storageAccountType": storage_account_type,
+        "excludeFromLatest": exclude_from_latest,
+        "endOfLifeDate": eol,
+        "replicationMode": replication_mode,
+    }
+    profile.update({k: v for k, v in optional.items() if v is not None})
+    props: dict[str, Any] = {"publishingProfile": profile, "storageProfile": storage}
+    safety = {
+        k: v
+        for k, v in (
+            ("allowDeletionOfReplicatedLocations", allow_replicated_location_deletion),
+            ("blockDeletionBeforeEndOfLife", block_deletion_before_end_of_life),
+        )
+        if v is not None
+    }
+    if safety:
+        props["safetyProfile"] = safety
+    body = {"location": location, "properties": props, "tags": custom_tags(tags)}
+    target = ids.version_id(
+        client.subscription,
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
+    )
+    client.put(target, body, **{"api-version": API_VERSION})
+    if no_wait:
+        return None
+    return shape(lro.complete(target, **{"api-version": API_VERSION}))
+
+
+@commands.command(
+    "show",
+    examples=[
+        (
+            "Get information about a gallery image version.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        ),
+        (
+            "Show the per-region replication state.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --expand ReplicationStatus --query replicationStatus",
+        ),
+        (
+            "Show it as az's table.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --expand ReplicationStatus -o table",
+        ),
+    ],
+    table=show_table,
+)
+def show(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_version: VersionNameLate = None,
+    ids_: Ids = None,
+    expand: Expand = None,
+) -> Any:
+    """Get information about a gallery image version."""
+    client = context.current().client
+    query = {"$expand": expand} if expand else {}
+    found = [
+        shape(client.get(t, **query))
+        for t in targets(
+            ids_,
+            lambda: _version(
+                resource_group, gallery_name, gallery_image_definition, gallery_image_version
+            ),
+        )
+    ]
+    return one_or_many(found, ids_)
+
+
+@commands.command(
+    "list",
+    examples=[
+        (
+            "List the versions of an image definition.",
+            "{prefix} list -g MyResourceGroup -r MyGallery -i MyImage",
+        ),
+        (
+            "List version names only.",
+            "{prefix} list -g MyResourceGroup -r MyGallery -i MyImage --query [].name -o tsv",
+        ),
+    ],
+)
+def list_(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List gallery image versions in a gallery image definition."""
+    client = context.current().client
+    collection = ids.compute_id(
+        client.subscription,
+        resource_group,
+        "galleries",
+        gallery_name,
+        "images",
+        gallery_image_definition,
+        "versions",
+    )
+    found = [shape(v) for v in client.list(collection, **{"api-version": API_VERSION})]
+    return paginate(found, max_items, next_token)
+
+
+@commands.command(
+    "update",
+    examples=[
+        (
+            "Replace the target regions (the whole list) and the default replica count.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --target-regions eastus2 westus2=2 --replica-count 2",
+        ),
+        (
+            "Exclude a version from latest.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --set publishingProfile.excludeFromLatest=true",
+        ),
+        (
+            "Add a target region.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --add publishingProfile.targetRegions name=westcentralus regionalReplicaCount=3",
+        ),
+    ],
+)
+def update(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    gallery_image_version: VersionName,
+    target_regions: TargetRegions = None,
+    replica_count: ReplicaCount = None,
+    allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
+    block_deletion_before_end_of_life: BlockDeletion = None,
+    set_: SetArg = None,
+    add: AddArg = None,
+    remove: RemoveArg = None,
+    force_string: ForceString = None,
+    no_wait: StoreTrueNoWait = False,
+) -> Any:
+    """Update a share image version.
+
+    Only target regions, replica counts, exclude-from-latest, end-of-life date, the safety
+    profile and tags may change. --target-regions replaces the whole list; removing a region
+    that holds replicas needs allowDeletionOfReplicatedLocations.
+    """
+    from sigctl.cli import lro
+
+    invocation = context.current()
+    client = invocation.client
+    regions = (
+        parse_target_regions(values(target_regions) or []) if target_regions is not None else None
+    )
+    invocation.warn(BLOCK_WARNING)
+    target = ids.version_id(
+        client.subscription,
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
+    )
+    instance = shape(client.get(target, **{"api-version": API_VERSION}))
+    before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
+    profile = instance["publishingProfile"]
+    if regions:
+        profile["targetRegions"] = regions
+    if replica_count is not None:
+        profile["replicaCount"] = replica_count
+    safety = instance.setdefault("safetyProfile", {})
+    if allow_replicated_location_deletion is not None:
+        safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
+    if block_deletion_before_end_of_life is not None:
+        safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
+    Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
+        decode(set_, add, remove), bool(force_string)
+    )
+    # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
+    storage = instance.get("storageProfile") or {}
+    storage.pop("source", None)
+    (storage.get("osDiskImage") or {}).pop("source", None)
+    for disk in storage.get("dataDiskImages") or []:
+        disk.pop("source", None)
+    for key in READ_ONLY:
+        instance.pop(key, None)
+    result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+    after = {_normal(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]}
+    lost = [name for name in before if _normal(name) not in after]
+    if lost:
+        invocation.warn(
+            f"Replicas in {', '.join(lost)} are deleted: the region is no longer a target region."
+        )
+    if no_wait:
+        return None
+    return shape(lro.complete(target, **{"api-version": API_VERSION}))
+
+
+def _normal(name: str) -> str:
+    return "".join(name.split()).lower()
+
+
+@commands.command(
+    "delete",
+    examples=[
+        (
+            "Delete a gallery image version.",
+            "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        ),
+        (
+            "Delete it for good in a gallery with soft delete.",
+            "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --bypass-soft-delete",
+        ),
+    ],
+)
+def delete(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_version: VersionNameLate = None,
+    ids_: Ids = None,
+    bypass_soft_delete: Annotated[
+        BoolValue | None,
+        typer.Option(
+            "--bypass-soft-delete",
+            parser=aaz_bool("--bypass-soft-delete"),
+            metavar="{0,1,f,false,n,no,t,true,y,yes}",
+            help="Delete the version for good even if the gallery has soft delete enabled.",
+        ),
+    ] = None,
+    no_wait: AazNoWait = None,
+) -> None:
+    """Delete a gallery image version."""
+    client = context.current().client
+    query = {
+        "api-version": API_VERSION,
+        **({"bypassSoftDelete": "true"} if bypass_soft_delete else {}),
+    }
+    for target in targets(
+        ids_,
+        lambda: _version(
+            resource_group, gallery_name, gallery_image_definition, gallery_image_version
+        ),
+    ):
+        client.delete(target, **query)
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Wait until a version is created (replicated everywhere).",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --created",
+        ),
+        (
+            "Wait until one region has completed.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --expand ReplicationStatus "
+            "--custom \"properties.replicationStatus.summary[?region=='West US 2'].state | [0]=='Completed'\"",
+        ),
+    ],
+)
+def wait(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_version: VersionNameLate = None,
+    ids_: Ids = None,
+    expand: Expand = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition of the image version is met."""
+    from sigctl.cli.wait import wait_for
+
+    invocation = context.current()
+    target = targets(
+        ids_,
+        lambda: _version(
+            resource_group, gallery_name, gallery_image_definition, gallery_image_version
+        ),
+    )[0]
+    query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
+    return wait_for(
+        lambda: invocation.client.get(target, **query),
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+        sleep=invocation.client.provider.sleep,
+    )
+
+
+@commands.command(
+    "undelete",
+    examples=[
+        (
+            "Restore a soft-deleted image version.",
+            "{prefix} undelete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        )
+    ],
+)
+def undelete(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    gallery_image_version: VersionName,
+    location: Location = None,
+    tags: CustomTags = None,
+    allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
+    no_wait: StoreTrueNoWait = False,
+) -> Any:
+    """Restore soft deleted Image Version."""
+    client = context.current().client
+    gallery = client.get(ids.gallery_id(client.subscription, resource_group, gallery_name))
+    if not gallery["properties"].get("softDeletePolicy", {}).get("isSoftDeleteEnabled"):
+        raise CliError(f"soft-deletion is not enabled in Gallery '{gallery_name}'")
+    props: dict[str, Any] = {"restore": True, "storageProfile": {}}
+    if allow_replicated_location_deletion is not None:
+        props["safetyProfile"] = {
+            "allowDeletionOfReplicatedLocations": allow_replicated_location_deletion
+        }
+    body: dict[str, Any] = {"location": location or gallery["location"], "properties": props}
+    if tags is not None:
+        body["tags"] = custom_tags(tags)
+    target = ids.version_id(
+        client.subscription,
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
+    )
+    result = client.provider.patch(target, body, **{"api-version": API_VERSION})
+    return None if no_wait else shape(result)
+
+
+@commands.command(
+    "list-soft-deleted",
+    examples=[
+        (
+            "List the soft-deleted versions of an image definition.",
+            "{prefix} list-soft-deleted -g MyResourceGroup -r MyGallery -i MyImage",
+        )
+    ],
+)
+def list_soft_deleted(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: Annotated[
+        str,
+        typer.Option(
+            "--gallery-image-definition",
+            "--artifact-name",
+            "-i",
+            metavar="NAME",
+            help="The artifact name (image definition) of the soft-deleted versions.",
+        ),
+    ],
+) -> Any:
+    """List soft-deleted resources of an artifact in the gallery, such as soft-deleted gallery image version of an Image."""
+    client = context.current().client
+    collection = (
+        f"/subscriptions/{client.subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/galleries/"
+        f"{gallery_name}/softDeletedArtifactTypes/Images/artifacts/{gallery_image_definition}/versions"
+    )
+    return [flatten(v) for v in client.list(collection, **{"api-version": API_VERSION})]
+
+
+@commands.command(
+    "resolve",
+    examples=[
+        (
+            "Which version does 'latest' mean for this definition?",
+            "{prefix} resolve -g MyResourceGroup -r MyGallery -i MyImage --query name -o tsv",
+        ),
+        (
+            "Which version would a VM in West US 2 get, and why not the others?",
+            "{prefix} resolve -g MyResourceGroup -r MyGallery -i MyImage -l westus2 --explain",
+        ),
+        (
+            "Resolve a .../versions/latest id, as a VM deployment would.",
+            "{prefix} resolve --id /subscriptions/SUB/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/galleries/MyGallery/images/MyImage/versions/latest",
+        ),
+    ],
+)
+def resolve(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            "--location",
+            "-l",
+            metavar="LOCATION",
+            help="The region a deployment would ask for (latest among versions replicated there).",
+        ),
+    ] = None,
+    id_: Annotated[
+        str | None,
+        typer.Option(
+            "--id", metavar="ID", help="An image definition id, or its .../versions/latest id."
+        ),
+    ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Print every candidate with the reasons it was or was not chosen."
+        ),
+    ] = False,
+) -> Any:
+    """Resolve which image version "latest" means, and optionally explain why.
+
+    The service's rule: the highest Major.Minor.Patch (compared as numbers) that is not excluded
+    from latest (a region's own flag overrides the global one), has a completed replica in the
+    region asked, and is not soft-deleted; without a region, one that finished provisioning.
+    End of life does not exclude a version; it only warns.
+    """
+    from sigctl.provider import latest
+
+    invocation = context.current()
+    client = invocation.client
+    if id_:
+        definition = _definition_from_id(id_)
+    else:
+        if not gallery_name:
+            raise missing_field("-r")
+        if not gallery_image_definition:
+            raise missing_field("-i")
+        if not resource_group:
+            raise missing_field("--resource-group")
+        definition = ids.image_id(
+            client.subscription, resource_group, gallery_name, gallery_image_definition
+        )
+    result = client.provider.operate(definition.subscription, latest.resolve, definition, location)
+    for verdict in result["candidates"]:
+        if verdict["name"] == result["latest"]:
+            for warning in verdict["warnings"]:
+                invocation.warn(f"{verdict['name']}: {warning}")
+    if explain:
+        result.pop("version")
+        return result
+    if result["latest"] is None:
+        raise latest.no_latest(result["definition"])
+    return shape(result["version"])
+
+
+def _definition_from_id(text: str) -> ResourceId:
+    try:
+        parsed = ids.parse(text)
+    except ArmError:
+        raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+    route = parsed.route
+    if (
+        route == ("microsoft.compute", ("galleries", "images", "versions"))
+        and parsed.name.lower() == "latest"
+    ):
+        return parsed.parent()
+    if route == ("microsoft.compute", ("galleries", "images")) and not parsed.is_collection:
+        return parsed
+    raise CliError(
+        f"usage error: '{text}' is neither an image definition id nor a .../versions/latest id"
+    )

@@ -1,0 +1,198 @@
+"""`sigctl source`: the artefacts image versions are made from (emulator-only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.params import Location, ResourceGroup, choice, integer, values
+
+commands = CommandGroup(
+    "Create the managed images, VMs, disks, snapshots and VHDs versions are made from."
+)
+
+KINDS = ("managed-image", "vm", "snapshot", "disk", "vhd")
+Kind = Annotated[
+    str,
+    typer.Argument(
+        metavar="KIND",
+        parser=choice("KIND", *KINDS),
+        help="managed-image, vm, snapshot, disk or vhd.",
+    ),
+]
+Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help="Name of the source.")]
+
+
+def _disk(text: str) -> dict[str, int]:
+    size, _, used = text.partition(":")
+    try:
+        return {"sizeGB": int(size), **({"usedGB": int(used)} if used else {})}
+    except ValueError:
+        raise CliError(
+            f"usage error: --data-disk {text}: use SIZE[:USED] in GB, e.g. 32 or 32:4"
+        ) from None
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "A generalized Linux managed image with a 30 GB OS disk (10 GB used) and a 32 GB data disk.",
+            "{prefix} create managed-image -g MyResourceGroup -n MyManagedImage --os-type Linux --size-gb 30 --used-gb 10 --data-disk 32:0",
+        ),
+        (
+            "An OS disk snapshot for a Windows image.",
+            "{prefix} create snapshot -g MyResourceGroup -n osSnap --os-type Windows --size-gb 127 --used-gb 20",
+        ),
+        (
+            "A VHD in a storage account.",
+            "{prefix} create vhd -g MyResourceGroup -n os --os-type Linux --storage-account mystorage",
+        ),
+    ],
+)
+def create(
+    kind: Kind,
+    resource_group: ResourceGroup,
+    name: Name,
+    os_type: Annotated[
+        str,
+        typer.Option(
+            "--os-type",
+            parser=choice("--os-type", "Windows", "Linux"),
+            metavar="{Linux,Windows}",
+            help="OS of the source.",
+        ),
+    ],
+    location: Location = None,
+    os_state: Annotated[
+        str | None,
+        typer.Option(
+            "--os-state",
+            parser=choice("--os-state", "Generalized", "Specialized"),
+            metavar="{Generalized,Specialized}",
+            help="Default: Generalized.",
+        ),
+    ] = None,
+    hyper_v_generation: Annotated[
+        str | None,
+        typer.Option(
+            "--hyper-v-generation",
+            parser=choice("--hyper-v-generation", "V1", "V2"),
+            metavar="{V1,V2}",
+            help="Default: V2.",
+        ),
+    ] = None,
+    size_gb: Annotated[
+        int,
+        typer.Option(
+            "--size-gb",
+            parser=integer("--size-gb"),
+            help="Provisioned size of the (OS) disk in GB.",
+        ),
+    ] = 30,
+    used_gb: Annotated[
+        int | None,
+        typer.Option(
+            "--used-gb",
+            parser=integer("--used-gb"),
+            help="Occupied size in GB (billing uses it). Default: the full size.",
+        ),
+    ] = None,
+    data_disk: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data-disk",
+            metavar="SIZE[:USED]",
+            help="Data disks of a managed image or VM, in LUN order.",
+        ),
+    ] = None,
+    storage_account: Annotated[
+        str | None,
+        typer.Option("--storage-account", help="Storage account of a VHD. Default: sigctlvhds."),
+    ] = None,
+) -> Any:
+    """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
+    from sigctl.provider import ids, sources
+
+    client = context.current().client
+    if location is None:
+        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
+            "location"
+        ]
+    spec = {
+        "location": location,
+        "osType": os_type,
+        "osState": os_state,
+        "hyperVGeneration": hyper_v_generation,
+        "sizeGB": size_gb,
+        "usedGB": used_gb,
+        "dataDisks": [_disk(d) for d in values(data_disk) or []],
+        "storageAccount": storage_account,
+    }
+    return client.provider.operate(
+        client.subscription, sources.create, kind, resource_group, name, spec, write=True
+    )
+
+
+@commands.command(
+    "show",
+    examples=[
+        (
+            "Show a managed image.",
+            "{prefix} show managed-image -g MyResourceGroup -n MyManagedImage",
+        )
+    ],
+)
+def show(kind: Kind, resource_group: ResourceGroup, name: Name) -> Any:
+    """Show a source artefact."""
+    from sigctl.provider import sources
+
+    client = context.current().client
+    return client.provider.operate(client.subscription, sources.get, kind, resource_group, name)
+
+
+@commands.command(
+    "list",
+    examples=[
+        ("List every source in a resource group.", "{prefix} list -g MyResourceGroup -o table"),
+        ("List the snapshots of the subscription.", "{prefix} list --kind snapshot"),
+    ],
+)
+def list_(
+    resource_group: Annotated[
+        str | None,
+        typer.Option(
+            "--resource-group",
+            "-g",
+            metavar="NAME",
+            help="Name of resource group; omit for the whole subscription.",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", parser=choice("--kind", *KINDS), help="Only sources of this kind."),
+    ] = None,
+) -> Any:
+    """List source artefacts."""
+    from sigctl.provider import sources
+
+    client = context.current().client
+    return client.provider.operate(client.subscription, sources.list_, resource_group, kind)
+
+
+@commands.command(
+    "delete",
+    examples=[("Delete a snapshot.", "{prefix} delete snapshot -g MyResourceGroup -n osSnap")],
+)
+def delete(kind: Kind, resource_group: ResourceGroup, name: Name) -> None:
+    """Delete a source artefact (versions made from it keep their own copy)."""
+    from sigctl.provider import sources
+
+    client = context.current().client
+    client.provider.operate(
+        client.subscription, sources.delete, kind, resource_group, name, write=True
+    )

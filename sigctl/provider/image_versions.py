@@ -1,0 +1,881 @@
+"""Image versions (Microsoft.Compute/galleries/images/versions).
+
+A version is made from exactly one kind of source, must be compatible with its definition, and
+replicates to its target regions over time (sigctl.provider.replication). What the service
+fills in (display-name regions, per-region counts and storage types, publishedDate, the safety
+profile) is filled here; what may change after create is enforced here.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from sigctl.errors import (
+    ArmError,
+    conflict,
+    invalid_parameter,
+    invalid_resource_location,
+    parent_not_found,
+    property_change_not_allowed,
+    resource_not_found,
+)
+from sigctl.provider import (
+    faults,
+    ids,
+    image_definitions,
+    names,
+    regions,
+    replication,
+    settings,
+    sources,
+)
+from sigctl.provider.clock import iso_precise, parse_instant
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+from sigctl.provider.validate import (
+    expect_bool,
+    expect_datetime,
+    expect_dict,
+    expect_int,
+    expect_list,
+    expect_str,
+    expect_tags,
+)
+
+TYPE = "Microsoft.Compute/galleries/images/versions"
+STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
+MODES = ("Full", "Shallow")
+PATH = "galleryImageVersion.properties."
+SOFT_DELETE_DAYS = 7
+_NAME = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+
+
+# -- names and keys -----------------------------------------------------------------------------
+
+
+def version_tuple(name: str) -> tuple[int, int, int] | None:
+    match = _NAME.fullmatch(name)
+    if not match:
+        return None
+    parts = tuple(int(p) for p in match.groups())
+    if any(p > names.INT32_MAX for p in parts):
+        return None
+    return parts  # type: ignore[return-value]
+
+
+def check_name(name: str) -> None:
+    if version_tuple(name) is None:
+        raise invalid_parameter(
+            "The image version name is invalid. The image version name should follow "
+            "Major(int).Minor(int).Patch(int) format, where int is between 0 and 2,147,483,647 "
+            "(inclusive). For e.g: 1.0.0, 2018.12.1 etc",
+            "galleryImageVersionName",
+        )
+
+
+def _key(ctx: Request, gallery: str, image: str, version: str) -> tuple[str, ...]:
+    return ctx.key("galleries", gallery, "images", image, "versions", version)
+
+
+def _owner(definition: dict[str, Any]) -> tuple[str, str]:
+    """(gallery name, definition name) of a stored definition, in their stored casing."""
+    parsed = ids.parse(definition["resource"]["id"])
+    return parsed.names[0], parsed.names[1]
+
+
+# -- the life of a stored version ---------------------------------------------------------------
+
+
+def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
+    """'active', 'soft-deleted' (restorable) or 'purged' (past the 7-day retention)."""
+    deleted = doc.get("softDeleted")
+    if not deleted:
+        return "active"
+    from datetime import timedelta
+
+    expires = parse_instant(deleted) + timedelta(days=SOFT_DELETE_DAYS)
+    return "soft-deleted" if ctx.clock.now() < expires else "purged"
+
+
+def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(programmatic region, status) for each target region, in target order."""
+    now = ctx.clock.now()
+    entries = doc["replication"]["regions"]
+    out = []
+    for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
+        region = regions.find(target["name"])
+        name = region.name if region else target["name"]
+        out.append((name, replication.status(entries[name], now)))
+    return out
+
+
+def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
+    states = [s["state"] for _, s in region_states(ctx, doc)]
+    if "Failed" in states:
+        return "Failed"
+    if all(s == "Completed" for s in states):
+        return "Succeeded"
+    return doc["replication"].get("operation", "Creating")
+
+
+def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
+    body = copy.deepcopy(doc["resource"])
+    props = body["properties"]
+    props["provisioningState"] = provisioning_state(ctx, doc)
+    props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
+    if expand and expand.lower() == "replicationstatus":
+        summary = []
+        for name, state in region_states(ctx, doc):
+            region = regions.find(name)
+            summary.append({"region": region.display_name if region else name, **state})
+        props["replicationStatus"] = {
+            "aggregatedState": replication.aggregate([s["state"] for s in summary]),
+            "summary": summary,
+        }
+    return body
+
+
+# -- lookups ------------------------------------------------------------------------------------
+
+
+def _definition(ctx: Request, rid: ResourceId, missing: ArmError | None = None) -> dict[str, Any]:
+    definition = image_definitions.find(ctx, rid)
+    if definition is None:
+        raise missing or parent_not_found(rid.names[1])
+    return definition
+
+
+def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
+    """The active version an id names (None when missing, soft-deleted or purged)."""
+    missing = resource_not_found(rid.type_path(), rid.resource_group or "")
+    definition = _definition(ctx, rid, missing)
+    doc = ctx.tx.read(_key(ctx, *_owner(definition), rid.names[2]))
+    if doc is None or lifecycle(ctx, doc) != "active":
+        return None
+    return doc
+
+
+def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+    doc = find(ctx, rid)
+    if doc is None:
+        raise resource_not_found(rid.type_path(), rid.resource_group or "")
+    return render(ctx, doc, ctx.query.get("$expand"))
+
+
+def all_versions(ctx: Request, definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(lifecycle, doc) for every version stored under a definition."""
+    gallery, image = _owner(definition)
+    folder = ctx.key("galleries", gallery, "images", image, "versions")
+    docs = (ctx.tx.read((*folder, v)) for v in ctx.tx.children(folder))
+    return [(lifecycle(ctx, d), d) for d in docs if d is not None]
+
+
+def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
+    image = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1])
+    definition = _definition(
+        ctx, rid, resource_not_found(image.type_path(), rid.resource_group or "")
+    )
+    found = [d for state, d in all_versions(ctx, definition) if state == "active"]
+    found.sort(key=lambda d: version_tuple(d["resource"]["name"]) or (0, 0, 0))
+    return [render(ctx, d) for d in found]
+
+
+# -- create or update ---------------------------------------------------------------------------
+
+
+def _storage_type(value: Any, path: str) -> str | None:
+    text = expect_str(value, path)
+    if text is None:
+        return None
+    for candidate in STORAGE_TYPES:
+        if candidate.lower() == text.lower():
+            return candidate
+    raise invalid_parameter(
+        f"The value '{text}' of parameter '{path}' is not valid. Allowed values are: {', '.join(STORAGE_TYPES)}.",
+        path,
+    )
+
+
+def _replicas(ctx: Request, value: Any, path: str, default: int) -> int:
+    count = expect_int(value, path)
+    if count is None:
+        return default
+    maximum = settings.limit(ctx.config, "replicas")
+    if not 1 <= count <= maximum:
+        raise invalid_parameter(
+            f"The value {count} of parameter {path} is out of range. The value must be between 1 and {maximum}, inclusive.",
+            path,
+        )
+    return count
+
+
+def _publishing(
+    ctx: Request, profile: dict[str, Any], location: regions.Region, existing: dict[str, Any] | None
+) -> dict[str, Any]:
+    replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1)
+    storage_type = (
+        _storage_type(profile.get("storageAccountType"), "storageAccountType") or "Standard_LRS"
+    )
+    mode_text = expect_str(profile.get("replicationMode"), "publishingProfile.replicationMode")
+    mode = None
+    if mode_text is not None:
+        mode = next((m for m in MODES if m.lower() == mode_text.lower()), None)
+        if mode is None:
+            raise invalid_parameter(
+                f"The value '{mode_text}' of parameter 'replicationMode' is not valid. Allowed values are: Full, Shallow.",
+                "replicationMode",
+            )
+    if profile.get("targetExtendedLocations"):
+        raise invalid_parameter(
+            "Edge-zone target locations (targetExtendedLocations) are not emulated by sigctl.",
+            "targetExtendedLocations",
+        )
+    given = expect_list(profile.get("targetRegions"), "publishingProfile.targetRegions") or [
+        {"name": location.name}
+    ]
+    targets: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(given):
+        entry = expect_dict(item, f"publishingProfile.targetRegions[{i}]")
+        name = expect_str(entry.get("name"), f"publishingProfile.targetRegions[{i}].name") or ""
+        region = regions.require(name, TYPE)
+        if region.name in seen:
+            raise invalid_parameter(
+                "Duplicate regions are not allowed in target publishing regions.", "targetRegions"
+            )
+        seen.add(region.name)
+        region_type = (
+            _storage_type(entry.get("storageAccountType"), f"targetRegions[{i}].storageAccountType")
+            or storage_type
+        )
+        if region_type == "Standard_ZRS" and not region.zones:
+            raise invalid_parameter(
+                "ZRS storage account type is not supported in this region.",
+                f"targetRegions[{i}].storageAccountType",
+            )
+        target = {
+            "name": region.display_name,
+            "regionalReplicaCount": _replicas(
+                ctx,
+                entry.get("regionalReplicaCount"),
+                f"targetRegions[{i}].regionalReplicaCount",
+                replica_count,
+            ),
+            "storageAccountType": region_type,
+        }
+        exclude = expect_bool(
+            entry.get("excludeFromLatest"),
+            f"publishingProfile.targetRegions[{i}].excludeFromLatest",
+        )
+        if exclude is not None:
+            target["excludeFromLatest"] = exclude
+        targets.append(target)
+    if location.name not in seen:
+        listed = ", ".join(t["name"] for t in targets)
+        raise invalid_parameter(
+            f"Gallery image version publishing profile regions '{listed}' must contain the location of image version '{location.display_name}'.",
+            "targetRegions",
+        )
+    if mode == "Shallow" and (len(targets) != 1 or targets[0]["regionalReplicaCount"] != 1):
+        raise invalid_parameter(
+            "Shallow replication supports exactly one target region, the version's own location, with a replica count of 1.",
+            "replicationMode",
+        )
+    out: dict[str, Any] = {
+        "targetRegions": targets,
+        "replicaCount": replica_count,
+        "excludeFromLatest": bool(
+            expect_bool(profile.get("excludeFromLatest"), "publishingProfile.excludeFromLatest")
+        ),
+        "publishedDate": existing["publishedDate"] if existing else iso_precise(ctx.clock.now()),
+        "storageAccountType": storage_type,
+    }
+    end_of_life = expect_datetime(
+        profile.get("endOfLifeDate"), "properties.publishingProfile.endOfLifeDate"
+    )
+    if end_of_life is not None:
+        out["endOfLifeDate"] = end_of_life
+    if mode is not None:
+        out["replicationMode"] = mode
+    return out
+
+
+def _safety(safety: dict[str, Any]) -> dict[str, Any]:
+    out = {
+        "reportedForPolicyViolation": False,
+        "allowDeletionOfReplicatedLocations": bool(
+            expect_bool(
+                safety.get("allowDeletionOfReplicatedLocations"),
+                "safetyProfile.allowDeletionOfReplicatedLocations",
+            )
+        ),
+    }
+    block = expect_bool(
+        safety.get("blockDeletionBeforeEndOfLife"), "safetyProfile.blockDeletionBeforeEndOfLife"
+    )
+    if block is not None:
+        out["blockDeletionBeforeEndOfLife"] = block
+    return out
+
+
+def _source_refs(storage: dict[str, Any]) -> dict[str, Any]:
+    """Just the source references of a storageProfile (what the caller chose the version from)."""
+    source = expect_dict(storage.get("source"), "properties.storageProfile.source")
+    os_disk = expect_dict(storage.get("osDiskImage"), "properties.storageProfile.osDiskImage")
+    os_source = expect_dict(os_disk.get("source"), "properties.storageProfile.osDiskImage.source")
+    data = []
+    for i, disk in enumerate(
+        expect_list(storage.get("dataDiskImages"), "properties.storageProfile.dataDiskImages") or []
+    ):
+        disk = expect_dict(disk, f"properties.storageProfile.dataDiskImages[{i}]")
+        lun = expect_int(disk.get("lun"), f"properties.storageProfile.dataDiskImages[{i}].lun")
+        data.append(
+            {
+                "lun": lun,
+                "source": {k: v for k, v in expect_dict(disk.get("source"), "source").items() if v},
+            }
+        )
+    return {
+        "source": {k: v for k, v in source.items() if v},
+        "os": {k: v for k, v in os_source.items() if v},
+        "data": data,
+    }
+
+
+def _has_refs(refs: dict[str, Any]) -> bool:
+    return bool(refs["source"] or refs["os"] or any(d["source"] for d in refs["data"]))
+
+
+def _resolve_sources(
+    ctx: Request, refs: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+) -> dict[str, Any]:
+    """Check the version's sources and build its storageProfile and occupied size."""
+    image_level = refs["source"]
+    disk_level = refs["os"] or any(d["source"] for d in refs["data"])
+    if bool(image_level) == bool(disk_level):
+        raise invalid_parameter(
+            "The gallery artifact version source can only be specified either directly under storageProfile or within "
+            "individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.",
+            "storageProfile",
+        )
+    luns = [d["lun"] for d in refs["data"]]
+    if any(lun is None or lun < 0 for lun in luns):
+        raise invalid_parameter("Every data disk image needs a LUN of 0 or more.", "dataDiskImages")
+    if len(set(luns)) != len(luns):
+        raise invalid_parameter(
+            "Duplicated lun numbers have been detected in the input data disks. Lun number must be unique for each data disk",
+            "dataDiskImages",
+        )
+    if image_level:
+        return _from_image(ctx, image_level, location, definition)
+    return _from_disks(ctx, refs, location, definition)
+
+
+def _check_compatible(source_id: str, source: dict[str, Any], definition: dict[str, Any]) -> None:
+    parent = definition["resource"]["properties"]
+    props = source["properties"]
+    if props["osType"].lower() != parent["osType"].lower():
+        raise invalid_parameter(
+            f"The resource with id '{source_id}' has a different OS type ['{props['osType']}'] than the parent gallery image OS type generation ['{parent['osType']}']",
+            "storageProfile",
+        )
+    if props["osState"].lower() != parent["osState"].lower():
+        raise invalid_parameter(
+            f"Cannot create Gallery Image Version from: {source_id} since the OS State in the parent gallery image ({parent['osState']}) is not {props['osState']}",
+            "storageProfile",
+        )
+    if props["hyperVGeneration"].lower() != parent["hyperVGeneration"].lower():
+        raise invalid_parameter(
+            f"The resource with id '{source_id}' has a different Hypervisor generation ['{props['hyperVGeneration']}'] than the parent gallery image Hypervisor generation ['{parent['hyperVGeneration']}']",
+            "storageProfile",
+        )
+
+
+def _check_region(source_id: str, source_location: str, location: regions.Region) -> None:
+    if source_location != location.name:
+        raise invalid_parameter(
+            f"Source {source_id} is not found. Please check source exists, and is in the same region as gallery image version being created",
+            "storageProfile",
+        )
+
+
+def _from_image(
+    ctx: Request, source: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+) -> dict[str, Any]:
+    if "communityGalleryImageId" in source:
+        raise invalid_parameter(
+            "Community gallery image versions as sources are not emulated by sigctl.",
+            "storageProfile.source",
+        )
+    if source.get("id") and "/galleries/" in source["id"].lower():
+        return _from_gallery_version(ctx, source["id"], location, definition)
+    source_id = source.get("virtualMachineId") or source.get("id")
+    path = "properties.storageProfile.source." + (
+        "virtualMachineId" if "virtualMachineId" in source else "id"
+    )
+    record = sources.resolve_id(ctx, source_id, path)
+    if record["kind"] not in ("managed-image", "vm"):
+        raise invalid_parameter(
+            f"The source id: {source_id} must either be a managed image, virtual machine or another gallery image version",
+            "storageProfile.source",
+        )
+    _check_region(source_id, record["location"], location)
+    _check_compatible(source_id, record, definition)
+    props = record["properties"]
+    key = "virtualMachineId" if record["kind"] == "vm" else "id"
+    profile = {
+        "source": {key: record["id"]},
+        "osDiskImage": {
+            "sizeInGB": props["osDisk"]["sizeGB"],
+            "hostCaching": "ReadWrite",
+            "source": {},
+        },
+    }
+    if props["dataDisks"]:
+        profile["dataDiskImages"] = [
+            {"lun": d["lun"], "sizeInGB": d["sizeGB"], "hostCaching": "None"}
+            for d in props["dataDisks"]
+        ]
+    disks = [props["osDisk"], *props["dataDisks"]]
+    return {"profile": profile, "disks": disks}
+
+
+def _from_gallery_version(
+    ctx: Request, text: str, location: regions.Region, definition: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        rid = ids.parse(text)
+    except ArmError:
+        raise invalid_parameter(
+            f"Property id {text} at path 'properties.storageProfile.source.id' is invalid.",
+            "storageProfile.source.id",
+        ) from None
+    if rid.route != ("microsoft.compute", ("galleries", "images", "versions")) or rid.is_collection:
+        raise invalid_parameter(
+            f"The source id: {text} must either be a managed image, virtual machine or another gallery image version",
+            "storageProfile.source",
+        )
+    try:
+        doc = find(ctx, rid)
+    except ArmError:
+        doc = None
+    if doc is None:
+        raise sources.not_found(text)
+    replicated = dict(region_states(ctx, doc)).get(location.name)
+    if not replicated or replicated["state"] != "Completed":
+        _check_region(text, "", location)
+    source_definition = image_definitions.find(ctx, rid)
+    assert source_definition is not None
+    _check_compatible(
+        text, {"properties": {**source_definition["resource"]["properties"]}}, definition
+    )
+    original = doc["resource"]["properties"]["storageProfile"]
+    profile = {
+        "source": {"id": doc["resource"]["id"]},
+        "osDiskImage": {**copy.deepcopy(original["osDiskImage"]), "source": {}},
+    }
+    if original.get("dataDiskImages"):
+        profile["dataDiskImages"] = [
+            {k: v for k, v in d.items() if k != "source"} for d in original["dataDiskImages"]
+        ]
+    return {"profile": profile, "disks": copy.deepcopy(doc["disks"])}
+
+
+def _disk_source(
+    ctx: Request,
+    ref: dict[str, Any],
+    path: str,
+    location: regions.Region,
+    definition: dict[str, Any],
+    os_disk: bool,
+) -> dict[str, Any]:
+    if ref.get("uri"):
+        record = sources.resolve_vhd(ctx, ref["uri"], ref.get("storageAccountId"), path)
+        shown = {
+            "uri": record["properties"]["uri"],
+            "storageAccountId": record["properties"]["storageAccountId"],
+        }
+        source_id = record["properties"]["uri"]
+    else:
+        source_id = ref.get("id") or ""
+        record = sources.resolve_id(ctx, source_id, path + ".id")
+        if record["kind"] not in ("snapshot", "disk"):
+            raise invalid_parameter(
+                f"The source id: {source_id} must be a managed disk or snapshot", path
+            )
+        shown = {"id": record["id"]}
+    _check_region(source_id, record["location"], location)
+    if os_disk:
+        _check_compatible(source_id, record, definition)
+    return {"record": record, "source": shown, "key": source_id.lower()}
+
+
+def _from_disks(
+    ctx: Request, refs: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+) -> dict[str, Any]:
+    if not refs["os"]:
+        raise invalid_parameter(
+            "The gallery artifact version source can only be specified either directly under storageProfile or within "
+            "individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.",
+            "storageProfile.osDiskImage",
+        )
+    resolved_os = _disk_source(
+        ctx, refs["os"], "properties.storageProfile.osDiskImage.source", location, definition, True
+    )
+    data = [
+        (
+            d["lun"],
+            _disk_source(
+                ctx,
+                d["source"],
+                f"properties.storageProfile.dataDiskImages[{i}].source",
+                location,
+                definition,
+                False,
+            ),
+        )
+        for i, d in enumerate(refs["data"])
+    ]
+    keys = [resolved_os["key"], *(r["key"] for _, r in data)]
+    if len(set(keys)) != len(keys):
+        raise invalid_parameter(
+            "Duplicated source ids are found in the input disks. Source ids must be unique for each disk.",
+            "storageProfile",
+        )
+    os_record = resolved_os["record"]["properties"]["osDisk"]
+    profile: dict[str, Any] = {
+        "osDiskImage": {
+            "sizeInGB": os_record["sizeGB"],
+            "hostCaching": "ReadWrite",
+            "source": resolved_os["source"],
+        }
+    }
+    if data:
+        profile["dataDiskImages"] = [
+            {
+                "lun": lun,
+                "sizeInGB": r["record"]["properties"]["osDisk"]["sizeGB"],
+                "hostCaching": "None",
+                "source": r["source"],
+            }
+            for lun, r in sorted(data, key=lambda item: item[0])
+        ]
+    disks = [os_record, *(r["record"]["properties"]["osDisk"] for _, r in data)]
+    return {"profile": profile, "disks": disks}
+
+
+def _check_size(ctx: Request, disks: list[dict[str, int]], shallow: bool) -> None:
+    limit = settings.limit(ctx.config, "shallow_disk_size_gb" if shallow else "disk_size_gb")
+    largest = max(d["sizeGB"] for d in disks)
+    if largest > limit:
+        raise ArmError(
+            "GallerySourceResourceExceedsMaxSize",
+            f"The GalleryImageVersion source resource size {largest} exceeds the max size {limit} supported",
+            400,
+            "storageProfile",
+        )
+
+
+def _schedule(
+    ctx: Request, doc: dict[str, Any], names_to_start: list[str], gallery: str, image: str
+) -> None:
+    """Start replication to the given regions now."""
+    props = doc["resource"]["properties"]
+    profile = props["publishingProfile"]
+    occupied = sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
+    shallow = profile.get("replicationMode") == "Shallow"
+    location = doc["resource"]["location"]
+    targets = {regions.find(t["name"]).name: t for t in profile["targetRegions"]}  # type: ignore[union-attr]
+    for name in names_to_start:
+        target = targets[name]
+        modelled = replication.modelled_seconds(
+            occupied,
+            target["regionalReplicaCount"],
+            target["storageAccountType"],
+            name == location,
+            len(targets),
+            shallow,
+        )
+        fault = faults.matching(ctx.tx, name, gallery, image, doc["resource"]["name"])
+        doc["replication"]["regions"][name] = replication.start(
+            ctx.clock, ctx.config, modelled, fault
+        )
+
+
+def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    definition = _definition(ctx, rid)
+    gallery, image_name = _owner(definition)
+    version_name = rid.names[2]
+    check_name(version_name)
+    location_text = expect_str(body.get("location"), "location")
+    if not location_text:
+        raise ArmError("LocationRequired", "The location property is required for this definition.")
+    location = regions.require(location_text, TYPE)
+    props = expect_dict(body.get("properties"), "properties")
+    tags = expect_tags(body.get("tags"), "tags")
+    key = _key(ctx, gallery, image_name, version_name)
+    stored = ctx.tx.read(key)
+    if stored is not None and lifecycle(ctx, stored) == "soft-deleted":
+        raise conflict(
+            f"Gallery image version '{stored['resource']['name']}' is soft-deleted. Restore it (sigctl sig image-version undelete) or create a version with another name.",
+            "galleryImageVersionName",
+        )
+    existing = stored if stored is not None and lifecycle(ctx, stored) == "active" else None
+    old_props = existing["resource"]["properties"] if existing else None
+    publishing = _publishing(
+        ctx,
+        expect_dict(props.get("publishingProfile"), "properties.publishingProfile"),
+        location,
+        old_props["publishingProfile"] if old_props else None,
+    )
+    safety = _safety(expect_dict(props.get("safetyProfile"), "properties.safetyProfile"))
+    refs = _source_refs(expect_dict(props.get("storageProfile"), "properties.storageProfile"))
+    if existing is None:
+        return _create(ctx, rid, key, definition, gallery, location, publishing, safety, refs, tags)
+    return _update(ctx, key, existing, gallery, location, publishing, safety, refs, tags)
+
+
+def _create(
+    ctx: Request,
+    rid: ResourceId,
+    key: tuple[str, ...],
+    definition: dict[str, Any],
+    gallery: str,
+    location: regions.Region,
+    publishing: dict[str, Any],
+    safety: dict[str, Any],
+    refs: dict[str, Any],
+    tags: dict[str, str] | None,
+) -> dict[str, Any]:
+    if not _has_refs(refs):
+        raise invalid_parameter(
+            "Required parameter 'storageProfile' is missing (null).", "storageProfile"
+        )
+    built = _resolve_sources(ctx, refs, location, definition)
+    _check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
+    image = definition["resource"]
+    resource: dict[str, Any] = {
+        "id": str(ids.parse(image["id"]).child("versions", rid.names[2])),
+        "name": rid.names[2],
+        "type": TYPE,
+        "location": location.name,
+        "properties": {
+            "publishingProfile": publishing,
+            "storageProfile": built["profile"],
+            "safetyProfile": safety,
+        },
+    }
+    if tags is not None:
+        resource["tags"] = tags
+    doc: dict[str, Any] = {
+        "resource": resource,
+        "disks": built["disks"],
+        "refs": refs,
+        "replication": {"operation": "Creating", "regions": {}},
+    }
+    targets = [regions.find(t["name"]).name for t in publishing["targetRegions"]]  # type: ignore[union-attr]
+    _schedule(ctx, doc, targets, gallery, image["name"])
+    ctx.tx.write(key, doc)
+    ctx.count_usage(location.name, "versions", +1)
+    return render(ctx, doc)
+
+
+def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    def canon(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: canon(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [canon(v) for v in value]
+        return value.lower() if isinstance(value, str) else value
+
+    return canon(old) == canon(new)
+
+
+def _update(
+    ctx: Request,
+    key: tuple[str, ...],
+    existing: dict[str, Any],
+    gallery: str,
+    location: regions.Region,
+    publishing: dict[str, Any],
+    safety: dict[str, Any],
+    refs: dict[str, Any],
+    tags: dict[str, str] | None,
+) -> dict[str, Any]:
+    doc = copy.deepcopy(existing)
+    old = doc["resource"]
+    old_profile = old["properties"]["publishingProfile"]
+    if old["location"] != location.name:
+        raise invalid_resource_location(
+            old["name"], old["location"], ids.parse(old["id"]).resource_group or "", location.name
+        )
+    if _has_refs(refs) and not _same_refs(doc["refs"], refs):
+        changed = (
+            "source.id" if refs["source"] or doc["refs"]["source"] else "osDiskImage.source.id"
+        )
+        if [d["lun"] for d in refs["data"]] != [d["lun"] for d in doc["refs"]["data"]]:
+            raise invalid_parameter(
+                "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed",
+                "storageProfile.dataDiskImages",
+            )
+        raise property_change_not_allowed(f"{PATH}storageProfile.{changed}")
+    for field in ("storageAccountType", "replicationMode"):
+        if old_profile.get(field) != publishing.get(field) and not (
+            field == "replicationMode" and publishing.get(field) is None
+        ):
+            raise property_change_not_allowed(f"{PATH}publishingProfile.{field}")
+    if "replicationMode" in old_profile:
+        publishing["replicationMode"] = old_profile["replicationMode"]
+    old_targets = {regions.find(t["name"]).name: t for t in old_profile["targetRegions"]}  # type: ignore[union-attr]
+    new_targets = {regions.find(t["name"]).name: t for t in publishing["targetRegions"]}  # type: ignore[union-attr]
+    for name, target in new_targets.items():
+        before = old_targets.get(name)
+        if before and before["storageAccountType"] != target["storageAccountType"]:
+            raise invalid_parameter(
+                f"Global storage account type does not match the storage account type in the existing TargetRegion: "
+                f"'{target['name']}'. Please specify '{before['storageAccountType']}' as the storage account type for this region.",
+                "targetRegions",
+            )
+    states = dict(region_states(ctx, doc))
+    removed = [n for n in old_targets if n not in new_targets]
+    holding = [n for n in removed if states[n]["state"] != "Failed"]
+    if holding and not safety["allowDeletionOfReplicatedLocations"]:
+        shown = ", ".join(old_targets[n]["name"] for n in holding)
+        raise ArmError(
+            "OperationNotAllowed",
+            f"Removing target regions that hold replicas ({shown}) is not allowed while "
+            "safetyProfile.allowDeletionOfReplicatedLocations is false.",
+            409,
+            "publishingProfile.targetRegions",
+        )
+    new_resource = copy.deepcopy(old)
+    new_resource["properties"]["publishingProfile"] = publishing
+    new_resource["properties"]["safetyProfile"] = safety
+    if tags is not None:
+        new_resource["tags"] = tags
+    else:
+        new_resource.pop("tags", None)
+    if new_resource == old:
+        return render(ctx, existing)  # an identical PUT changes nothing
+    doc["resource"] = new_resource
+    for name in removed:
+        del doc["replication"]["regions"][name]
+    restart = [
+        n
+        for n, t in new_targets.items()
+        if n not in old_targets
+        or t["regionalReplicaCount"] > old_targets[n]["regionalReplicaCount"]
+    ]
+    if restart:
+        doc["replication"]["operation"] = "Updating"
+        _schedule(ctx, doc, restart, gallery, ids.parse(old["id"]).names[1])
+    ctx.tx.write(key, doc)
+    return render(ctx, doc)
+
+
+# -- delete, soft delete, restore ---------------------------------------------------------------
+
+
+def delete(ctx: Request, rid: ResourceId) -> None:
+    definition = _definition(ctx, rid)
+    key = _key(ctx, *_owner(definition), rid.names[2])
+    doc = ctx.tx.read(key)
+    if doc is None or lifecycle(ctx, doc) != "active":
+        return
+    profile = doc["resource"]["properties"]["publishingProfile"]
+    safety = doc["resource"]["properties"]["safetyProfile"]
+    end_of_life = profile.get("endOfLifeDate")
+    if (
+        safety.get("blockDeletionBeforeEndOfLife")
+        and end_of_life
+        and parse_instant(end_of_life) > ctx.clock.now()
+    ):
+        raise ArmError(
+            "DeleteGalleryImageVersionBlockedBeforeEndOfLife",
+            "Deletion of Gallery image version is not allowed because the image is enabled for "
+            "blockDeletionBeforeEndOfLife and its endOfLifeDate has not reached yet",
+            409,
+        )
+    from sigctl.provider import galleries
+
+    gallery = galleries.find(ctx, rid.resource_group or "", rid.names[0]) or {}
+    soft = (
+        gallery.get("resource", {})
+        .get("properties", {})
+        .get("softDeletePolicy", {})
+        .get("isSoftDeleteEnabled")
+    )
+    bypass = str(ctx.query.get("bypassSoftDelete", "")).lower() == "true"
+    ctx.count_usage(doc["resource"]["location"], "versions", -1)
+    if soft and not bypass:
+        doc["softDeleted"] = iso_precise(ctx.clock.now())
+        ctx.tx.write(key, doc)
+    else:
+        ctx.tx.delete_tree(key)
+
+
+def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    """PATCH with properties.restore=true brings a soft-deleted version back (az undelete)."""
+    props = expect_dict(body.get("properties"), "properties")
+    if not expect_bool(props.get("restore"), "properties.restore"):
+        raise ArmError(
+            "MethodNotAllowed",
+            "sigctl emulates PATCH of image versions only to restore soft-deleted ones.",
+            405,
+        )
+    definition = _definition(ctx, rid)
+    key = _key(ctx, *_owner(definition), rid.names[2])
+    doc = ctx.tx.read(key)
+    if doc is None or lifecycle(ctx, doc) != "soft-deleted":
+        raise resource_not_found(
+            f"{ids.COMPUTE}/galleries/{rid.names[0]}/softDeletedArtifactTypes/Images/artifacts/{rid.names[1]}/versions/{rid.names[2]}",
+            rid.resource_group or "",
+        )
+    del doc["softDeleted"]
+    tags = expect_tags(body.get("tags"), "tags")
+    if tags is not None:
+        doc["resource"]["tags"] = tags
+    safety = props.get("safetyProfile") or {}
+    if "allowDeletionOfReplicatedLocations" in safety:
+        doc["resource"]["properties"]["safetyProfile"]["allowDeletionOfReplicatedLocations"] = bool(
+            safety["allowDeletionOfReplicatedLocations"]
+        )
+    ctx.tx.write(key, doc)
+    ctx.count_usage(doc["resource"]["location"], "versions", +1)
+    return render(ctx, doc)
+
+
+def soft_deleted(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
+    """GET .../galleries/{g}/softdeletedartifacttypes/Images/artifacts/{image}/versions."""
+    image_rid = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[2])
+    definition = _definition(
+        ctx, image_rid, resource_not_found(image_rid.type_path(), rid.resource_group or "")
+    )
+    out = []
+    for state, doc in all_versions(ctx, definition):
+        if state != "soft-deleted":
+            continue
+        resource = doc["resource"]
+        region = regions.find(resource["location"])
+        out.append(
+            {
+                "name": resource["name"],
+                "id": f"{rid}/{resource['name']}",
+                "type": "Microsoft.Compute/galleries/softDeletedArtifactTypes/artifacts/versions",
+                "location": region.display_name if region else resource["location"],
+                "properties": {
+                    "resourceArmId": resource["id"],
+                    "softDeletedTime": _plain_time(doc["softDeleted"]),
+                    "softDeletedArtifactType": "Images",
+                },
+            }
+        )
+    return sorted(out, key=lambda e: version_tuple(e["name"]) or (0, 0, 0))
+
+
+def _plain_time(text: str) -> str:
+    from sigctl.provider.validate import format_datetime
+
+    return format_datetime(parse_instant(text).replace(microsecond=0))

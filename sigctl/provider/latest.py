@@ -1,0 +1,102 @@
+"""Which version "latest" means: one resolver, with the reason every other version was skipped.
+
+The service's rule (service-rules.md §4.8): the highest Major, then Minor, then Patch, compared as
+numbers (1.10.0 > 1.9.0), among versions that are not excluded from latest (a region's own flag
+overrides the global one for that region), that have a completed replica in the region asked,
+and that are not soft-deleted. End of life does not exclude a version; it only warns.
+Without a region, a version must have finished provisioning (Succeeded).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sigctl.errors import ArmError, resource_not_found
+from sigctl.provider import image_definitions, image_versions, regions
+from sigctl.provider.clock import parse_instant
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+
+
+def _region_target(doc: dict[str, Any], region: str) -> dict[str, Any] | None:
+    for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
+        found = regions.find(target["name"])
+        if found and found.name == region:
+            return target
+    return None
+
+
+def _assess(
+    ctx: Request, state: str, doc: dict[str, Any], region: regions.Region | None
+) -> dict[str, Any]:
+    profile = doc["resource"]["properties"]["publishingProfile"]
+    reasons: list[str] = []
+    warnings: list[str] = []
+    if state != "active":
+        reasons.append("soft-deleted")
+    provisioning = image_versions.provisioning_state(ctx, doc)
+    target = _region_target(doc, region.name) if region else None
+    excluded = profile.get("excludeFromLatest", False)
+    if target is not None and "excludeFromLatest" in target:
+        if target["excludeFromLatest"]:
+            reasons.append(
+                f"excluded from latest in {region.display_name} (targetRegions[].excludeFromLatest)"
+            )  # type: ignore[union-attr]
+    elif excluded:
+        reasons.append("excluded from latest (publishingProfile.excludeFromLatest)")
+    if provisioning == "Failed":
+        reasons.append("provisioning failed")
+    if region is not None:
+        if target is None:
+            reasons.append(f"not replicated to {region.display_name} (not a target region)")
+        else:
+            status = dict(image_versions.region_states(ctx, doc))[region.name]
+            if status["state"] == "Failed":
+                reasons.append(f"replication to {region.display_name} failed")
+            elif status["state"] != "Completed":
+                reasons.append(
+                    f"replication to {region.display_name} not complete ({status['progress']}%)"
+                )
+    elif provisioning not in ("Succeeded", "Failed"):
+        reasons.append(f"still {provisioning.lower()} (provisioningState {provisioning})")
+    end_of_life = profile.get("endOfLifeDate")
+    if end_of_life and parse_instant(end_of_life) <= ctx.clock.now():
+        warnings.append(f"end of life passed on {end_of_life} (informational; it does not exclude)")
+    return {
+        "name": doc["resource"]["name"],
+        "eligible": not reasons,
+        "provisioningState": provisioning,
+        "reasons": reasons,
+        "warnings": warnings,
+    }
+
+
+def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -> dict[str, Any]:
+    """The latest version of a definition (for a region, if given) and every candidate's verdict."""
+    region = regions.require(region_text, image_versions.TYPE) if region_text else None
+    definition = image_definitions.find(ctx, definition_rid)
+    if definition is None:
+        raise resource_not_found(definition_rid.type_path(), definition_rid.resource_group or "")
+    candidates = [
+        (doc, _assess(ctx, state, doc, region))
+        for state, doc in image_versions.all_versions(ctx, definition)
+        if state != "purged"
+    ]
+    candidates.sort(
+        key=lambda c: image_versions.version_tuple(c[0]["resource"]["name"]) or (0, 0, 0),
+        reverse=True,
+    )
+    chosen = next((doc for doc, verdict in candidates if verdict["eligible"]), None)
+    return {
+        "definition": definition["resource"]["id"],
+        "region": region.name if region else None,
+        "latest": chosen["resource"]["name"] if chosen else None,
+        "version": image_versions.render(ctx, chosen) if chosen else None,
+        "candidates": [verdict for _, verdict in candidates],
+    }
+
+
+def no_latest(definition_id: str) -> ArmError:
+    return ArmError(
+        "NotFound", f'There is no latest image version exists for "{definition_id}"', 404
+    )

@@ -1,0 +1,195 @@
+"""The artefacts an image version is made from: managed images, VMs, disks, snapshots, VHDs.
+
+Azure keeps these in other resource providers; the emulator keeps a small record of each with
+what a version needs from it: its real resource id (a VHD also gets its blob URI and storage
+account id), region, OS type/state, Hyper-V generation, and disk sizes (provisioned and used,
+for storageProfile and for cost estimates).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sigctl.errors import ArmError, invalid_parameter, resource_not_found
+from sigctl.provider import ids, regions, resource_groups
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the `sigctl source create KIND` word
+    type: str  # ARM type segment under its namespace
+    namespace: str = ids.COMPUTE
+    whole_image: bool = True  # carries an OS disk plus data disks (image, VM) vs one disk
+
+
+KINDS = {
+    "managed-image": Kind("managed-image", "images"),
+    "vm": Kind("vm", "virtualMachines"),
+    "snapshot": Kind("snapshot", "snapshots", whole_image=False),
+    "disk": Kind("disk", "disks", whole_image=False),
+    "vhd": Kind("vhd", "blobs", namespace=ids.STORAGE, whole_image=False),
+}
+_BY_TYPE = {k.type.lower(): k for k in KINDS.values() if k.name != "vhd"}
+DEFAULT_STORAGE_ACCOUNT = "sigctlvhds"
+
+
+def _key(ctx: Request, group: str, kind: str, name: str) -> tuple[str, ...]:
+    return ctx.key("resourceGroups", group, "sources", kind, name)
+
+
+def source_id(subscription: str, group: str, kind: Kind, name: str) -> ResourceId:
+    return ResourceId(subscription, group, kind.namespace, (kind.type,), (name,))
+
+
+def vhd_uri(account: str, name: str) -> str:
+    return f"https://{account}.blob.core.windows.net/vhds/{name}.vhd"
+
+
+def storage_account_id(subscription: str, group: str, account: str) -> str:
+    return f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{ids.STORAGE}/storageAccounts/{account}"
+
+
+def _disk(size: Any, used: Any, what: str) -> dict[str, int]:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise invalid_parameter(
+            f"The {what} size must be a whole number of GB of at least 1.", what
+        )
+    used = size if used is None else used
+    if not isinstance(used, int) or isinstance(used, bool) or not 0 <= used <= size:
+        raise invalid_parameter(
+            f"The {what} used size must be between 0 and its size ({size} GB).", what
+        )
+    return {"sizeGB": size, "usedGB": used}
+
+
+def create(
+    ctx: Request, kind_name: str, group: str, name: str, spec: dict[str, Any]
+) -> dict[str, Any]:
+    kind = KINDS[kind_name]
+    record_group = resource_groups.require(ctx, group)["name"]
+    region = regions.require(spec.get("location") or "", f"{kind.namespace}/{kind.type}")
+    os_disk = _disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
+    data_disks = []
+    for lun, disk in enumerate(spec.get("dataDisks") or []):
+        if not kind.whole_image:
+            raise invalid_parameter(
+                f"A {kind.name} is one disk; data disks belong to managed images and VMs.",
+                "dataDisks",
+            )
+        data_disks.append(
+            {"lun": lun, **_disk(disk.get("sizeGB"), disk.get("usedGB"), f"dataDisks[{lun}]")}
+        )
+    properties: dict[str, Any] = {
+        "osType": spec["osType"],
+        "osState": spec.get("osState") or "Generalized",
+        "hyperVGeneration": spec.get("hyperVGeneration") or "V2",
+        "osDisk": os_disk,
+        "dataDisks": data_disks,
+        "provisioningState": "Succeeded",
+    }
+    if kind.name == "vhd":
+        account = spec.get("storageAccount") or DEFAULT_STORAGE_ACCOUNT
+        properties["uri"] = vhd_uri(account, name)
+        properties["storageAccountId"] = storage_account_id(ctx.subscription, record_group, account)
+        resource_id = properties["uri"]
+    else:
+        resource_id = str(source_id(ctx.subscription, record_group, kind, name))
+    record = {
+        "id": resource_id,
+        "name": name,
+        "kind": kind.name,
+        "type": f"{kind.namespace}/{kind.type}" if kind.name != "vhd" else "Microsoft.Storage/blob",
+        "location": region.name,
+        "resourceGroup": record_group,
+        "properties": properties,
+    }
+    ctx.tx.write(_key(ctx, record_group, kind.name, name), record)
+    return copy.deepcopy(record)
+
+
+def get(ctx: Request, kind_name: str, group: str, name: str) -> dict[str, Any]:
+    record = ctx.tx.read(_key(ctx, resource_groups.require(ctx, group)["name"], kind_name, name))
+    if record is None:
+        kind = KINDS[kind_name]
+        raise resource_not_found(f"{kind.namespace}/{kind.type}/{name}", group)
+    return copy.deepcopy(record)
+
+
+def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[str, Any]]:
+    groups = (
+        [resource_groups.require(ctx, group)["name"]]
+        if group
+        else [g["name"] for g in ctx.index()["resourceGroups"].values()]
+    )
+    out = []
+    for group_name in sorted(groups, key=str.lower):
+        for kind in [kind_name] if kind_name else list(KINDS):
+            folder = ctx.key("resourceGroups", group_name, "sources", kind)
+            out += [ctx.tx.read((*folder, n)) for n in ctx.tx.children(folder)]
+    return [copy.deepcopy(r) for r in out if r is not None]
+
+
+def delete(ctx: Request, kind_name: str, group: str, name: str) -> None:
+    record_group = resource_groups.require(ctx, group)["name"]
+    ctx.tx.delete(_key(ctx, record_group, kind_name, name))
+
+
+# -- resolving what a version request names -----------------------------------------------------
+
+
+def resolve_id(ctx: Request, text: str, path: str) -> dict[str, Any]:
+    """The record for a source named by resource id (managed image, VM, disk, snapshot)."""
+    try:
+        rid = ids.parse(text)
+    except ArmError:
+        raise invalid_parameter(
+            f"Property id {text} at path '{path}' is invalid. Expect fully qualified resource Id "
+            "that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.",
+            path,
+        ) from None
+    kind = (
+        _BY_TYPE.get(rid.types[0].lower()) if len(rid.types) == 1 and rid.resource_group else None
+    )
+    if kind is None or rid.namespace != ids.COMPUTE or rid.is_collection:
+        raise not_found(text)
+    record = ctx.tx.read(_key(ctx, rid.resource_group or "", kind.name, rid.name))
+    if record is None or rid.subscription.lower() != ctx.subscription:
+        raise not_found(text)
+    return copy.deepcopy(record)
+
+
+def resolve_vhd(ctx: Request, uri: str, account_id: str | None, path: str) -> dict[str, Any]:
+    """The VHD record for a blob URI; its storage account id must match when given."""
+    name = uri.rsplit("/", 1)[-1].removesuffix(".vhd")
+    group = None
+    if account_id:
+        try:
+            group = ids.parse(account_id).resource_group
+        except ArmError:
+            raise invalid_parameter(
+                f"Property storageAccountId {account_id} at path '{path}' is invalid.", path
+            ) from None
+    groups = [group] if group else [g["name"] for g in ctx.index()["resourceGroups"].values()]
+    for group_name in groups:
+        record = ctx.tx.read(_key(ctx, group_name or "", "vhd", name))
+        if record and record["properties"]["uri"].lower() == uri.lower():
+            if (
+                account_id
+                and record["properties"]["storageAccountId"].lower() != account_id.lower()
+            ):
+                break
+            return copy.deepcopy(record)
+    raise not_found(uri)
+
+
+def not_found(text: str) -> ArmError:
+    return ArmError(
+        "ResourceNotFound",
+        f"Source was not found: {text}. Please make sure the source exists.",
+        404,
+        "source",
+    )
