@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sigctl.cli.argv import NO_VALUES, normalise, split_globals
 from sigctl.cli.context import GlobalOptions
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup, typer_command
+from sigctl.cli.framework import CommandGroup, invoke, typer_command
 from sigctl.cli.params import AddArg, BoolValue, RemoveArg, SetArg, three_state
 from tests.conftest import Runner
 
@@ -41,7 +41,7 @@ COMMAND = typer_command(group.commands["probe"])
 
 def parse(*tokens: str, defaults: dict[str, str] | None = None) -> dict[str, Any]:
     args = normalise(COMMAND, list(tokens), lambda key: (defaults or {}).get(key))
-    return COMMAND.main(args=args, standalone_mode=False)
+    return invoke(COMMAND, args, "probe")
 
 
 def test_list_option_takes_values_up_to_the_next_option() -> None:
@@ -97,9 +97,9 @@ def test_configured_defaults_fill_omitted_options() -> None:
 
     command = typer_command(grp.commands["c"])
     args = normalise(command, [], {"defaults.group": "fromconfig"}.get)
-    assert command.main(args=args, standalone_mode=False) == "fromconfig"
+    assert invoke(command, args, "c") == "fromconfig"
     args = normalise(command, ["-g", "explicit"], {"defaults.group": "fromconfig"}.get)
-    assert command.main(args=args, standalone_mode=False) == "explicit"
+    assert invoke(command, args, "c") == "explicit"
 
 
 def test_globals_are_taken_from_anywhere() -> None:

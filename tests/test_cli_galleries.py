@@ -277,3 +277,13 @@ class TestWait:
             result.stderr
             == "ERROR: incorrect usage: --created | --updated | --deleted | --exists | --custom JMESPATH\n"
         )
+
+
+def test_ids_exclude_other_resource_arguments(sigctl: Runner, gallery: Any) -> None:
+    result = sigctl(f"sig show --ids {gallery['id']} -g rg1")
+    assert result.exit_code == 1 and "--ids cannot be combined" in result.stderr
+
+
+def test_group_managed_by_is_kept(ok: Any) -> None:
+    made = ok("group create -n rgm -l eastus2 --managed-by /subscriptions/x/resourceGroups/y/providers/P/t/n")
+    assert made["managedBy"] == "/subscriptions/x/resourceGroups/y/providers/P/t/n"

@@ -111,3 +111,17 @@ def test_state_path_and_reset(sigctl: Runner, ok: Any, home: Path) -> None:
     assert sigctl("state reset --yes").exit_code == 0
     assert sigctl("group exists -n rg1").stdout == "false\n"
     assert (home / "config.toml").exists()
+
+
+def test_default_location_does_not_move_a_resource_on_update(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l westus2")
+    ok("sig create -g rg1 -r gal1")
+    sigctl("config set defaults.location=eastus")
+    assert ok("sig update -g rg1 -r gal1 --set description=x")["location"] == "westus2"
+    assert ok("sig create -g rg1 -r gal2")["location"] == "eastus"
+
+
+def test_max_items_must_be_positive(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2")
+    result = sigctl("sig list -g rg1 --max-items 0")
+    assert (result.exit_code, result.stderr) == (1, "ERROR: usage error: --max-items must be 1 or more\n")

@@ -17,9 +17,18 @@ def missing_field(flag: str) -> CliError:
     return CliError(f"InvalidArgumentValue: Missing required field: {flag}")
 
 
-def targets(ids: list[str] | None, single: Callable[[], ResourceId]) -> list[ResourceId]:
-    """The resources a command acts on: every `--ids` entry, else the one named by -g/-r/..."""
+def targets(
+    ids: list[str] | None, single: Callable[[], ResourceId], *others: str | None
+) -> list[ResourceId]:
+    """The resources a command acts on: every `--ids` entry, else the one named by -g/-r/...
+
+    `others` are the -g/-r/... values given, which --ids excludes.
+    """
     given = values(ids)
+    if given and any(o is not None for o in others):
+        raise CliError(
+            "usage error: --ids cannot be combined with other 'Resource Id' arguments (-g, -r, -i, -e)"
+        )
     if given:
         parsed = []
         for text in given:

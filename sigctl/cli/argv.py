@@ -110,7 +110,9 @@ def _display(param: Any) -> str:
     return "/".join(param.opts)
 
 
-def normalise(command: Any, tokens: list[str], default_for: Callable[[str], Any]) -> list[str]:
+def normalise(
+    command: Any, tokens: list[str], default_for: Callable[[str], Any], name: str = ""
+) -> list[str]:
     """Rewrite `tokens` for `command` (a click command built by Typer), or raise a usage error."""
     by_name: dict[str, Any] = {}
     for param in command.params:
@@ -198,6 +200,8 @@ def normalise(command: Any, tokens: list[str], default_for: Callable[[str], Any]
         setting = next(
             (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
         )
+        if setting == "defaults.location" and name == "update":
+            continue  # an update sends the resource's own location back; a default would move it
         value = default_for(setting) if setting else None
         if value:
             out += [param.opts[0], str(value)]

@@ -58,9 +58,22 @@ class CommandGroup:
         return register
 
 
+@dataclass
+class Done:
+    """What a command returned; Typer's own return value can also be an exit code."""
+
+    result: Any
+
+
 def typer_command(spec: CommandSpec) -> Any:
     """The click command Typer builds for one spec (help is rendered by sigctl itself)."""
+    import functools
+
     import typer
+
+    @functools.wraps(spec.func)
+    def run(*args: Any, **kwargs: Any) -> Done:
+        return Done(spec.func(*args, **kwargs))
 
     app = typer.Typer(
         add_completion=False,
@@ -68,5 +81,15 @@ def typer_command(spec: CommandSpec) -> Any:
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": []},
     )
-    app.command(spec.name, help=spec.summary)(spec.func)
+    app.command(spec.name, help=spec.summary)(run)
     return typer.main.get_command(app)
+
+
+def invoke(command: Any, args: list[str], prog: str) -> Any:
+    """Run a built command; return the function's result (Ctrl-C comes back as an exit code)."""
+    outcome = command.main(args=args, prog_name=prog, standalone_mode=False)
+    if isinstance(outcome, Done):
+        return outcome.result
+    if outcome == 130:
+        raise KeyboardInterrupt
+    raise RuntimeError(f"the command ended without a result ({outcome!r})")

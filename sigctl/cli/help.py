@@ -84,7 +84,7 @@ def _param_row(param: Any) -> tuple[str, str, str]:
     names = sorted((*param.opts, *param.secondary_opts), key=lambda n: (-len(n), n))
     label = " ".join(names)
     if param.param_type_name == "argument":
-        label = param.name.upper()
+        label = param.metavar or param.name.upper()
     text = param.help or ""
     group = next((_ARG_GROUPS[n] for n in param.opts if n in _ARG_GROUPS), "Arguments")
     return group, label, text

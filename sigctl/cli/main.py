@@ -117,7 +117,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     invocation.examples = spec.examples_for(prefix)
 
     from sigctl.cli.argv import normalise, option_names
-    from sigctl.cli.framework import typer_command
+    from sigctl.cli.framework import invoke, typer_command
 
     command = typer_command(spec)
     args = rest[1:]
@@ -131,8 +131,8 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
 
     query = output.compile_query(options.query) if options.query is not None else None
     fmt = invocation.output_format
-    args = normalise(command, args, invocation.setting)
-    result: Any = command.main(args=args, prog_name=invocation.prog, standalone_mode=False)
+    args = normalise(command, args, invocation.setting, name)
+    result = invoke(command, args, invocation.prog)
     output.emit(
         output.render(result, fmt, query=query, table=spec.table, colour=_colour(invocation))
     )

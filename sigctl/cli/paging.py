@@ -46,6 +46,10 @@ def _decode(token: str) -> int:
 
 def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
     start = _decode(next_token) if next_token else 0
+    if max_items is not None and max_items < 1:
+        raise CliError("usage error: --max-items must be 1 or more")
+    if start < 0:
+        raise CliError(f"usage error: '{next_token}' is not a valid --next-token value")
     if max_items is None:
         return items[start:]
     end = start + max_items

@@ -222,13 +222,16 @@ Interval = Annotated[
         "--interval",
         parser=integer("--interval"),
         metavar="SECONDS",
-        help="Polling interval in seconds.",
+        help="Polling interval in seconds (modelled seconds: see docs/replication.md). Default: 30.",
     ),
 ]
 Timeout = Annotated[
     int,
     typer.Option(
-        "--timeout", parser=integer("--timeout"), metavar="SECONDS", help="Maximum wait in seconds."
+        "--timeout",
+        parser=integer("--timeout"),
+        metavar="SECONDS",
+        help="Maximum wait in seconds. Default: 3600.",
     ),
 ]
 

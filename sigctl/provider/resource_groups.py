@@ -8,7 +8,7 @@ from sigctl.errors import ArmError, location_not_available_for_group, resource_g
 from sigctl.provider import ids, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
-from sigctl.provider.validate import expect_tags
+from sigctl.provider.validate import expect_str, expect_tags
 
 TYPE = "Microsoft.Resources/resourceGroups"
 
@@ -23,6 +23,8 @@ def _body(ctx: Request, record: dict[str, Any]) -> dict[str, Any]:
     }
     if record.get("tags") is not None:
         body["tags"] = dict(record["tags"])
+    if record.get("managedBy"):
+        body["managedBy"] = record["managedBy"]
     return body
 
 
@@ -69,6 +71,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         "name": existing["name"] if existing else name,
         "location": region.name,
         "tags": tags,
+        "managedBy": expect_str(body.get("managedBy"), "managedBy"),
     }
     index["resourceGroups"][name.lower()] = record
     ctx.save_index()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -50,7 +51,7 @@ def read_document(path: Path) -> Any | None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a private temporary file, flush it to disk, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
@@ -59,6 +60,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def make_private_dirs(directory: Path) -> None:
+    """mkdir -p where every created level is 0700 (mkdir's mode covers only the last one)."""
+    if directory.is_dir():
+        return
+    make_private_dirs(directory.parent)
+    with contextlib.suppress(FileExistsError):
+        directory.mkdir(mode=0o700)
+    os.chmod(directory, 0o700)
 
 
 def fsync_dir(path: Path) -> None:

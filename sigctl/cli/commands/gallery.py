@@ -266,7 +266,9 @@ def show(
     client = context.current().client
     found = [
         flatten(client.get(t))
-        for t in targets(ids_, lambda: _gallery(resource_group, gallery_name))
+        for t in targets(
+            ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+        )
     ]
     return one_or_many(found, ids_)
 
@@ -342,7 +344,9 @@ def update(
     """
     client = context.current().client
     results = []
-    for target in targets(ids_, lambda: _gallery(resource_group, gallery_name)):
+    for target in targets(
+        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+    ):
         instance = flatten(client.get(target, **{"api-version": API_CREATE}))
         if location is not None:
             instance["location"] = location
@@ -393,7 +397,9 @@ def delete(
     not exist succeeds silently.
     """
     client = context.current().client
-    for target in targets(ids_, lambda: _gallery(resource_group, gallery_name)):
+    for target in targets(
+        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+    ):
         client.delete(target, **{"api-version": API_LIST})
 
 
@@ -430,7 +436,9 @@ def wait(
     from sigctl.cli.wait import wait_for
 
     invocation = context.current()
-    target = targets(ids_, lambda: _gallery(resource_group, gallery_name))[0]
+    target = targets(
+        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+    )[0]
     return wait_for(
         lambda: invocation.client.get(target, **{"api-version": API_CREATE}),
         created=created,

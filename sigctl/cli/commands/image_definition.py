@@ -324,7 +324,11 @@ def show(
     found = [
         flatten(client.get(t))
         for t in targets(
-            ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+            ids_,
+            lambda: _definition(resource_group, gallery_name, gallery_image_definition),
+            resource_group,
+            gallery_name,
+            gallery_image_definition,
         )
     ]
     return one_or_many(found, ids_)
@@ -392,7 +396,11 @@ def update(
     client = context.current().client
     results = []
     for target in targets(
-        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+        ids_,
+        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
     ):
         instance = flatten(client.get(target, **{"api-version": API_VERSION}))
         Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS).apply(
@@ -425,7 +433,11 @@ def delete(
     """Delete a gallery image definition."""
     client = context.current().client
     for target in targets(
-        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+        ids_,
+        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
     ):
         client.delete(target, **{"api-version": API_VERSION})
 
@@ -457,7 +469,11 @@ def wait(
 
     invocation = context.current()
     target = targets(
-        ids_, lambda: _definition(resource_group, gallery_name, gallery_image_definition)
+        ids_,
+        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
     )[0]
     return wait_for(
         lambda: invocation.client.get(target, **{"api-version": API_VERSION}),

@@ -475,6 +475,10 @@ def show(
             lambda: _version(
                 resource_group, gallery_name, gallery_image_definition, gallery_image_version
             ),
+            resource_group,
+            gallery_name,
+            gallery_image_definition,
+            gallery_image_version,
         )
     ]
     return one_or_many(found, ids_)
@@ -648,6 +652,10 @@ def delete(
         lambda: _version(
             resource_group, gallery_name, gallery_image_definition, gallery_image_version
         ),
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
     ):
         client.delete(target, **query)
 
@@ -690,6 +698,10 @@ def wait(
         lambda: _version(
             resource_group, gallery_name, gallery_image_definition, gallery_image_version
         ),
+        resource_group,
+        gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
     )[0]
     query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
     return wait_for(
