@@ -285,5 +285,7 @@ def test_ids_exclude_other_resource_arguments(sigctl: Runner, gallery: Any) -> N
 
 
 def test_group_managed_by_is_kept(ok: Any) -> None:
-    made = ok("group create -n rgm -l eastus2 --managed-by /subscriptions/x/resourceGroups/y/providers/P/t/n")
+    made = ok(
+        "group create -n rgm -l eastus2 --managed-by /subscriptions/x/resourceGroups/y/providers/P/t/n"
+    )
     assert made["managedBy"] == "/subscriptions/x/resourceGroups/y/providers/P/t/n"

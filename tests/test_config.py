@@ -124,4 +124,7 @@ def test_default_location_does_not_move_a_resource_on_update(sigctl: Runner, ok:
 def test_max_items_must_be_positive(sigctl: Runner, ok: Any) -> None:
     ok("group create -n rg1 -l eastus2")
     result = sigctl("sig list -g rg1 --max-items 0")
-    assert (result.exit_code, result.stderr) == (1, "ERROR: usage error: --max-items must be 1 or more\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "ERROR: usage error: --max-items must be 1 or more\n",
+    )

@@ -111,7 +111,7 @@ def _display(param: Any) -> str:
 
 
 def normalise(
-    command: Any, tokens: list[str], default_for: Callable[[str], Any], name: str = ""
+    command: Any, tokens: list[str], default_for: Callable[[str], Any], command_name: str = ""
 ) -> list[str]:
     """Rewrite `tokens` for `command` (a click command built by Typer), or raise a usage error."""
     by_name: dict[str, Any] = {}
@@ -200,7 +200,7 @@ def normalise(
         setting = next(
             (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
         )
-        if setting == "defaults.location" and name == "update":
+        if setting == "defaults.location" and command_name == "update":
             continue  # an update sends the resource's own location back; a default would move it
         value = default_for(setting) if setting else None
         if value:
