@@ -10,7 +10,7 @@ plus copying the occupied size (cross-region for the first replica, in-region fo
 slower storage for ZRS and Premium, contention when many regions replicate at once, and Shallow
 mode copying nothing. On a running clock they are divided by `replication.speed` (default 3600:
 one modelled hour per real second); on a frozen clock they are not, so `clock advance 5m` is
-five modelled minutes of replication.
+five modelled minutes of replication. `replication.speed = "instant"` makes them zero.
 """
 
 from __future__ import annotations
@@ -79,11 +79,13 @@ def start(
     clock: Clock, config: Any, modelled: float, fault: dict[str, Any] | None
 ) -> dict[str, Any]:
     """The record of a region's replication starting now."""
-    if clock.frozen:
+    rate = speed(config)
+    if rate is None:
+        scheduled = 0.0  # instant mode, whatever the clock
+    elif clock.frozen:
         scheduled = modelled  # a stepped clock moves in modelled time
     else:
-        rate = speed(config)
-        scheduled = 0.0 if rate is None else modelled / rate
+        scheduled = modelled / rate
     entry: dict[str, Any] = {
         "start": iso_precise(clock.now()),
         "seconds": scheduled,
