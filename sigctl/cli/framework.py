@@ -59,6 +59,14 @@ class CommandGroup:
 
 
 @dataclass
+class Shown:
+    """A result whose `-o table` view is not derived from the value (e.g. adds columns)."""
+
+    value: Any
+    table: Any
+
+
+@dataclass
 class Done:
     """What a command returned; Typer's own return value can also be an exit code."""
 

@@ -35,15 +35,19 @@ def complete(rid: Any, **query: Any) -> dict[str, Any]:
 
     A frozen emulated clock is advanced as the poller waits, and the user is told by how much.
     """
+    from sigctl.cli.progress import RegionProgress
+
     invocation = context.current()
     client = invocation.client
     advanced = 0.0
     body: dict[str, Any] = {}
-    for _ in range(MAX_POLLS):
-        body = client.get(rid, **{**query, "$expand": "ReplicationStatus"})
-        if body["properties"].get("provisioningState") in TERMINAL:
-            break
-        advanced += client.provider.sleep(POLL_SECONDS)
+    with RegionProgress(f"Replicating {rid.name} ({rid.type_path()})") as progress:
+        for _ in range(MAX_POLLS):
+            body = client.get(rid, **{**query, "$expand": "ReplicationStatus"})
+            progress.update(body)
+            if body["properties"].get("provisioningState") in TERMINAL:
+                break
+            advanced += client.provider.sleep(POLL_SECONDS)
     if advanced:
         invocation.warn(
             f"The emulated clock is frozen; waiting for the operation advanced it by {advanced:g} seconds."

@@ -117,7 +117,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     invocation.examples = spec.examples_for(prefix)
 
     from sigctl.cli.argv import normalise, option_names
-    from sigctl.cli.framework import invoke, typer_command
+    from sigctl.cli.framework import Shown, invoke, typer_command
 
     command = typer_command(spec)
     args = rest[1:]
@@ -133,9 +133,11 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     fmt = invocation.output_format
     args = normalise(command, args, invocation.setting, name)
     result = invoke(command, args, invocation.prog)
-    output.emit(
-        output.render(result, fmt, query=query, table=spec.table, colour=_colour(invocation))
-    )
+    table = spec.table
+    if isinstance(result, Shown):
+        rows = result.table
+        result, table = result.value, (lambda _: rows)
+    output.emit(output.render(result, fmt, query=query, table=table, colour=_colour(invocation)))
     return 0
 
 

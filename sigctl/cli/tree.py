@@ -36,6 +36,15 @@ TREE: dict[tuple[str, ...], Node] = {
     ("image-version",): Node(
         "Manage gallery image versions and resolve 'latest'.", "image_version"
     ),
+    ("replication",): Node(
+        "Watch, wait for, time-travel and break image-version replication.", "replication"
+    ),
+    ("replication", "clock"): Node(
+        "Show, freeze, step and reset the emulated clock.", "replication_clock"
+    ),
+    ("replication", "fault"): Node(
+        "Inject replication failures into regions.", "replication_fault"
+    ),
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"

@@ -265,6 +265,11 @@ def _publishing(
             ),
             "storageAccountType": region_type,
         }
+        if entry.get("encryption"):
+            raise invalid_parameter(
+                "Disk encryption sets (targetRegions[].encryption) are not emulated by sigctl.",
+                f"targetRegions[{i}].encryption",
+            )
         exclude = expect_bool(
             entry.get("excludeFromLatest"),
             f"publishingProfile.targetRegions[{i}].excludeFromLatest",

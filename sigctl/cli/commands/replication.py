@@ -1,0 +1,212 @@
+"""`sigctl replication`: watch, wait for, time-travel and break image-version replication."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup, Shown
+from sigctl.cli.params import GalleryName, ImageDefinition, ResourceGroup, integer
+from sigctl.provider import ids
+
+commands = CommandGroup("Watch, wait for, time-travel and break image-version replication.")
+
+VersionName = Annotated[
+    str,
+    typer.Option("--gallery-image-version", "-e", metavar="VERSION", help="Gallery image version."),
+]
+API_VERSION = "2024-03-03"
+
+
+def _target(group: str, gallery: str, image: str, version: str) -> ids.ResourceId:
+    return ids.version_id(context.current().client.subscription, group, gallery, image, version)
+
+
+def _rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+    props = body["properties"]
+    targets = {t["name"]: t for t in props["publishingProfile"]["targetRegions"]}
+    rows = []
+    for item in props["replicationStatus"]["summary"]:
+        target = targets.get(item["region"], {})
+        rows.append(
+            {
+                "Region": item["region"],
+                "State": item["state"],
+                "Progress": f"{item['progress']}%",
+                "Replicas": target.get("regionalReplicaCount"),
+                "StorageType": target.get("storageAccountType"),
+                "Details": item["details"],
+            }
+        )
+    return rows
+
+
+def _watch(target: ids.ResourceId, timeout: int | None = None) -> dict[str, Any]:
+    """Poll until replication ends (or `timeout` modelled seconds pass), drawing bars on a terminal."""
+    from sigctl.cli.lro import POLL_SECONDS
+    from sigctl.cli.progress import RegionProgress
+
+    invocation = context.current()
+    client = invocation.client
+    waited = 0.0
+    advanced = 0.0
+    body: dict[str, Any] = {}
+    with RegionProgress(f"Replicating {target.name} ({target.type_path()})") as progress:
+        while True:
+            body = client.get(
+                target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"}
+            )
+            progress.update(body)
+            if body["properties"]["replicationStatus"]["aggregatedState"] != "InProgress":
+                break
+            if timeout is not None and waited >= timeout:
+                break
+            advanced += client.provider.sleep(POLL_SECONDS)
+            waited += POLL_SECONDS
+    if advanced:
+        invocation.warn(
+            f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
+        )
+    return body
+
+
+@commands.command(
+    "status",
+    examples=[
+        (
+            "One row per region: state, progress, replicas, storage type, details.",
+            "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 -o table",
+        ),
+        (
+            "The replicationStatus block, as JSON.",
+            "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        ),
+        (
+            "Watch the regions until replication ends (live bars on a terminal).",
+            "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --watch -o table",
+        ),
+    ],
+)
+def status(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    gallery_image_version: VersionName,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Keep polling until no region is replicating; draw progress bars on a terminal.",
+        ),
+    ] = False,
+) -> Any:
+    """Show an image version's replication, region by region."""
+    target = _target(resource_group, gallery_name, gallery_image_definition, gallery_image_version)
+    client = context.current().client
+    if watch:
+        body = _watch(target)
+    else:
+        body = client.get(target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"})
+    return Shown(body["properties"]["replicationStatus"], _rows(body))
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Block until every region has completed (or one failed).",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        ),
+        (
+            "Give up after an hour of (modelled) time.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --timeout 3600",
+        ),
+    ],
+)
+def wait(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    gallery_image_definition: ImageDefinition,
+    gallery_image_version: VersionName,
+    timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--timeout",
+            parser=integer("--timeout"),
+            help="Maximum wait in modelled seconds. Default: no limit.",
+        ),
+    ] = None,
+) -> Any:
+    """Wait until an image version's replication ends; fail (exit 1) if a region failed.
+
+    Prints nothing when every region completed, as az's wait commands do; on a timeout prints
+    `{}` and exits 0, also as az does.
+    """
+    from sigctl.cli.lro import replication_failure
+
+    body = _watch(
+        _target(resource_group, gallery_name, gallery_image_definition, gallery_image_version),
+        timeout,
+    )
+    state = body["properties"]["replicationStatus"]["aggregatedState"]
+    if state == "Failed":
+        raise replication_failure(body)
+    if state == "InProgress":
+        return {}
+    return None
+
+
+@commands.command(
+    "recommend",
+    examples=[
+        (
+            "Replicas per region for 120 VMs created at once.",
+            "{prefix} recommend --concurrent-vms 120",
+        ),
+        (
+            "Replicas per region for 5 scale sets of 600 instances.",
+            "{prefix} recommend --scale-sets 5 --instances 600",
+        ),
+    ],
+)
+def recommend(
+    concurrent_vms: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrent-vms",
+            parser=integer("--concurrent-vms"),
+            help="VMs created concurrently from the image in one region.",
+        ),
+    ] = None,
+    scale_sets: Annotated[
+        int | None,
+        typer.Option(
+            "--scale-sets",
+            parser=integer("--scale-sets"),
+            help="Scale sets created concurrently from the image in one region.",
+        ),
+    ] = None,
+    instances: Annotated[
+        int | None,
+        typer.Option(
+            "--instances",
+            parser=integer("--instances"),
+            help="Instances per scale set (at most 1,000 from a gallery image). Default: 600.",
+        ),
+    ] = None,
+) -> Any:
+    """Recommend a replica count per region, from Azure's documented guidance."""
+    from sigctl import config
+    from sigctl.provider import guidance, settings
+
+    if instances is not None and scale_sets is None:
+        raise CliError("usage error: --instances goes with --scale-sets")
+    invocation = context.current()
+    limit = settings.limit(config.load(invocation.home), "replicas")
+    advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
+    for note in advice["notes"]:
+        invocation.warn(note)
+    return advice

@@ -1,0 +1,89 @@
+"""`sigctl replication clock`: the emulated clock that replication runs on."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.framework import CommandGroup
+
+commands = CommandGroup("Show, freeze, step and reset the emulated clock.")
+
+
+def _describe() -> dict[str, Any]:
+    from sigctl import config
+    from sigctl.provider import clock_ops
+
+    invocation = context.current()
+    with invocation.client.provider.session() as tx:
+        return clock_ops.describe(tx, config.load(invocation.home))
+
+
+def _change(function: Any, *args: Any) -> Any:
+    with context.current().client.provider.session(write=True) as tx:
+        return function(tx, *args)
+
+
+@commands.command(
+    "show",
+    examples=[
+        ("Show the emulated time, whether it runs, and the replication speed.", "{prefix} show")
+    ],
+)
+def show() -> Any:
+    """Show the emulated clock."""
+    return _describe()
+
+
+@commands.command(
+    "set",
+    examples=[
+        (
+            "Freeze the clock at an instant (replication then moves only when the clock is advanced).",
+            "{prefix} set 2030-01-01T00:00:00Z",
+        ),
+    ],
+)
+def set_(
+    time: Annotated[
+        str, typer.Argument(metavar="TIME", help="An ISO 8601 instant, e.g. 2030-01-01T00:00:00Z.")
+    ],
+) -> Any:
+    """Freeze the clock at TIME."""
+    from sigctl.provider import clock_ops
+
+    _change(clock_ops.set_, time)
+    return _describe()
+
+
+@commands.command(
+    "advance",
+    examples=[
+        ("Let five modelled minutes pass.", "{prefix} advance 5m"),
+        ("Let an hour and a half pass.", "{prefix} advance 1h30m"),
+    ],
+)
+def advance(
+    duration: Annotated[
+        str, typer.Argument(metavar="DURATION", help="Seconds, or with units: 90s, 5m, 1h30m, 2d.")
+    ],
+) -> Any:
+    """Move the clock forward by DURATION (frozen or not)."""
+    from sigctl.provider import clock_ops
+
+    _change(clock_ops.advance, duration)
+    return _describe()
+
+
+@commands.command(
+    "reset",
+    examples=[("Back to the wall clock.", "{prefix} reset")],
+)
+def reset() -> Any:
+    """Unfreeze the clock and drop any offset: back to the wall clock (SIGCTL_NOW still applies)."""
+    from sigctl.provider import clock_ops
+
+    _change(clock_ops.reset)
+    return _describe()

@@ -1,0 +1,108 @@
+"""`sigctl replication fault`: make a region's replication fail, on purpose."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.params import integer
+
+commands = CommandGroup("Inject replication failures into regions.")
+
+
+def _session(write: bool = False) -> Any:
+    return context.current().client.provider.session(write=write)
+
+
+@commands.command(
+    "add",
+    examples=[
+        ("Fail every replication to West US 2 halfway.", "{prefix} add --region westus2 --at 50"),
+        (
+            "Fail one version's replication to a region with a chosen error.",
+            '{prefix} add --region "West Europe" --gallery MyGallery --definition MyImage --version 1.0.0 '
+            '--code InternalServerError --message "Storage unavailable"',
+        ),
+    ],
+)
+def add(
+    region: Annotated[
+        str, typer.Option("--region", help="The region that fails (name or display name).")
+    ],
+    gallery: Annotated[
+        str | None, typer.Option("--gallery", help="Only versions in this gallery.")
+    ] = None,
+    definition: Annotated[
+        str | None, typer.Option("--definition", help="Only versions of this image definition.")
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option("--version", help="Only this version name.")
+    ] = None,
+    at: Annotated[
+        int,
+        typer.Option(
+            "--at",
+            parser=integer("--at"),
+            metavar="PERCENT",
+            help="Progress at which the region fails, 0-99. Default: 0.",
+        ),
+    ] = 0,
+    code: Annotated[
+        str | None,
+        typer.Option(
+            "--code", help="Error code in the region's details. Default: ReplicationJobFailed."
+        ),
+    ] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", help="Error text in the region's details.")
+    ] = None,
+) -> Any:
+    """Add a fault: matching regions fail when their replication reaches --at percent.
+
+    A fault applies to replications that start after it is added; a region that failed stays
+    failed until it is removed from the version's target regions (and added back).
+    """
+    from sigctl.provider import faults
+
+    spec = {
+        "region": region,
+        "gallery": gallery,
+        "definition": definition,
+        "version": version,
+        "at": at,
+        "code": code,
+        "message": message,
+    }
+    with _session(write=True) as tx:
+        return faults.add(tx, spec)
+
+
+@commands.command("list", examples=[("List the faults in place.", "{prefix} list -o table")])
+def list_() -> Any:
+    """List injected faults."""
+    from sigctl.provider import faults
+
+    with _session() as tx:
+        return faults.load(tx)
+
+
+@commands.command(
+    "clear",
+    examples=[
+        ("Remove every fault.", "{prefix} clear"),
+        ("Remove fault 2.", "{prefix} clear --id 2"),
+    ],
+)
+def clear(
+    fault_id: Annotated[
+        int | None, typer.Option("--id", parser=integer("--id"), help="Only this fault.")
+    ] = None,
+) -> None:
+    """Remove injected faults (regions that already failed stay failed)."""
+    from sigctl.provider import faults
+
+    with _session(write=True) as tx:
+        faults.clear(tx, fault_id)
