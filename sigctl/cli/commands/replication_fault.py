@@ -80,7 +80,15 @@ def add(
         return faults.add(tx, spec)
 
 
-@commands.command("list", examples=[("List the faults in place.", "{prefix} list -o table")])
+def _table(faults: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """az's automatic table hides `id`; the id is what `clear --id` takes, so show it."""
+    columns = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
+    return [{c[:1].upper() + c[1:]: f[c] or "" for c in columns} for f in faults]
+
+
+@commands.command(
+    "list", examples=[("List the faults in place.", "{prefix} list -o table")], table=_table
+)
 def list_() -> Any:
     """List injected faults."""
     from sigctl.provider import faults
