@@ -48,7 +48,8 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
 
 
 @pytest.mark.parametrize(
-    "page", ["emulation.md", "groups.md", "galleries.md", "output.md", "config.md"]
+    "page",
+    ["emulation.md", "groups.md", "galleries.md", "output.md", "config.md", "replication.md"],
 )
 def test_docs_pages_exist(page: str) -> None:
     assert (DOCS / page).is_file()
