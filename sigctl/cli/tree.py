@@ -29,6 +29,9 @@ class Node:
 TREE: dict[tuple[str, ...], Node] = {
     (): Node("Emulate Azure Compute Gallery offline, driven with az sig command lines.", "root"),
     ("account",): Node("Show the emulated subscription and tenant (az account).", "account"),
+    ("billing",): Node(
+        "Estimate what galleries cost: snapshots, stored GB, egress, money.", "billing"
+    ),
     ("config",): Node("Manage sigctl configuration (az config).", "config"),
     ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),

@@ -86,3 +86,16 @@ def tenant(tx: Any, tenant_id: str) -> dict[str, Any]:
 
 def principal(tx: Any, object_id: str) -> dict[str, Any] | None:
     return load(tx)["principals"].get(object_id)
+
+
+def allow_region(tx: Any, subscription_id: str, region_name: str, allowed: bool) -> dict[str, Any]:
+    """Add a region to (or take it off) a subscription's gallery allow-list."""
+    accounts = load(tx)
+    sub = accounts["subscriptions"].get(subscription_id.lower())
+    if sub is None:
+        subscription(tx, subscription_id)  # raises SubscriptionNotFound
+    current = set(sub.get("allowedRegions", []))
+    current = current | {region_name} if allowed else current - {region_name}
+    sub["allowedRegions"] = sorted(current)
+    tx.write(ACCOUNTS_KEY, accounts)
+    return copy.deepcopy(sub)

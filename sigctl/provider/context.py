@@ -58,6 +58,14 @@ class Request:
     def save_index(self) -> None:
         self.tx.write(self.key("index"), self.index())
 
+    def allowed_regions(self) -> frozenset[str]:
+        """The allow-listed regions of this request's subscription."""
+        from sigctl.provider import accounts
+
+        return frozenset(
+            accounts.subscription(self.tx, self.subscription).get("allowedRegions", [])
+        )
+
     def group_record(self, group: str) -> dict[str, Any] | None:
         return self.index()["resourceGroups"].get(group.lower())
 

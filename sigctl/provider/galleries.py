@@ -14,7 +14,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import ids, names, regions, resource_groups
+from sigctl.provider import ids, limits, names, regions, resource_groups
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_bool, expect_dict, expect_int, expect_str, expect_tags
@@ -29,7 +29,7 @@ _OLD_SCHEMA_API = "2021-10-01"
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _stored(ctx: Request, name: str) -> dict[str, Any] | None:
+def stored_gallery(ctx: Request, name: str) -> dict[str, Any] | None:
     return ctx.tx.read(ctx.key("galleries", name))
 
 
@@ -38,7 +38,7 @@ def find(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
     entry = ctx.index()["galleries"].get(name.lower())
     if entry is None or entry["resourceGroup"].lower() != group.lower():
         return None
-    return _stored(ctx, name)
+    return stored_gallery(ctx, name)
 
 
 def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     else:
         keys = [k for k in index["galleries"]]
     api_version = ctx.query.get("api-version")
-    stored = (_stored(ctx, k) for k in sorted(keys))
+    stored = (stored_gallery(ctx, k) for k in sorted(keys))
     return [render(ctx, s, api_version) for s in stored if s is not None]
 
 
@@ -88,7 +88,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     location = expect_str(body.get("location"), "location")
     if not location:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
-    region = regions.require(location, TYPE)
+    region = regions.require(location, TYPE, ctx.allowed_regions())
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
 
@@ -100,7 +100,9 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             f"'{ctx.subscription}'. Please pick another gallery name.",
             "galleryName",
         )
-    existing = _stored(ctx, name) if entry is not None else None
+    existing = stored_gallery(ctx, name) if entry is not None else None
+    if existing is None:
+        limits.check(ctx, "galleries", region.name)
     stored_name = existing["resource"]["name"] if existing else name
     new_props = _properties(ctx, stored_name, props)
     if existing is not None:

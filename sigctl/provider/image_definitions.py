@@ -20,7 +20,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import galleries, ids, names, regions, resource_groups
+from sigctl.provider import galleries, ids, limits, names, regions, resource_groups
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -259,7 +259,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     location = expect_str(body.get("location"), "location")
     if not location:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
-    region = regions.require(location, TYPE)
+    region = regions.require(location, TYPE, ctx.allowed_regions())
     props = expect_dict(body.get("properties"), "properties")
     allow_update_image = bool(
         expect_bool(props.get("allowUpdateImage"), "properties.allowUpdateImage")
@@ -278,6 +278,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             )
         _check_immutable(old_props, new_props, allow_update_image)
     _check_future(ctx, new_props.get("endOfLifeDate"), old_props.get("endOfLifeDate"))
+    if existing is None:
+        limits.check(ctx, "image_definitions", region.name)
 
     identifiers = gallery.setdefault("identifiers", {})
     triple = _triple(new_props["identifier"])

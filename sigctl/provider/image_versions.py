@@ -25,6 +25,7 @@ from sigctl.provider import (
     faults,
     ids,
     image_definitions,
+    limits,
     names,
     regions,
     replication,
@@ -211,7 +212,7 @@ def _replicas(ctx: Request, value: Any, path: str, default: int) -> int:
     return count
 
 
-def _publishing(
+def publishing_profile(
     ctx: Request, profile: dict[str, Any], location: regions.Region, existing: dict[str, Any] | None
 ) -> dict[str, Any]:
     replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1)
@@ -240,7 +241,7 @@ def _publishing(
     for i, item in enumerate(given):
         entry = expect_dict(item, f"publishingProfile.targetRegions[{i}]")
         name = expect_str(entry.get("name"), f"publishingProfile.targetRegions[{i}].name") or ""
-        region = regions.require(name, TYPE)
+        region = regions.require(name, TYPE, ctx.allowed_regions())
         if region.name in seen:
             raise invalid_parameter(
                 "Duplicate regions are not allowed in target publishing regions.", "targetRegions"
@@ -571,7 +572,7 @@ def _from_disks(
     return {"profile": profile, "disks": disks}
 
 
-def _check_size(ctx: Request, disks: list[dict[str, int]], shallow: bool) -> None:
+def check_size(ctx: Request, disks: list[dict[str, int]], shallow: bool) -> None:
     limit = settings.limit(ctx.config, "shallow_disk_size_gb" if shallow else "disk_size_gb")
     largest = max(d["sizeGB"] for d in disks)
     if largest > limit:
@@ -617,7 +618,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     location_text = expect_str(body.get("location"), "location")
     if not location_text:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
-    location = regions.require(location_text, TYPE)
+    location = regions.require(location_text, TYPE, ctx.allowed_regions())
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
     key = _key(ctx, gallery, image_name, version_name)
@@ -629,7 +630,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         )
     existing = stored if stored is not None and lifecycle(ctx, stored) == "active" else None
     old_props = existing["resource"]["properties"] if existing else None
-    publishing = _publishing(
+    publishing = publishing_profile(
         ctx,
         expect_dict(props.get("publishingProfile"), "properties.publishingProfile"),
         location,
@@ -658,8 +659,9 @@ def _create(
         raise invalid_parameter(
             "Required parameter 'storageProfile' is missing (null).", "storageProfile"
         )
+    limits.check(ctx, "image_versions", location.name)
     built = _resolve_sources(ctx, refs, location, definition)
-    _check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
+    check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
     image = definition["resource"]
     resource: dict[str, Any] = {
         "id": str(ids.parse(image["id"]).child("versions", rid.names[2])),
@@ -838,6 +840,7 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
             f"{ids.COMPUTE}/galleries/{rid.names[0]}/softDeletedArtifactTypes/Images/artifacts/{rid.names[1]}/versions/{rid.names[2]}",
             rid.resource_group or "",
         )
+    limits.check(ctx, "image_versions", doc["resource"]["location"])
     del doc["softDeleted"]
     tags = expect_tags(body.get("tags"), "tags")
     if tags is not None:

@@ -73,7 +73,11 @@ def _assess(
 
 def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -> dict[str, Any]:
     """The latest version of a definition (for a region, if given) and every candidate's verdict."""
-    region = regions.require(region_text, image_versions.TYPE) if region_text else None
+    region = (
+        regions.require(region_text, image_versions.TYPE, ctx.allowed_regions())
+        if region_text
+        else None
+    )
     definition = image_definitions.find(ctx, definition_rid)
     if definition is None:
         raise resource_not_found(definition_rid.type_path(), definition_rid.resource_group or "")

@@ -82,6 +82,7 @@ CATALOGUE: tuple[Region, ...] = (
 )
 
 _BY_KEY = {r.name: r for r in CATALOGUE}
+EVERY = frozenset(_BY_KEY)
 
 
 def normalise(text: str) -> str:
@@ -104,11 +105,36 @@ def names() -> list[str]:
     return [r.name for r in CATALOGUE]
 
 
-def require(text: str, resource_type: str) -> Region:
-    """The region for `text`, or the service's LocationNotAvailableForResourceType error."""
-    from sigctl.errors import location_not_available
+def require(
+    text: str, resource_type: str, allowed: frozenset[str] | set[str] = frozenset()
+) -> Region:
+    """The region for `text`, or the service's LocationNotAvailableForResourceType error.
+
+    Regions that need an allow-list (Australia Central and Central 2) are available only when
+    listed in `allowed`, the subscription's allow-list.
+    """
+    from sigctl.errors import ErrorDetail, location_not_available
 
     region = find(text)
-    if region is None:
-        raise location_not_available(text, resource_type, names())
+    available = [r.name for r in CATALOGUE if not r.allow_list or r.name in allowed]
+    if region is None or (region.allow_list and region.name not in allowed):
+        error = location_not_available(text, resource_type, available)
+        if region is None:
+            close = closest(text)
+            if close:
+                error.details.append(
+                    ErrorDetail(
+                        "LocationSuggestion",
+                        "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?",
+                    )
+                )
+        else:
+            error.details.append(
+                ErrorDetail(
+                    "LocationRequiresAllowList",
+                    f"Galleries in {region.display_name} need the subscription on an allow-list "
+                    f"(sigctl account allow-region {region.name}).",
+                )
+            )
+        raise error
     return region

@@ -71,7 +71,9 @@ def create(
 ) -> dict[str, Any]:
     kind = KINDS[kind_name]
     record_group = resource_groups.require(ctx, group)["name"]
-    region = regions.require(spec.get("location") or "", f"{kind.namespace}/{kind.type}")
+    region = regions.require(
+        spec.get("location") or "", f"{kind.namespace}/{kind.type}", regions.EVERY
+    )
     os_disk = _disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
     data_disks = []
     for lun, disk in enumerate(spec.get("dataDisks") or []):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 from sigctl.cli import context
+from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Show the emulated subscription and tenant.")
@@ -54,3 +57,103 @@ def list_() -> Any:
         subscriptions = list(accounts.load(tx)["subscriptions"].values())
     default_id = client.provider.default_subscription()["id"]
     return [_shape(client.provider, s, default_id) for s in subscriptions]
+
+
+@commands.command(
+    "list-locations",
+    examples=[
+        ("List the regions, as az does.", "{prefix} list-locations -o table"),
+        (
+            "Regions with availability zones (where Standard_ZRS works).",
+            '{prefix} list-locations --query "[?availabilityZoneMappings].name" -o tsv',
+        ),
+    ],
+)
+def list_locations() -> Any:
+    """List the supported regions for the current subscription."""
+    from sigctl.provider import regions
+    from sigctl.provider.region_metadata import METADATA
+
+    sub = context.current().client.subscription
+    out = []
+    for region in regions.CATALOGUE:
+        meta = METADATA[region.name]
+        entry: dict[str, Any] = {
+            "displayName": region.display_name,
+            "id": f"/subscriptions/{sub}/locations/{region.name}",
+            "metadata": {
+                "geography": meta["geography"],
+                "geographyGroup": meta["geographyGroup"],
+                "latitude": meta["latitude"],
+                "longitude": meta["longitude"],
+                "pairedRegion": [
+                    {"id": f"/subscriptions/{sub}/locations/{p}", "name": p}
+                    for p in meta["pairedRegion"]
+                ],
+                "physicalLocation": meta["physicalLocation"],
+                "regionCategory": meta["regionCategory"],
+                "regionType": "Physical",
+            },
+            "name": region.name,
+            "regionalDisplayName": meta["regionalDisplayName"],
+            "type": "Region",
+        }
+        if region.zones:
+            entry["availabilityZoneMappings"] = [
+                {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"} for z in (1, 2, 3)
+            ]
+        out.append(entry)
+    return out
+
+
+def _allow(region_text: str, allowed: bool) -> Any:
+    from sigctl.provider import accounts, regions
+
+    invocation = context.current()
+    client = invocation.client
+    region = regions.find(region_text)
+    if region is None:
+        close = regions.closest(region_text)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise CliError(f"'{region_text}' is not a region.{hint}")
+    if not region.allow_list:
+        invocation.warn(f"{region.display_name} needs no allow-list; galleries can use it already.")
+    with client.provider.session(write=True) as tx:
+        sub = accounts.allow_region(tx, client.subscription, region.name, allowed)
+    return {"id": sub["id"], "name": sub["name"], "allowedRegions": sub["allowedRegions"]}
+
+
+@commands.command(
+    "allow-region",
+    examples=[
+        (
+            "Let the current subscription use Australia Central for galleries.",
+            "{prefix} allow-region australiacentral",
+        )
+    ],
+)
+def allow_region(
+    region: Annotated[
+        str, typer.Argument(metavar="REGION", help="The region, e.g. australiacentral.")
+    ],
+) -> Any:
+    """Put a region on the subscription's allow-list (Australia Central and Central 2 need one)."""
+    return _allow(region, True)
+
+
+@commands.command(
+    "disallow-region",
+    examples=[
+        (
+            "Take Australia Central off the allow-list again.",
+            "{prefix} disallow-region australiacentral",
+        )
+    ],
+)
+def disallow_region(
+    region: Annotated[
+        str, typer.Argument(metavar="REGION", help="The region, e.g. australiacentral.")
+    ],
+) -> Any:
+    """Take a region off the subscription's allow-list."""
+    return _allow(region, False)

@@ -1,0 +1,277 @@
+"""`sigctl billing estimate`: what a version, definition, gallery or subscription costs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup, Shown
+from sigctl.cli.params import choice, integer, values
+from sigctl.cli.regions_arg import parse_target_regions
+from sigctl.provider import ids
+
+commands = CommandGroup("Estimate what galleries cost: snapshots, stored GB, egress, money.")
+
+
+def _disk(text: str, option: str) -> dict[str, int]:
+    size, _, used = text.partition(":")
+    try:
+        disk = {"sizeGB": int(size)}
+        if used:
+            disk["usedGB"] = int(used)
+    except ValueError:
+        raise CliError(
+            f"usage error: {option} {text}: use SIZE[:USED] in GB, e.g. 127:10"
+        ) from None
+    return disk
+
+
+def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {
+            "Region": r["region"],
+            "StorageType": r["storageAccountType"],
+            "Snapshots": r["snapshots"],
+            "StoredGB": r["storedGB"],
+            "EgressGB": r["egressGB"],
+        }
+        for r in summary["regions"]
+    ]
+    totals, cost = summary["totals"], summary["cost"]
+    rows.append(
+        {
+            "Region": "Total",
+            "StorageType": "",
+            "Snapshots": totals["snapshots"],
+            "StoredGB": totals["storedGB"],
+            "EgressGB": totals["egressGB"],
+            "MonthlyStorage": f"{cost['monthlyStorage']:.2f} {cost['currency']}",
+            "OneTimeEgress": f"{cost['oneTimeEgress']:.2f} {cost['currency']}",
+        }
+    )
+    return rows
+
+
+@commands.command(
+    "estimate",
+    examples=[
+        ("Estimate the whole subscription.", "{prefix} estimate -o table"),
+        (
+            "Estimate one version.",
+            "{prefix} estimate -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+        ),
+        (
+            "Price a rollout before running it: a 127 GB OS disk using 10 GB plus an empty 32 GB data disk, 3 regions, 2 replicas each.",
+            "{prefix} estimate --os-disk 127:10 --data-disk 32:0 --target-regions eastus2 westus2 westeurope --replica-count 2 -o table",
+        ),
+    ],
+)
+def estimate(
+    resource_group: Annotated[
+        str | None,
+        typer.Option(
+            "--resource-group",
+            "-g",
+            metavar="NAME",
+            help="Resource group of the gallery (or of --managed-image when planning).",
+        ),
+    ] = None,
+    gallery_name: Annotated[
+        str | None,
+        typer.Option("--gallery-name", "-r", metavar="NAME", help="Estimate this gallery."),
+    ] = None,
+    gallery_image_definition: Annotated[
+        str | None,
+        typer.Option(
+            "--gallery-image-definition",
+            "-i",
+            metavar="NAME",
+            help="Estimate this image definition.",
+        ),
+    ] = None,
+    gallery_image_version: Annotated[
+        str | None,
+        typer.Option(
+            "--gallery-image-version", "-e", metavar="VERSION", help="Estimate this image version."
+        ),
+    ] = None,
+    target_regions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target-regions",
+            help="Plan a version that does not exist yet: region[=count][=storage type] ..., as image-version create takes them.",
+        ),
+    ] = None,
+    replica_count: Annotated[
+        int | None,
+        typer.Option(
+            "--replica-count",
+            parser=integer("--replica-count"),
+            help="Default replicas per region when planning. Default: 1.",
+        ),
+    ] = None,
+    storage_account_type: Annotated[
+        str | None,
+        typer.Option(
+            "--storage-account-type",
+            parser=choice("--storage-account-type", "Standard_LRS", "Standard_ZRS", "Premium_LRS"),
+            help="Default storage type when planning. Default: Standard_LRS.",
+        ),
+    ] = None,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            "--location",
+            "-l",
+            metavar="LOCATION",
+            help="The planned version's own region. Default: the first target region.",
+        ),
+    ] = None,
+    managed_image: Annotated[
+        str | None,
+        typer.Option(
+            "--managed-image",
+            help="When planning: size the version from this managed image (or VM) in -g.",
+        ),
+    ] = None,
+    os_disk: Annotated[
+        str | None,
+        typer.Option(
+            "--os-disk",
+            metavar="SIZE[:USED]",
+            help="When planning: the OS disk's size and used GB.",
+        ),
+    ] = None,
+    data_disk: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data-disk",
+            metavar="SIZE[:USED]",
+            help="When planning: data disks' sizes and used GB.",
+        ),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            metavar="FILE",
+            help="A TOML price table (currency, egress_per_gb, [snapshot_per_gb_month]). Default: built-in example prices.",
+        ),
+    ] = None,
+) -> Any:
+    """Estimate gallery costs from Azure's billing model.
+
+    Each replica is a snapshot billed on the image's occupied (used) size; egress is charged once
+    per additional region for the first replica copied there; the gallery itself is free. The
+    built-in prices are examples, not Azure's: pass --prices with your own.
+    """
+    from sigctl.provider import billing
+
+    client = context.current().client
+    price_text = None
+    if prices is not None:
+        try:
+            price_text = prices.read_text()
+        except OSError as exc:
+            raise CliError(f"Cannot read the price table '{prices}': {exc.strerror}") from None
+    table = billing.load_prices(price_text, str(prices) if prices else "")
+    planned = values(target_regions)
+    if planned is not None:
+        result = _plan(
+            client,
+            planned,
+            replica_count,
+            storage_account_type,
+            location,
+            resource_group,
+            managed_image,
+            os_disk,
+            values(data_disk),
+        )
+    else:
+        if any((replica_count, storage_account_type, managed_image, os_disk, data_disk)):
+            raise CliError(
+                "usage error: --replica-count, --storage-account-type, --managed-image, --os-disk and --data-disk plan a version; give --target-regions too"
+            )
+        scope = _scope(
+            client.subscription,
+            resource_group,
+            gallery_name,
+            gallery_image_definition,
+            gallery_image_version,
+        )
+        result = client.provider.operate(client.subscription, billing.existing, scope)
+    summary = billing.summarise(result["versions"], table)
+    value = {
+        "scope": result["scope"],
+        "versions": len(result["versions"]),
+        "occupiedGB": sum(v["occupiedGB"] for v in result["versions"]),
+        **summary,
+    }
+    return Shown(value, _table(summary))
+
+
+def _scope(
+    sub: str, group: str | None, gallery: str | None, image: str | None, version: str | None
+) -> ids.ResourceId | None:
+    if gallery is None:
+        if group or image or version:
+            raise CliError(
+                "usage error: give -g and -r (then -i, then -e) to narrow the estimate, or nothing for the whole subscription"
+            )
+        return None
+    if not group:
+        raise CliError("usage error: -r needs -g")
+    if version and not image:
+        raise CliError("usage error: -e needs -i")
+    pairs = (
+        ["galleries", gallery]
+        + (["images", image] if image else [])
+        + (["versions", version] if version else [])
+    )
+    return ids.compute_id(sub, group, *pairs)
+
+
+def _plan(
+    client: Any,
+    targets: list[str],
+    replica_count: int | None,
+    storage_type: str | None,
+    location: str | None,
+    group: str | None,
+    managed_image: str | None,
+    os_disk: str | None,
+    data_disks: list[str] | None,
+) -> dict[str, Any]:
+    from sigctl.provider import billing
+
+    if not targets:
+        raise CliError("usage error: --target-regions needs at least one region to plan")
+    if bool(managed_image) == bool(os_disk):
+        raise CliError(
+            "usage error: size the planned version with --managed-image (and -g) or with --os-disk [--data-disk ...]"
+        )
+    profile: dict[str, Any] = {"targetRegions": parse_target_regions(targets)}
+    if replica_count is not None:
+        profile["replicaCount"] = replica_count
+    if storage_type is not None:
+        profile["storageAccountType"] = storage_type
+    home = location or targets[0].split("=", 1)[0]
+
+    def run(ctx: Any) -> Any:
+        if managed_image:
+            if not group:
+                raise CliError("usage error: --managed-image needs -g")
+            disks = billing.source_disks(ctx, group, managed_image)
+        else:
+            disks = [
+                _disk(os_disk or "", "--os-disk"),
+                *(_disk(d, "--data-disk") for d in data_disks or []),
+            ]
+        return billing.plan(ctx, home, profile, disks)
+
+    return client.provider.operate(client.subscription, run)

@@ -1,0 +1,216 @@
+"""What a gallery costs, following Azure's documented billing model (service-rules.md §8).
+
+The gallery itself is free. Every replica is stored as a snapshot, billed on the image's
+occupied (used) size, not its provisioned size. Network egress is charged once per additional
+region, for the first replica copied there from the source region; further replicas are copied
+inside the region. A soft-deleted version keeps one replica per region, still billed.
+
+Prices are not Azure's: the built-in table holds example figures, labelled as such, and a TOML
+file can replace them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sigctl.errors import ArmError, resource_not_found
+from sigctl.provider import galleries, image_definitions, image_versions, regions
+from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
+
+EXAMPLE_PRICES: dict[str, Any] = {
+    "currency": "USD",
+    "snapshot_per_gb_month": {
+        "Standard_LRS": 0.05,
+        "Standard_ZRS": 0.0625,
+        "Premium_LRS": 0.12,
+        "PremiumV2_LRS": 0.12,
+    },
+    "egress_per_gb": 0.02,
+    "label": "built-in example prices, not Azure's; pass --prices FILE with your own",
+}
+
+
+def occupied_gb(disks: list[dict[str, int]]) -> int:
+    return sum(d.get("usedGB", d["sizeGB"]) for d in disks)
+
+
+def plan_regions(
+    occupied: int, location: str, targets: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per-region snapshots, stored GB and egress GB for a version replicated to `targets`."""
+    rows = []
+    for target in targets:
+        region = regions.find(target["name"])
+        name = region.name if region else target["name"]
+        replicas = target["regionalReplicaCount"]
+        rows.append(
+            {
+                "region": region.display_name if region else name,
+                "storageAccountType": target["storageAccountType"],
+                "snapshots": replicas,
+                "storedGB": replicas * occupied,
+                "egressGB": 0 if name == location else occupied,
+            }
+        )
+    return rows
+
+
+def _version_rows(ctx: Request, state: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    resource = doc["resource"]
+    targets = resource["properties"]["publishingProfile"]["targetRegions"]
+    if state == "soft-deleted":
+        targets = [{**t, "regionalReplicaCount": 1} for t in targets]
+    rows = plan_regions(occupied_gb(doc["disks"]), resource["location"], targets)
+    if state == "soft-deleted":
+        for row in rows:
+            row["egressGB"] = 0  # nothing is copied while a version is soft-deleted
+    return rows
+
+
+def _definitions_of(ctx: Request, gallery: dict[str, Any]) -> list[dict[str, Any]]:
+    name = gallery["resource"]["name"]
+    folder = ctx.key("galleries", name, "images")
+    docs = (ctx.tx.read((*folder, i)) for i in ctx.tx.children(folder))
+    return [d for d in docs if d is not None]
+
+
+def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
+    """Estimate for a version, a definition, a gallery, or (scope None) the whole subscription."""
+    if scope is None:
+        stored = (galleries.stored_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
+        definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]
+    elif len(scope.names) == 1:
+        definitions = _definitions_of(ctx, galleries.require(ctx, scope))
+    else:
+        definitions = [image_definitions.require(ctx, scope)]
+    versions: list[tuple[str, dict[str, Any]]] = []
+    for definition in definitions:
+        versions += [
+            (s, d) for s, d in image_versions.all_versions(ctx, definition) if s != "purged"
+        ]
+    if scope is not None and len(scope.names) == 3:
+        versions = [
+            (s, d) for s, d in versions if d["resource"]["name"].lower() == scope.names[2].lower()
+        ]
+        if not versions or versions[0][0] != "active":
+            raise resource_not_found(scope.type_path(), scope.resource_group or "")
+    items = []
+    for state, doc in versions:
+        items.append(
+            {
+                "id": doc["resource"]["id"],
+                "softDeleted": state == "soft-deleted",
+                "occupiedGB": occupied_gb(doc["disks"]),
+                "regions": _version_rows(ctx, state, doc),
+            }
+        )
+    return {
+        "scope": str(scope) if scope else f"/subscriptions/{ctx.subscription}",
+        "versions": items,
+    }
+
+
+def summarise(items: list[dict[str, Any]], prices: dict[str, Any]) -> dict[str, Any]:
+    """Totals per region and storage type, and the monthly storage and one-time egress cost."""
+    by_region: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in items:
+        for row in item["regions"]:
+            key = (row["region"], row["storageAccountType"])
+            total = by_region.setdefault(
+                key,
+                {
+                    "region": key[0],
+                    "storageAccountType": key[1],
+                    "snapshots": 0,
+                    "storedGB": 0,
+                    "egressGB": 0,
+                },
+            )
+            for field in ("snapshots", "storedGB", "egressGB"):
+                total[field] += row[field]
+    rows = list(by_region.values())
+    storage_price = prices["snapshot_per_gb_month"]
+    missing = sorted({r["storageAccountType"] for r in rows} - set(storage_price))
+    if missing:
+        raise ArmError(
+            "InvalidPriceTable", f"The price table has no snapshot price for {', '.join(missing)}."
+        )
+    monthly = sum(r["storedGB"] * storage_price[r["storageAccountType"]] for r in rows)
+    egress = sum(r["egressGB"] for r in rows) * prices["egress_per_gb"]
+    return {
+        "regions": rows,
+        "totals": {
+            "snapshots": sum(r["snapshots"] for r in rows),
+            "storedGB": sum(r["storedGB"] for r in rows),
+            "egressGB": sum(r["egressGB"] for r in rows),
+        },
+        "cost": {
+            "currency": prices["currency"],
+            "monthlyStorage": round(monthly, 4),
+            "oneTimeEgress": round(egress, 4),
+            "prices": prices.get("label", "from the price table given"),
+        },
+    }
+
+
+def load_prices(text: str | None, source: str) -> dict[str, Any]:
+    """A price table from TOML (keys as in EXAMPLE_PRICES); None gives the example prices."""
+    if text is None:
+        return EXAMPLE_PRICES
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+        table = {
+            "currency": str(data.get("currency", "USD")),
+            "snapshot_per_gb_month": {
+                k: float(v) for k, v in data["snapshot_per_gb_month"].items()
+            },
+            "egress_per_gb": float(data["egress_per_gb"]),
+            "label": f"from {source}",
+        }
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ArmError(
+            "InvalidPriceTable",
+            f"The price table {source} is not usable ({type(exc).__name__}: {exc}); it needs "
+            "currency, egress_per_gb and a [snapshot_per_gb_month] table of storage types.",
+        ) from None
+    return table
+
+
+def plan(
+    ctx: Request,
+    location_text: str,
+    profile: dict[str, Any],
+    disks: list[dict[str, int]],
+) -> dict[str, Any]:
+    """Estimate a version that does not exist yet; the targets are checked as a create would."""
+    location = regions.require(location_text, image_versions.TYPE, ctx.allowed_regions())
+    checked = image_versions.publishing_profile(ctx, profile, location, None)
+    image_versions.check_size(ctx, disks, checked.get("replicationMode") == "Shallow")
+    occupied = occupied_gb(disks)
+    return {
+        "scope": "planned version",
+        "versions": [
+            {
+                "id": None,
+                "softDeleted": False,
+                "occupiedGB": occupied,
+                "regions": plan_regions(occupied, location.name, checked["targetRegions"]),
+            }
+        ],
+    }
+
+
+def source_disks(ctx: Request, group: str, name: str) -> list[dict[str, int]]:
+    """The disks of a managed image (or VM) named in a resource group, for a planned version."""
+    from sigctl.provider import sources
+
+    for kind in ("managed-image", "vm"):
+        try:
+            record = sources.get(ctx, kind, group, name)
+        except ArmError:
+            continue
+        return [record["properties"]["osDisk"], *record["properties"]["dataDisks"]]
+    raise sources.not_found(name)

@@ -1,0 +1,77 @@
+"""Azure's per-subscription, per-region counts (service-rules.md §5), checked before any write.
+
+The limits come from configuration (`limits.galleries = 2` ...), so a script can be tried at a
+limit. Azure publishes no error text for these; sigctl uses the shape of Compute's quota error,
+which names the limit, the current usage and the region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sigctl.errors import ArmError
+from sigctl.provider import settings
+from sigctl.provider.context import Request
+
+LABELS = {
+    "galleries": "Galleries",
+    "image_definitions": "Gallery Image Definitions",
+    "image_versions": "Gallery Image Versions",
+}
+# The index's per-region counters for definitions and versions.
+_COUNTERS = {"image_definitions": "images", "image_versions": "versions"}
+
+
+def current(ctx: Request, kind: str, region: str) -> int:
+    index = ctx.index()
+    if kind == "galleries":
+        return sum(1 for g in index["galleries"].values() if g["location"] == region)
+    return int(index["usage"].get(region, {}).get(_COUNTERS[kind], 0))
+
+
+def check(ctx: Request, kind: str, region: str, adding: int = 1) -> None:
+    limit = settings.limit(ctx.config, kind)
+    usage = current(ctx, kind, region)
+    if usage + adding > limit:
+        raise ArmError(
+            "QuotaExceeded",
+            f"Operation could not be completed as it results in exceeding approved {LABELS[kind]} "
+            f"quota. Location: {region}, Current Limit: {limit}, Current Usage: {usage}, "
+            f"Additional Required: {adding}, (Minimum) New Limit Required: {usage + adding}.",
+            409,
+            kind,
+        )
+
+
+def report(ctx: Request, region: str) -> list[dict[str, Any]]:
+    """`sigctl usage -l REGION`: az vm list-usage's shape, one row per gallery limit."""
+    rows = []
+    for kind, label in LABELS.items():
+        rows.append(_row(kind, label, current(ctx, kind, region), settings.limit(ctx.config, kind)))
+    rows.append(
+        _row(
+            "replicas",
+            "Replicas per Image Version per Region",
+            None,
+            settings.limit(ctx.config, "replicas"),
+        )
+    )
+    rows.append(
+        _row(
+            "disk_size_gb",
+            "Largest Source Disk (GB)",
+            None,
+            settings.limit(ctx.config, "disk_size_gb"),
+        )
+    )
+    return rows
+
+
+def _row(name: str, label: str, value: int | None, limit: int) -> dict[str, Any]:
+    return {
+        "currentValue": value,
+        "limit": limit,
+        "localName": label,
+        "name": {"localizedValue": label, "value": name},
+        "unit": "Count" if name != "disk_size_gb" else "GB",
+    }
