@@ -86,14 +86,14 @@ def test_recommended_minimum_above_maximum_is_refused(
 def test_every_create_argument_reaches_the_resource(ok: Any, gallery: None) -> None:
     made = ok(
         f"{CREATE} -i full -p P -f O -s S --os-type WINDOWS --os-state specialized --hyper-v-generation v1 "
-        '--features "IsAcceleratedNetworkSupported=true DiskControllerTypes=SCSI,NVMe" --architecture arm64 '
+        '--features "IsAcceleratedNetworkSupported=true DiskControllerTypes=SCSI,NVMe" --architecture X64 '
         "-l westus2 --description d --eula e --privacy-statement-uri https://p --release-note-uri https://r "
         "--end-of-life-date 2031-01-02 --disallowed-disk-types Standard_LRS Premium_LRS "
         "--minimum-cpu-core 2 --maximum-cpu-core 8 --minimum-memory 1024 --maximum-memory 4096 "
         "--plan-name n --plan-product pr --plan-publisher pu --tags team=x bare"
     )
     assert made["osType"] == "Windows" and made["osState"] == "Specialized"
-    assert made["hyperVGeneration"] == "V1" and made["architecture"] == "Arm64"
+    assert made["hyperVGeneration"] == "V1" and made["architecture"] == "x64"
     assert made["features"] == [
         {"name": "IsAcceleratedNetworkSupported", "value": "true"},
         {"name": "DiskControllerTypes", "value": "SCSI,NVMe"},
@@ -357,3 +357,29 @@ def test_wait(sigctl: Runner, ok: Any, gallery: None) -> None:
     ok(f"{CREATE} -i a -p P -f O -s A --os-type linux")
     assert sigctl("sig image-definition wait -g rg1 -r gal1 -i a --created").exit_code == 0
     assert sigctl("sig image-definition wait -g rg1 -r gal1 -i gone --deleted").exit_code == 0
+
+
+def test_arm64_needs_generation_2(sigctl: Runner, ok: Any, gallery: None) -> None:
+    refused = sigctl(
+        f"{CREATE} -i a -p P -f O -s A --os-type linux --architecture Arm64 --hyper-v-generation V1"
+    )
+    assert (
+        refused.exit_code == 1
+        and "Arm64 images are supported only with hyperVGeneration V2." in refused.stderr
+    )
+    assert (
+        ok(f"{CREATE} -i b -p P -f O -s B --os-type linux --architecture arm64")["architecture"]
+        == "Arm64"
+    )
+
+
+def test_identifier_case_is_not_a_change(ok: Any, gallery: None) -> None:
+    ok(f"{CREATE} -i a -p Contoso -f Finance -s Backend --os-type linux")
+    again = ok(f"{CREATE} -i a -p contoso -f finance -s BACKEND --os-type linux --description d")
+    assert again["identifier"] == {"publisher": "Contoso", "offer": "Finance", "sku": "Backend"}
+
+
+def test_clash_message_shows_the_existing_spelling(sigctl: Runner, ok: Any, gallery: None) -> None:
+    ok(f"{CREATE} -i a -p Contoso -f Finance -s Backend --os-type linux")
+    clash = sigctl(f"{CREATE} -i b -p contoso -f finance -s BACKEND --os-type linux")
+    assert "identified by (publisher:Contoso, offer:Finance, sku:Backend)" in clash.stderr

@@ -581,9 +581,11 @@ class TestLatest:
             == "1.9.0\n"
         )
         assert (
-            sigctl(f"sig image-version resolve --id {definition_id} --query name -o tsv").stdout
+            sigctl(f"image-version resolve --id {definition_id} --query name -o tsv").stdout
             == "1.9.0\n"
         )
+        # az has no such command, so the az tree does not either
+        assert sigctl(f"sig image-version resolve --id {definition_id}").exit_code == 2
 
     def test_end_of_life_warns_but_does_not_exclude(
         self, sigctl: Runner, ok: Any, monkeypatch: pytest.MonkeyPatch

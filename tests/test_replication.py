@@ -86,7 +86,7 @@ def test_fault_fails_a_region_and_the_remedy_recovers(
     ok(f"sig image-version update {BASE} -e 1.0.0 --target-regions eastus2 --only-show-errors")
     readded = sigctl(f"sig image-version update {BASE} -e 1.0.0 --target-regions eastus2 westus2")
     assert readded.exit_code == 0
-    assert "waiting for the operation advanced it by" in readded.stderr
+    assert "waiting advanced it by" in readded.stderr
     assert readded.json["provisioningState"] == "Succeeded"
     assert regions(status(ok, "1.0.0"))[1] == ("West US 2", "Completed", 100)
 

@@ -142,3 +142,12 @@ def test_files_carry_the_schema_version(store: Store) -> None:
 def test_read_only_transactions_refuse_writes(store: Store) -> None:
     with store.transaction() as tx, pytest.raises(RuntimeError):
         tx.write(("a",), {})
+
+
+def test_a_nested_transaction_in_the_same_process_joins_the_lock(store: Store) -> None:
+    with store.transaction(write=True) as outer:
+        outer.write(("a",), {"v": 1})
+        with store.transaction() as inner:  # would wait forever on its own lock otherwise
+            assert inner.read(("a",)) is None  # not committed yet
+    with store.transaction() as tx:
+        assert tx.read(("a",)) == {"v": 1}

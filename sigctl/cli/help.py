@@ -38,12 +38,16 @@ _ARG_GROUPS = {
     "--add": "Generic Update Arguments",
     "--remove": "Generic Update Arguments",
     "--force-string": "Generic Update Arguments",
+    "--acquire-policy-token": "Global Policy Arguments",
+    "--change-reference": "Global Policy Arguments",
 }
 
 
-def _rows(rows: list[tuple[str, str]], indent: int = 4) -> list[str]:
+def _rows(rows: list[tuple[str, str]], indent: int = 4, width: int | None = None) -> list[str]:
     """`name : text` lines; names longer than NAME_CAP get a line of their own."""
-    width = min(max((len(name.rstrip()) for name, _ in rows), default=0), NAME_CAP)
+    if width is None:
+        width = max((len(name.rstrip()) for name, _ in rows), default=0)
+    width = min(width, NAME_CAP)
     lines: list[str] = []
     for name, text in rows:
         name = name.rstrip()
@@ -105,11 +109,18 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
     for param in command.params:
         group, label, text = _param_row(param)
         grouped.setdefault(group, []).append((label, text, bool(param.required)))
-    width = max(
-        [len(label) + (11 if req else 0) for rows in grouped.values() for label, _, req in rows]
-        + [len(n) for n, _ in GLOBAL_ARGUMENTS]
-    )
-    order = ["Arguments", "Resource Id Arguments", "Generic Update Arguments"]
+    # One column for every group; names longer than the cap get a line of their own.
+    lengths = [
+        len(label) + (11 if req else 0) for rows in grouped.values() for label, _, req in rows
+    ]
+    lengths += [len(n) for n, _ in GLOBAL_ARGUMENTS]
+    width = max(n for n in lengths if n <= NAME_CAP)
+    order = [
+        "Arguments",
+        "Resource Id Arguments",
+        "Generic Update Arguments",
+        "Global Policy Arguments",
+    ]
     for group in order:
         rows = grouped.get(group)
         if not rows:
@@ -120,11 +131,12 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
             [
                 ((label + (" [Required]" if req else "")).ljust(width), text)
                 for label, text, req in rows
-            ]
+            ],
+            width=width,
         )
         lines.append("")
     lines.append("Global Arguments")
-    lines += _rows([(n.ljust(width), t) for n, t in GLOBAL_ARGUMENTS])
+    lines += _rows(list(GLOBAL_ARGUMENTS), width=width)
     lines.append("")
     examples = spec.examples_for(prefix)
     if examples:

@@ -50,7 +50,7 @@ def complete(rid: Any, **query: Any) -> dict[str, Any]:
             advanced += client.provider.sleep(POLL_SECONDS)
     if advanced:
         invocation.warn(
-            f"The emulated clock is frozen; waiting for the operation advanced it by {advanced:g} seconds."
+            f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
         )
     if body["properties"].get("provisioningState") == "Failed":
         raise replication_failure(body)

@@ -147,10 +147,17 @@ AazTags = Annotated[
     typer.Option(
         "--tags",
         metavar="KEY=VALUE",
+        help="Space-separated tags: key=value [key=value ...]; every tag needs a non-empty value.",
+    ),
+]
+CustomTags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tags",
+        metavar="KEY[=VALUE]",
         help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.',
     ),
 ]
-CustomTags = AazTags
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not prompt for confirmation.")]
 
 
@@ -269,5 +276,26 @@ AllowUpdateImage = Annotated[
         parser=aaz_bool("--allow-update-image"),
         metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="Must be set to true if the gallery image features are being updated.",
+    ),
+]
+
+
+# -- az's "Global Policy Arguments" on generated create/update/delete commands -------------------
+
+AcquirePolicyToken = Annotated[
+    BoolValue | None,
+    typer.Option(
+        "--acquire-policy-token",
+        parser=aaz_bool("--acquire-policy-token"),
+        metavar="{0,1,f,false,n,no,t,true,y,yes}",
+        help="Acquiring an Azure Policy token automatically for this resource operation. "
+        "Accepted as az accepts it; the emulator has no Azure Policy.",
+    ),
+]
+ChangeReference = Annotated[
+    str | None,
+    typer.Option(
+        "--change-reference",
+        help="The related change reference ID for this resource operation. Accepted and ignored.",
     ),
 ]

@@ -45,3 +45,54 @@ def parse_target_regions(items: list[str]) -> list[dict[str, Any]]:
             region["storageAccountType"] = parts[2]
         regions.append(region)
     return regions
+
+
+def parse_edge_zones(items: list[str]) -> list[dict[str, Any]] | None:
+    """az's --target-edge-zones region=edgezone[=count][=type]; `None` clears them."""
+    if items == ["None"]:
+        return []
+    zones = []
+    for item in items:
+        parts = item.split("=")
+        if len(parts) < 2 or len(parts) > 4:
+            raise CliError(
+                f"usage error: {item} is an invalid target edge zone argument. "
+                "Use region=edgezone[=replica count][=storage account type]."
+            )
+        zone: dict[str, Any] = {
+            "name": parts[0],
+            "extendedLocation": {"name": parts[1], "type": "EdgeZone"},
+        }
+        if len(parts) > 2:
+            try:
+                zone["extendedLocationReplicaCount"] = int(parts[2])
+            except ValueError:
+                raise CliError(
+                    f"usage error: {item}: the replica count must be an integer."
+                ) from None
+        if len(parts) > 3:
+            zone["storageAccountType"] = parts[3]
+        zones.append(zone)
+    return zones
+
+
+def apply_encryption(regions: list[dict[str, Any]], items: list[str] | None) -> None:
+    """az's --target-region-encryption OS_DES[,LUN,DATA_DES...] per target region, in order."""
+    if not items:
+        return
+    if len(items) != len(regions):
+        raise CliError(
+            "usage error: Length of --target-region-encryption should be as same as length of target regions"
+        )
+    for region, item in zip(regions, items, strict=True):
+        parts = item.split(",")
+        encryption: dict[str, Any] = {}
+        if parts[0]:
+            encryption["osDiskImage"] = {"diskEncryptionSetId": parts[0]}
+        data = [
+            {"lun": int(lun), "diskEncryptionSetId": des}
+            for lun, des in zip(parts[1::2], parts[2::2], strict=False)
+        ]
+        if data:
+            encryption["dataDiskImages"] = data
+        region["encryption"] = encryption

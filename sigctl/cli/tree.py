@@ -19,11 +19,16 @@ _COMMANDS = "sigctl.cli.commands."
 class Node:
     summary: str
     module: str | None = None  # the module whose `commands` group serves this node
+    exclude: tuple[str, ...] = ()  # sigctl's own commands that this (az) tree does not show
 
     def load(self) -> CommandGroup | None:
         if self.module is None:
             return None
-        return importlib.import_module(_COMMANDS + self.module).commands
+        group: CommandGroup = importlib.import_module(_COMMANDS + self.module).commands
+        if not self.exclude:
+            return group
+        kept = {name: spec for name, spec in group.commands.items() if name not in self.exclude}
+        return CommandGroup(group.summary, kept)
 
 
 TREE: dict[tuple[str, ...], Node] = {
@@ -52,7 +57,10 @@ TREE: dict[tuple[str, ...], Node] = {
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"
     ),
-    ("sig", "image-version"): Node("Manage shared gallery image versions.", "image_version"),
+    # az has no `sig image-version resolve`; the az tree mirrors az exactly.
+    ("sig", "image-version"): Node(
+        "Manage shared gallery image versions.", "image_version", exclude=("resolve",)
+    ),
     ("source",): Node(
         "Create the managed images, VMs, disks, snapshots and VHDs versions are made from.",
         "source",

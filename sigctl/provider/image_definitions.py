@@ -200,6 +200,11 @@ def _properties(props: dict[str, Any], api_version: str | None) -> dict[str, Any
         _enum(props.get("hyperVGeneration"), GENERATIONS, "hyperVGeneration") or default_generation
     )
     out["architecture"] = _enum(props.get("architecture"), ARCHITECTURES, "architecture") or "x64"
+    if out["architecture"] == "Arm64" and out["hyperVGeneration"] != "V2":
+        raise invalid_parameter(
+            "Arm64 images are supported only with hyperVGeneration V2.",
+            PROPERTY_PATH + "architecture",
+        )
     for field in ("description", "eula", "privacyStatementUri", "releaseNoteUri"):
         text = expect_str(props.get(field), f"properties.{field}")
         if text is not None:
@@ -243,7 +248,8 @@ def _check_immutable(old: dict[str, Any], new: dict[str, Any], allow_update_imag
         if old.get(field) != new.get(field):
             raise property_change_not_allowed(PROPERTY_PATH + field)
     for part in ("publisher", "offer", "sku"):
-        if old["identifier"][part] != new["identifier"][part]:
+        # Compared without case, as the uniqueness rule does; the stored spelling is kept.
+        if old["identifier"][part].lower() != new["identifier"][part].lower():
             raise property_change_not_allowed(f"{PROPERTY_PATH}identifier.{part}")
     if old.get("purchasePlan") != new.get("purchasePlan"):
         raise property_change_not_allowed(PROPERTY_PATH + "purchasePlan")
@@ -277,6 +283,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
                 old["name"], old["location"], rid.resource_group or "", region.name
             )
         _check_immutable(old_props, new_props, allow_update_image)
+        new_props["identifier"] = old_props["identifier"]
     _check_future(ctx, new_props.get("endOfLifeDate"), old_props.get("endOfLifeDate"))
     if existing is None:
         limits.check(ctx, "image_definitions", region.name)
@@ -285,7 +292,10 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     triple = _triple(new_props["identifier"])
     owner = identifiers.get(triple)
     if owner is not None and owner.lower() != image_name.lower():
-        i = new_props["identifier"]
+        holder = ctx.tx.read(_key(ctx, gallery_name, owner)) or {
+            "resource": {"properties": new_props}
+        }
+        i = holder["resource"]["properties"]["identifier"]
         raise conflict(
             f"Gallery image: {owner} identified by (publisher:{i['publisher']}, offer:{i['offer']}, "
             f"sku:{i['sku']}) already exists. Choose a different publisher, offer, sku combination.",

@@ -90,13 +90,14 @@ def _owner(definition: dict[str, Any]) -> tuple[str, str]:
 
 
 def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
-    """'active', 'soft-deleted' (restorable) or 'purged' (past the 7-day retention)."""
+    """'active', 'soft-deleted' (restorable) or 'purged' (past its gallery's retention)."""
     deleted = doc.get("softDeleted")
     if not deleted:
         return "active"
     from datetime import timedelta
 
-    expires = parse_instant(deleted) + timedelta(days=SOFT_DELETE_DAYS)
+    days = doc.get("retentionDays", SOFT_DELETE_DAYS)
+    expires = parse_instant(deleted) + timedelta(days=days)
     return "soft-deleted" if ctx.clock.now() < expires else "purged"
 
 
@@ -514,6 +515,11 @@ def _disk_source(
         shown = {"id": record["id"]}
     _check_region(source_id, record["location"], location)
     if os_disk:
+        if not record["properties"].get("osType"):
+            raise invalid_parameter(
+                f"The source {source_id} has no OS type, so it cannot be an OS disk image.",
+                path,
+            )
         _check_compatible(source_id, record, definition)
     return {"record": record, "source": shown, "key": source_id.lower()}
 
@@ -789,7 +795,12 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     definition = _definition(ctx, rid)
     key = _key(ctx, *_owner(definition), rid.names[2])
     doc = ctx.tx.read(key)
-    if doc is None or lifecycle(ctx, doc) != "active":
+    bypass = str(ctx.query.get("bypassSoftDelete", "")).lower() == "true"
+    state = lifecycle(ctx, doc) if doc is not None else None
+    if state == "soft-deleted" and bypass:
+        ctx.tx.delete_tree(key)  # purge it now instead of at the end of its retention
+        return
+    if doc is None or state != "active":
         return
     profile = doc["resource"]["properties"]["publishingProfile"]
     safety = doc["resource"]["properties"]["safetyProfile"]
@@ -808,16 +819,11 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     from sigctl.provider import galleries
 
     gallery = galleries.find(ctx, rid.resource_group or "", rid.names[0]) or {}
-    soft = (
-        gallery.get("resource", {})
-        .get("properties", {})
-        .get("softDeletePolicy", {})
-        .get("isSoftDeleteEnabled")
-    )
-    bypass = str(ctx.query.get("bypassSoftDelete", "")).lower() == "true"
+    policy = gallery.get("resource", {}).get("properties", {}).get("softDeletePolicy", {})
     ctx.count_usage(doc["resource"]["location"], "versions", -1)
-    if soft and not bypass:
+    if policy.get("isSoftDeleteEnabled") and not bypass:
         doc["softDeleted"] = iso_precise(ctx.clock.now())
+        doc["retentionDays"] = policy.get("retentionPeriodInDays", SOFT_DELETE_DAYS)
         ctx.tx.write(key, doc)
     else:
         ctx.tx.delete_tree(key)
@@ -842,6 +848,7 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
         )
     limits.check(ctx, "image_versions", doc["resource"]["location"])
     del doc["softDeleted"]
+    doc.pop("retentionDays", None)
     tags = expect_tags(body.get("tags"), "tags")
     if tags is not None:
         doc["resource"]["tags"] = tags

@@ -85,8 +85,16 @@ def create(
         data_disks.append(
             {"lun": lun, **_disk(disk.get("sizeGB"), disk.get("usedGB"), f"dataDisks[{lun}]")}
         )
+    if kind.whole_image and not spec.get("osType"):
+        raise invalid_parameter(
+            f"A {kind.name} needs an OS type (--os-type Linux or Windows).", "osType"
+        )
+    if spec.get("storageAccount") and kind.name != "vhd":
+        raise invalid_parameter(
+            "Only a vhd lives in a storage account (--storage-account).", "storageAccount"
+        )
     properties: dict[str, Any] = {
-        "osType": spec["osType"],
+        "osType": spec.get("osType"),
         "osState": spec.get("osState") or "Generalized",
         "hyperVGeneration": spec.get("hyperVGeneration") or "V2",
         "osDisk": os_disk,

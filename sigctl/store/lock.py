@@ -1,4 +1,9 @@
-"""An inter-process lock on the state folder (shared for readers, exclusive for writers)."""
+"""An inter-process lock on the state folder (shared for readers, exclusive for writers).
+
+flock() locks belong to an open file, so a process that opened the lock file twice would wait
+on itself. A transaction opened while the same process already holds the lock (an emulator
+command reading the subscription inside its own write) therefore joins the held lock instead.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,26 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+# lock path -> [fd, exclusive, holders] for the locks this process holds
+_HELD: dict[Path, list[int | bool]] = {}
+
 
 class StateLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fd: int | None = None
         self.exclusive = False
+        self.joined = False
 
     def acquire(self, exclusive: bool) -> None:
+        held = _HELD.get(self.path)
+        if held is not None:
+            if exclusive and not held[1]:
+                # Waiting for an exclusive lock over our own shared one would never end.
+                raise RuntimeError("a state write was started inside a read of the same process")
+            held[2] = int(held[2]) + 1
+            self.joined, self.exclusive = True, bool(held[1])
+            return
         if self.fd is None:
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         if fcntl is not None:
@@ -27,10 +44,17 @@ class StateLock:
 
             msvcrt.locking(self.fd, msvcrt.LK_LOCK, 1)
         self.exclusive = exclusive
+        _HELD[self.path] = [self.fd, exclusive, 1]
 
     def release(self) -> None:
+        if self.joined:
+            held = _HELD[self.path]
+            held[2] = int(held[2]) - 1
+            self.joined = False
+            return
         if self.fd is None:
             return
+        _HELD.pop(self.path, None)
         if fcntl is not None:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)

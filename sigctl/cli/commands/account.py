@@ -118,8 +118,9 @@ def _allow(region_text: str, allowed: bool) -> Any:
         raise CliError(f"'{region_text}' is not a region.{hint}")
     if not region.allow_list:
         invocation.warn(f"{region.display_name} needs no allow-list; galleries can use it already.")
+    subscription = client.subscription
     with client.provider.session(write=True) as tx:
-        sub = accounts.allow_region(tx, client.subscription, region.name, allowed)
+        sub = accounts.allow_region(tx, subscription, region.name, allowed)
     return {"id": sub["id"], "name": sub["name"], "allowedRegions": sub["allowedRegions"]}
 
 

@@ -16,8 +16,10 @@ from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
     AazTags,
+    AcquirePolicyToken,
     AddArg,
     BoolValue,
+    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -203,6 +205,8 @@ def create(
     soft_delete_retention_period: SoftDeleteRetention = None,
     soft_delete_grace_period: SoftDeleteGrace = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a shared image gallery.
 
@@ -336,6 +340,8 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a Shared Image Gallery.
 
@@ -390,6 +396,8 @@ def delete(
     gallery_name: GalleryNameLate = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a Shared Image Gallery.
 

@@ -15,8 +15,10 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
+    AcquirePolicyToken,
     AddArg,
     AllowUpdateImage,
+    ChangeReference,
     Created,
     Custom,
     CustomTags,
@@ -387,6 +389,8 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a VM Image definition.
 
@@ -429,6 +433,8 @@ def delete(
     gallery_image_definition: ImageDefinitionLate = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery image definition."""
     client = context.current().client

@@ -15,8 +15,10 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
+    AcquirePolicyToken,
     AddArg,
     BoolValue,
+    ChangeReference,
     Created,
     Custom,
     CustomTags,
@@ -42,7 +44,7 @@ from sigctl.cli.params import (
     three_state,
     values,
 )
-from sigctl.cli.regions_arg import parse_target_regions
+from sigctl.cli.regions_arg import apply_encryption, parse_edge_zones, parse_target_regions
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
@@ -371,6 +373,23 @@ def create(
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
     block_deletion_before_end_of_life: BlockDeletion = None,
     tags: CustomTags = None,
+    target_edge_zones: _many(
+        "--target-edge-zones",
+        help="Space-separated edge zones: region=edgezone[=replica count][=storage account type]. Not emulated: refused by the service.",
+    ) = None,
+    target_region_encryption: _many(
+        "--target-region-encryption",
+        help="Per target region: OS_DES[,LUN,DATA_DES...]. Not emulated: refused by the service.",
+    ) = None,
+    target_region_cvm_encryption: _many(
+        "--target-region-cvm-encryption",
+        help="Per target region: confidential VM encryption type and DES. Not emulated: refused by the service.",
+    ) = None,
+    target_edge_zone_encryption: _many(
+        "--target-edge-zone-encryption",
+        "--zone-encryption",
+        help="Per edge zone encryption. Not emulated: refused by the service.",
+    ) = None,
     no_wait: StoreTrueNoWait = False,
 ) -> Any:
     """Create a new image version.
@@ -398,6 +417,9 @@ def create(
         values(data_vhds_storage_accounts),
     )
     regions = parse_target_regions(values(target_regions) or [])
+    apply_encryption(regions, values(target_region_encryption))
+    if values(target_region_cvm_encryption) or values(target_edge_zone_encryption):
+        raise CliError("Confidential VM and edge-zone encryption are not emulated by sigctl.")
     invocation.warn(EOL_WARNING)
     invocation.warn(BLOCK_WARNING)
     eol = end_of_life(end_of_life_date) if end_of_life_date else None
@@ -412,6 +434,9 @@ def create(
         "excludeFromLatest": exclude_from_latest,
         "endOfLifeDate": eol,
         "replicationMode": replication_mode,
+        "targetExtendedLocations": parse_edge_zones(values(target_edge_zones) or [])
+        if target_edge_zones
+        else None,
     }
     profile.update({k: v for k, v in optional.items() if v is not None})
     props: dict[str, Any] = {"publishingProfile": profile, "storageProfile": storage}
@@ -545,6 +570,10 @@ def update(
     replica_count: ReplicaCount = None,
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
     block_deletion_before_end_of_life: BlockDeletion = None,
+    target_edge_zones: _many(
+        "--target-edge-zones",
+        help="Replace the edge zones (region=edgezone[=count][=type]); None clears them. Not emulated: refused by the service.",
+    ) = None,
     set_: SetArg = None,
     add: AddArg = None,
     remove: RemoveArg = None,
@@ -579,6 +608,12 @@ def update(
         profile["targetRegions"] = regions
     if replica_count is not None:
         profile["replicaCount"] = replica_count
+    if target_edge_zones is not None:
+        zones = parse_edge_zones(values(target_edge_zones) or [])
+        if zones:
+            profile["targetExtendedLocations"] = zones
+        else:
+            profile.pop("targetExtendedLocations", None)
     safety = instance.setdefault("safetyProfile", {})
     if allow_replicated_location_deletion is not None:
         safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
@@ -640,6 +675,8 @@ def delete(
         ),
     ] = None,
     no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery image version."""
     client = context.current().client
@@ -859,7 +896,7 @@ def resolve(
             client.subscription, resource_group, gallery_name, gallery_image_definition
         )
     result = client.provider.operate(definition.subscription, latest.resolve, definition, location)
-    for verdict in result["candidates"]:
+    for verdict in result["candidates"] if not explain else []:
         if verdict["name"] == result["latest"]:
             for warning in verdict["warnings"]:
                 invocation.warn(f"{verdict['name']}: {warning}")

@@ -59,14 +59,15 @@ def create(
     resource_group: ResourceGroup,
     name: Name,
     os_type: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--os-type",
             parser=choice("--os-type", "Windows", "Linux"),
             metavar="{Linux,Windows}",
-            help="OS of the source.",
+            help="OS of the source. Required for managed images and VMs, and for a disk, "
+            "snapshot or VHD used as an OS disk.",
         ),
-    ],
+    ] = None,
     location: Location = None,
     os_state: Annotated[
         str | None,

@@ -1,0 +1,252 @@
+"""Regions, limits and usage, and the billing estimate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Runner
+
+V = "sig image-version create -g rg1 -r gal1 -i def1 --only-show-errors"
+
+
+@pytest.fixture(autouse=True)
+def instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
+
+
+@pytest.fixture
+def definition(ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2")
+    ok("sig create -g rg1 -r gal1")
+    ok(
+        "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
+    )
+    ok(
+        "source create managed-image -g rg1 -n img --os-type linux --size-gb 127 --used-gb 10 --data-disk 32:0"
+    )
+
+
+class TestRegions:
+    def test_list_locations_as_az(self, sigctl: Runner, ok: Any) -> None:
+        locations = ok("account list-locations")
+        assert len(locations) == 59
+        east = next(r for r in locations if r["name"] == "eastus2")
+        assert (
+            east["displayName"] == "East US 2" and east["regionalDisplayName"] == "(US) East US 2"
+        )
+        assert east["metadata"]["pairedRegion"][0]["name"] == "centralus"
+        assert len(east["availabilityZoneMappings"]) == 3
+        west = next(r for r in locations if r["name"] == "westus")
+        assert "availabilityZoneMappings" not in west
+        table = sigctl("account list-locations -o table").stdout.splitlines()
+        assert table[0].split() == ["DisplayName", "Name", "RegionalDisplayName"]
+
+    def test_names_match_case_and_space_insensitively(self, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        assert ok('sig create -g rg1 -r g1 -l "east us 2"')["location"] == "eastus2"
+        assert ok("sig create -g rg1 -r g2 -l WestUS2")["location"] == "westus2"
+
+    def test_unknown_region_suggests_the_closest(self, sigctl: Runner, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        result = sigctl("sig create -g rg1 -r g -l eastus3")
+        assert result.exit_code == 1
+        assert (
+            "(LocationNotAvailableForResourceType) The provided location 'eastus3'" in result.stderr
+        )
+        assert "Did you mean 'eastus' or 'westus3' or 'eastus2'?" in result.stderr
+
+    def test_zrs_only_where_zones_exist(self, sigctl: Runner, ok: Any, definition: None) -> None:
+        refused = sigctl(
+            f"{V} -e 1.0.0 --managed-image img --target-regions eastus2 westus=1=Standard_ZRS"
+        )
+        assert (
+            refused.exit_code == 1
+            and "ZRS storage account type is not supported in this region." in refused.stderr
+        )
+        made = ok(f"{V} -e 1.0.0 --managed-image img --target-regions eastus2=1=Standard_ZRS")
+        assert made["publishingProfile"]["targetRegions"][0]["storageAccountType"] == "Standard_ZRS"
+
+    def test_australia_central_needs_the_allow_list(
+        self, sigctl: Runner, ok: Any, definition: None, unchanged: Any
+    ) -> None:
+        target = f"{V} -e 1.0.0 --managed-image img --target-regions eastus2 australiacentral"
+        with unchanged():
+            refused = sigctl(target)
+            gallery = sigctl("sig create -g rg1 -r aus -l australiacentral")
+        assert refused.exit_code == 1
+        assert (
+            "The provided location 'australiacentral' is not available for resource type"
+            in refused.stderr
+        )
+        assert "sigctl account allow-region australiacentral" in refused.stderr
+        assert gallery.exit_code == 1
+        assert ok("account allow-region australiacentral")["allowedRegions"] == ["australiacentral"]
+        assert ok(target)["publishingProfile"]["targetRegions"][1]["name"] == "Australia Central"
+        ok("account disallow-region australiacentral")
+        assert (
+            sigctl(
+                f"{V} -e 1.0.1 --managed-image img --target-regions eastus2 australiacentral"
+            ).exit_code
+            == 1
+        )
+
+    def test_allow_region_of_an_ordinary_region_warns(self, sigctl: Runner) -> None:
+        result = sigctl("account allow-region westus")
+        assert result.exit_code == 0 and "needs no allow-list" in result.stderr
+        assert sigctl("account allow-region nowhere").exit_code == 1
+
+
+class TestLimits:
+    def test_gallery_limit_per_region(self, sigctl: Runner, ok: Any, unchanged: Any) -> None:
+        sigctl("config set limits.galleries=2")
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r g1")
+        ok("sig create -g rg1 -r g2")
+        with unchanged():
+            third = sigctl("sig create -g rg1 -r g3")
+        assert third.exit_code == 1
+        assert third.stderr.startswith(
+            "ERROR: (QuotaExceeded) Operation could not be completed as it results in exceeding approved "
+            "Galleries quota. Location: eastus2, Current Limit: 2, Current Usage: 2, Additional Required: 1, "
+            "(Minimum) New Limit Required: 3.\n"
+        )
+        assert ok("sig create -g rg1 -r g3 -l westus2")["location"] == "westus2"
+        # updating an existing gallery is not a new one
+        ok("sig update -g rg1 -r g1 --set description=x")
+        usage = ok("usage -l eastus2")
+        galleries = next(u for u in usage if u["name"]["value"] == "galleries")
+        assert (galleries["currentValue"], galleries["limit"]) == (2, 2)
+        table = sigctl("usage -l eastus2 -o table").stdout.splitlines()
+        assert table[0].split() == ["Name", "CurrentValue", "Limit"]
+        assert table[2].split() == ["Galleries", "2", "2"]
+
+    def test_definition_and_version_limits(self, sigctl: Runner, ok: Any, definition: None) -> None:
+        sigctl("config set limits.image_definitions=1 limits.image_versions=1")
+        over = sigctl(
+            "sig image-definition create -g rg1 -r gal1 -i def2 -p P -f O -s T --os-type linux --only-show-errors"
+        )
+        assert over.exit_code == 1 and "approved Gallery Image Definitions quota" in over.stderr
+        ok(f"{V} -e 1.0.0 --managed-image img")
+        second = sigctl(f"{V} -e 1.0.1 --managed-image img")
+        assert (
+            second.exit_code == 1
+            and "Gallery Image Versions quota. Location: eastus2, Current Limit: 1, Current Usage: 1"
+            in second.stderr
+        )
+        ok("sig image-version delete -g rg1 -r gal1 -i def1 -e 1.0.0")
+        ok(f"{V} -e 1.0.1 --managed-image img")
+
+    def test_usage_counts_follow_deletes(self, ok: Any, definition: None) -> None:
+        ok(f"{V} -e 1.0.0 --managed-image img")
+        usage = {u["name"]["value"]: u["currentValue"] for u in ok("usage -l eastus2")}
+        assert (usage["galleries"], usage["image_definitions"], usage["image_versions"]) == (
+            1,
+            1,
+            1,
+        )
+        ok("group delete -n rg1 --yes")
+        usage = {u["name"]["value"]: u["currentValue"] for u in ok("usage -l eastus2")}
+        assert (usage["galleries"], usage["image_definitions"], usage["image_versions"]) == (
+            0,
+            0,
+            0,
+        )
+
+    def test_replica_and_disk_limits_come_from_config(
+        self, sigctl: Runner, ok: Any, definition: None
+    ) -> None:
+        sigctl("config set limits.replicas=10 limits.disk_size_gb=100")
+        replicas = sigctl(f"{V} -e 1.0.0 --managed-image img --target-regions eastus2=11")
+        assert replicas.exit_code == 1 and "must be between 1 and 10, inclusive" in replicas.stderr
+        disk = sigctl(f"{V} -e 1.0.0 --managed-image img")
+        assert disk.exit_code == 1 and "size 127 exceeds the max size 100 supported" in disk.stderr
+
+
+class TestBilling:
+    def test_the_documented_example(self, ok: Any) -> None:
+        plan = ok(
+            "billing estimate --os-disk 127:10 --data-disk 32:0 --target-regions eastus2 westus2 westeurope --replica-count 2"
+        )
+        assert plan["occupiedGB"] == 10
+        assert plan["totals"] == {"snapshots": 6, "storedGB": 60, "egressGB": 20}
+        assert [r["egressGB"] for r in plan["regions"]] == [0, 10, 10]
+        assert plan["cost"]["monthlyStorage"] == 3.0 and plan["cost"]["oneTimeEgress"] == 0.4
+        assert "example" in plan["cost"]["prices"]
+
+    def test_an_existing_version_definition_gallery_and_subscription(
+        self, ok: Any, definition: None
+    ) -> None:
+        ok(
+            f"{V} -e 1.0.0 --managed-image img --target-regions eastus2 westus2 westeurope --replica-count 2"
+        )
+        ok(f"{V} -e 1.0.1 --managed-image img --target-regions eastus2=1=Premium_LRS")
+        version = ok("billing estimate -g rg1 -r gal1 -i def1 -e 1.0.0")
+        assert version["totals"] == {"snapshots": 6, "storedGB": 60, "egressGB": 20}
+        definition_total = ok("billing estimate -g rg1 -r gal1 -i def1")
+        assert definition_total["versions"] == 2 and definition_total["totals"]["snapshots"] == 7
+        assert {(r["region"], r["storageAccountType"]) for r in definition_total["regions"]} >= {
+            ("East US 2", "Premium_LRS")
+        }
+        assert ok("billing estimate -g rg1 -r gal1")["totals"] == definition_total["totals"]
+        assert ok("billing estimate")["totals"] == definition_total["totals"]
+
+    def test_plan_from_a_managed_image_and_validation(
+        self, sigctl: Runner, ok: Any, definition: None
+    ) -> None:
+        plan = ok("billing estimate -g rg1 --managed-image img --target-regions eastus2=2 westus2")
+        assert plan["totals"] == {"snapshots": 3, "storedGB": 30, "egressGB": 10}
+        zrs = sigctl("billing estimate --os-disk 30 --target-regions westus=1=Standard_ZRS")
+        assert zrs.exit_code == 1 and "ZRS storage account type is not supported" in zrs.stderr
+        assert sigctl("billing estimate --os-disk 30").exit_code == 1
+
+    def test_soft_deleted_versions_keep_one_replica_per_region(
+        self, ok: Any, definition: None
+    ) -> None:
+        ok("sig create -g rg1 -r soft --soft-delete")
+        ok(
+            "sig image-definition create -g rg1 -r soft -i d -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        ok(
+            "sig image-version create -g rg1 -r soft -i d -e 1.0.0 --managed-image img --target-regions eastus2=3 westus2=2 --only-show-errors"
+        )
+        ok("sig image-version delete -g rg1 -r soft -i d -e 1.0.0")
+        estimate = ok("billing estimate -g rg1 -r soft")
+        assert estimate["totals"] == {"snapshots": 2, "storedGB": 20, "egressGB": 0}
+
+    def test_price_table_from_a_file(self, sigctl: Runner, ok: Any, tmp_path: Path) -> None:
+        prices = tmp_path / "prices.toml"
+        prices.write_text(
+            'currency = "EUR"\negress_per_gb = 0.1\n[snapshot_per_gb_month]\nStandard_LRS = 1.0\n'
+        )
+        plan = ok(
+            f"billing estimate --os-disk 10 --target-regions eastus2 westus2 --prices {prices}"
+        )
+        assert plan["cost"] == {
+            "currency": "EUR",
+            "monthlyStorage": 20.0,
+            "oneTimeEgress": 1.0,
+            "prices": f"from {prices}",
+        }
+        bad = tmp_path / "bad.toml"
+        bad.write_text("currency = 1\n")
+        result = sigctl(f"billing estimate --os-disk 10 --target-regions eastus2 --prices {bad}")
+        assert result.exit_code == 1 and "(InvalidPriceTable)" in result.stderr
+
+    def test_table_has_a_total_row(self, sigctl: Runner) -> None:
+        table = sigctl(
+            "billing estimate --os-disk 127:10 --data-disk 32:0 --target-regions eastus2 westus2 westeurope --replica-count 2 -o table"
+        )
+        lines = table.stdout.splitlines()
+        assert lines[0].split() == [
+            "Region",
+            "StorageType",
+            "Snapshots",
+            "StoredGB",
+            "EgressGB",
+            "MonthlyStorage",
+            "OneTimeEgress",
+        ]
+        assert lines[-1].split() == ["Total", "6", "60", "20", "3.00", "USD", "0.40", "USD"]
