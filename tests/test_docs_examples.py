@@ -1,0 +1,26 @@
+"""Every console example in docs/ runs, in a fresh state, and prints what the page shows."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import docs_examples  # noqa: E402
+
+PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if docs_examples.examples(p.read_text()))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_docs_examples(page: Path) -> None:
+    sigctl = shutil.which("sigctl")
+    assert sigctl, "the docs examples run the installed sigctl command"
+    problems = docs_examples.check(page, str(Path(sigctl).parent))
+    assert not problems, (
+        f"{page.name}: run `python tools/docs_examples.py fill docs/{page.name}` after checking:\n"
+        + "\n".join(problems)
+    )
