@@ -49,7 +49,17 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
 
 @pytest.mark.parametrize(
     "page",
-    ["emulation.md", "groups.md", "galleries.md", "output.md", "config.md", "replication.md"],
+    [
+        "emulation.md",
+        "groups.md",
+        "galleries.md",
+        "output.md",
+        "config.md",
+        "image-definitions.md",
+        "image-versions.md",
+        "replication.md",
+        "limits.md",
+    ],
 )
 def test_docs_pages_exist(page: str) -> None:
     assert (DOCS / page).is_file()

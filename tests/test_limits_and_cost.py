@@ -170,7 +170,16 @@ class TestBilling:
         plan = ok(
             "billing estimate --os-disk 127:10 --data-disk 32:0 --target-regions eastus2 westus2 westeurope --replica-count 2"
         )
-        assert plan["occupiedGB"] == 10
+        assert plan["versions"] == [
+            {
+                "egressGB": 20,
+                "id": None,
+                "occupiedGB": 10,
+                "snapshots": 6,
+                "softDeleted": False,
+                "storedGB": 60,
+            }
+        ]
         assert plan["totals"] == {"snapshots": 6, "storedGB": 60, "egressGB": 20}
         assert [r["egressGB"] for r in plan["regions"]] == [0, 10, 10]
         assert plan["cost"]["monthlyStorage"] == 3.0 and plan["cost"]["oneTimeEgress"] == 0.4
@@ -186,12 +195,15 @@ class TestBilling:
         version = ok("billing estimate -g rg1 -r gal1 -i def1 -e 1.0.0")
         assert version["totals"] == {"snapshots": 6, "storedGB": 60, "egressGB": 20}
         definition_total = ok("billing estimate -g rg1 -r gal1 -i def1")
-        assert definition_total["versions"] == 2 and definition_total["totals"]["snapshots"] == 7
+        assert (
+            len(definition_total["versions"]) == 2 and definition_total["totals"]["snapshots"] == 7
+        )
         assert {(r["region"], r["storageAccountType"]) for r in definition_total["regions"]} >= {
             ("East US 2", "Premium_LRS")
         }
         assert ok("billing estimate -g rg1 -r gal1")["totals"] == definition_total["totals"]
         assert ok("billing estimate")["totals"] == definition_total["totals"]
+        assert ok("billing estimate -g rg1")["totals"] == definition_total["totals"]
 
     def test_plan_from_a_managed_image_and_validation(
         self, sigctl: Runner, ok: Any, definition: None
@@ -250,3 +262,35 @@ class TestBilling:
             "OneTimeEgress",
         ]
         assert lines[-1].split() == ["Total", "6", "60", "20", "3.00", "USD", "0.40", "USD"]
+
+    def test_failed_regions_hold_nothing(self, ok: Any, sigctl: Runner, definition: None) -> None:
+        ok("replication fault add --region westus2 --at 50")
+        sigctl(f"{V} -e 1.0.0 --managed-image img --target-regions eastus2 westus2=2")
+        estimate = ok("billing estimate -g rg1 -r gal1 -i def1 -e 1.0.0")
+        west = next(r for r in estimate["regions"] if r["region"] == "West US 2")
+        assert (west["snapshots"], west["storedGB"], west["egressGB"]) == (0, 0, 0)
+
+    @pytest.mark.parametrize("disk", ["30:40", "30:-5", "0"])
+    def test_planned_disks_are_checked(self, sigctl: Runner, disk: str) -> None:
+        assert sigctl(f"billing estimate --os-disk {disk} --target-regions eastus2").exit_code in (
+            1,
+            2,
+        )
+
+    def test_prices_cannot_be_negative_and_round_half_up(
+        self, sigctl: Runner, ok: Any, tmp_path: Path
+    ) -> None:
+        negative = tmp_path / "negative.toml"
+        negative.write_text("egress_per_gb = -1\n[snapshot_per_gb_month]\nStandard_LRS = 1\n")
+        assert (
+            sigctl(
+                f"billing estimate --os-disk 10 --target-regions eastus2 --prices {negative}"
+            ).exit_code
+            == 1
+        )
+        halves = tmp_path / "halves.toml"
+        halves.write_text("egress_per_gb = 0\n[snapshot_per_gb_month]\nStandard_LRS = 0.3625\n")
+        table = sigctl(
+            f"billing estimate --os-disk 10 --target-regions eastus2 --prices {halves} -o table"
+        )
+        assert "3.63 USD" in table.stdout

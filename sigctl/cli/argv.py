@@ -35,8 +35,14 @@ GLOBAL_VALUES = {
     "-o": "output",
     "--query": "query",
     "--subscription": "subscription",
+    "--as": "principal",  # sigctl's own: the principal to act as
 }
-GLOBAL_NAMES = {"output": "--output/-o", "query": "--query", "subscription": "--subscription"}
+GLOBAL_NAMES = {
+    "output": "--output/-o",
+    "query": "--query",
+    "subscription": "--subscription",
+    "principal": "--as",
+}
 
 # Marks a parser whose option takes zero or one value (argparse nargs='?').
 OPTIONAL_VALUE = "_sigctl_optional_value"

@@ -21,6 +21,8 @@ class Client:
     def __init__(self, invocation: Invocation) -> None:
         self.invocation = invocation
         self.provider = Provider(invocation.home)
+        self._account: dict[str, Any] | None = None
+        self.principal: dict[str, Any] | None = None
 
     @property
     def subscription(self) -> str:
@@ -28,20 +30,48 @@ class Client:
 
     @property
     def account(self) -> dict[str, Any]:
-        if not hasattr(self, "_account"):
-            wanted = self.invocation.options.subscription
+        """The current subscription; resolving it also fixes who is acting."""
+        if self._account is None:
+            self._resolve()
+        assert self._account is not None
+        return self._account
+
+    def _resolve(self) -> None:
+        """Subscription: --subscription, else `account set`, else the default one.
+        Principal: --as, else SIGCTL_PRINCIPAL, else `sigctl login --as`, else the owner of
+        the subscription."""
+        import os
+
+        from sigctl import profile
+        from sigctl.errors import ArmError
+        from sigctl.provider import accounts
+
+        options = self.invocation.options
+        saved = profile.load(self.invocation.home)
+        with self.provider.session() as tx:
+            wanted = options.subscription or saved.get("subscription")
             if wanted:
-                found = self.provider.find_subscription(wanted)
+                found = accounts.find_subscription(tx, wanted)
                 if found is None:
-                    self.invocation.warn(f"Subscription '{wanted}' not recognized.")
+                    if options.subscription:
+                        self.invocation.warn(f"Subscription '{wanted}' not recognized.")
                     raise CliError(
                         f"Subscription '{wanted}' not found. "
                         "Check the spelling and casing and try again."
                     )
-                self._account = found
             else:
-                self._account = self.provider.default_subscription()
-        return self._account
+                found = accounts.default_subscription(tx)
+            who = options.principal or os.environ.get("SIGCTL_PRINCIPAL") or saved.get("principal")
+            try:
+                principal = accounts.find_principal(tx, who or found["owner"])
+            except ArmError:
+                raise CliError(
+                    f"Principal '{who}' not found. Create it first (sigctl ad user create, "
+                    "sigctl ad sp create) or pass its object id."
+                ) from None
+        self._account = found
+        self.principal = principal
+        self.provider.principal = principal["id"]
 
     # -- ARM calls -------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ class GlobalOptions:
     verbose: bool = False
     debug: bool = False
     subscription: str | None = None
+    principal: str | None = None  # --as
 
 
 class Invocation:

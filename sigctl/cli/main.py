@@ -92,7 +92,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     leading: list[str] = []
     while argv and is_option(argv[0]) and argv[0] not in (*HELP, "--version"):
         leading.append(argv.pop(0))
-        if leading[-1] in ("-o", "--output", "--query", "--subscription") and argv:
+        if leading[-1] in ("-o", "--output", "--query", "--subscription", "--as") and argv:
             leading.append(argv.pop(0))
     split_globals(leading, set(), options, "sigctl")
 

@@ -7,6 +7,7 @@ are the state (one tenant, one subscription, its owner), so a fresh machine just
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 from sigctl.errors import ArmError
@@ -99,3 +100,163 @@ def allow_region(tx: Any, subscription_id: str, region_name: str, allowed: bool)
     sub["allowedRegions"] = sorted(current)
     tx.write(ACCOUNTS_KEY, accounts)
     return copy.deepcopy(sub)
+
+
+# -- identities: tenants, subscriptions, users, service principals, groups ----------------------
+
+_NAMESPACE = uuid.UUID("5f0c3a1e-8a51-4f3e-9a55-2d1f7e6b4c90")
+PRINCIPAL_TYPES = {"user": "User", "servicePrincipal": "ServicePrincipal", "group": "Group"}
+
+
+def stable_id(kind: str, name: str) -> str:
+    """Ids derived from names, so a script that creates the same identities gets the same ids."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name.lower()}"))
+
+
+def _save(tx: Any, accounts: dict[str, Any]) -> None:
+    tx.write(ACCOUNTS_KEY, accounts)
+
+
+def _conflict(what: str) -> ArmError:
+    return ArmError("Conflict", f"{what} already exists.", 409)
+
+
+def create_tenant(
+    tx: Any, display_name: str, domain: str, tenant_id: str | None = None
+) -> dict[str, Any]:
+    accounts = load(tx)
+    tid = (tenant_id or stable_id("tenant", domain)).lower()
+    if tid in accounts["tenants"] or any(
+        t["defaultDomain"].lower() == domain.lower() for t in accounts["tenants"].values()
+    ):
+        raise _conflict(f"A tenant with id '{tid}' or domain '{domain}'")
+    accounts["tenants"][tid] = {
+        "tenantId": tid,
+        "displayName": display_name,
+        "defaultDomain": domain,
+    }
+    _save(tx, accounts)
+    return copy.deepcopy(accounts["tenants"][tid])
+
+
+def create_subscription(
+    tx: Any, name: str, tenant_id: str, owner_id: str, subscription_id: str | None = None
+) -> dict[str, Any]:
+    accounts = load(tx)
+    sid = (subscription_id or stable_id("subscription", name)).lower()
+    if sid in accounts["subscriptions"] or any(
+        s["name"] == name for s in accounts["subscriptions"].values()
+    ):
+        raise _conflict(f"A subscription with id '{sid}' or name '{name}'")
+    if tenant_id.lower() not in accounts["tenants"]:
+        raise ArmError("TenantNotFound", f"The tenant '{tenant_id}' could not be found.", 404)
+    accounts["subscriptions"][sid] = {
+        "id": sid,
+        "name": name,
+        "tenantId": tenant_id.lower(),
+        "state": "Enabled",
+        "owner": owner_id,
+    }
+    _save(tx, accounts)
+    return copy.deepcopy(accounts["subscriptions"][sid])
+
+
+def create_principal(tx: Any, kind: str, tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """kind: user (userPrincipalName), servicePrincipal (appId made up), group (mailNickname)."""
+    accounts = load(tx)
+    if tenant_id.lower() not in accounts["tenants"]:
+        raise ArmError("TenantNotFound", f"The tenant '{tenant_id}' could not be found.", 404)
+    key = fields.get("userPrincipalName") or fields["displayName"]
+    object_id = stable_id(f"{kind}:{tenant_id}", key)
+    for other in accounts["principals"].values():
+        same = other["id"] == object_id or (
+            kind == "user" and other.get("userPrincipalName", "").lower() == key.lower()
+        )
+        if same:
+            raise _conflict(f"A principal with id '{object_id}' or name '{key}'")
+    principal_record = {"id": object_id, "type": kind, "tenantId": tenant_id.lower(), **fields}
+    if kind == "servicePrincipal":
+        principal_record["appId"] = stable_id("app", object_id)
+    if kind == "group":
+        principal_record["members"] = []
+    accounts["principals"][object_id] = principal_record
+    _save(tx, accounts)
+    return copy.deepcopy(principal_record)
+
+
+def delete_principal(tx: Any, object_id: str) -> None:
+    accounts = load(tx)
+    if accounts["principals"].pop(object_id, None) is None:
+        raise principal_not_found(object_id)
+    for other in accounts["principals"].values():
+        if other["type"] == "group" and object_id in other["members"]:
+            other["members"].remove(object_id)
+    _save(tx, accounts)
+
+
+def set_membership(tx: Any, group_id: str, member_id: str, member: bool) -> dict[str, Any]:
+    accounts = load(tx)
+    group = accounts["principals"].get(group_id)
+    if group is None or group["type"] != "group":
+        raise principal_not_found(group_id)
+    if member_id not in accounts["principals"]:
+        raise principal_not_found(member_id)
+    members = set(group["members"])
+    members = members | {member_id} if member else members - {member_id}
+    group["members"] = sorted(members)
+    _save(tx, accounts)
+    return copy.deepcopy(group)
+
+
+def principal_not_found(text: str) -> ArmError:
+    return ArmError(
+        "Request_ResourceNotFound",
+        f"Resource '{text}' does not exist or one of its queried reference-property objects are not present.",
+        404,
+    )
+
+
+def find_principal(tx: Any, text: str) -> dict[str, Any]:
+    """A principal by object id, user principal name, app id or (unique) display name."""
+    principals = load(tx)["principals"]
+    wanted = text.strip().lower()
+    if wanted in principals:
+        return copy.deepcopy(principals[wanted])
+    for candidate in principals.values():
+        if wanted in (
+            candidate.get("userPrincipalName", "").lower(),
+            candidate.get("appId", "").lower(),
+        ):
+            return copy.deepcopy(candidate)
+    named = [p for p in principals.values() if p.get("displayName", "").lower() == wanted]
+    if len(named) == 1:
+        return copy.deepcopy(named[0])
+    if len(named) > 1:
+        raise ArmError(
+            "AmbiguousPrincipal",
+            f"More than one principal is named '{text}'; use its object id.",
+            400,
+        )
+    raise principal_not_found(text)
+
+
+def groups_of(tx: Any, object_id: str) -> set[str]:
+    """Every group the principal belongs to, directly or through other groups."""
+    principals = load(tx)["principals"]
+    found: set[str] = set()
+    frontier = {object_id}
+    while frontier:
+        nxt = {
+            g["id"]
+            for g in principals.values()
+            if g["type"] == "group" and g["id"] not in found and frontier & set(g["members"])
+        }
+        found |= nxt
+        frontier = nxt
+    return found
+
+
+def display_name(record: dict[str, Any] | None) -> str:
+    if record is None:
+        return "unknown"
+    return record.get("userPrincipalName") or record.get("displayName") or record["id"]

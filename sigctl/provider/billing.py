@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, resource_not_found
-from sigctl.provider import galleries, image_definitions, image_versions, regions
+from sigctl.provider import galleries, ids, image_definitions, image_versions, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -62,9 +62,13 @@ def _version_rows(ctx: Request, state: str, doc: dict[str, Any]) -> list[dict[st
     if state == "soft-deleted":
         targets = [{**t, "regionalReplicaCount": 1} for t in targets]
     rows = plan_regions(occupied_gb(doc["disks"]), resource["location"], targets)
-    if state == "soft-deleted":
-        for row in rows:
+    failed = {name for name, s in image_versions.region_states(ctx, doc) if s["state"] == "Failed"}
+    for row, target in zip(rows, targets, strict=True):
+        region = regions.find(target["name"])
+        if state == "soft-deleted":
             row["egressGB"] = 0  # nothing is copied while a version is soft-deleted
+        if region and region.name in failed:
+            row.update(snapshots=0, storedGB=0, egressGB=0)  # a failed region holds no replica
     return rows
 
 
@@ -80,6 +84,13 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
     if scope is None:
         stored = (galleries.stored_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
         definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]
+    elif scope.namespace == ids.RESOURCES:  # a resource group
+        from sigctl.provider import resource_groups
+
+        group = resource_groups.require(ctx, scope.resource_group or "")
+        keys = [k for k, _ in resource_groups.list_galleries_in(ctx.index(), group["name"])]
+        stored = (galleries.stored_gallery(ctx, k) for k in sorted(keys))
+        definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]
     elif len(scope.names) == 1:
         definitions = _definitions_of(ctx, galleries.require(ctx, scope))
     else:
@@ -93,7 +104,7 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
         versions = [
             (s, d) for s, d in versions if d["resource"]["name"].lower() == scope.names[2].lower()
         ]
-        if not versions or versions[0][0] != "active":
+        if not versions:
             raise resource_not_found(scope.type_path(), scope.resource_group or "")
     items = []
     for state, doc in versions:
@@ -139,6 +150,18 @@ def summarise(items: list[dict[str, Any]], prices: dict[str, Any]) -> dict[str, 
     monthly = sum(r["storedGB"] * storage_price[r["storageAccountType"]] for r in rows)
     egress = sum(r["egressGB"] for r in rows) * prices["egress_per_gb"]
     return {
+        "versions": [
+            {
+                "id": item["id"],
+                "softDeleted": item["softDeleted"],
+                "occupiedGB": item["occupiedGB"],
+                **{
+                    f: sum(r[f] for r in item["regions"])
+                    for f in ("snapshots", "storedGB", "egressGB")
+                },
+            }
+            for item in items
+        ],
         "regions": rows,
         "totals": {
             "snapshots": sum(r["snapshots"] for r in rows),
@@ -147,8 +170,8 @@ def summarise(items: list[dict[str, Any]], prices: dict[str, Any]) -> dict[str, 
         },
         "cost": {
             "currency": prices["currency"],
-            "monthlyStorage": round(monthly, 4),
-            "oneTimeEgress": round(egress, 4),
+            "monthlyStorage": round(float(monthly), 4),
+            "oneTimeEgress": round(float(egress), 4),
             "prices": prices.get("label", "from the price table given"),
         },
     }
@@ -170,11 +193,16 @@ def load_prices(text: str | None, source: str) -> dict[str, Any]:
             "egress_per_gb": float(data["egress_per_gb"]),
             "label": f"from {source}",
         }
+        if table["egress_per_gb"] < 0 or any(
+            v < 0 for v in table["snapshot_per_gb_month"].values()
+        ):
+            raise ValueError("prices cannot be negative")
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ArmError(
             "InvalidPriceTable",
             f"The price table {source} is not usable ({type(exc).__name__}: {exc}); it needs "
-            "currency, egress_per_gb and a [snapshot_per_gb_month] table of storage types.",
+            "egress_per_gb and a [snapshot_per_gb_month] table of storage types (currency is "
+            "optional, USD by default).",
         ) from None
     return table
 
@@ -187,6 +215,12 @@ def plan(
 ) -> dict[str, Any]:
     """Estimate a version that does not exist yet; the targets are checked as a create would."""
     location = regions.require(location_text, image_versions.TYPE, ctx.allowed_regions())
+    from sigctl.provider.sources import check_disk
+
+    disks = [
+        check_disk(d.get("sizeGB"), d.get("usedGB"), "osDisk" if i == 0 else f"dataDisks[{i - 1}]")
+        for i, d in enumerate(disks)
+    ]
     checked = image_versions.publishing_profile(ctx, profile, location, None)
     image_versions.check_size(ctx, disks, checked.get("replicationMode") == "Shallow")
     occupied = occupied_gb(disks)

@@ -41,6 +41,11 @@ class Request:
 
         return config.load(self.tx.store.root.parent)
 
+    def authorize(self, action: str, resource_id: str) -> None:
+        from sigctl.provider import rbac
+
+        rbac.require(self.tx, self.principal, action, resource_id)
+
     # -- keys ------------------------------------------------------------------------------
 
     def key(self, *parts: str) -> Key:

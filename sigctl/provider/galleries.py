@@ -51,10 +51,20 @@ def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
-def render(ctx: Request, stored: dict[str, Any], api_version: str | None = None) -> dict[str, Any]:
+def render(
+    ctx: Request, stored: dict[str, Any], api_version: str | None = None, expand: str | None = None
+) -> dict[str, Any]:
+    from sigctl.provider import sharing
+
     body = copy.deepcopy(stored["resource"])
     props = body["properties"]
     props["provisioningState"] = "Succeeded"
+    profile = props.get("sharingProfile")
+    if profile is not None and (expand or "").lower() != "sharingprofile/groups":
+        profile.pop("groups", None)  # the groups show only with $expand=SharingProfile/Groups
+    status = sharing.sharing_status(stored["resource"])
+    if status is not None and api_version != _OLD_SCHEMA_API:
+        props["sharingStatus"] = status
     if api_version == _OLD_SCHEMA_API and "softDeletePolicy" in props:
         props["softDeletePolicy"] = {
             "isSoftDeleteEnabled": props["softDeletePolicy"].get("isSoftDeleteEnabled", False)
@@ -63,7 +73,14 @@ def render(ctx: Request, stored: dict[str, Any], api_version: str | None = None)
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    return render(ctx, require(ctx, rid), ctx.query.get("api-version"))
+    return render(ctx, require(ctx, rid), ctx.query.get("api-version"), ctx.query.get("$expand"))
+
+
+def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    """POST .../galleries/{g}/share (az sig share add/remove/reset/enable-community)."""
+    from sigctl.provider import sharing
+
+    return sharing.post(ctx, rid, body)
 
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
@@ -107,6 +124,9 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     new_props = _properties(ctx, stored_name, props)
     if existing is not None:
         _check_immutable(existing, region.name, new_props, group["name"])
+        groups = existing["resource"]["properties"].get("sharingProfile", {}).get("groups")
+        if groups:  # shared through POST .../share, not through PUT
+            new_props["sharingProfile"]["groups"] = groups
 
     resource: dict[str, Any] = {
         "id": str(ids.gallery_id(ctx.subscription, group["name"], stored_name)),
@@ -232,6 +252,16 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     if stored is None:
         return  # ARM answers 204 for a resource that does not exist
     name = stored["resource"]["name"]
+    info = (
+        stored["resource"]["properties"].get("sharingProfile", {}).get("communityGalleryInfo", {})
+    )
+    if info.get("communityGalleryEnabled"):
+        raise ArmError(
+            "CannotDeleteResource",
+            f"Gallery '{name}' is shared to the community. Reset its sharing (sigctl sig share reset) "
+            "before deleting it.",
+            409,
+        )
     nested = ctx.tx.children(ctx.key("galleries", name, "images"))
     if nested:
         image_names = [
@@ -253,5 +283,10 @@ def forget(ctx: Request, key: str) -> None:
         for version in tx.children(ctx.key("galleries", key, "images", image, "versions")):
             version_doc = tx.read(ctx.key("galleries", key, "images", image, "versions", version))
             ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
+    stored = stored_gallery(ctx, key)
+    if stored is not None:
+        from sigctl.provider import sharing
+
+        sharing.forget(ctx, stored)
     del ctx.index()["galleries"][key]
     tx.delete_tree(ctx.key("galleries", key))

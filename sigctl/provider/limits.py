@@ -44,34 +44,35 @@ def check(ctx: Request, kind: str, region: str, adding: int = 1) -> None:
 
 
 def report(ctx: Request, region: str) -> list[dict[str, Any]]:
-    """`sigctl usage -l REGION`: az vm list-usage's shape, one row per gallery limit."""
-    rows = []
-    for kind, label in LABELS.items():
-        rows.append(_row(kind, label, current(ctx, kind, region), settings.limit(ctx.config, kind)))
-    rows.append(
-        _row(
-            "replicas",
-            "Replicas per Image Version per Region",
-            None,
-            settings.limit(ctx.config, "replicas"),
-        )
+    """`sigctl usage -l REGION`: az vm list-usage's shape, one row per gallery limit.
+
+    The per-version and per-gallery limits show their limit only: they apply to each resource,
+    not to a region's total.
+    """
+    rows = [
+        _row(kind, label, current(ctx, kind, region), settings.limit(ctx.config, kind))
+        for kind, label in LABELS.items()
+    ]
+    per_resource = (
+        ("replicas", "Replicas per Image Version per Region", "Count"),
+        ("disk_size_gb", "Largest Source Disk (GB)", "GB"),
+        ("shallow_disk_size_gb", "Largest Source Disk, Shallow Replication (GB)", "GB"),
+        ("share_subscriptions", "Subscriptions per Directly Shared Gallery", "Count"),
+        ("share_tenants", "Tenants per Directly Shared Gallery", "Count"),
     )
-    rows.append(
-        _row(
-            "disk_size_gb",
-            "Largest Source Disk (GB)",
-            None,
-            settings.limit(ctx.config, "disk_size_gb"),
-        )
-    )
+    rows += [
+        _row(n, label, None, settings.limit(ctx.config, n), unit) for n, label, unit in per_resource
+    ]
     return rows
 
 
-def _row(name: str, label: str, value: int | None, limit: int) -> dict[str, Any]:
+def _row(
+    name: str, label: str, value: int | None, limit: int, unit: str = "Count"
+) -> dict[str, Any]:
     return {
         "currentValue": value,
         "limit": limit,
         "localName": label,
         "name": {"localizedValue": label, "value": name},
-        "unit": "Count" if name != "disk_size_gb" else "GB",
+        "unit": unit,
     }

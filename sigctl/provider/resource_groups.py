@@ -56,7 +56,18 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
     region = regions.find(location)
     if region is None:
-        raise location_not_available_for_group(location, regions.names())
+        from sigctl.errors import ErrorDetail
+
+        error = location_not_available_for_group(location, regions.names())
+        close = regions.closest(location)
+        if close:
+            error.details.append(
+                ErrorDetail(
+                    "LocationSuggestion",
+                    "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?",
+                )
+            )
+        raise error
     tags = expect_tags(body.get("tags"), "tags")
     index = ctx.index()
     existing = index["resourceGroups"].get(name.lower())

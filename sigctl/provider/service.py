@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids
+from sigctl.provider import accounts, ids, rbac
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.store import Store
@@ -27,9 +27,22 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
     ): "soft_deleted",
+    ("microsoft.compute", ("locations", "sharedgalleries")): "shared_galleries",
+    ("microsoft.compute", ("locations", "sharedgalleries", "images")): "shared_galleries",
+    (
+        "microsoft.compute",
+        ("locations", "sharedgalleries", "images", "versions"),
+    ): "shared_galleries",
+    ("microsoft.compute", ("locations", "communitygalleries")): "community_galleries",
+    ("microsoft.compute", ("locations", "communitygalleries", "images")): "community_galleries",
+    (
+        "microsoft.compute",
+        ("locations", "communitygalleries", "images", "versions"),
+    ): "community_galleries",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
+_CONSUMER_VIEWS = {"shared_galleries", "community_galleries"}
 
 
 def _handler(rid: ResourceId) -> ModuleType:
@@ -151,6 +164,24 @@ class Provider:
         with self.store.transaction(write=verb in _WRITES) as tx:
             accounts.subscription(tx, parsed.subscription)
             ctx = Request(tx, parsed.subscription.lower(), self.principal, query)
+            if handler.__name__.rsplit(".", 1)[-1] in _CONSUMER_VIEWS:
+                return function(ctx, parsed)  # visibility comes from sharing, not from roles
+            if verb == "list":
+                found = function(ctx, parsed)
+                return [item for item in found if self._may_read(tx, parsed, item)]
+            action = (
+                f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
+                if verb == "post"
+                else rbac.action_for(parsed, verb)
+            )
+            rbac.require(tx, self.principal, action, str(parsed))
             if body is None:
                 return function(ctx, parsed)
             return function(ctx, parsed, body)
+
+    def _may_read(self, tx: Any, collection: ResourceId, item: dict[str, Any]) -> bool:
+        """Lists show only what the caller may read."""
+        if self.principal is None or "id" not in item:
+            return True
+        action = rbac.action_for(collection, "list")
+        return rbac.permitted(tx, self.principal, action, item["id"])

@@ -35,8 +35,18 @@ def _speed(text: str) -> float | str:
     return value
 
 
+def _at_least_one(text: str) -> int:
+    value = non_negative_int(text)
+    if value < 1:
+        raise ConfigError(f"'{text}' must be 1 or more")
+    return value
+
+
+# A count limit of 0 forbids creating any; a replica or size limit of 0 would forbid everything.
+_POSITIVE = {"replicas", "disk_size_gb", "shallow_disk_size_gb"}
 for _name, (_default, _help) in LIMITS.items():
-    config.register(f"limits.{_name}", KeySpec(non_negative_int, _default, None, _help))
+    _parser = _at_least_one if _name in _POSITIVE else non_negative_int
+    config.register(f"limits.{_name}", KeySpec(_parser, _default, None, _help))
 config.register(
     "replication.speed",
     KeySpec(_speed, 3600.0, None, "modelled replication seconds per real second, or 'instant'"),

@@ -53,7 +53,7 @@ def storage_account_id(subscription: str, group: str, account: str) -> str:
     return f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{ids.STORAGE}/storageAccounts/{account}"
 
 
-def _disk(size: Any, used: Any, what: str) -> dict[str, int]:
+def check_disk(size: Any, used: Any, what: str) -> dict[str, int]:
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
         raise invalid_parameter(
             f"The {what} size must be a whole number of GB of at least 1.", what
@@ -74,7 +74,7 @@ def create(
     region = regions.require(
         spec.get("location") or "", f"{kind.namespace}/{kind.type}", regions.EVERY
     )
-    os_disk = _disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
+    os_disk = check_disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
     data_disks = []
     for lun, disk in enumerate(spec.get("dataDisks") or []):
         if not kind.whole_image:
@@ -83,7 +83,7 @@ def create(
                 "dataDisks",
             )
         data_disks.append(
-            {"lun": lun, **_disk(disk.get("sizeGB"), disk.get("usedGB"), f"dataDisks[{lun}]")}
+            {"lun": lun, **check_disk(disk.get("sizeGB"), disk.get("usedGB"), f"dataDisks[{lun}]")}
         )
     if kind.whole_image and not spec.get("osType"):
         raise invalid_parameter(

@@ -116,9 +116,18 @@ def _allow(region_text: str, allowed: bool) -> Any:
         close = regions.closest(region_text)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise CliError(f"'{region_text}' is not a region.{hint}")
-    if not region.allow_list:
-        invocation.warn(f"{region.display_name} needs no allow-list; galleries can use it already.")
     subscription = client.subscription
+    if not region.allow_list:
+        invocation.warn(
+            f"{region.display_name} needs no allow-list; galleries can use it already. Nothing changed."
+        )
+        with client.provider.session() as tx:
+            sub = accounts.subscription(tx, subscription)
+        return {
+            "id": sub["id"],
+            "name": sub["name"],
+            "allowedRegions": sub.get("allowedRegions", []),
+        }
     with client.provider.session(write=True) as tx:
         sub = accounts.allow_region(tx, subscription, region.name, allowed)
     return {"id": sub["id"], "name": sub["name"], "allowedRegions": sub["allowedRegions"]}

@@ -30,6 +30,13 @@ def _disk(text: str, option: str) -> dict[str, int]:
     return disk
 
 
+def _money(amount: float) -> str:
+    """Two decimals, halves rounded up (3.625 -> 3.63), as a bill rounds."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {
@@ -49,8 +56,8 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
             "Snapshots": totals["snapshots"],
             "StoredGB": totals["storedGB"],
             "EgressGB": totals["egressGB"],
-            "MonthlyStorage": f"{cost['monthlyStorage']:.2f} {cost['currency']}",
-            "OneTimeEgress": f"{cost['oneTimeEgress']:.2f} {cost['currency']}",
+            "MonthlyStorage": f"{_money(cost['monthlyStorage'])} {cost['currency']}",
+            "OneTimeEgress": f"{_money(cost['oneTimeEgress'])} {cost['currency']}",
         }
     )
     return rows
@@ -206,12 +213,7 @@ def estimate(
         )
         result = client.provider.operate(client.subscription, billing.existing, scope)
     summary = billing.summarise(result["versions"], table)
-    value = {
-        "scope": result["scope"],
-        "versions": len(result["versions"]),
-        "occupiedGB": sum(v["occupiedGB"] for v in result["versions"]),
-        **summary,
-    }
+    value = {"scope": result["scope"], **summary}
     return Shown(value, _table(summary))
 
 
@@ -219,11 +221,11 @@ def _scope(
     sub: str, group: str | None, gallery: str | None, image: str | None, version: str | None
 ) -> ids.ResourceId | None:
     if gallery is None:
-        if group or image or version:
+        if image or version:
             raise CliError(
-                "usage error: give -g and -r (then -i, then -e) to narrow the estimate, or nothing for the whole subscription"
+                "usage error: give -g (then -r, -i, -e) to narrow the estimate, or nothing for the whole subscription"
             )
-        return None
+        return ids.resource_group_id(sub, group) if group else None
     if not group:
         raise CliError("usage error: -r needs -g")
     if version and not image:

@@ -1,0 +1,251 @@
+"""Role-based access: built-in roles, role assignments, and the check ARM makes on every call.
+
+An assignment grants a role to a principal (or a group it belongs to) at a scope; it covers the
+scope and everything beneath it. So a role on a gallery covers its definitions and versions, a
+role on a definition covers that definition and its versions but not the gallery, and a role on
+a subscription or resource group covers everything in it (service-rules.md §7).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from sigctl.errors import ArmError
+from sigctl.provider import accounts
+from sigctl.provider.clock import iso_precise
+from sigctl.provider.ids import ResourceId
+
+AUTHORIZATION = "Microsoft.Authorization"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    id: str  # Azure's built-in role definition GUID
+    description: str
+    actions: tuple[str, ...]
+    not_actions: tuple[str, ...] = ()
+
+    def permits(self, action: str) -> bool:
+        lowered = action.lower()
+        if not any(fnmatchcase(lowered, a.lower()) for a in self.actions):
+            return False
+        return not any(fnmatchcase(lowered, n.lower()) for n in self.not_actions)
+
+
+SHARE_ACTION = "Microsoft.Compute/galleries/share/action"
+
+ROLES = {
+    r.name.lower(): r
+    for r in (
+        Role(
+            "Owner",
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
+            ("*",),
+        ),
+        Role(
+            "Contributor",
+            "b24988ac-6180-42a0-ab88-20f7382dd24c",
+            "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC.",
+            ("*",),
+            # The gallery docs let only Owners and Compute Gallery Sharing Admins share.
+            ("Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", SHARE_ACTION),
+        ),
+        Role(
+            "Reader",
+            "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+            "View all resources, but does not allow you to make any changes.",
+            ("*/read",),
+        ),
+        Role(
+            "User Access Administrator",
+            "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+            "Lets you manage user access to Azure resources.",
+            ("*/read", "Microsoft.Authorization/*"),
+        ),
+        Role(
+            "Compute Gallery Sharing Admin",
+            "1ef6a3be-d0ac-425d-8c01-acb62866290b",
+            "Allows the user to share the gallery to another subscription/tenant or share it to the public (community).",
+            (
+                "Microsoft.Compute/galleries/read",
+                "Microsoft.Compute/galleries/images/read",
+                "Microsoft.Compute/galleries/images/versions/read",
+                SHARE_ACTION,
+            ),
+        ),
+    )
+}
+_BY_ID = {r.id: r for r in ROLES.values()}
+
+# The ARM resource-provider action for each resource type (lower-case type path).
+_ACTION_TYPES = {
+    (
+        "microsoft.resources",
+        ("resourcegroups",),
+    ): "Microsoft.Resources/subscriptions/resourceGroups",
+    ("microsoft.compute", ("galleries",)): "Microsoft.Compute/galleries",
+    ("microsoft.compute", ("galleries", "images")): "Microsoft.Compute/galleries/images",
+    (
+        "microsoft.compute",
+        ("galleries", "images", "versions"),
+    ): "Microsoft.Compute/galleries/images/versions",
+}
+
+
+def action_for(rid: ResourceId, verb: str) -> str:
+    base = _ACTION_TYPES.get(rid.route) or rid.resource_type()
+    suffix = {
+        "get": "read",
+        "head": "read",
+        "list": "read",
+        "put": "write",
+        "patch": "write",
+        "delete": "delete",
+    }.get(verb, verb)
+    return f"{base}/{suffix}"
+
+
+def role(text: str) -> Role:
+    found = ROLES.get(text.lower()) or _BY_ID.get(text.rsplit("/", 1)[-1].lower())
+    if found is None:
+        raise ArmError("RoleDefinitionDoesNotExist", f"The role '{text}' does not exist.", 400)
+    return found
+
+
+def role_definition_id(subscription: str, found: Role) -> str:
+    return f"/subscriptions/{subscription}/providers/{AUTHORIZATION}/roleDefinitions/{found.id}"
+
+
+# -- assignments --------------------------------------------------------------------------------
+
+
+def _key(subscription: str) -> tuple[str, ...]:
+    return ("subscriptions", subscription.lower(), "roleAssignments")
+
+
+def assignments(tx: Any, subscription: str) -> list[dict[str, Any]]:
+    """A subscription's assignments; its owner holds Owner on it from the start."""
+    stored = tx.read(_key(subscription))
+    if stored is not None:
+        return stored
+    owner = accounts.subscription(tx, subscription).get("owner")
+    if not owner:
+        return []
+    return [
+        _record(
+            subscription,
+            f"/subscriptions/{subscription.lower()}",
+            owner,
+            "User",
+            ROLES["owner"],
+            "1970-01-01T00:00:00.0000000+00:00",
+        )
+    ]
+
+
+def _record(
+    subscription: str, scope: str, principal_id: str, principal_type: str, found: Role, created: str
+) -> dict[str, Any]:
+    name = accounts.stable_id("roleAssignment", f"{scope.lower()}|{principal_id}|{found.id}")
+    return {
+        "id": f"{scope}/providers/{AUTHORIZATION}/roleAssignments/{name}",
+        "name": name,
+        "principalId": principal_id,
+        "principalType": principal_type,
+        "roleDefinitionId": role_definition_id(subscription, found),
+        "scope": scope,
+        "type": f"{AUTHORIZATION}/roleAssignments",
+        "createdOn": created,
+        "updatedOn": created,
+    }
+
+
+def _covers(scope: str, resource_id: str) -> bool:
+    scope, resource_id = scope.lower().rstrip("/"), resource_id.lower().rstrip("/")
+    return resource_id == scope or resource_id.startswith(scope + "/")
+
+
+def _scope_subscription(scope: str) -> str:
+    parts = scope.split("/")
+    if len(parts) < 3 or parts[1].lower() != "subscriptions" or not parts[2]:
+        raise ArmError("InvalidScope", f"The scope '{scope}' is not a valid ARM scope.", 400)
+    return parts[2].lower()
+
+
+def create_assignment(
+    tx: Any, now: Any, principal: dict[str, Any], found: Role, scope: str
+) -> dict[str, Any]:
+    subscription = _scope_subscription(scope)
+    accounts.subscription(tx, subscription)
+    current = assignments(tx, subscription)
+    record = _record(
+        subscription,
+        scope,
+        principal["id"],
+        accounts.PRINCIPAL_TYPES[principal["type"]],
+        found,
+        iso_precise(now),
+    )
+    if any(a["name"] == record["name"] for a in current):
+        raise ArmError("RoleAssignmentExists", "The role assignment already exists.", 409)
+    tx.write(_key(subscription), [*current, record])
+    return copy.deepcopy(record)
+
+
+def delete_assignments(tx: Any, subscription: str, names: set[str]) -> list[dict[str, Any]]:
+    current = assignments(tx, subscription)
+    removed = [a for a in current if a["name"] in names]
+    if removed:
+        tx.write(_key(subscription), [a for a in current if a["name"] not in names])
+    return removed
+
+
+def describe(tx: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """An assignment as `az role assignment list` prints it (names filled in)."""
+    found = _BY_ID.get(record["roleDefinitionId"].rsplit("/", 1)[-1])
+    principal = accounts.principal(tx, record["principalId"])
+    return {
+        "condition": None,
+        "conditionVersion": None,
+        "createdBy": None,
+        "delegatedManagedIdentityResourceId": None,
+        "description": None,
+        "principalName": accounts.display_name(principal) if principal else "",
+        "roleDefinitionName": found.name if found else None,
+        "updatedBy": None,
+        **record,
+    }
+
+
+# -- the check ----------------------------------------------------------------------------------
+
+
+def permitted(tx: Any, principal_id: str, action: str, resource_id: str) -> bool:
+    subscription = _scope_subscription(resource_id)
+    holders = {principal_id} | accounts.groups_of(tx, principal_id)
+    for assignment in assignments(tx, subscription):
+        if assignment["principalId"] in holders and _covers(assignment["scope"], resource_id):
+            found = _BY_ID.get(assignment["roleDefinitionId"].rsplit("/", 1)[-1])
+            if found and found.permits(action):
+                return True
+    return False
+
+
+def require(tx: Any, principal_id: str | None, action: str, resource_id: str) -> None:
+    """ARM's authorization check; `principal_id` None is the emulator itself (no check)."""
+    if principal_id is None or permitted(tx, principal_id, action, resource_id):
+        return
+    principal = accounts.principal(tx, principal_id)
+    name = accounts.display_name(principal) if principal else principal_id
+    raise ArmError(
+        "AuthorizationFailed",
+        f"The client '{name}' with object id '{principal_id}' does not have authorization to perform "
+        f"action '{action}' over scope '{resource_id}' or the scope is invalid. If access was "
+        "recently granted, please refresh your credentials.",
+        403,
+    )
