@@ -20,9 +20,19 @@ if TYPE_CHECKING:
 class Client:
     def __init__(self, invocation: Invocation) -> None:
         self.invocation = invocation
-        self.provider = Provider(invocation.home)
+        # The emulator itself, acting as nobody in particular: for sigctl's own operations
+        # (clock, faults, login) that Azure has no notion of authorizing.
+        self.emulator = Provider(invocation.home)
+        self._provider = Provider(invocation.home)
         self._account: dict[str, Any] | None = None
         self.principal: dict[str, Any] | None = None
+
+    @property
+    def provider(self) -> Provider:
+        """The emulated service, acting as the resolved principal (resolving it first)."""
+        if self._account is None:
+            self._resolve()
+        return self._provider
 
     @property
     def subscription(self) -> str:
@@ -48,7 +58,7 @@ class Client:
 
         options = self.invocation.options
         saved = profile.load(self.invocation.home)
-        with self.provider.session() as tx:
+        with self.emulator.session() as tx:
             wanted = options.subscription or saved.get("subscription")
             if wanted:
                 found = accounts.find_subscription(tx, wanted)
@@ -71,7 +81,7 @@ class Client:
                 ) from None
         self._account = found
         self.principal = principal
-        self.provider.principal = principal["id"]
+        self._provider.principal = principal["id"]
 
     # -- ARM calls -------------------------------------------------------------------------
 

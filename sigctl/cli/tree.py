@@ -34,11 +34,23 @@ class Node:
 TREE: dict[tuple[str, ...], Node] = {
     (): Node("Emulate Azure Compute Gallery offline, driven with az sig command lines.", "root"),
     ("account",): Node("Show the emulated subscription and tenant (az account).", "account"),
+    ("account", "subscription"): Node(
+        "Create and list subscriptions of the emulated cloud.", "account_subscription"
+    ),
+    ("account", "tenant"): Node("Create and list tenants of the emulated cloud.", "account_tenant"),
+    ("ad",): Node("Manage the emulated directory: users, service principals, groups (az ad)."),
+    ("ad", "group"): Node("Manage groups of the emulated directory.", "ad_group"),
+    ("ad", "group", "member"): Node("Manage the members of a group.", "ad_group_member"),
+    ("ad", "sp"): Node("Manage service principals of the emulated directory.", "ad_sp"),
+    ("ad", "user"): Node("Manage users of the emulated directory.", "ad_user"),
     ("billing",): Node(
         "Estimate what galleries cost: snapshots, stored GB, egress, money.", "billing"
     ),
     ("config",): Node("Manage sigctl configuration (az config).", "config"),
     ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
+    ("gallery", "share"): Node(
+        "Share a gallery with subscriptions, tenants, or the community.", "share"
+    ),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
     ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
     ("image-version",): Node(
@@ -53,7 +65,14 @@ TREE: dict[tuple[str, ...], Node] = {
     ("replication", "fault"): Node(
         "Inject replication failures into regions.", "replication_fault"
     ),
+    ("resource",): Node("Move resources (az resource move): galleries cannot move.", "resource"),
+    ("role",): Node("Manage role assignments and see role definitions (az role)."),
+    ("role", "assignment"): Node("Manage role assignments.", "role_assignment"),
+    ("role", "definition"): Node("Show the built-in role definitions.", "role_definition"),
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
+    ("sig", "share"): Node(
+        "Share a gallery with subscriptions, tenants, or the community.", "share"
+    ),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"
     ),

@@ -81,6 +81,10 @@ def _definitions_of(ctx: Request, gallery: dict[str, Any]) -> list[dict[str, Any
 
 def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
     """Estimate for a version, a definition, a gallery, or (scope None) the whole subscription."""
+    ctx.authorize(
+        "Microsoft.Compute/galleries/images/versions/read",
+        str(scope) if scope else f"/subscriptions/{ctx.subscription}",
+    )
     if scope is None:
         stored = (galleries.stored_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
         definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]

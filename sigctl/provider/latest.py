@@ -73,6 +73,7 @@ def _assess(
 
 def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -> dict[str, Any]:
     """The latest version of a definition (for a region, if given) and every candidate's verdict."""
+    ctx.authorize("Microsoft.Compute/galleries/images/versions/read", str(definition_rid))
     region = (
         regions.require(region_text, image_versions.TYPE, ctx.allowed_regions())
         if region_text

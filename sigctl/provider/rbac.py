@@ -249,3 +249,84 @@ def require(tx: Any, principal_id: str | None, action: str, resource_id: str) ->
         "recently granted, please refresh your credentials.",
         403,
     )
+
+
+# -- what `sigctl role assignment` does (run inside a request for the scope's subscription) ----------
+
+ASSIGNMENT_ACTIONS = {
+    "read": f"{AUTHORIZATION}/roleAssignments/read",
+    "write": f"{AUTHORIZATION}/roleAssignments/write",
+    "delete": f"{AUTHORIZATION}/roleAssignments/delete",
+}
+
+
+def assign(ctx: Any, assignee: str, role_text: str, scope: str) -> dict[str, Any]:
+    found = role(role_text)
+    principal = accounts.find_principal(ctx.tx, assignee)
+    ctx.authorize(ASSIGNMENT_ACTIONS["write"], scope)
+    return create_assignment(ctx.tx, ctx.clock.now(), principal, found, scope)
+
+
+def listing(
+    ctx: Any,
+    assignee: str | None,
+    role_text: str | None,
+    scope: str | None,
+    include_inherited: bool,
+    everything: bool,
+) -> list[dict[str, Any]]:
+    """az's rules: by default the subscription-scoped ones; --scope those at a scope (with
+    --include-inherited, also those above it); --all every one; filtered by the caller's read."""
+    subscription_scope = f"/subscriptions/{ctx.subscription}"
+    wanted_principal = accounts.find_principal(ctx.tx, assignee)["id"] if assignee else None
+    wanted_role = role(role_text).id if role_text else None
+    out = []
+    for record in assignments(ctx.tx, ctx.subscription):
+        at = record["scope"]
+        if scope is not None:
+            if not (at.lower() == scope.lower() or (include_inherited and _covers(at, scope))):
+                continue
+        elif not everything and at.lower() != subscription_scope.lower():
+            continue
+        if wanted_principal and record["principalId"] != wanted_principal:
+            continue
+        if wanted_role and not record["roleDefinitionId"].endswith(wanted_role):
+            continue
+        if ctx.principal and not permitted(ctx.tx, ctx.principal, ASSIGNMENT_ACTIONS["read"], at):
+            continue
+        out.append(describe(ctx.tx, record))
+    return out
+
+
+def unassign(ctx: Any, matches: list[dict[str, Any]]) -> None:
+    for record in matches:
+        ctx.authorize(ASSIGNMENT_ACTIONS["delete"], record["scope"])
+    delete_assignments(ctx.tx, ctx.subscription, {m["name"] for m in matches})
+
+
+def definitions(subscription: str, name: str | None) -> list[dict[str, Any]]:
+    """`az role definition list` for the built-in roles sigctl knows."""
+    out = []
+    for found in ROLES.values():
+        if name and name.lower() not in (found.name.lower(), found.id):
+            continue
+        out.append(
+            {
+                "assignableScopes": ["/"],
+                "description": found.description,
+                "id": role_definition_id(subscription, found),
+                "name": found.id,
+                "permissions": [
+                    {
+                        "actions": list(found.actions),
+                        "dataActions": [],
+                        "notActions": list(found.not_actions),
+                        "notDataActions": [],
+                    }
+                ],
+                "roleName": found.name,
+                "roleType": "BuiltInRole",
+                "type": f"{AUTHORIZATION}/roleDefinitions",
+            }
+        )
+    return out

@@ -108,6 +108,10 @@ def create(
         resource_id = properties["uri"]
     else:
         resource_id = str(source_id(ctx.subscription, record_group, kind, name))
+    ctx.authorize(
+        f"{kind.namespace}/{kind.type}/write",
+        str(source_id(ctx.subscription, record_group, kind, name)),
+    )
     record = {
         "id": resource_id,
         "name": name,
@@ -145,6 +149,11 @@ def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[s
 
 def delete(ctx: Request, kind_name: str, group: str, name: str) -> None:
     record_group = resource_groups.require(ctx, group)["name"]
+    kind = KINDS[kind_name]
+    ctx.authorize(
+        f"{kind.namespace}/{kind.type}/delete",
+        str(source_id(ctx.subscription, record_group, kind, name)),
+    )
     ctx.tx.delete(_key(ctx, record_group, kind_name, name))
 
 

@@ -13,35 +13,76 @@ from sigctl.cli.framework import CommandGroup
 commands = CommandGroup("Show the emulated subscription and tenant.")
 
 
-def _shape(provider: Any, subscription: dict[str, Any], default_id: str) -> dict[str, Any]:
+def _shape(
+    provider: Any, subscription: dict[str, Any], current_id: str, user: dict[str, Any] | None
+) -> dict[str, Any]:
     account = provider.account(subscription["id"])
-    tenant, user = account["tenant"], account["user"]
+    tenant = account["tenant"]
+    who = user or account["user"]
+    kind = "servicePrincipal" if who and who["type"] == "servicePrincipal" else "user"
     return {
         "environmentName": "AzureCloud",
         "homeTenantId": tenant["tenantId"],
         "id": subscription["id"],
-        "isDefault": subscription["id"] == default_id,
+        "isDefault": subscription["id"] == current_id,
         "managedByTenants": [],
         "name": subscription["name"],
         "state": subscription["state"],
         "tenantDefaultDomain": tenant["defaultDomain"],
         "tenantDisplayName": tenant["displayName"],
         "tenantId": tenant["tenantId"],
-        "user": {"name": user["userPrincipalName"] if user else "unknown", "type": "user"},
+        "user": {"name": _name(who), "type": kind},
     }
+
+
+def _name(record: dict[str, Any] | None) -> str:
+    from sigctl.provider import accounts
+
+    if record and record["type"] == "servicePrincipal":
+        return record["appId"]
+    return accounts.display_name(record)
 
 
 @commands.command(
     "show",
     examples=[
-        ("Show the current subscription.", "{prefix} show"),
+        ("Show the current subscription and who you act as.", "{prefix} show"),
         ("Print the subscription id only.", "{prefix} show --query id -o tsv"),
     ],
 )
 def show() -> Any:
-    """Get the details of the current subscription."""
+    """Get the details of the current subscription, and the principal commands act as."""
     client = context.current().client
-    return _shape(client.provider, client.account, client.provider.default_subscription()["id"])
+    return _shape(client.provider, client.account, client.subscription, client.principal)
+
+
+@commands.command(
+    "set",
+    examples=[
+        (
+            "Make another subscription the current one.",
+            "{prefix} set --subscription consumer-subscription",
+        )
+    ],
+)
+def set_(
+    subscription: Annotated[
+        str,
+        typer.Option("--subscription", "-s", "--name", "-n", help="Name or ID of subscription."),
+    ],
+) -> None:
+    """Set a subscription to be the current active subscription."""
+    from sigctl import profile
+    from sigctl.provider import accounts
+
+    invocation = context.current()
+    with invocation.client.provider.session() as tx:
+        found = accounts.find_subscription(tx, subscription)
+    if found is None:
+        raise CliError(f"The subscription of '{subscription}' doesn't exist in cloud 'AzureCloud'.")
+    saved = profile.load(invocation.home)
+    saved["subscription"] = found["id"]
+    profile.save(invocation.home, saved)
 
 
 @commands.command(
@@ -53,10 +94,10 @@ def list_() -> Any:
     from sigctl.provider import accounts
 
     client = context.current().client
+    current = client.subscription
     with client.provider.session() as tx:
         subscriptions = list(accounts.load(tx)["subscriptions"].values())
-    default_id = client.provider.default_subscription()["id"]
-    return [_shape(client.provider, s, default_id) for s in subscriptions]
+    return [_shape(client.provider, s, current, client.principal) for s in subscriptions]
 
 
 @commands.command(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import aaz_tags, missing_field, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
@@ -265,11 +265,21 @@ def show(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
     ids_: Ids = None,
+    sharing_groups: Annotated[
+        BoolValue | None,
+        typer.Option(
+            "--sharing-groups",
+            parser=aaz_bool("--sharing-groups"),
+            metavar="{0,1,f,false,n,no,t,true,y,yes}",
+            help="The expand query option to query shared gallery groups.",
+        ),
+    ] = None,
 ) -> Any:
     """Retrieve information about a Shared Image Gallery."""
     client = context.current().client
+    query = {"$expand": "SharingProfile/Groups"} if sharing_groups else {}
     found = [
-        flatten(client.get(t))
+        flatten(client.get(t, **query))
         for t in targets(
             ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
         )
@@ -458,3 +468,65 @@ def wait(
         timeout=timeout,
         sleep=invocation.client.provider.sleep,
     )
+
+
+# -- what consumers see ----------------------------------------------------------------------------
+
+
+@commands.command(
+    "list-shared",
+    examples=[
+        (
+            "Galleries shared with the current subscription, in a region.",
+            "{prefix} list-shared -l eastus2",
+        ),
+        (
+            "Galleries shared with your tenant.",
+            "{prefix} list-shared -l eastus2 --shared-to tenant",
+        ),
+    ],
+)
+def list_shared(location: shared_views.Location, shared_to: shared_views.SharedTo = None) -> Any:
+    """List galleries shared directly to your subscription or tenant, by location."""
+    return shared_views.fetch("sharedGalleries", location, shared_to=shared_to, many=True)
+
+
+@commands.command(
+    "show-shared",
+    examples=[
+        (
+            "Show a gallery shared with you.",
+            "{prefix} show-shared --gallery-unique-name UNIQUE_NAME -l eastus2",
+        )
+    ],
+)
+def show_shared(
+    gallery_unique_name: shared_views.UniqueName, location: shared_views.Location
+) -> Any:
+    """Get a gallery that has been shared directly to your subscription or tenant."""
+    return shared_views.fetch("sharedGalleries", location, gallery_unique_name)
+
+
+@commands.command(
+    "list-community",
+    examples=[("Community galleries in a region.", "{prefix} list-community -l eastus2")],
+)
+def list_community(location: shared_views.Location) -> Any:
+    """List community galleries, by location."""
+    return shared_views.fetch("communityGalleries", location, many=True)
+
+
+@commands.command(
+    "show-community",
+    examples=[
+        (
+            "Show a community gallery.",
+            "{prefix} show-community --public-gallery-name PUBLIC_NAME -l eastus2",
+        )
+    ],
+)
+def show_community(
+    public_gallery_name: shared_views.PublicName, location: shared_views.Location
+) -> Any:
+    """Get a community gallery by its public name."""
+    return shared_views.fetch("communityGalleries", location, public_gallery_name)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
@@ -491,4 +491,83 @@ def wait(
         interval=interval,
         timeout=timeout,
         sleep=invocation.client.provider.sleep,
+    )
+
+
+# -- what consumers see ----------------------------------------------------------------------------
+
+
+@commands.command(
+    "list-shared",
+    examples=[
+        (
+            "The definitions of a gallery shared with you.",
+            "{prefix} list-shared --gallery-unique-name UNIQUE_NAME -l eastus2",
+        )
+    ],
+)
+def list_shared(
+    gallery_unique_name: shared_views.UniqueName,
+    location: shared_views.Location,
+    shared_to: shared_views.SharedTo = None,
+) -> Any:
+    """List VM image definitions in a gallery shared directly to your subscription or tenant."""
+    return shared_views.fetch(
+        "sharedGalleries", location, gallery_unique_name, shared_to=shared_to, many=True
+    )
+
+
+@commands.command(
+    "show-shared",
+    examples=[
+        (
+            "Show a definition of a gallery shared with you.",
+            "{prefix} show-shared --gallery-unique-name UNIQUE_NAME -i MyImage -l eastus2",
+        )
+    ],
+)
+def show_shared(
+    gallery_unique_name: shared_views.UniqueName,
+    gallery_image_definition: shared_views.Definition,
+    location: shared_views.Location,
+) -> Any:
+    """Get a shared gallery image definition."""
+    return shared_views.fetch(
+        "sharedGalleries", location, gallery_unique_name, gallery_image_definition
+    )
+
+
+@commands.command(
+    "list-community",
+    examples=[
+        (
+            "The definitions of a community gallery.",
+            "{prefix} list-community --public-gallery-name PUBLIC_NAME -l eastus2",
+        )
+    ],
+)
+def list_community(
+    public_gallery_name: shared_views.PublicName, location: shared_views.Location
+) -> Any:
+    """List VM image definitions in a community gallery."""
+    return shared_views.fetch("communityGalleries", location, public_gallery_name, many=True)
+
+
+@commands.command(
+    "show-community",
+    examples=[
+        (
+            "Show a definition of a community gallery.",
+            "{prefix} show-community --public-gallery-name PUBLIC_NAME -i MyImage -l eastus2",
+        )
+    ],
+)
+def show_community(
+    public_gallery_name: shared_views.PublicName,
+    gallery_image_definition: shared_views.Definition,
+    location: shared_views.Location,
+) -> Any:
+    """Get a community gallery image definition."""
+    return shared_views.fetch(
+        "communityGalleries", location, public_gallery_name, gallery_image_definition
     )

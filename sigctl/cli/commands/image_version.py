@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
@@ -923,4 +923,103 @@ def _definition_from_id(text: str) -> ResourceId:
         return parsed
     raise CliError(
         f"usage error: '{text}' is neither an image definition id nor a .../versions/latest id"
+    )
+
+
+# -- what consumers see ----------------------------------------------------------------------------
+
+
+@commands.command(
+    "list-shared",
+    examples=[
+        (
+            "The versions of a definition shared with you.",
+            "{prefix} list-shared --gallery-unique-name UNIQUE_NAME -i MyImage -l eastus2",
+        )
+    ],
+)
+def list_shared(
+    gallery_unique_name: shared_views.UniqueName,
+    gallery_image_definition: shared_views.Definition,
+    location: shared_views.Location,
+    shared_to: shared_views.SharedTo = None,
+) -> Any:
+    """List VM image versions in a gallery shared directly to your subscription or tenant."""
+    return shared_views.fetch(
+        "sharedGalleries",
+        location,
+        gallery_unique_name,
+        gallery_image_definition,
+        shared_to=shared_to,
+        many=True,
+    )
+
+
+@commands.command(
+    "show-shared",
+    examples=[
+        (
+            "Show a shared version.",
+            "{prefix} show-shared --gallery-unique-name UNIQUE_NAME -i MyImage -e 1.0.0 -l eastus2",
+        )
+    ],
+)
+def show_shared(
+    gallery_unique_name: shared_views.UniqueName,
+    gallery_image_definition: shared_views.Definition,
+    gallery_image_version: shared_views.Version,
+    location: shared_views.Location,
+) -> Any:
+    """Get a shared gallery image version."""
+    return shared_views.fetch(
+        "sharedGalleries",
+        location,
+        gallery_unique_name,
+        gallery_image_definition,
+        gallery_image_version,
+    )
+
+
+@commands.command(
+    "list-community",
+    examples=[
+        (
+            "The versions of a community image.",
+            "{prefix} list-community --public-gallery-name PUBLIC_NAME -i MyImage -l eastus2",
+        )
+    ],
+)
+def list_community(
+    public_gallery_name: shared_views.PublicName,
+    gallery_image_definition: shared_views.Definition,
+    location: shared_views.Location,
+) -> Any:
+    """List VM image versions in a community gallery."""
+    return shared_views.fetch(
+        "communityGalleries", location, public_gallery_name, gallery_image_definition, many=True
+    )
+
+
+@commands.command(
+    "show-community",
+    examples=[
+        (
+            "Show a community version.",
+            "{prefix} show-community --public-gallery-name PUBLIC_NAME -i MyImage -e 1.0.0 -l eastus2",
+        )
+    ],
+)
+def show_community(
+    public_gallery_name: shared_views.PublicName,
+    gallery_image_definition: shared_views.Definition,
+    gallery_image_version: shared_views.Version,
+    location: shared_views.Location,
+) -> Any:
+    """Get a community gallery image version."""
+    return shared_views.fetch(
+        "communityGalleries",
+        location,
+        public_gallery_name,
+        gallery_image_definition,
+        gallery_image_version,
     )

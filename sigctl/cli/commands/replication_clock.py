@@ -17,12 +17,12 @@ def _describe() -> dict[str, Any]:
     from sigctl.provider import clock_ops
 
     invocation = context.current()
-    with invocation.client.provider.session() as tx:
+    with invocation.client.emulator.session() as tx:
         return clock_ops.describe(tx, config.load(invocation.home))
 
 
 def _change(function: Any, *args: Any) -> Any:
-    with context.current().client.provider.session(write=True) as tx:
+    with context.current().client.emulator.session(write=True) as tx:
         return function(tx, *args)
 
 

@@ -14,7 +14,7 @@ commands = CommandGroup("Inject replication failures into regions.")
 
 
 def _session(write: bool = False) -> Any:
-    return context.current().client.provider.session(write=write)
+    return context.current().client.emulator.session(write=write)
 
 
 @commands.command(

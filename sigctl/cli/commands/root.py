@@ -70,3 +70,75 @@ def usage(
         return limits.report(ctx, region.name)
 
     return client.provider.operate(client.subscription, report)
+
+
+@commands.command(
+    "login",
+    examples=[
+        ("Act as a service principal from now on.", "{prefix} login --as ci-publisher"),
+        (
+            "Act as a user in another subscription.",
+            "{prefix} login --as ada@sigctl.onmicrosoft.com --subscription consumer-subscription",
+        ),
+    ],
+)
+def login(
+    as_: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            "--username",
+            "-u",
+            help="The principal: object id, user principal name, app id or display name.",
+        ),
+    ],
+    subscription: Annotated[
+        str | None,
+        typer.Option("--subscription", help="Also make this subscription the current one."),
+    ] = None,
+) -> Any:
+    """Sign in as a principal of the emulated directory (no password: nothing is checked).
+
+    Later commands act as it until `sigctl logout`; `--as` and SIGCTL_PRINCIPAL still override.
+    """
+    from sigctl import profile
+    from sigctl.cli.errors import CliError
+    from sigctl.errors import ArmError
+    from sigctl.provider import accounts
+
+    invocation = context.current()
+    with invocation.client.emulator.session() as tx:
+        try:
+            principal = accounts.find_principal(tx, as_)
+        except ArmError:
+            raise CliError(
+                f"Principal '{as_}' not found. Create it first (sigctl ad user create, sigctl ad sp create)."
+            ) from None
+        found = accounts.find_subscription(tx, subscription) if subscription else None
+        if subscription and found is None:
+            raise CliError(
+                f"Subscription '{subscription}' not found. Check the spelling and casing and try again."
+            )
+    saved = profile.load(invocation.home)
+    saved["principal"] = principal["id"]
+    if found:
+        saved["subscription"] = found["id"]
+    profile.save(invocation.home, saved)
+    return {
+        "principal": accounts.display_name(principal),
+        "id": principal["id"],
+        "type": principal["type"],
+    }
+
+
+@commands.command(
+    "logout", examples=[("Back to acting as the subscription's owner.", "{prefix} logout")]
+)
+def logout() -> None:
+    """Sign out: commands act as the current subscription's owner again."""
+    from sigctl import profile
+
+    invocation = context.current()
+    saved = profile.load(invocation.home)
+    saved.pop("principal", None)
+    profile.save(invocation.home, saved)

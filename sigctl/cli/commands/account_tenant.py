@@ -1,0 +1,50 @@
+"""`sigctl account tenant`: more tenants (directories) in the emulated cloud."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.framework import CommandGroup
+
+commands = CommandGroup("Create and list tenants of the emulated cloud.")
+
+
+def _shape(tenant: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "defaultDomain": tenant["defaultDomain"],
+        "displayName": tenant["displayName"],
+        "id": f"/tenants/{tenant['tenantId']}",
+        "tenantId": tenant["tenantId"],
+    }
+
+
+@commands.command(
+    "create",
+    examples=[
+        ("A partner's tenant.", "{prefix} create --display-name Fabrikam --domain fabrikam.com")
+    ],
+)
+def create(
+    display_name: Annotated[str, typer.Option("--display-name", help="The tenant's name.")],
+    domain: Annotated[str, typer.Option("--domain", help="Its default domain, e.g. fabrikam.com.")],
+    tenant_id: Annotated[
+        str | None, typer.Option("--tenant-id", help="Its id. Default: derived from the domain.")
+    ] = None,
+) -> Any:
+    """Create a tenant."""
+    from sigctl.provider import accounts
+
+    with context.current().client.provider.session(write=True) as tx:
+        return _shape(accounts.create_tenant(tx, display_name, domain, tenant_id))
+
+
+@commands.command("list", examples=[("List tenants.", "{prefix} list -o table")])
+def list_() -> Any:
+    """List tenants."""
+    from sigctl.provider import accounts
+
+    with context.current().client.provider.session() as tx:
+        return [_shape(t) for t in accounts.load(tx)["tenants"].values()]

@@ -1,0 +1,53 @@
+"""`sigctl resource move`: as in Azure, galleries and what is in them cannot move."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.params import Ids, values
+from sigctl.errors import ArmError
+
+commands = CommandGroup("Move resources (az resource move): galleries cannot move.")
+
+
+@commands.command(
+    "move",
+    examples=[
+        (
+            "Try to move a gallery to another subscription (Azure does not support it).",
+            "{prefix} move --ids GALLERY_ID --destination-group OtherGroup --destination-subscription-id SUB_ID",
+        ),
+    ],
+)
+def move(
+    ids_: Ids = None,
+    destination_group: Annotated[
+        str | None, typer.Option("--destination-group", help="The destination resource group name.")
+    ] = None,
+    destination_subscription_id: Annotated[
+        str | None,
+        typer.Option(
+            "--destination-subscription-id", help="The destination subscription identifier."
+        ),
+    ] = None,
+) -> Any:
+    """Move resources from one resource group to another (can be under different subscription).
+
+    Azure Compute Gallery resources cannot be moved, to another resource group or to another
+    subscription; share the gallery instead. sigctl refuses every move the same way.
+    """
+    from sigctl.provider import ids
+
+    given = values(ids_)
+    if not given or not destination_group:
+        raise CliError("usage error: --ids and --destination-group are required")
+    types = sorted({ids.parse(text).resource_type() for text in given})
+    raise ArmError(
+        "ResourceMoveNotSupported",
+        f"Resource move is not supported for resource types '{', '.join(types)}'.",
+        400,
+    )

@@ -1,0 +1,205 @@
+"""`sigctl sig share`: share a gallery with subscriptions and tenants, or with everyone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import missing_field, targets
+from sigctl.cli.errors import CliError
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.output import flatten
+from sigctl.cli.params import (
+    AazNoWait,
+    Created,
+    Custom,
+    Deleted,
+    Exists,
+    GalleryNameLate,
+    Ids,
+    Interval,
+    ResourceGroupLate,
+    Timeout,
+    Updated,
+    values,
+)
+from sigctl.provider import ids
+
+commands = CommandGroup("Share a gallery with subscriptions, tenants, or the community.")
+
+API_VERSION = "2023-07-03"
+SubscriptionIds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--subscription-ids", help="A list of subscription ids the gallery is shared with."
+    ),
+]
+TenantIds = Annotated[
+    list[str] | None,
+    typer.Option("--tenant-ids", help="A list of tenant ids the gallery is shared with."),
+]
+
+
+def _gallery(group: str | None, gallery: str | None) -> ids.ResourceId:
+    if not gallery:
+        raise missing_field("-r")
+    if not group:
+        raise missing_field("--resource-group")
+    return ids.gallery_id(context.current().client.subscription, group, gallery)
+
+
+def _post(
+    operation: str,
+    resource_group: str | None,
+    gallery_name: str | None,
+    ids_: list[str] | None,
+    subscription_ids: list[str] | None = None,
+    tenant_ids: list[str] | None = None,
+) -> Any:
+    client = context.current().client
+    groups = []
+    if values(subscription_ids):
+        groups.append({"type": "Subscriptions", "ids": values(subscription_ids)})
+    if values(tenant_ids):
+        groups.append({"type": "AADTenants", "ids": values(tenant_ids)})
+    if operation in ("Add", "Remove") and not groups:
+        raise CliError("usage error: --subscription-ids and/or --tenant-ids are required")
+    body: dict[str, Any] = {"operationType": operation}
+    if groups:
+        body["groups"] = groups
+    results = [
+        flatten({"properties": client.post(t, "share", body, **{"api-version": API_VERSION})})
+        for t in targets(
+            ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+        )
+    ]
+    return results[0] if len(results) == 1 else results
+
+
+@commands.command(
+    "add",
+    examples=[
+        (
+            "Share a gallery with another subscription and a tenant.",
+            "{prefix} add -g MyResourceGroup -r MyGallery --subscription-ids SUB_ID --tenant-ids TENANT_ID",
+        ),
+    ],
+)
+def add(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    subscription_ids: SubscriptionIds = None,
+    tenant_ids: TenantIds = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Share a gallery with subscriptions and tenants (the gallery needs --permissions Groups)."""
+    result = _post("Add", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
+    return None if no_wait else result
+
+
+@commands.command(
+    "remove",
+    examples=[
+        (
+            "Stop sharing with a subscription.",
+            "{prefix} remove -g MyResourceGroup -r MyGallery --subscription-ids SUB_ID",
+        )
+    ],
+)
+def remove(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    subscription_ids: SubscriptionIds = None,
+    tenant_ids: TenantIds = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Remove subscriptions and tenants from a gallery's sharing."""
+    result = _post("Remove", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
+    return None if no_wait else result
+
+
+@commands.command(
+    "reset",
+    examples=[
+        (
+            "Share the gallery with nobody (needed before deleting a community gallery).",
+            "{prefix} reset -g MyResourceGroup -r MyGallery",
+        )
+    ],
+)
+def reset(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Disable gallery from being shared with subscription or tenant, and from the community."""
+    result = _post("Reset", resource_group, gallery_name, ids_)
+    return None if no_wait else result
+
+
+@commands.command(
+    "enable-community",
+    examples=[
+        (
+            "Make a community gallery public.",
+            "{prefix} enable-community -g MyResourceGroup -r MyGallery",
+        )
+    ],
+)
+def enable_community(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    no_wait: AazNoWait = None,
+) -> Any:
+    """Allow to share gallery to the community (the gallery needs --permissions Community)."""
+    result = _post("EnableCommunity", resource_group, gallery_name, ids_)
+    return None if no_wait else result
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Wait until the gallery's sharing is updated.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery --updated",
+        )
+    ],
+)
+def wait(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    ids_: Ids = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition of the shared gallery is met."""
+    from sigctl.cli.wait import wait_for
+
+    invocation = context.current()
+    target = targets(
+        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
+    )[0]
+    return wait_for(
+        lambda: invocation.client.get(
+            target, **{"api-version": API_VERSION, "$expand": "SharingProfile/Groups"}
+        ),
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+        sleep=invocation.client.provider.sleep,
+    )

@@ -1,0 +1,359 @@
+"""Identities, role assignments and their enforcement, direct and community sharing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Runner
+
+SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
+GALLERY_ID = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1"
+
+
+@pytest.fixture(autouse=True)
+def instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
+
+
+@pytest.fixture
+def published(ok: Any) -> None:
+    """A gallery (shareable with groups) with two definitions, one with a version."""
+    ok("group create -n rg1 -l eastus2")
+    ok("sig create -g rg1 -r gal1 --permissions Groups")
+    for name, sku in (("def1", "S1"), ("def2", "S2")):
+        ok(
+            f"sig image-definition create -g rg1 -r gal1 -i {name} -p P -f O -s {sku} --os-type linux --only-show-errors"
+        )
+    ok("source create managed-image -g rg1 -n img --os-type linux")
+    ok(
+        "sig image-version create -g rg1 -r gal1 -i def1 -e 1.0.0 --managed-image img --only-show-errors"
+    )
+
+
+def user(ok: Any, name: str, tenant: str | None = None) -> str:
+    extra = f" --tenant-id {tenant}" if tenant else ""
+    return ok(
+        f"ad user create --display-name {name} --user-principal-name {name}@sigctl.onmicrosoft.com{extra}"
+    )["id"]
+
+
+SHOWS = {
+    "gallery": "sig show -g rg1 -r gal1",
+    "def1": "sig image-definition show -g rg1 -r gal1 -i def1",
+    "def2": "sig image-definition show -g rg1 -r gal1 -i def2",
+    "version": "sig image-version show -g rg1 -r gal1 -i def1 -e 1.0.0",
+}
+
+
+@pytest.mark.parametrize(
+    "scope,allowed",
+    [
+        ("", {"gallery", "def1", "def2", "version"}),  # the subscription
+        ("/resourceGroups/rg1", {"gallery", "def1", "def2", "version"}),
+        (
+            "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1",
+            {"gallery", "def1", "def2", "version"},
+        ),
+        (
+            "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1/images/def1",
+            {"def1", "version"},
+        ),
+        (
+            "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1/images/def1/versions/1.0.0",
+            {"version"},
+        ),
+        (None, set()),  # no assignment at all
+    ],
+)
+def test_the_documented_access_matrix(
+    sigctl: Runner, ok: Any, published: None, scope: str | None, allowed: set[str]
+) -> None:
+    user(ok, "ada")
+    if scope is not None:
+        ok(
+            f"role assignment create --assignee ada@sigctl.onmicrosoft.com --role Reader --scope /subscriptions/{SUB}{scope}"
+        )
+    for what, command in SHOWS.items():
+        result = sigctl(f"{command} --as ada@sigctl.onmicrosoft.com")
+        if what in allowed:
+            assert result.exit_code == 0, (what, result.stderr)
+        else:
+            assert result.exit_code == 1, what
+            assert result.stderr.startswith(
+                "ERROR: (AuthorizationFailed) The client 'ada@sigctl.onmicrosoft.com' with object id "
+            )
+            assert (
+                "does not have authorization to perform action 'Microsoft.Compute/galleries"
+                in result.stderr
+            )
+    listed = ok("sig list --as ada@sigctl.onmicrosoft.com")
+    assert [g["name"] for g in listed] == (["gal1"] if "gallery" in allowed else [])
+
+
+def test_listing_shows_only_what_may_be_read(ok: Any, published: None) -> None:
+    user(ok, "bob")
+    ok(
+        f"role assignment create --assignee bob@sigctl.onmicrosoft.com --role Reader --scope {GALLERY_ID}/images/def1"
+    )
+    ok(
+        f"role assignment create --assignee bob@sigctl.onmicrosoft.com --role Reader --scope {GALLERY_ID}"
+    )
+    assert len(ok("sig image-definition list -g rg1 -r gal1 --as bob")) == 2
+    ok(f"role assignment delete --assignee bob --scope {GALLERY_ID}")
+    names = [d["name"] for d in ok("sig image-definition list -g rg1 -r gal1 --as bob")]
+    assert names == ["def1"]
+
+
+def test_reader_cannot_write_contributor_can(
+    sigctl: Runner, ok: Any, published: None, unchanged: Any
+) -> None:
+    user(ok, "reader")
+    user(ok, "writer")
+    ok(f"role assignment create --assignee reader --role Reader --scope {GALLERY_ID}")
+    ok(f"role assignment create --assignee writer --role Contributor --scope {GALLERY_ID}")
+    # -l as well: without it az reads the resource group for its location, which a role on the
+    # gallery alone does not allow (as in Azure)
+    create = "sig image-version create -g rg1 -r gal1 -i def1 -e 2.0.0 --managed-image img -l eastus2 --only-show-errors"
+    with unchanged():
+        refused = sigctl(f"{create} --as reader")
+    assert refused.exit_code == 1
+    assert "action 'Microsoft.Compute/galleries/images/versions/write'" in refused.stderr
+    assert ok(f"{create} --as writer")["name"] == "2.0.0"
+    lookup = sigctl(create.replace(" -l eastus2", "").replace("2.0.0", "2.0.1") + " --as writer")
+    assert lookup.exit_code == 1
+    assert "'Microsoft.Resources/subscriptions/resourceGroups/read'" in lookup.stderr
+    # a Contributor may not hand out roles, nor share
+    assert (
+        sigctl(
+            f"role assignment create --assignee reader --role Owner --scope {GALLERY_ID} --as writer"
+        ).exit_code
+        == 1
+    )
+    assert (
+        sigctl(f"sig share add -g rg1 -r gal1 --subscription-ids {SUB} --as writer").exit_code == 1
+    )
+
+
+def test_roles_through_group_membership(sigctl: Runner, ok: Any, published: None) -> None:
+    member = user(ok, "member")
+    group = ok("ad group create --display-name readers --mail-nickname readers")["id"]
+    ok(f"role assignment create --assignee readers --role Reader --scope {GALLERY_ID}")
+    assert sigctl("sig show -g rg1 -r gal1 --as member").exit_code == 1
+    ok(f"ad group member add --group readers --member-id {member}")
+    assert [m["id"] for m in ok("ad group member list --group readers")] == [member]
+    assert sigctl("sig show -g rg1 -r gal1 --as member").exit_code == 0
+    ok(f"ad group member remove --group {group} --member-id member")
+    assert sigctl("sig show -g rg1 -r gal1 --as member").exit_code == 1
+
+
+def test_acting_principal_sources(
+    sigctl: Runner, ok: Any, published: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada = user(ok, "ada")
+    assert ok("account show")["user"] == {"name": "user@sigctl.onmicrosoft.com", "type": "user"}
+    ok("login --as ada@sigctl.onmicrosoft.com")
+    assert ok("account show")["user"]["name"] == "ada@sigctl.onmicrosoft.com"
+    assert sigctl("sig show -g rg1 -r gal1").exit_code == 1  # ada has no role
+    assert sigctl("sig show -g rg1 -r gal1 --as user@sigctl.onmicrosoft.com").exit_code == 0
+    ok("logout")
+    monkeypatch.setenv("SIGCTL_PRINCIPAL", ada)
+    assert ok("account show")["user"]["name"] == "ada@sigctl.onmicrosoft.com"
+    unknown = sigctl("sig show -g rg1 -r gal1 --as nobody")
+    assert unknown.exit_code == 1 and "Principal 'nobody' not found" in unknown.stderr
+    sp = ok("ad sp create --display-name ci-publisher")
+    assert ok(f"account show --as {sp['appId']}")["user"] == {
+        "name": sp["appId"],
+        "type": "servicePrincipal",
+    }
+
+
+def test_role_assignment_listing_and_definitions(sigctl: Runner, ok: Any, published: None) -> None:
+    user(ok, "ada")
+    ok(f"role assignment create --assignee ada --role Reader --scope {GALLERY_ID}")
+    assert [a["roleDefinitionName"] for a in ok("role assignment list")] == [
+        "Owner"
+    ]  # subscription scope only
+    mine = ok("role assignment list --assignee ada")
+    assert [(a["principalName"], a["roleDefinitionName"], a["scope"]) for a in mine] == [
+        ("ada@sigctl.onmicrosoft.com", "Reader", GALLERY_ID)
+    ]
+    inherited = ok(f"role assignment list --scope {GALLERY_ID}/images/def1 --include-inherited")
+    assert {a["roleDefinitionName"] for a in inherited} == {"Owner", "Reader"}
+    assert sigctl("role assignment list -o table").stdout.splitlines()[0].split() == [
+        "Principal",
+        "Role",
+        "Scope",
+    ]
+    again = sigctl(f"role assignment create --assignee ada --role Reader --scope {GALLERY_ID}")
+    assert again.exit_code == 1 and "RoleAssignmentExists" in again.stderr
+    assert (
+        sigctl(
+            f"role assignment create --assignee ada --role Janitor --scope {GALLERY_ID}"
+        ).exit_code
+        == 1
+    )
+    roles = {r["roleName"] for r in ok("role definition list")}
+    assert {"Owner", "Contributor", "Reader", "Compute Gallery Sharing Admin"} <= roles
+
+
+class TestDirectSharing:
+    def test_share_add_and_remove(self, sigctl: Runner, ok: Any, published: None) -> None:
+        consumer = ok("account subscription create --name consumer")["subscriptionId"]
+        assert ok("sig share add -g rg1 -r gal1 --subscription-ids " + consumer) == {
+            "groups": [{"ids": [consumer], "type": "Subscriptions"}],
+            "operationType": "Add",
+        }
+        shown = ok("sig show -g rg1 -r gal1 --sharing-groups")
+        assert shown["sharingProfile"] == {
+            "groups": [{"ids": [consumer], "type": "Subscriptions"}],
+            "permissions": "Groups",
+        }
+        assert shown["sharingStatus"]["aggregatedState"] == "Succeeded"
+        assert "groups" not in ok("sig show -g rg1 -r gal1")["sharingProfile"]
+        galleries = ok("sig list-shared -l eastus2 --subscription consumer")
+        unique = f"{SUB}-GAL1"
+        assert [(g["name"], g["uniqueId"]) for g in galleries] == [
+            (unique, f"/SharedGalleries/{unique}")
+        ]
+        images = ok(
+            f"sig image-definition list-shared --gallery-unique-name {unique} -l eastus2 --subscription consumer"
+        )
+        assert [i["name"] for i in images] == ["def1", "def2"]
+        assert images[0]["identifier"] == {"offer": "O", "publisher": "P", "sku": "S1"}
+        versions = ok(
+            f"sig image-version list-shared --gallery-unique-name {unique} -i def1 -l eastus2 --subscription consumer"
+        )
+        assert [
+            (v["name"], v["storageProfile"]["osDiskImage"]["diskSizeGB"]) for v in versions
+        ] == [("1.0.0", 30)]
+        one = ok(
+            f"sig image-version show-shared --gallery-unique-name {unique} -i def1 -e 1.0.0 -l eastus2 --subscription consumer"
+        )
+        assert one["uniqueId"] == f"/SharedGalleries/{unique}/Images/def1/Versions/1.0.0"
+        # other subscriptions and other regions see nothing
+        assert ok("sig list-shared -l eastus2") == []
+        assert ok("sig list-shared -l westus2 --subscription consumer") == []
+        ok(f"sig share remove -g rg1 -r gal1 --subscription-ids {consumer}")
+        assert ok("sig list-shared -l eastus2 --subscription consumer") == []
+        gone = sigctl(
+            f"sig show-shared --gallery-unique-name {unique} -l eastus2 --subscription consumer"
+        )
+        assert gone.exit_code == 3
+
+    def test_sharing_with_a_tenant_and_a_principal_there(self, ok: Any, published: None) -> None:
+        tenant = ok("account tenant create --display-name Fabrikam --domain fabrikam.com")[
+            "tenantId"
+        ]
+        ok(
+            f"ad user create --display-name guest --user-principal-name guest@fabrikam.com --tenant-id {tenant}"
+        )
+        ok(
+            f"account subscription create --name fabrikam-sub --tenant-id {tenant} --owner guest@fabrikam.com"
+        )
+        ok(f"sig share add -g rg1 -r gal1 --tenant-ids {tenant}")
+        seen = ok(
+            "sig list-shared -l eastus2 --shared-to tenant --subscription fabrikam-sub --as guest@fabrikam.com"
+        )
+        assert [g["name"] for g in seen] == [f"{SUB}-GAL1"]
+        assert (
+            ok("account show --subscription fabrikam-sub --as guest@fabrikam.com")["tenantId"]
+            == tenant
+        )
+
+    def test_rules(self, sigctl: Runner, ok: Any, published: None) -> None:
+        ok("sig create -g rg1 -r private1")
+        refused = sigctl(f"sig share add -g rg1 -r private1 --subscription-ids {SUB}")
+        assert refused.exit_code == 1 and "--permissions Groups" in refused.stderr
+        assert sigctl("sig share add -g rg1 -r gal1").exit_code == 1
+        sigctl("config set limits.share_tenants=1")
+        ok("sig share add -g rg1 -r gal1 --tenant-ids 11111111-1111-1111-1111-111111111111")
+        over = sigctl(
+            "sig share add -g rg1 -r gal1 --tenant-ids 22222222-2222-2222-2222-222222222222"
+        )
+        assert over.exit_code == 1 and "at most 1 tenants" in over.stderr
+        assert ok("sig share reset -g rg1 -r gal1") == {"operationType": "Reset"}
+        assert "groups" not in ok("sig show -g rg1 -r gal1 --sharing-groups")["sharingProfile"]
+        assert sigctl("sig update -g rg1 -r gal1 --permissions Private").exit_code == 1
+
+
+class TestCommunity:
+    CREATE = (
+        "sig create -g rg1 -r comm --permissions Community --publisher-uri https://contoso.com "
+        "--publisher-email pub@contoso.com --eula https://contoso.com/eula --public-name-prefix contoso"
+    )
+
+    def test_community_gallery_lifecycle(self, sigctl: Runner, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok(self.CREATE)
+        ok(
+            "sig image-definition create -g rg1 -r comm -i pub -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        ok("source create managed-image -g rg1 -n img --os-type linux")
+        ok(
+            "sig image-version create -g rg1 -r comm -i pub -e 1.0.0 --managed-image img --only-show-errors"
+        )
+        assert ok("sig list-community -l eastus2") == []  # not public until enabled
+        ok("sig share enable-community -g rg1 -r comm")
+        info = ok("sig show -g rg1 -r comm")["sharingProfile"]["communityGalleryInfo"]
+        assert info["communityGalleryEnabled"] is True
+        public = info["publicNames"][0]
+        assert public.startswith("contoso-") and len(public) == len("contoso-") + 36
+        other = ok("account subscription create --name someone-else")["subscriptionId"]
+        seen = ok(f"sig list-community -l eastus2 --subscription {other}")
+        assert [(g["name"], g["type"]) for g in seen] == [
+            (public, "Microsoft.Compute/locations/communityGallery")
+        ]
+        assert seen[0]["communityMetadata"]["publisherUri"] == "https://contoso.com"
+        image = ok(
+            f"sig image-definition show-community --public-gallery-name {public} -i pub -l eastus2"
+        )
+        assert image["uniqueId"] == f"/CommunityGalleries/{public}/Images/pub"
+        versions = ok(
+            f"sig image-version list-community --public-gallery-name {public} -i pub -l eastus2"
+        )
+        assert [v["name"] for v in versions] == ["1.0.0"]
+        blocked = sigctl("sig delete -g rg1 -r comm")
+        assert blocked.exit_code == 1 and "Reset its sharing" in blocked.stderr
+        ok("sig share reset -g rg1 -r comm")
+        assert ok("sig list-community -l eastus2") == []
+
+    def test_community_arguments_are_required(self, sigctl: Runner, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        result = sigctl(
+            "sig create -g rg1 -r comm --permissions Community --publisher-email a@b.c --eula e --public-name-prefix contoso"
+        )
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "ERROR: If you want to share to the community, you need to fill in all the following parameters: "
+            "--publisher-uri, --publisher-email, --eula, --public-name-prefix.\n"
+        )
+
+    def test_only_a_community_gallery_goes_public(self, sigctl: Runner, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r private1")
+        assert sigctl("sig share enable-community -g rg1 -r private1").exit_code == 1
+
+
+def test_a_gallery_cannot_move(sigctl: Runner) -> None:
+    result = sigctl(
+        f"resource move --ids {GALLERY_ID} --destination-group other --destination-subscription-id x"
+    )
+    assert result.exit_code == 1
+    assert (
+        "(ResourceMoveNotSupported) Resource move is not supported for resource types 'Microsoft.Compute/galleries'."
+        in result.stderr
+    )
+
+
+def test_account_set_and_subscriptions(sigctl: Runner, ok: Any) -> None:
+    created = ok("account subscription create --name second")
+    ok("account set --subscription second")
+    assert ok("account show")["id"] == created["subscriptionId"]
+    assert ok("group list") == []
+    assert sigctl("account set --subscription nope").exit_code == 1
+    assert {s["displayName"] for s in ok("account subscription list")} == {
+        "sigctl-subscription",
+        "second",
+    }
