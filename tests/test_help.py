@@ -59,6 +59,8 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "image-versions.md",
         "replication.md",
         "limits.md",
+        "sharing.md",
+        "state.md",
     ],
 )
 def test_docs_pages_exist(page: str) -> None:

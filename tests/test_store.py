@@ -151,3 +151,18 @@ def test_a_nested_transaction_in_the_same_process_joins_the_lock(store: Store) -
             assert inner.read(("a",)) is None  # not committed yet
     with store.transaction() as tx:
         assert tx.read(("a",)) == {"v": 1}
+
+
+def test_all_keys_and_replacing_everything(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("a",), {})
+        tx.write(("b", "c"), {})
+    with store.transaction() as tx:
+        assert tx.all_keys() == [("a",), ("b", "c")]
+    with store.transaction(write=True) as tx:
+        tx.delete_tree(())
+        tx.write(("z",), {"new": True})
+        assert tx.all_keys() == [("z",)]
+    with store.transaction() as tx:
+        assert tx.all_keys() == [("z",)]
+        assert tx.read(("a",)) is None

@@ -127,6 +127,22 @@ class Transaction:
                     names.add(pkey[-1])
         return sorted(names)
 
+    def all_keys(self) -> list[Key]:
+        """Every document key in the state (as this transaction would leave it), sorted."""
+        found: set[Key] = set()
+        root = self.store.root
+        if root.is_dir() and () not in self.pending_trees:
+            for rel in _files_under(root, root):
+                key = tuple(_unpart(p) for p in Path(rel).with_suffix("").parts)
+                if not any(key[: len(tree)] == tree for tree in self.pending_trees):
+                    found.add(key)
+        for key, value in self.pending.items():
+            if value is _DELETED:
+                found.discard(key)
+            else:
+                found.add(key)
+        return sorted(found)
+
     # -- writes ----------------------------------------------------------------------------
 
     def write(self, key: Key, document: Any) -> None:
@@ -143,7 +159,8 @@ class Transaction:
         for pkey in list(self.pending):
             if pkey[: len(key)] == key:
                 del self.pending[pkey]
-        self.pending[key] = _DELETED
+        if key:  # () is the whole state, which has no document of its own
+            self.pending[key] = _DELETED
         self.pending_trees.append(key)
 
     def _require_write(self) -> None:
@@ -173,8 +190,9 @@ def _files_under(root: Path, directory: Path) -> Iterator[str]:
         return
     for dirpath, _dirs, names in os.walk(directory):
         for name in names:
-            if name.endswith(".json") and not name.startswith("."):
-                yield str((Path(dirpath) / name).relative_to(root))
+            path = Path(dirpath) / name
+            if name.endswith(".json") and not name.startswith(".") and path != root / JOURNAL:
+                yield str(path.relative_to(root))
 
 
 def _apply(root: Path, writes: list[list[Any]]) -> None:
