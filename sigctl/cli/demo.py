@@ -24,20 +24,45 @@ STEPS: list[tuple[str, int, str]] = [
         "A gallery: location from the group, uniqueName from the subscription.",
     ),
     (
-        "sigctl sig create -g demo-rg -r TeamGallery -o none",
+        "sigctl sig image-definition create -g demo-rg -r DemoGallery -i ubuntu -p Contoso -f Ubuntu "
+        "-s 24_04 --os-type linux --only-show-errors -o table",
         0,
-        "A second gallery, output suppressed.",
-    ),
-    ("sigctl sig list -g demo-rg -o table", 0, "az's automatic table."),
-    (
-        "sigctl sig list -g demo-rg --query [].name -o tsv",
-        0,
-        "--query and TSV, the way scripts read names.",
+        "An image definition; the client adds Gen2 and Trusted Launch, the service x64.",
     ),
     (
-        "sigctl sig update -g demo-rg -r DemoGallery --set tags.env=demo --query tags",
+        "sigctl source create managed-image -g demo-rg -n build-img --os-type linux --size-gb 30 "
+        "--used-gb 10 -o none",
         0,
-        "A generic update with --set.",
+        "The managed image a build produced (sigctl-only: sources are emulated too).",
+    ),
+    (
+        "sigctl sig image-version create -g demo-rg -r DemoGallery -i ubuntu -e 1.0.0 "
+        "--managed-image build-img --target-regions eastus2 westus2=2 --only-show-errors "
+        "--query \"{name: name, state: provisioningState, regions: join(', ', publishingProfile.targetRegions[].name)}\"",
+        0,
+        "A version replicated to two regions: minutes of modelled replication, a fraction of a second here.",
+    ),
+    (
+        "sigctl replication status -g demo-rg -r DemoGallery -i ubuntu -e 1.0.0 -o table",
+        0,
+        "Per-region replication state (sigctl-only view).",
+    ),
+    (
+        "sigctl sig image-version create -g demo-rg -r DemoGallery -i ubuntu -e 1.10.0 "
+        "--managed-image build-img --exclude-from-latest --only-show-errors -o none",
+        0,
+        "A newer version, kept out of 'latest'.",
+    ),
+    (
+        "sigctl image-version resolve -g demo-rg -r DemoGallery -i ubuntu --explain "
+        "--query \"candidates[].{version: name, eligible: eligible, why: join(', ', reasons)}\" -o table",
+        0,
+        "Which version 'latest' means, and why (sigctl-only).",
+    ),
+    (
+        "sigctl billing estimate -g demo-rg -r DemoGallery -o table",
+        0,
+        "What the gallery costs under Azure's billing model (example prices).",
     ),
     (
         "sigctl sig show -g demo-rg -r NoSuchGallery",
@@ -49,7 +74,11 @@ STEPS: list[tuple[str, int, str]] = [
         1,
         "The service's name rule: no dashes in gallery names.",
     ),
-    ("sigctl sig delete -g demo-rg -r TeamGallery", 0, "Delete prints nothing, as az."),
+    (
+        "sigctl sig delete -g demo-rg -r DemoGallery",
+        1,
+        "A gallery with definitions cannot be deleted, as in Azure.",
+    ),
     ("sigctl group delete -n demo-rg --yes", 0, "Deleting the group deletes everything in it."),
     ("sigctl group exists -n demo-rg", 0, "And it is gone."),
 ]
