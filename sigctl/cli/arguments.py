@@ -18,14 +18,14 @@ def missing_field(flag: str) -> CliError:
 
 
 def targets(
-    ids: list[str] | None, single: Callable[[], ResourceId], *others: str | None
+    ids: list[str] | None, build: Callable[..., ResourceId], *names: str | None
 ) -> list[ResourceId]:
-    """The resources a command acts on: every `--ids` entry, else the one named by -g/-r/...
+    """The resources a command acts on: every `--ids` entry, else build(*names) from -g/-r/...
 
-    `others` are the -g/-r/... values given, which --ids excludes.
+    --ids excludes the other resource-id arguments, as az's help says.
     """
     given = values(ids)
-    if given and any(o is not None for o in others):
+    if given and any(n is not None for n in names):
         raise CliError(
             "usage error: --ids cannot be combined with other 'Resource Id' arguments (-g, -r, -i, -e)"
         )
@@ -37,7 +37,7 @@ def targets(
             except ArmError:
                 raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
         return parsed
-    return [single()]
+    return [build(*names)]
 
 
 def one_or_many(results: list[Any], ids: list[str] | None) -> Any:

@@ -83,6 +83,12 @@ class Client:
         self.principal = principal
         self._provider.principal = principal["id"]
 
+    def group_location(self, group: str) -> str:
+        """az's default location: a GET of the resource group (its errors surface as they are)."""
+        from sigctl.provider.ids import resource_group_id
+
+        return self.get(resource_group_id(self.subscription, group))["location"]
+
     # -- ARM calls -------------------------------------------------------------------------
 
     def _log(self, verb: str, rid: str | ResourceId, body: Any = None, **query: Any) -> None:

@@ -299,3 +299,17 @@ ChangeReference = Annotated[
         help="The related change reference ID for this resource operation. Accepted and ignored.",
     ),
 ]
+
+
+def disk_size(text: str, option: str) -> dict[str, int]:
+    """A disk given as SIZE[:USED] in GB (`127:10`): provisioned and occupied size."""
+    size, _, used = text.partition(":")
+    try:
+        disk = {"sizeGB": int(size)}
+        if used:
+            disk["usedGB"] = int(used)
+    except ValueError:
+        raise typer.BadParameter(
+            f"usage error: {option} {text}: use SIZE[:USED] in GB, e.g. 127:10"
+        ) from None
+    return disk

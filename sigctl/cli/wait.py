@@ -75,3 +75,9 @@ def wait_for(
             context.current().warn(
                 f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
             )
+
+
+def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:
+    """A `wait` command's body: poll GET `target` with `query` until `conditions` hold."""
+    client = context.current().client
+    return wait_for(lambda: client.get(target, **query), sleep=client.provider.sleep, **conditions)

@@ -10,24 +10,11 @@ import typer
 from sigctl.cli import context
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, Shown
-from sigctl.cli.params import choice, integer, values
+from sigctl.cli.params import choice, disk_size, integer, values
 from sigctl.cli.regions_arg import parse_target_regions
 from sigctl.provider import ids
 
 commands = CommandGroup("Estimate what galleries cost: snapshots, stored GB, egress, money.")
-
-
-def _disk(text: str, option: str) -> dict[str, int]:
-    size, _, used = text.partition(":")
-    try:
-        disk = {"sizeGB": int(size)}
-        if used:
-            disk["usedGB"] = int(used)
-    except ValueError:
-        raise CliError(
-            f"usage error: {option} {text}: use SIZE[:USED] in GB, e.g. 127:10"
-        ) from None
-    return disk
 
 
 def _money(amount: float) -> str:
@@ -271,8 +258,8 @@ def _plan(
             disks = billing.source_disks(ctx, group, managed_image)
         else:
             disks = [
-                _disk(os_disk or "", "--os-disk"),
-                *(_disk(d, "--data-disk") for d in data_disks or []),
+                disk_size(os_disk or "", "--os-disk"),
+                *(disk_size(d, "--data-disk") for d in data_disks or []),
             ]
         return billing.plan(ctx, home, profile, disks)
 

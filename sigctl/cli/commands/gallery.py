@@ -216,9 +216,7 @@ def create(
     tags_body = aaz_tags(tags)
     if location is None:
         try:
-            location = client.get(ids.resource_group_id(client.subscription, resource_group))[
-                "location"
-            ]
+            location = client.group_location(resource_group)
         except ArmError:
             # az looks the group up to default the location; a missing group surfaces like this.
             raise missing_field("--location") from None
@@ -280,9 +278,7 @@ def show(
     query = {"$expand": "SharingProfile/Groups"} if sharing_groups else {}
     found = [
         flatten(client.get(t, **query))
-        for t in targets(
-            ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-        )
+        for t in targets(ids_, _gallery, resource_group, gallery_name)
     ]
     return one_or_many(found, ids_)
 
@@ -360,9 +356,7 @@ def update(
     """
     client = context.current().client
     results = []
-    for target in targets(
-        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-    ):
+    for target in targets(ids_, _gallery, resource_group, gallery_name):
         instance = flatten(client.get(target, **{"api-version": API_CREATE}))
         if location is not None:
             instance["location"] = location
@@ -415,9 +409,7 @@ def delete(
     not exist succeeds silently.
     """
     client = context.current().client
-    for target in targets(
-        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-    ):
+    for target in targets(ids_, _gallery, resource_group, gallery_name):
         client.delete(target, **{"api-version": API_LIST})
 
 
@@ -451,14 +443,12 @@ def wait(
     timeout: Timeout = 3600,
 ) -> Any:
     """Place the CLI in a waiting state until a condition of the gallery is met."""
-    from sigctl.cli.wait import wait_for
+    from sigctl.cli.wait import poll
 
-    invocation = context.current()
-    target = targets(
-        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-    )[0]
-    return wait_for(
-        lambda: invocation.client.get(target, **{"api-version": API_CREATE}),
+    target = targets(ids_, _gallery, resource_group, gallery_name)[0]
+    return poll(
+        target,
+        {"api-version": API_CREATE},
         created=created,
         updated=updated,
         deleted=deleted,
@@ -466,7 +456,6 @@ def wait(
         custom=custom,
         interval=interval,
         timeout=timeout,
-        sleep=invocation.client.provider.sleep,
     )
 
 

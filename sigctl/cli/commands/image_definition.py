@@ -296,9 +296,7 @@ def create(
     if plan:
         props["purchasePlan"] = plan
     if location is None:
-        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
-            "location"
-        ]
+        location = client.group_location(resource_group)
     body = {"location": location, "properties": props, "tags": custom_tags(tags)}
     target = ids.image_id(
         client.subscription, resource_group, gallery_name, gallery_image_definition
@@ -325,13 +323,7 @@ def show(
     client = context.current().client
     found = [
         flatten(client.get(t))
-        for t in targets(
-            ids_,
-            lambda: _definition(resource_group, gallery_name, gallery_image_definition),
-            resource_group,
-            gallery_name,
-            gallery_image_definition,
-        )
+        for t in targets(ids_, _definition, resource_group, gallery_name, gallery_image_definition)
     ]
     return one_or_many(found, ids_)
 
@@ -400,11 +392,7 @@ def update(
     client = context.current().client
     results = []
     for target in targets(
-        ids_,
-        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
+        ids_, _definition, resource_group, gallery_name, gallery_image_definition
     ):
         instance = flatten(client.get(target, **{"api-version": API_VERSION}))
         Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS).apply(
@@ -439,11 +427,7 @@ def delete(
     """Delete a gallery image definition."""
     client = context.current().client
     for target in targets(
-        ids_,
-        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
+        ids_, _definition, resource_group, gallery_name, gallery_image_definition
     ):
         client.delete(target, **{"api-version": API_VERSION})
 
@@ -471,18 +455,12 @@ def wait(
     timeout: Timeout = 3600,
 ) -> Any:
     """Place the CLI in a waiting state until a condition of the image definition is met."""
-    from sigctl.cli.wait import wait_for
+    from sigctl.cli.wait import poll
 
-    invocation = context.current()
-    target = targets(
-        ids_,
-        lambda: _definition(resource_group, gallery_name, gallery_image_definition),
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-    )[0]
-    return wait_for(
-        lambda: invocation.client.get(target, **{"api-version": API_VERSION}),
+    target = targets(ids_, _definition, resource_group, gallery_name, gallery_image_definition)[0]
+    return poll(
+        target,
+        {"api-version": API_VERSION},
         created=created,
         updated=updated,
         deleted=deleted,
@@ -490,7 +468,6 @@ def wait(
         custom=custom,
         interval=interval,
         timeout=timeout,
-        sleep=invocation.client.provider.sleep,
     )
 
 

@@ -424,9 +424,7 @@ def create(
     invocation.warn(BLOCK_WARNING)
     eol = end_of_life(end_of_life_date) if end_of_life_date else None
     if location is None:
-        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
-            "location"
-        ]
+        location = client.group_location(resource_group)
     profile: dict[str, Any] = {"targetRegions": regions or [{"name": location}]}
     optional = {
         "replicaCount": replica_count,
@@ -497,9 +495,7 @@ def show(
         shape(client.get(t, **query))
         for t in targets(
             ids_,
-            lambda: _version(
-                resource_group, gallery_name, gallery_image_definition, gallery_image_version
-            ),
+            _version,
             resource_group,
             gallery_name,
             gallery_image_definition,
@@ -686,9 +682,7 @@ def delete(
     }
     for target in targets(
         ids_,
-        lambda: _version(
-            resource_group, gallery_name, gallery_image_definition, gallery_image_version
-        ),
+        _version,
         resource_group,
         gallery_name,
         gallery_image_definition,
@@ -727,22 +721,20 @@ def wait(
     timeout: Timeout = 3600,
 ) -> Any:
     """Place the CLI in a waiting state until a condition of the image version is met."""
-    from sigctl.cli.wait import wait_for
+    from sigctl.cli.wait import poll
 
-    invocation = context.current()
     target = targets(
         ids_,
-        lambda: _version(
-            resource_group, gallery_name, gallery_image_definition, gallery_image_version
-        ),
+        _version,
         resource_group,
         gallery_name,
         gallery_image_definition,
         gallery_image_version,
     )[0]
     query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
-    return wait_for(
-        lambda: invocation.client.get(target, **query),
+    return poll(
+        target,
+        query,
         created=created,
         updated=updated,
         deleted=deleted,
@@ -750,7 +742,6 @@ def wait(
         custom=custom,
         interval=interval,
         timeout=timeout,
-        sleep=invocation.client.provider.sleep,
     )
 
 

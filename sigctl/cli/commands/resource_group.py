@@ -243,11 +243,11 @@ def wait(
     timeout: Timeout = 3600,
 ) -> Any:
     """Place the CLI in a waiting state until a condition of the resource group is met."""
-    from sigctl.cli.wait import wait_for
+    from sigctl.cli.wait import poll
 
-    invocation = context.current()
-    return wait_for(
-        lambda: invocation.client.get(_group_id(name)),
+    return poll(
+        _group_id(name),
+        {},
         created=created,
         updated=updated,
         deleted=deleted,
@@ -255,5 +255,4 @@ def wait(
         custom=custom,
         interval=interval,
         timeout=timeout,
-        sleep=invocation.client.provider.sleep,
     )

@@ -71,9 +71,7 @@ def _post(
         body["groups"] = groups
     results = [
         flatten({"properties": client.post(t, "share", body, **{"api-version": API_VERSION})})
-        for t in targets(
-            ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-        )
+        for t in targets(ids_, _gallery, resource_group, gallery_name)
     ]
     return results[0] if len(results) == 1 else results
 
@@ -184,16 +182,12 @@ def wait(
     timeout: Timeout = 3600,
 ) -> Any:
     """Place the CLI in a waiting state until a condition of the shared gallery is met."""
-    from sigctl.cli.wait import wait_for
+    from sigctl.cli.wait import poll
 
-    invocation = context.current()
-    target = targets(
-        ids_, lambda: _gallery(resource_group, gallery_name), resource_group, gallery_name
-    )[0]
-    return wait_for(
-        lambda: invocation.client.get(
-            target, **{"api-version": API_VERSION, "$expand": "SharingProfile/Groups"}
-        ),
+    target = targets(ids_, _gallery, resource_group, gallery_name)[0]
+    return poll(
+        target,
+        {"api-version": API_VERSION, "$expand": "SharingProfile/Groups"},
         created=created,
         updated=updated,
         deleted=deleted,
@@ -201,5 +195,4 @@ def wait(
         custom=custom,
         interval=interval,
         timeout=timeout,
-        sleep=invocation.client.provider.sleep,
     )

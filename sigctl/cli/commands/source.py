@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.params import Location, ResourceGroup, choice, integer, values
+from sigctl.cli.params import Location, ResourceGroup, choice, disk_size, integer, values
 
 commands = CommandGroup(
     "Create the managed images, VMs, disks, snapshots and VHDs versions are made from."
@@ -25,16 +24,6 @@ Kind = Annotated[
     ),
 ]
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help="Name of the source.")]
-
-
-def _disk(text: str) -> dict[str, int]:
-    size, _, used = text.partition(":")
-    try:
-        return {"sizeGB": int(size), **({"usedGB": int(used)} if used else {})}
-    except ValueError:
-        raise CliError(
-            f"usage error: --data-disk {text}: use SIZE[:USED] in GB, e.g. 32 or 32:4"
-        ) from None
 
 
 @commands.command(
@@ -117,13 +106,11 @@ def create(
     ] = None,
 ) -> Any:
     """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
-    from sigctl.provider import ids, sources
+    from sigctl.provider import sources
 
     client = context.current().client
     if location is None:
-        location = client.get(ids.resource_group_id(client.subscription, resource_group))[
-            "location"
-        ]
+        location = client.group_location(resource_group)
     spec = {
         "location": location,
         "osType": os_type,
@@ -131,7 +118,7 @@ def create(
         "hyperVGeneration": hyper_v_generation,
         "sizeGB": size_gb,
         "usedGB": used_gb,
-        "dataDisks": [_disk(d) for d in values(data_disk) or []],
+        "dataDisks": [disk_size(d, "--data-disk") for d in values(data_disk) or []],
         "storageAccount": storage_account,
     }
     return client.provider.operate(
