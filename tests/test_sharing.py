@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import Runner
 
 SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
+TENANT = "7f3c1b2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
 GALLERY_ID = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1"
 
 
@@ -175,7 +176,9 @@ def test_role_assignment_listing_and_definitions(sigctl: Runner, ok: Any, publis
     assert [a["roleDefinitionName"] for a in ok("role assignment list")] == [
         "Owner"
     ]  # subscription scope only
-    mine = ok("role assignment list --assignee ada")
+    # Like az, --assignee alone still looks at the subscription scope; --all looks everywhere.
+    assert ok("role assignment list --assignee ada") == []
+    mine = ok("role assignment list --assignee ada --all")
     assert [(a["principalName"], a["roleDefinitionName"], a["scope"]) for a in mine] == [
         ("ada@sigctl.onmicrosoft.com", "Reader", GALLERY_ID)
     ]
@@ -188,14 +191,41 @@ def test_role_assignment_listing_and_definitions(sigctl: Runner, ok: Any, publis
     ]
     again = sigctl(f"role assignment create --assignee ada --role Reader --scope {GALLERY_ID}")
     assert again.exit_code == 1 and "RoleAssignmentExists" in again.stderr
-    assert (
-        sigctl(
-            f"role assignment create --assignee ada --role Janitor --scope {GALLERY_ID}"
-        ).exit_code
-        == 1
+    janitor = sigctl(f"role assignment create --assignee ada --role Janitor --scope {GALLERY_ID}")
+    assert (janitor.exit_code, janitor.stderr) == (1, "ERROR: Role 'Janitor' doesn't exist.\n")
+    nobody = sigctl(f"role assignment create --assignee nobody --role Reader --scope {GALLERY_ID}")
+    assert nobody.exit_code == 1
+    assert nobody.stderr.startswith(
+        "ERROR: Cannot find user or service principal in graph database for 'nobody'."
     )
+    mixed = sigctl(f"role assignment list --all --scope {GALLERY_ID}")
+    assert mixed.exit_code == 1 and "not required when --all is used" in mixed.stderr
     roles = {r["roleName"] for r in ok("role definition list")}
     assert {"Owner", "Contributor", "Reader", "Compute Gallery Sharing Admin"} <= roles
+
+
+def test_role_assignment_create_shape_and_delete_scope(
+    sigctl: Runner, ok: Any, published: None
+) -> None:
+    sp = ok("ad sp create --display-name ci-publisher")
+    created = ok(
+        f"role assignment create --assignee ci-publisher --role Reader --scope {GALLERY_ID}"
+    )
+    # ARM's answer: no principalName/roleDefinitionName (those are az list's additions).
+    assert "principalName" not in created and "roleDefinitionName" not in created
+    assert (created["principalType"], created["scope"]) == ("ServicePrincipal", GALLERY_ID)
+    listed = ok(f"role assignment list --scope {GALLERY_ID}")
+    assert [a["principalName"] for a in listed] == [sp["appId"]]  # az shows an SP's app id
+    before = ok("state export")
+    # Without --scope, delete matches the subscription scope only: nothing there for the SP.
+    missed = sigctl("role assignment delete --assignee ci-publisher --role Reader")
+    assert (missed.exit_code, missed.stderr) == (
+        1,
+        "ERROR: No matched assignments were found to delete\n",
+    )
+    assert ok("state export") == before
+    ok(f"role assignment delete --assignee ci-publisher --role Reader --scope {GALLERY_ID}")
+    assert ok(f"role assignment list --scope {GALLERY_ID}") == []
 
 
 class TestDirectSharing:
@@ -242,7 +272,9 @@ class TestDirectSharing:
         )
         assert gone.exit_code == 3
 
-    def test_sharing_with_a_tenant_and_a_principal_there(self, ok: Any, published: None) -> None:
+    def test_sharing_with_a_tenant_and_a_principal_there(
+        self, sigctl: Runner, ok: Any, published: None
+    ) -> None:
         tenant = ok("account tenant create --display-name Fabrikam --domain fabrikam.com")[
             "tenantId"
         ]
@@ -252,15 +284,42 @@ class TestDirectSharing:
         ok(
             f"account subscription create --name fabrikam-sub --tenant-id {tenant} --owner guest@fabrikam.com"
         )
+        # Choosing a subscription does not change who acts: the signed-in user has no role there.
+        denied = sigctl("group create -n theirs -l eastus2 --subscription fabrikam-sub")
+        assert denied.exit_code == 1 and "AuthorizationFailed" in denied.stderr
         ok(f"sig share add -g rg1 -r gal1 --tenant-ids {tenant}")
         seen = ok(
             "sig list-shared -l eastus2 --shared-to tenant --subscription fabrikam-sub --as guest@fabrikam.com"
         )
         assert [g["name"] for g in seen] == [f"{SUB}-GAL1"]
+        # Without --shared-to tenant the list is what is shared with the subscription itself.
+        assert (
+            ok("sig list-shared -l eastus2 --subscription fabrikam-sub --as guest@fabrikam.com")
+            == []
+        )
         assert (
             ok("account show --subscription fabrikam-sub --as guest@fabrikam.com")["tenantId"]
             == tenant
         )
+
+    def test_visible_where_a_replica_is(self, ok: Any, published: None) -> None:
+        consumer = ok("account subscription create --name consumer")["subscriptionId"]
+        ok(f"sig share add -g rg1 -r gal1 --subscription-ids {consumer}")
+        listed = "sig list-shared --subscription consumer -l "
+        assert ok(listed + "westus") == []  # no replica there yet
+        ok(
+            "sig image-version create -g rg1 -r gal1 -i def1 -e 1.0.1 --managed-image img "
+            "--target-regions eastus2 westus --only-show-errors"
+        )
+        assert [g["name"] for g in ok(listed + "westus")] == [f"{SUB}-GAL1"]
+        assert [g["name"] for g in ok(listed + "eastus2")] == [f"{SUB}-GAL1"]
+        assert ok(listed + "northeurope") == []
+
+    def test_ids_must_be_guids(self, sigctl: Runner, ok: Any, published: None) -> None:
+        before = ok("sig show -g rg1 -r gal1 --sharing-groups")
+        bad = sigctl("sig share add -g rg1 -r gal1 --subscription-ids not-a-guid")
+        assert bad.exit_code == 1 and "'not-a-guid' is not a valid subscription id" in bad.stderr
+        assert ok("sig show -g rg1 -r gal1 --sharing-groups") == before
 
     def test_rules(self, sigctl: Runner, ok: Any, published: None) -> None:
         ok("sig create -g rg1 -r private1")
@@ -314,6 +373,20 @@ class TestCommunity:
             f"sig image-version list-community --public-gallery-name {public} -i pub -l eastus2"
         )
         assert [v["name"] for v in versions] == ["1.0.0"]
+        ok(
+            "sig image-version create -g rg1 -r comm -i pub -e 1.1.0 --managed-image img --only-show-errors"
+        )
+        ok(
+            "sig image-version create -g rg1 -r comm -i pub -e 1.2.0 --managed-image img "
+            "--exclude-from-latest --only-show-errors"
+        )
+        # The community lists only each image's latest version (excluded ones never are).
+        versions = ok(
+            f"sig image-version list-community --public-gallery-name {public} -i pub -l eastus2"
+        )
+        assert [v["name"] for v in versions] == ["1.1.0"]
+        for version in ("1.1.0", "1.2.0"):
+            ok(f"sig image-version delete -g rg1 -r comm -i pub -e {version}")
         blocked = sigctl("sig delete -g rg1 -r comm")
         assert blocked.exit_code == 1 and "Reset its sharing" in blocked.stderr
         ok("sig share reset -g rg1 -r comm")
@@ -334,6 +407,28 @@ class TestCommunity:
         ok("group create -n rg1 -l eastus2")
         ok("sig create -g rg1 -r private1")
         assert sigctl("sig share enable-community -g rg1 -r private1").exit_code == 1
+
+
+def test_only_gallery_moves_are_refused_as_azure_does(sigctl: Runner) -> None:
+    disk = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/disks/d1"
+    other = sigctl(f"resource move --ids {disk} --destination-group elsewhere")
+    assert (other.exit_code, other.stderr) == (
+        1,
+        "ERROR: sigctl does not emulate moving 'Microsoft.Compute/disks' resources.\n",
+    )
+
+
+def test_account_list_table(sigctl: Runner) -> None:
+    lines = sigctl("account list -o table").stdout.splitlines()
+    assert lines[0].split() == [
+        "Name",
+        "CloudName",
+        "SubscriptionId",
+        "TenantId",
+        "State",
+        "IsDefault",
+    ]
+    assert lines[2].split() == ["sigctl-subscription", "AzureCloud", SUB, TENANT, "Enabled", "True"]
 
 
 def test_a_gallery_cannot_move(sigctl: Runner) -> None:

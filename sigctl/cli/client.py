@@ -49,7 +49,8 @@ class Client:
     def _resolve(self) -> None:
         """Subscription: --subscription, else `account set`, else the default one.
         Principal: --as, else SIGCTL_PRINCIPAL, else `sigctl login --as`, else the owner of
-        the subscription."""
+        the default subscription (the signed-in user; choosing a subscription, as in az, does
+        not change who is acting)."""
         import os
 
         from sigctl import profile
@@ -73,7 +74,9 @@ class Client:
                 found = accounts.default_subscription(tx)
             who = options.principal or os.environ.get("SIGCTL_PRINCIPAL") or saved.get("principal")
             try:
-                principal = accounts.find_principal(tx, who or found["owner"])
+                principal = accounts.find_principal(
+                    tx, who or accounts.default_subscription(tx)["owner"]
+                )
             except ArmError:
                 raise CliError(
                     f"Principal '{who}' not found. Create it first (sigctl ad user create, "

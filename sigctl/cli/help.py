@@ -14,8 +14,9 @@ NAME_CAP = 32
 GLOBAL_ARGUMENTS = [
     (
         "--as",
-        "Act as this principal (object id, user principal name or display name); sigctl's own. "
-        "Default: SIGCTL_PRINCIPAL, else `sigctl login --as`, else the subscription's owner.",
+        "Act as this principal (object id, user principal name, app id or display name); "
+        "sigctl's own. Default: SIGCTL_PRINCIPAL, else `sigctl login --as`, else the default "
+        "subscription's owner.",
     ),
     ("--debug", "Increase logging verbosity to show all debug logs."),
     ("--help -h", "Show this help message and exit."),

@@ -82,6 +82,26 @@ def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -
     definition = image_definitions.find(ctx, definition_rid)
     if definition is None:
         raise resource_not_found(definition_rid.type_path(), definition_rid.resource_group or "")
+    chosen, candidates = _choose(ctx, definition, region)
+    return {
+        "definition": definition["resource"]["id"],
+        "region": region.name if region else None,
+        "latest": chosen["resource"]["name"] if chosen else None,
+        "version": image_versions.render(ctx, chosen) if chosen else None,
+        "candidates": [verdict for _, verdict in candidates],
+    }
+
+
+def pick(
+    ctx: Request, definition: dict[str, Any], region: regions.Region | None
+) -> dict[str, Any] | None:
+    """The stored version "latest" resolves to, or None."""
+    return _choose(ctx, definition, region)[0]
+
+
+def _choose(
+    ctx: Request, definition: dict[str, Any], region: regions.Region | None
+) -> tuple[dict[str, Any] | None, list[tuple[dict[str, Any], dict[str, Any]]]]:
     candidates = [
         (doc, _assess(ctx, state, doc, region))
         for state, doc in image_versions.all_versions(ctx, definition)
@@ -92,13 +112,7 @@ def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -
         reverse=True,
     )
     chosen = next((doc for doc, verdict in candidates if verdict["eligible"]), None)
-    return {
-        "definition": definition["resource"]["id"],
-        "region": region.name if region else None,
-        "latest": chosen["resource"]["name"] if chosen else None,
-        "version": image_versions.render(ctx, chosen) if chosen else None,
-        "candidates": [verdict for _, verdict in candidates],
-    }
+    return chosen, candidates
 
 
 def no_latest(definition_id: str) -> ArmError:

@@ -110,11 +110,29 @@ def action_for(rid: ResourceId, verb: str) -> str:
     return f"{base}/{suffix}"
 
 
+class LookupFailed(Exception):
+    """A role or assignee az resolves on the client before calling ARM (az exits 1)."""
+
+
 def role(text: str) -> Role:
     found = ROLES.get(text.lower()) or _BY_ID.get(text.rsplit("/", 1)[-1].lower())
     if found is None:
-        raise ArmError("RoleDefinitionDoesNotExist", f"The role '{text}' does not exist.", 400)
+        raise LookupFailed(f"Role '{text}' doesn't exist.")
     return found
+
+
+def assignee_of(tx: Any, text: str) -> dict[str, Any]:
+    """The principal `--assignee` names, or az's graph lookup failure."""
+    try:
+        return accounts.find_principal(tx, text)
+    except ArmError as error:
+        if error.status != 404:
+            raise
+    raise LookupFailed(
+        f"Cannot find user or service principal in graph database for '{text}'. If the assignee "
+        "is an appId, make sure the corresponding service principal is created with "
+        f"'az ad sp create --id {text}'."
+    )
 
 
 def role_definition_id(subscription: str, found: Role) -> str:
@@ -215,11 +233,18 @@ def describe(tx: Any, record: dict[str, Any]) -> dict[str, Any]:
         "createdBy": None,
         "delegatedManagedIdentityResourceId": None,
         "description": None,
-        "principalName": accounts.display_name(principal) if principal else "",
+        "principalName": _principal_name(principal),
         "roleDefinitionName": found.name if found else None,
         "updatedBy": None,
         **record,
     }
+
+
+def _principal_name(principal: dict[str, Any] | None) -> str:
+    """az shows a user's UPN, a service principal's app id, a group's display name."""
+    if principal is None:
+        return ""
+    return principal.get("appId") or accounts.display_name(principal)
 
 
 # -- the check ----------------------------------------------------------------------------------
@@ -260,16 +285,20 @@ ASSIGNMENT_ACTIONS = {
 }
 
 
-def assign(ctx: Any, assignee: str, role_text: str, scope: str) -> dict[str, Any]:
+def assign(ctx: Any, assignee_text: str, role_text: str, scope: str) -> dict[str, Any]:
     found = role(role_text)
-    principal = accounts.find_principal(ctx.tx, assignee)
+    principal = assignee_of(ctx.tx, assignee_text)
     ctx.authorize(ASSIGNMENT_ACTIONS["write"], scope)
-    return create_assignment(ctx.tx, ctx.clock.now(), principal, found, scope)
+    record = create_assignment(ctx.tx, ctx.clock.now(), principal, found, scope)
+    # ARM's response carries no names; az's list adds them.
+    shown = describe(ctx.tx, record)
+    del shown["principalName"], shown["roleDefinitionName"]
+    return shown
 
 
 def listing(
     ctx: Any,
-    assignee: str | None,
+    assignee_text: str | None,
     role_text: str | None,
     scope: str | None,
     include_inherited: bool,
@@ -278,7 +307,7 @@ def listing(
     """az's rules: by default the subscription-scoped ones; --scope those at a scope (with
     --include-inherited, also those above it); --all every one; filtered by the caller's read."""
     subscription_scope = f"/subscriptions/{ctx.subscription}"
-    wanted_principal = accounts.find_principal(ctx.tx, assignee)["id"] if assignee else None
+    wanted_principal = assignee_of(ctx.tx, assignee_text)["id"] if assignee_text else None
     wanted_role = role(role_text).id if role_text else None
     out = []
     for record in assignments(ctx.tx, ctx.subscription):

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import accounts, galleries, image_versions, regions, settings
+from sigctl.provider import accounts, galleries, image_versions, latest, regions, settings
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -104,8 +104,23 @@ def _groups(value: Any) -> dict[str, list[str]]:
         group_type = GROUP_TYPES.get(str(item.get("type", "")).lower())
         if group_type is None:
             raise invalid_parameter("groups[].type must be Subscriptions or AADTenants.", "groups")
-        out.setdefault(group_type, []).extend(str(i).lower() for i in item.get("ids") or [])
+        ids = [str(i).lower() for i in item.get("ids") or []]
+        for text in ids:
+            if not _is_guid(text):
+                raise invalid_parameter(
+                    f"'{text}' is not a valid {group_type[:-1].lower()} id: expected a GUID.",
+                    "groups",
+                )
+        out.setdefault(group_type, []).extend(ids)
     return out
+
+
+def _is_guid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return len(text) == 36
 
 
 def _check_share_limits(ctx: Request, current: dict[str, list[str]]) -> None:
@@ -192,25 +207,38 @@ def _consumer_tenants(ctx: Request) -> set[str]:
 def _visible(
     ctx: Request, kind: str, name: str, location: str
 ) -> tuple[dict[str, Any], Request] | None:
+    """The gallery behind a proxy name, if the caller may see it in this region.
+
+    As the service: by default the galleries shared with the caller's subscription, with
+    `sharedTo=tenant` those shared with its tenant; and only in the gallery's home region or
+    a region holding a completed replica of one of its versions.
+    """
     registry = _registry(ctx.tx)
     entry = registry[kind].get(name.lower())
-    if entry is None or entry["location"] != location:
+    if entry is None:
         return None
     if kind == "direct":
-        shared_to_tenant = ctx.query.get("sharedTo") == "tenant"
-        allowed = (
-            bool(_consumer_tenants(ctx) & set(entry["tenants"]))
-            if shared_to_tenant
-            else ctx.subscription in entry["subscriptions"]
-            or bool(_consumer_tenants(ctx) & set(entry["tenants"]))
-        )
+        if ctx.query.get("sharedTo") == "tenant":
+            allowed = bool(_consumer_tenants(ctx) & set(entry["tenants"]))
+        else:
+            allowed = ctx.subscription in entry["subscriptions"]
         if not allowed:
             return None
     publisher = Request(ctx.tx, entry["subscription"], None)
     stored = galleries.stored_gallery(publisher, entry["gallery"])
     if stored is None:
         return None
+    if entry["location"] != location and not _replicated_anywhere(publisher, stored, location):
+        return None
     return stored, publisher
+
+
+def _replicated_anywhere(publisher: Request, stored: dict[str, Any], location: str) -> bool:
+    return any(
+        state == "active" and _replicated_to(publisher, doc, location)
+        for image in _images(publisher, stored)
+        for state, doc in image_versions.all_versions(publisher, image)
+    )
 
 
 def _location(rid: ResourceId) -> str:
@@ -366,6 +394,9 @@ def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
     ]
     versions.sort(key=lambda d: image_versions.version_tuple(d["resource"]["name"]) or (0, 0, 0))
     if len(rid.names) == 3:
+        if kind == "community":  # the community lists only each image's latest version
+            newest = latest.pick(publisher, image, regions.find(location))
+            versions = [newest] if newest else []
         return [
             _version_view(kind, shown_name, image["resource"]["name"], d, location)
             for d in versions

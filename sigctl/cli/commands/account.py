@@ -85,8 +85,24 @@ def set_(
     profile.save(invocation.home, saved)
 
 
+def _list_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """az's table for `account list`."""
+    return [
+        {
+            "Name": r["name"],
+            "CloudName": r["environmentName"],
+            "SubscriptionId": r["id"],
+            "TenantId": r["tenantId"],
+            "State": r["state"],
+            "IsDefault": r["isDefault"],
+        }
+        for r in rows
+    ]
+
+
 @commands.command(
     "list",
+    table=_list_table,
     examples=[("List the subscriptions of the emulated account.", "{prefix} list -o table")],
 )
 def list_() -> Any:

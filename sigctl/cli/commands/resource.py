@@ -38,7 +38,8 @@ def move(
     """Move resources from one resource group to another (can be under different subscription).
 
     Azure Compute Gallery resources cannot be moved, to another resource group or to another
-    subscription; share the gallery instead. sigctl refuses every move the same way.
+    subscription; share the gallery instead. sigctl refuses those moves as Azure does and does
+    not emulate moving anything else.
     """
     from sigctl.provider import ids
 
@@ -46,8 +47,11 @@ def move(
     if not given or not destination_group:
         raise CliError("usage error: --ids and --destination-group are required")
     types = sorted({ids.parse(text).resource_type() for text in given})
-    raise ArmError(
-        "ResourceMoveNotSupported",
-        f"Resource move is not supported for resource types '{', '.join(types)}'.",
-        400,
-    )
+    gallery_types = [t for t in types if t.lower().startswith("microsoft.compute/galleries")]
+    if gallery_types:
+        raise ArmError(
+            "ResourceMoveNotSupported",
+            f"Resource move is not supported for resource types '{', '.join(gallery_types)}'.",
+            400,
+        )
+    raise CliError(f"sigctl does not emulate moving '{', '.join(types)}' resources.")

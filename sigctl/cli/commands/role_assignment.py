@@ -61,6 +61,18 @@ def _subscription_of(scope: str | None) -> str:
     return context.current().client.subscription
 
 
+def _run(subscription: str, operation: Any, *args: Any, write: bool = False) -> Any:
+    """Run a role operation; a role or assignee that does not resolve fails in the client."""
+    from sigctl.provider import rbac
+
+    try:
+        return context.current().client.provider.operate(
+            subscription, operation, *args, write=write
+        )
+    except rbac.LookupFailed as failed:
+        raise CliError(str(failed)) from None
+
+
 @commands.command(
     "create",
     examples=[
@@ -91,10 +103,7 @@ def create(
         raise CliError("usage error: --assignee STRING | --assignee-object-id GUID")
     client = context.current().client
     where = _scope(scope, resource_group) or f"/subscriptions/{client.subscription}"
-    record = client.provider.operate(
-        _subscription_of(where), rbac.assign, who, role, where, write=True
-    )
-    return {k: v for k, v in record.items()}
+    return _run(_subscription_of(where), rbac.assign, who, role, where, write=True)
 
 
 def _table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -136,16 +145,11 @@ def list_(
     """List role assignments."""
     from sigctl.provider import rbac
 
-    client = context.current().client
     where = _scope(scope, resource_group)
-    return client.provider.operate(
-        _subscription_of(where),
-        rbac.listing,
-        assignee,
-        role,
-        where,
-        include_inherited,
-        all_ or (assignee is not None and where is None),
+    if all_ and where:
+        raise CliError("group or scope are not required when --all is used")
+    return _run(
+        _subscription_of(where), rbac.listing, assignee, role, where, include_inherited, all_
     )
 
 
@@ -169,15 +173,16 @@ def delete(
     """Delete role assignments (those matching all the filters given)."""
     from sigctl.provider import rbac
 
-    client = context.current().client
     given = values(ids_)
     where = _scope(scope, resource_group)
     if not given and not (assignee or role or where):
         raise CliError("usage error: give --ids, or at least one of --assignee, --role, --scope")
     subscription = _subscription_of(given[0] if given else where)
-    found = client.provider.operate(subscription, rbac.listing, assignee, role, where, False, True)
+    # Without --scope az deletes at the subscription scope only; --ids may name any scope.
+    found = _run(subscription, rbac.listing, assignee, role, where, False, bool(given))
     if given:
         wanted = {i.lower() for i in given}
         found = [f for f in found if f["id"].lower() in wanted]
-    if found:
-        client.provider.operate(subscription, rbac.unassign, found, write=True)
+    if not found:
+        raise CliError("No matched assignments were found to delete")
+    _run(subscription, rbac.unassign, found, write=True)

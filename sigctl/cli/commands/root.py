@@ -132,10 +132,10 @@ def login(
 
 
 @commands.command(
-    "logout", examples=[("Back to acting as the subscription's owner.", "{prefix} logout")]
+    "logout", examples=[("Back to acting as the default subscription's owner.", "{prefix} logout")]
 )
 def logout() -> None:
-    """Sign out: commands act as the current subscription's owner again."""
+    """Sign out: commands act as the default subscription's owner again."""
     from sigctl import profile
 
     invocation = context.current()
