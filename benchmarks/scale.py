@@ -44,16 +44,19 @@ def seed(home: str, galleries: int) -> None:
     for key in [k for k in os.environ if k.startswith(("SIGCTL_", "AZURE_"))]:
         del os.environ[key]
     os.environ["SIGCTL_HOME"] = home
+    # Lift the per-region gallery quota (100) so the big state plus one create fits.
+    steps = [["config", "set", f"limits.galleries={galleries + 10}"]]
     for i in range(galleries):
-        for argv in (
+        steps += [
             ["group", "create", "-n", f"rg{i}", "-l", "eastus2", "-o", "none"],
             ["sig", "create", "-g", f"rg{i}", "-r", f"gal{i}", "-o", "none"],
-        ):
-            stderr = io.StringIO()
-            with contextlib.redirect_stderr(stderr):
-                code = run(argv)
-            if code != 0:
-                raise SystemExit(f"sigctl {' '.join(argv)} failed ({code}):\n{stderr.getvalue()}")
+        ]
+    for argv in steps:
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            code = run(argv)
+        if code != 0:
+            raise SystemExit(f"sigctl {' '.join(argv)} failed ({code}):\n{stderr.getvalue()}")
     del os.environ["SIGCTL_HOME"]
 
 

@@ -1,0 +1,30 @@
+"""The benchmarks must keep running: one quick pass each (no timing is asserted here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--runs", "1", "--warmup", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_startup_benchmark_runs() -> None:
+    assert "sigctl sig list" in run("startup.py")
+
+
+def test_scale_benchmark_runs_past_the_gallery_quota() -> None:
+    # 101 galleries in one region exceed the default quota of 100; the benchmark lifts it.
+    out = run("scale.py", "--galleries", "101", "--limit", "1000")
+    assert "101 galleries" in out and "sigctl sig create" in out
