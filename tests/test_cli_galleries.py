@@ -279,6 +279,22 @@ class TestWait:
         )
 
 
+def test_ids_fill_the_arguments_by_position_and_never_act_on_another_type(
+    sigctl: Runner, ok: Any, gallery: Any
+) -> None:
+    group_id = gallery["id"].split("/providers/")[0]
+    before = ok("state export")
+    for command in ("sig image-definition delete", "sig image-version delete", "sig delete"):
+        shallow = sigctl(f"{command} --ids {group_id}")
+        assert shallow.exit_code == 1
+        assert shallow.stderr == "ERROR: InvalidArgumentValue: Missing required field: -r\n"
+    too_short = sigctl(f"sig image-definition update --ids {gallery['id']} --set description=x")
+    assert too_short.stderr == "ERROR: InvalidArgumentValue: Missing required field: -i\n"
+    assert ok("state export") == before
+    # As in az, a deeper id names its ancestors: a definition id given to `sig show` is the gallery.
+    assert ok(f"sig show --ids {gallery['id']}/images/def9")["name"] == "gal1"
+
+
 def test_ids_exclude_other_resource_arguments(sigctl: Runner, gallery: Any) -> None:
     result = sigctl(f"sig show --ids {gallery['id']} -g rg1")
     assert result.exit_code == 1 and "--ids cannot be combined" in result.stderr

@@ -130,6 +130,12 @@ def test_security_type_handling(sigctl: Runner, ok: Any, gallery: None) -> None:
     assert "features" not in v1
 
 
+@pytest.mark.parametrize("spelling", ["2030-12-31", "31/12/2030", "Dec 31 2030", "20301231"])
+def test_end_of_life_dates_parse_as_dateutil_does(ok: Any, gallery: None, spelling: str) -> None:
+    made = ok(f'{CREATE} -i e -p P -f O -s E --os-type linux --end-of-life-date "{spelling}"')
+    assert made["endOfLifeDate"] == "2030-12-31T12:59:59+00:00"
+
+
 @pytest.mark.parametrize(
     "args,message,code",
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -22,24 +23,31 @@ def targets(
 ) -> list[ResourceId]:
     """The resources a command acts on: every `--ids` entry, else build(*names) from -g/-r/...
 
-    --ids excludes the other resource-id arguments, as az's help says.
+    --ids excludes the other resource-id arguments, as az's help says. As in az, an id only
+    fills those arguments by position (resource group, name, child name, ...): an id of another
+    depth or type never reaches the service as it is, so a definition command cannot delete
+    the resource group or version an id names.
     """
     given = values(ids)
     if given and any(n is not None for n in names):
         raise CliError(
             "usage error: --ids cannot be combined with other 'Resource Id' arguments (-g, -r, -i, -e)"
         )
-    if given:
-        parsed = []
-        for text in given:
-            try:
-                parsed.append(ids_module.parse(text))
-            except ArmError:
-                raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
-        return parsed
-    return [build(*names)]
-
-
+    if not given:
+        return [build(*names)]
+    built = []
+    for text in given:
+        try:
+            parsed = ids_module.parse(text)
+        except ArmError:
+            raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+        parts = [parsed.resource_group]
+        if parsed.namespace != ids_module.RESOURCES:
+            parts += list(parsed.names)
+        parts = (parts + [None] * len(names))[: len(names)]
+        target = build(*parts)
+        built.append(dataclasses.replace(target, subscription=parsed.subscription))
+    return built
 def one_or_many(results: list[Any], ids: list[str] | None) -> Any:
     """az prints a list when several --ids were given, the single result otherwise."""
     return results if values(ids) and len(results) > 1 else results[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sigctl.cli.errors import CliError
 
@@ -12,14 +12,14 @@ def end_of_life(text: str, option: str = "--end-of-life-date") -> str:
 
     A value without a zone is taken in the local time zone, as az's parser does.
     """
+    from dateutil import parser  # az parses with dateutil; only this option needs it
+
     raw = text.strip()
     if "T" not in raw and "t" not in raw:
         raw += "T12:59:59Z"
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
+        moment = parser.parse(raw)
+    except (ValueError, OverflowError):
         raise CliError(
             f"InvalidArgumentValue: {option}: Unable to parse: '{text}'. Expected format: Format: "
             "date (yyyy-mm-dd) time (hh:mm:ss.xxxxxx) timezone (+/-hh:mm)"
