@@ -48,6 +48,8 @@ def targets(
         target = build(*parts)
         built.append(dataclasses.replace(target, subscription=parsed.subscription))
     return built
+
+
 def one_or_many(results: list[Any], ids: list[str] | None) -> Any:
     """az prints a list when several --ids were given, the single result otherwise."""
     return results if values(ids) and len(results) > 1 else results[0]
