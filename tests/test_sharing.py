@@ -292,6 +292,15 @@ class TestDirectSharing:
             "sig list-shared -l eastus2 --shared-to tenant --subscription fabrikam-sub --as guest@fabrikam.com"
         )
         assert [g["name"] for g in seen] == [f"{SUB}-GAL1"]
+        # A GET of one item finds a gallery shared with the tenant without --shared-to.
+        as_guest = "--subscription fabrikam-sub --as guest@fabrikam.com"
+        unique = f"{SUB}-GAL1"
+        shown = ok(f"sig show-shared --gallery-unique-name {unique} -l eastus2 {as_guest}")
+        assert shown["uniqueId"] == f"/SharedGalleries/{unique}"
+        version = ok(
+            f"sig image-version show-shared --gallery-unique-name {unique} -i def1 -e 1.0.0 -l eastus2 {as_guest}"
+        )
+        assert version["name"] == "1.0.0"
         # Without --shared-to tenant the list is what is shared with the subscription itself.
         assert (
             ok("sig list-shared -l eastus2 --subscription fabrikam-sub --as guest@fabrikam.com")
@@ -431,14 +440,96 @@ def test_account_list_table(sigctl: Runner) -> None:
     assert lines[2].split() == ["sigctl-subscription", "AzureCloud", SUB, TENANT, "Enabled", "True"]
 
 
-def test_a_gallery_cannot_move(sigctl: Runner) -> None:
-    result = sigctl(
-        f"resource move --ids {GALLERY_ID} --destination-group other --destination-subscription-id x"
-    )
+def test_a_gallery_cannot_move(sigctl: Runner, ok: Any, published: None) -> None:
+    move = f"resource move --ids {GALLERY_ID} --destination-group other"
+    result = sigctl(f"{move} --destination-subscription-id x")
     assert result.exit_code == 1
     assert (
         "(ResourceMoveNotSupported) Resource move is not supported for resource types 'Microsoft.Compute/galleries'."
         in result.stderr
+    )
+    # ARM checks the resources first: missing ones are 404, unreadable ones 403.
+    assert sigctl(move.replace("gal1", "nope")).exit_code == 3
+    user(ok, "nobody")
+    denied = sigctl(f"{move} --as nobody@sigctl.onmicrosoft.com")
+    assert denied.exit_code == 1 and "AuthorizationFailed" in denied.stderr
+    assert sigctl("resource move --ids x").exit_code == 2  # --destination-group is required
+
+
+def test_directory_rules(sigctl: Runner, ok: Any) -> None:
+    before = ok("state export")
+    for command, expected in (
+        ("ad user show --id ''", 3),  # an empty name names nobody
+        ("ad user delete --id ''", 3),
+        ("sig list --as ''", 1),
+        ("ad user create --display-name a --user-principal-name a", 1),
+        ("ad user create --display-name a --user-principal-name a@elsewhere.com", 1),
+        ("account subscription create --name x --subscription-id not-a-guid", 1),
+        ("account tenant create --display-name T --domain t.com --tenant-id nope", 1),
+        ("ad user delete --id user@sigctl.onmicrosoft.com", 1),  # owns the subscription
+    ):
+        result = sigctl(command)
+        assert result.exit_code == expected, (command, result.stderr)
+        assert result.stderr.startswith("ERROR: ") and "Traceback" not in result.stderr
+    assert ok("state export") == before
+    owned = sigctl("ad user delete --id user@sigctl.onmicrosoft.com")
+    assert "owns the subscription(s) sigctl-subscription" in owned.stderr
+    ok("ad group create --display-name team --mail-nickname team")
+    user(ok, "ada")
+    ok("ad group member add --group team --member-id ada@sigctl.onmicrosoft.com")
+    again = sigctl("ad group member add --group team --member-id ada@sigctl.onmicrosoft.com")
+    assert again.exit_code == 1 and "already exist" in again.stderr
+    assert sigctl("ad group member add --group team --member-id team").exit_code == 1
+    ok("ad group member remove --group team --member-id ada@sigctl.onmicrosoft.com")
+    gone = sigctl("ad group member remove --group team --member-id ada@sigctl.onmicrosoft.com")
+    assert gone.exit_code == 3
+    both = sigctl("role assignment create --role Reader --assignee ada --assignee-object-id x")
+    assert both.exit_code == 1 and "usage error" in both.stderr
+
+
+def test_a_deleted_principal_does_not_hand_its_roles_to_a_namesake(
+    sigctl: Runner, ok: Any, published: None
+) -> None:
+    user(ok, "temp")
+    ok(
+        f"role assignment create --assignee temp@sigctl.onmicrosoft.com --role Reader --scope {GALLERY_ID}"
+    )
+    ok("ad user delete --id temp@sigctl.onmicrosoft.com")
+    user(ok, "temp")  # same name, so (ids being derived from names) the same object id
+    denied = sigctl("sig show -g rg1 -r gal1 --as temp@sigctl.onmicrosoft.com")
+    assert denied.exit_code == 1 and "AuthorizationFailed" in denied.stderr
+
+
+def test_subscription_create_in_another_tenant_acts_as_the_caller(ok: Any) -> None:
+    tenant = ok("account tenant create --display-name Fabrikam --domain fabrikam.com")["tenantId"]
+    made = ok(f"account subscription create --name fab --tenant-id {tenant}")
+    assert made["tenantId"] == tenant
+
+
+def test_a_denied_service_principal_is_named_by_its_app_id(
+    sigctl: Runner, ok: Any, published: None
+) -> None:
+    sp = ok("ad sp create --display-name robot")
+    denied = sigctl(f"sig show -g rg1 -r gal1 --as {sp['appId']}")
+    assert f"The client '{sp['appId']}' with object id '{sp['id']}'" in denied.stderr
+
+
+def test_shared_and_community_galleries_keep_contents_in_their_region(
+    sigctl: Runner, ok: Any, published: None
+) -> None:
+    other = sigctl(
+        "sig image-definition create -g rg1 -r gal1 -i far -p P -f O -s FAR --os-type linux -l westus2"
+    )
+    assert other.exit_code == 1
+    assert "must be in the gallery's region 'eastus2', not 'westus2'" in other.stderr
+    version = sigctl(
+        "sig image-version create -g rg1 -r gal1 -i def1 -e 2.0.0 --managed-image img -l westus2 "
+        "--target-regions westus2"
+    )
+    assert version.exit_code == 1 and "gallery's region" in version.stderr
+    ok("sig create -g rg1 -r private1")
+    ok(
+        "sig image-definition create -g rg1 -r private1 -i far -p P -f O -s FAR --os-type linux -l westus2"
     )
 
 

@@ -72,10 +72,23 @@ class Client:
                     )
             else:
                 found = accounts.default_subscription(tx)
-            who = options.principal or os.environ.get("SIGCTL_PRINCIPAL") or saved.get("principal")
+            # `--as ""` (say, an unset shell variable) is an error, never "the owner"; an empty
+            # SIGCTL_PRINCIPAL counts as unset, as empty environment variables do elsewhere.
+            who = next(
+                (
+                    w
+                    for w in (
+                        options.principal,
+                        os.environ.get("SIGCTL_PRINCIPAL") or None,
+                        saved.get("principal"),
+                    )
+                    if w is not None
+                ),
+                None,
+            )
             try:
                 principal = accounts.find_principal(
-                    tx, who or accounts.default_subscription(tx)["owner"]
+                    tx, accounts.default_subscription(tx)["owner"] if who is None else who
                 )
             except ArmError:
                 raise CliError(

@@ -113,6 +113,23 @@ def stable_id(kind: str, name: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name.lower()}"))
 
 
+def is_guid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return len(text) == 36
+
+
+def _require_guid(value: str | None, what: str) -> None:
+    if value is not None and not is_guid(value):
+        raise ArmError(
+            f"Invalid{what.capitalize()}Id",
+            f"The provided {what} identifier '{value}' is malformed or invalid.",
+            400,
+        )
+
+
 def _save(tx: Any, accounts: dict[str, Any]) -> None:
     tx.write(ACCOUNTS_KEY, accounts)
 
@@ -124,6 +141,7 @@ def _conflict(what: str) -> ArmError:
 def create_tenant(
     tx: Any, display_name: str, domain: str, tenant_id: str | None = None
 ) -> dict[str, Any]:
+    _require_guid(tenant_id, "tenant")
     accounts = load(tx)
     tid = (tenant_id or stable_id("tenant", domain)).lower()
     if tid in accounts["tenants"] or any(
@@ -142,6 +160,7 @@ def create_tenant(
 def create_subscription(
     tx: Any, name: str, tenant_id: str, owner_id: str, subscription_id: str | None = None
 ) -> dict[str, Any]:
+    _require_guid(subscription_id, "subscription")
     accounts = load(tx)
     sid = (subscription_id or stable_id("subscription", name)).lower()
     if sid in accounts["subscriptions"] or any(
@@ -166,6 +185,10 @@ def create_principal(tx: Any, kind: str, tenant_id: str, fields: dict[str, Any])
     accounts = load(tx)
     if tenant_id.lower() not in accounts["tenants"]:
         raise ArmError("TenantNotFound", f"The tenant '{tenant_id}' could not be found.", 404)
+    if kind == "user":
+        _check_user_principal_name(
+            fields["userPrincipalName"], accounts["tenants"][tenant_id.lower()]
+        )
     key = fields.get("userPrincipalName") or fields["displayName"]
     object_id = stable_id(f"{kind}:{tenant_id}", key)
     for other in accounts["principals"].values():
@@ -184,14 +207,47 @@ def create_principal(tx: Any, kind: str, tenant_id: str, fields: dict[str, Any])
     return copy.deepcopy(principal_record)
 
 
+def _check_user_principal_name(upn: str, home: dict[str, Any]) -> None:
+    """Microsoft Graph's rule: name@domain, the domain one of the tenant's (here, its default)."""
+    local, at, domain = upn.rpartition("@")
+    if not at or not local:
+        raise ArmError("Request_BadRequest", "Property userPrincipalName is invalid.", 400)
+    if domain.lower() != home["defaultDomain"].lower():
+        raise ArmError(
+            "Request_BadRequest",
+            "The domain portion of the userPrincipalName property is invalid. You must use one of "
+            "the verified domain names in your organization.",
+            400,
+        )
+
+
 def delete_principal(tx: Any, object_id: str) -> None:
+    """Remove a principal, its group memberships and its role assignments.
+
+    Ids derive from names, so a principal created again gets the same id: dropping the
+    assignments keeps it from inheriting the old one's access (Azure never reuses an id).
+    """
+    from sigctl.provider import rbac
+
     accounts = load(tx)
-    if accounts["principals"].pop(object_id, None) is None:
+    found = accounts["principals"].get(object_id)
+    if found is None:
         raise principal_not_found(object_id)
+    owned = sorted(s["name"] for s in accounts["subscriptions"].values() if s["owner"] == object_id)
+    if owned:
+        raise ArmError(
+            "Request_BadRequest",
+            f"'{display_name(found)}' owns the subscription(s) {', '.join(owned)}; a subscription's "
+            "owner cannot be deleted.",
+            400,
+        )
+    del accounts["principals"][object_id]
     for other in accounts["principals"].values():
         if other["type"] == "group" and object_id in other["members"]:
             other["members"].remove(object_id)
     _save(tx, accounts)
+    for sid in accounts["subscriptions"]:
+        rbac.forget_principal(tx, sid, object_id)
 
 
 def set_membership(tx: Any, group_id: str, member_id: str, member: bool) -> dict[str, Any]:
@@ -200,6 +256,18 @@ def set_membership(tx: Any, group_id: str, member_id: str, member: bool) -> dict
     if group is None or group["type"] != "group":
         raise principal_not_found(group_id)
     if member_id not in accounts["principals"]:
+        raise principal_not_found(member_id)
+    # Microsoft Graph's answers to a redundant add or remove.
+    if member and member_id == group_id:
+        raise ArmError("Request_BadRequest", "A group cannot be a member of itself.", 400)
+    if member and member_id in group["members"]:
+        raise ArmError(
+            "Request_BadRequest",
+            "One or more added object references already exist for the following modified "
+            "properties: 'members'.",
+            400,
+        )
+    if not member and member_id not in group["members"]:
         raise principal_not_found(member_id)
     members = set(group["members"])
     members = members | {member_id} if member else members - {member_id}
@@ -220,12 +288,14 @@ def find_principal(tx: Any, text: str) -> dict[str, Any]:
     """A principal by object id, user principal name, app id or (unique) display name."""
     principals = load(tx)["principals"]
     wanted = text.strip().lower()
+    if not wanted:  # an empty name (say, an unset shell variable) names nobody
+        raise principal_not_found(text)
     if wanted in principals:
         return copy.deepcopy(principals[wanted])
     for candidate in principals.values():
         if wanted in (
-            candidate.get("userPrincipalName", "").lower(),
-            candidate.get("appId", "").lower(),
+            (candidate.get("userPrincipalName") or "").lower(),
+            (candidate.get("appId") or "").lower(),
         ):
             return copy.deepcopy(candidate)
     named = [p for p in principals.values() if p.get("displayName", "").lower() == wanted]

@@ -51,6 +51,25 @@ def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
+def require_home_region(stored: dict[str, Any], region: str) -> None:
+    """Shared, community and soft-delete galleries keep their contents in their own region."""
+    resource = stored["resource"]
+    props = resource["properties"]
+    permissions = props.get("sharingProfile", {}).get("permissions", "Private")
+    if permissions != "Private":
+        reason = f"is shared (permissions '{permissions}')"
+    elif props.get("softDeletePolicy", {}).get("isSoftDeleteEnabled"):
+        reason = "has soft delete enabled"
+    else:
+        return
+    if region != resource["location"]:
+        raise invalid_parameter(
+            f"Gallery '{resource['name']}' {reason}: its image definitions and versions must be in "
+            f"the gallery's region '{resource['location']}', not '{region}'.",
+            "location",
+        )
+
+
 def render(
     ctx: Request, stored: dict[str, Any], api_version: str | None = None, expand: str | None = None
 ) -> dict[str, Any]:

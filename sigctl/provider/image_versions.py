@@ -23,6 +23,7 @@ from sigctl.errors import (
 )
 from sigctl.provider import (
     faults,
+    galleries,
     ids,
     image_definitions,
     limits,
@@ -665,6 +666,9 @@ def _create(
         raise invalid_parameter(
             "Required parameter 'storageProfile' is missing (null).", "storageProfile"
         )
+    stored_gallery = galleries.stored_gallery(ctx, gallery)
+    if stored_gallery is not None:
+        galleries.require_home_region(stored_gallery, location.name)
     limits.check(ctx, "image_versions", location.name)
     built = _resolve_sources(ctx, refs, location, definition)
     check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")

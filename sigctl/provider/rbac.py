@@ -223,6 +223,13 @@ def delete_assignments(tx: Any, subscription: str, names: set[str]) -> list[dict
     return removed
 
 
+def forget_principal(tx: Any, subscription: str, principal_id: str) -> None:
+    current = assignments(tx, subscription)
+    kept = [a for a in current if a["principalId"] != principal_id]
+    if len(kept) != len(current):
+        tx.write(_key(subscription), kept)
+
+
 def describe(tx: Any, record: dict[str, Any]) -> dict[str, Any]:
     """An assignment as `az role assignment list` prints it (names filled in)."""
     found = _BY_ID.get(record["roleDefinitionId"].rsplit("/", 1)[-1])
@@ -265,8 +272,7 @@ def require(tx: Any, principal_id: str | None, action: str, resource_id: str) ->
     """ARM's authorization check; `principal_id` None is the emulator itself (no check)."""
     if principal_id is None or permitted(tx, principal_id, action, resource_id):
         return
-    principal = accounts.principal(tx, principal_id)
-    name = accounts.display_name(principal) if principal else principal_id
+    name = _principal_name(accounts.principal(tx, principal_id)) or principal_id
     raise ArmError(
         "AuthorizationFailed",
         f"The client '{name}' with object id '{principal_id}' does not have authorization to perform "

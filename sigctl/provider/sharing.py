@@ -106,21 +106,13 @@ def _groups(value: Any) -> dict[str, list[str]]:
             raise invalid_parameter("groups[].type must be Subscriptions or AADTenants.", "groups")
         ids = [str(i).lower() for i in item.get("ids") or []]
         for text in ids:
-            if not _is_guid(text):
+            if not accounts.is_guid(text):
                 raise invalid_parameter(
                     f"'{text}' is not a valid {group_type[:-1].lower()} id: expected a GUID.",
                     "groups",
                 )
         out.setdefault(group_type, []).extend(ids)
     return out
-
-
-def _is_guid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return len(text) == 36
 
 
 def _check_share_limits(ctx: Request, current: dict[str, list[str]]) -> None:
@@ -205,23 +197,26 @@ def _consumer_tenants(ctx: Request) -> set[str]:
 
 
 def _visible(
-    ctx: Request, kind: str, name: str, location: str
+    ctx: Request, kind: str, name: str, location: str, single: bool = False
 ) -> tuple[dict[str, Any], Request] | None:
     """The gallery behind a proxy name, if the caller may see it in this region.
 
-    As the service: by default the galleries shared with the caller's subscription, with
-    `sharedTo=tenant` those shared with its tenant; and only in the gallery's home region or
-    a region holding a completed replica of one of its versions.
+    A list (`sharedTo` is a list parameter) holds by default what is shared with the caller's
+    subscription and with `sharedTo=tenant` what is shared with its tenant; a GET of one item
+    finds it either way. Only in the gallery's home region or a region holding a completed
+    replica of one of its versions.
     """
     registry = _registry(ctx.tx)
     entry = registry[kind].get(name.lower())
     if entry is None:
         return None
     if kind == "direct":
+        by_subscription = ctx.subscription in entry["subscriptions"]
+        by_tenant = bool(_consumer_tenants(ctx) & set(entry["tenants"]))
         if ctx.query.get("sharedTo") == "tenant":
-            allowed = bool(_consumer_tenants(ctx) & set(entry["tenants"]))
+            allowed = by_tenant
         else:
-            allowed = ctx.subscription in entry["subscriptions"]
+            allowed = by_subscription or (single and by_tenant)
         if not allowed:
             return None
     publisher = Request(ctx.tx, entry["subscription"], None)
@@ -372,7 +367,7 @@ def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
         return [
             _gallery_view(kind, _display_name(kind, n, v[0]), v[0], location) for n, v in found if v
         ]
-    visible = _visible(ctx, kind, name, location)
+    visible = _visible(ctx, kind, name, location, single=len(rid.names) == len(rid.types))
     if visible is None:
         raise _missing(rid)
     stored, publisher = visible

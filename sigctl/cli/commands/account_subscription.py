@@ -58,7 +58,8 @@ def create(
     from sigctl.provider import accounts
 
     client = context.current().client
-    tenant = tenant_id or client.account["tenantId"]
+    account = client.account  # resolving the account also fixes who is acting
+    tenant = tenant_id or account["tenantId"]
     acting = client.principal
     with client.provider.session(write=True) as tx:
         owner_id = accounts.find_principal(tx, owner)["id"] if owner else acting["id"]

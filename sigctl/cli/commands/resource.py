@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli.errors import CliError
+from sigctl.cli import context
+from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Ids, values
 from sigctl.errors import ArmError
@@ -24,16 +25,16 @@ commands = CommandGroup("Move resources (az resource move): galleries cannot mov
     ],
 )
 def move(
-    ids_: Ids = None,
     destination_group: Annotated[
-        str | None, typer.Option("--destination-group", help="The destination resource group name.")
-    ] = None,
+        str, typer.Option("--destination-group", help="The destination resource group name.")
+    ],
     destination_subscription_id: Annotated[
         str | None,
         typer.Option(
             "--destination-subscription-id", help="The destination subscription identifier."
         ),
     ] = None,
+    ids_: Ids = None,
 ) -> Any:
     """Move resources from one resource group to another (can be under different subscription).
 
@@ -44,11 +45,15 @@ def move(
     from sigctl.provider import ids
 
     given = values(ids_)
-    if not given or not destination_group:
-        raise CliError("usage error: --ids and --destination-group are required")
+    if not given:
+        raise usage_error("the following arguments are required: --ids")
     types = sorted({ids.parse(text).resource_type() for text in given})
     gallery_types = [t for t in types if t.lower().startswith("microsoft.compute/galleries")]
     if gallery_types:
+        # ARM validates a move first: the resources must exist and the caller may read them.
+        client = context.current().client
+        for text in given:
+            client.get(text)
         raise ArmError(
             "ResourceMoveNotSupported",
             f"Resource move is not supported for resource types '{', '.join(gallery_types)}'.",

@@ -99,7 +99,7 @@ def create(
     from sigctl.provider import rbac
 
     who = assignee or assignee_object_id
-    if not who:
+    if not who or (assignee and assignee_object_id):
         raise CliError("usage error: --assignee STRING | --assignee-object-id GUID")
     client = context.current().client
     where = _scope(scope, resource_group) or f"/subscriptions/{client.subscription}"

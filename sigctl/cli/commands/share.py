@@ -65,7 +65,7 @@ def _post(
     if values(tenant_ids):
         groups.append({"type": "AADTenants", "ids": values(tenant_ids)})
     if operation in ("Add", "Remove") and not groups:
-        raise CliError("usage error: --subscription-ids and/or --tenant-ids are required")
+        raise CliError("At least one of subscription ids or tenant ids must be provided.")
     body: dict[str, Any] = {"operationType": operation}
     if groups:
         body["groups"] = groups
