@@ -190,6 +190,8 @@ def load(home: Path | None = None) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Config(path, {})
+    except OSError as exc:  # e.g. SIGCTL_HOME names a file
+        raise ConfigError(f"the config file '{path}' cannot be read: {exc.strerror}") from None
     import tomllib
 
     try:

@@ -19,6 +19,12 @@ def home_dir() -> Path:
 
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (and parents) readable by its owner only."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    try:
+        if not path.is_dir():
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)
+    except OSError as exc:
+        from sigctl.errors import state_file_error
+
+        # A home that is a file, or a folder we may not write, is the user's to fix: say where.
+        raise state_file_error(str(path), exc.strerror or str(exc)) from None

@@ -305,3 +305,28 @@ def test_group_managed_by_is_kept(ok: Any) -> None:
         "group create -n rgm -l eastus2 --managed-by /subscriptions/x/resourceGroups/y/providers/P/t/n"
     )
     assert made["managedBy"] == "/subscriptions/x/resourceGroups/y/providers/P/t/n"
+
+
+@pytest.mark.parametrize(
+    "document", [[], {"resourceGroups": []}, "text"], ids=["list", "bad-section", "string"]
+)
+def test_an_index_edited_into_another_shape_is_refused_not_rewritten(
+    sigctl: Runner, gallery: Any, home: Path, document: Any
+) -> None:
+    index = next(home.glob("state/subscriptions/*/index.json"))
+    edited = json.dumps({"schemaVersion": 1, "document": document})
+    index.write_text(edited)
+    for command in ("group create -n rg3 -l eastus2", "sig create -g rg1 -r gal3"):
+        result = sigctl(command)
+        assert result.exit_code == 1
+        assert f"The state file '{index}' cannot be used" in result.stderr
+    assert index.read_text() == edited
+
+
+def test_a_gallery_file_edited_into_another_shape_is_refused(
+    sigctl: Runner, gallery: Any, home: Path
+) -> None:
+    path = next(home.glob("state/subscriptions/*/galleries/gal1.json"))
+    path.write_text(json.dumps({"schemaVersion": 1, "document": {"resource": 7}}))
+    result = sigctl("sig show -g rg1 -r gal1")
+    assert result.exit_code == 1 and f"'{path}' cannot be used" in result.stderr

@@ -96,3 +96,26 @@ def test_update_tags(ok: Any) -> None:
     ok("group create -n rg1 -l eastus2 --tags a=1")
     assert ok("group update -n rg1 --set tags.b=2")["tags"] == {"a": "1", "b": "2"}
     assert ok("group update -n rg1 --tags c=3")["tags"] == {"c": "3"}
+
+
+def test_verbose_reports_init_and_invoke_time_as_az_does(sigctl: Runner) -> None:
+    import re
+
+    result = sigctl("group list --verbose")
+    assert result.exit_code == 0
+    assert re.fullmatch(
+        r"INFO: Command ran in \d+\.\d{3} seconds \(init: \d+\.\d{3}, invoke: \d+\.\d{3}\)\n",
+        result.stderr,
+    )
+
+
+def test_a_home_that_is_a_file_is_named_in_a_clean_error(
+    sigctl: Runner, tmp_path: Any, monkeypatch: Any
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("SIGCTL_HOME", str(not_a_folder))
+    result = sigctl("group create -n rg1 -l eastus2")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ERROR: the config file '{not_a_folder}/config.toml'")
+    assert "unexpected error" not in result.stderr

@@ -242,6 +242,8 @@ class TestDirectSharing:
         }
         assert shown["sharingStatus"]["aggregatedState"] == "Succeeded"
         assert "groups" not in ok("sig show -g rg1 -r gal1")["sharingProfile"]
+        selected = ok("sig show -g rg1 -r gal1 --select permissions")["sharingProfile"]
+        assert selected["groups"] == [{"ids": [consumer], "type": "Subscriptions"}]
         galleries = ok("sig list-shared -l eastus2 --subscription consumer")
         unique = f"{SUB}-GAL1"
         assert [(g["name"], g["uniqueId"]) for g in galleries] == [

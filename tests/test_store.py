@@ -122,6 +122,18 @@ def test_newer_schema_is_refused_and_never_overwritten(store: Store) -> None:
     assert path.read_text() == newer
 
 
+def test_a_document_of_the_wrong_shape_is_refused_by_name(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("doc",), {"v": 1})
+    path = store.root / "doc.json"
+    edited = json.dumps({"schemaVersion": files.SCHEMA_VERSION, "document": []})
+    path.write_text(edited)
+    with pytest.raises(ArmError) as raised, store.transaction(write=True) as tx:
+        tx.read(("doc",), lambda document: isinstance(document, dict))
+    assert str(path) in raised.value.message and "does not hold" in raised.value.message
+    assert path.read_text() == edited
+
+
 def test_state_is_private_to_its_owner(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.write(("a", "b"), {})

@@ -99,6 +99,11 @@ class Client:
         self.principal = principal
         self._provider.principal = principal["id"]
 
+    def atomically(self) -> Any:
+        """Hold the state's write lock across several calls: az's read-then-write update is
+        then one step to other processes, so parallel updates of one resource lose nothing."""
+        return self.emulator.session(write=True)
+
     def group_location(self, group: str) -> str:
         """az's default location: a GET of the resource group (its errors surface as they are)."""
         from sigctl.provider.ids import resource_group_id

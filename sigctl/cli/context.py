@@ -28,6 +28,7 @@ class Invocation:
         self.path = path
         self.command: str | None = None
         self.examples: list[tuple[str, str]] = []
+        self.invoked_at: float | None = None  # when the command's own code started
 
     @property
     def prog(self) -> str:

@@ -81,6 +81,11 @@ def typer_command(spec: CommandSpec) -> Any:
 
     @functools.wraps(spec.func)
     def run(*args: Any, **kwargs: Any) -> Done:
+        import time
+
+        from sigctl.cli import context
+
+        context.current().invoked_at = time.perf_counter()  # az's --verbose splits init/invoke
         return Done(spec.func(*args, **kwargs))
 
     app = typer.Typer(

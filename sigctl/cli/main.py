@@ -66,7 +66,12 @@ def run(argv: list[str]) -> int:
         code = EXIT_INTERRUPTED
     except Exception as error:
         code = _unexpected(error, invocation)
-    invocation.info(f"Command ran in {time.perf_counter() - started:.3f} seconds")
+    ended = time.perf_counter()
+    invoked = invocation.invoked_at or ended
+    invocation.info(
+        f"Command ran in {ended - started:.3f} seconds "
+        f"(init: {invoked - started:.3f}, invoke: {ended - invoked:.3f})"
+    )
     return code
 
 

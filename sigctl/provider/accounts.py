@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from sigctl.errors import ArmError
+from sigctl.provider import shapes
 
 ACCOUNTS_KEY = ("accounts",)
 
@@ -51,7 +52,7 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def load(tx: Any) -> dict[str, Any]:
-    stored = tx.read(ACCOUNTS_KEY)
+    stored = tx.read(ACCOUNTS_KEY, shapes.mapping_of("tenants", "subscriptions", "principals"))
     return stored if stored is not None else copy.deepcopy(_DEFAULTS)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from sigctl.provider import shapes
 from sigctl.provider.clock import Clock
 from sigctl.store import Key, Transaction
 
@@ -56,7 +57,7 @@ class Request:
     def index(self) -> dict[str, Any]:
         """The subscription's index; the same object for the whole request."""
         if self._index is None:
-            stored = self.tx.read(self.key("index"))
+            stored = self.tx.read(self.key("index"), shapes.INDEX)
             self._index = stored or {"resourceGroups": {}, "galleries": {}, "usage": {}}
         return self._index
 

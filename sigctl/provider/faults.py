@@ -10,21 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.errors import invalid_parameter
-from sigctl.provider import regions
+from sigctl.errors import ArmError, invalid_parameter
+from sigctl.provider import regions, shapes
 from sigctl.provider.replication import DEFAULT_FAULT_CODE, DEFAULT_FAULT_MESSAGE
 
 FAULTS_KEY = ("faults",)
 
 
 def load(tx: Any) -> list[dict[str, Any]]:
-    return list(tx.read(FAULTS_KEY) or [])
+    return list(tx.read(FAULTS_KEY, shapes.listing) or [])
 
 
 def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    from sigctl.provider import image_versions
+
     region = regions.find(spec.get("region") or "")
     if region is None:
         raise invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
+    for name in ("gallery", "definition", "version", "code", "message"):
+        if spec.get(name) is not None and not spec[name].strip():
+            # an empty filter would match nothing, an empty code or message says nothing
+            raise invalid_parameter(f"--{name} must not be empty.", name)
+    if spec.get("version") is not None:
+        image_versions.check_name(spec["version"])
     at = spec.get("at", 0)
     if not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(
@@ -48,6 +56,13 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
 def clear(tx: Any, fault_id: int | None = None) -> int:
     faults = load(tx)
     kept = [f for f in faults if fault_id is not None and f["id"] != fault_id]
+    if fault_id is not None and len(kept) == len(faults):
+        raise ArmError(
+            "FaultNotFound",
+            f"There is no fault with id {fault_id}; `sigctl replication fault list` shows them.",
+            404,
+            "id",
+        )
     if len(kept) != len(faults):
         if kept:
             tx.write(FAULTS_KEY, kept)

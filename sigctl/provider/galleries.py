@@ -14,7 +14,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import ids, limits, names, regions, resource_groups
+from sigctl.provider import ids, limits, names, regions, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_bool, expect_dict, expect_int, expect_str, expect_tags
@@ -30,7 +30,7 @@ _OLD_SCHEMA_API = "2021-10-01"
 
 
 def stored_gallery(ctx: Request, name: str) -> dict[str, Any] | None:
-    return ctx.tx.read(ctx.key("galleries", name))
+    return ctx.tx.read(ctx.key("galleries", name), shapes.resource)
 
 
 def find(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
@@ -71,7 +71,11 @@ def require_home_region(stored: dict[str, Any], region: str) -> None:
 
 
 def render(
-    ctx: Request, stored: dict[str, Any], api_version: str | None = None, expand: str | None = None
+    ctx: Request,
+    stored: dict[str, Any],
+    api_version: str | None = None,
+    expand: str | None = None,
+    select: str | None = None,
 ) -> dict[str, Any]:
     from sigctl.provider import sharing
 
@@ -79,8 +83,11 @@ def render(
     props = body["properties"]
     props["provisioningState"] = "Succeeded"
     profile = props.get("sharingProfile")
-    if profile is not None and (expand or "").lower() != "sharingprofile/groups":
-        profile.pop("groups", None)  # the groups show only with $expand=SharingProfile/Groups
+    with_groups = (expand or "").lower() == "sharingprofile/groups" or (
+        (select or "").lower() == "permissions"
+    )
+    if profile is not None and not with_groups:
+        profile.pop("groups", None)  # groups show only when asked for (expand, or $select)
     status = sharing.sharing_status(stored["resource"])
     if status is not None and api_version != _OLD_SCHEMA_API:
         props["sharingStatus"] = status
@@ -92,7 +99,10 @@ def render(
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    return render(ctx, require(ctx, rid), ctx.query.get("api-version"), ctx.query.get("$expand"))
+    query = ctx.query
+    return render(
+        ctx, require(ctx, rid), query.get("api-version"), query.get("$expand"), query.get("$select")
+    )
 
 
 def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:

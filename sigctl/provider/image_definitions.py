@@ -20,7 +20,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import galleries, ids, limits, names, regions, resource_groups
+from sigctl.provider import galleries, ids, limits, names, regions, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -74,7 +74,7 @@ def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     """The stored definition a (definition or version) id names, checking group and gallery."""
     image = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1])
     gallery = parent(ctx, rid, resource_not_found(image.type_path(), rid.resource_group or ""))
-    return ctx.tx.read(_key(ctx, gallery["resource"]["name"], rid.names[1]))
+    return ctx.tx.read(_key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
 
 
 def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     gallery = parent(ctx, rid, resource_not_found(gallery_id.type_path(), rid.resource_group or ""))
     name = gallery["resource"]["name"]
     found = (
-        ctx.tx.read(_key(ctx, name, i))
+        ctx.tx.read(_key(ctx, name, i), shapes.resource)
         for i in ctx.tx.children(ctx.key("galleries", name, "images"))
     )
     return [render(d) for d in found if d is not None]
@@ -274,7 +274,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     tags = expect_tags(body.get("tags"), "tags")
 
     key = _key(ctx, gallery_name, image_name)
-    existing = ctx.tx.read(key)
+    existing = ctx.tx.read(key, shapes.resource)
     old_props = existing["resource"]["properties"] if existing else {}
     if existing is not None:
         old = existing["resource"]
@@ -324,7 +324,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     gallery = parent(ctx, rid)
     gallery_name = gallery["resource"]["name"]
     key = _key(ctx, gallery_name, rid.names[1])
-    stored = ctx.tx.read(key)
+    stored = ctx.tx.read(key, shapes.resource)
     if stored is None:
         return  # 204: nothing to delete
     image_name = stored["resource"]["name"]

@@ -14,7 +14,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts
+from sigctl.provider import accounts, shapes
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.ids import ResourceId
 
@@ -148,7 +148,7 @@ def _key(subscription: str) -> tuple[str, ...]:
 
 def assignments(tx: Any, subscription: str) -> list[dict[str, Any]]:
     """A subscription's assignments; its owner holds Owner on it from the start."""
-    stored = tx.read(_key(subscription))
+    stored = tx.read(_key(subscription), shapes.listing)
     if stored is not None:
         return stored
     owner = accounts.subscription(tx, subscription).get("owner")

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import accounts, galleries, image_versions, latest, regions, settings
+from sigctl.provider import accounts, galleries, image_versions, latest, regions, settings, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -27,7 +27,10 @@ _PUBLIC_NAMESPACE = uuid.UUID("0d6f1c9a-3b7e-4c2f-8e5d-9a1b2c3d4e5f")
 
 
 def _registry(tx: Any) -> dict[str, Any]:
-    return tx.read(SHARING_KEY) or {"direct": {}, "community": {}}
+    return tx.read(SHARING_KEY, shapes.mapping_of("direct", "community")) or {
+        "direct": {},
+        "community": {},
+    }
 
 
 # -- the publisher's side: POST .../galleries/{g}/share -------------------------------------------

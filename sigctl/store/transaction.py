@@ -14,10 +14,11 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from sigctl.errors import state_file_error
 from sigctl.store import files
 from sigctl.store.lock import StateLock
 
@@ -99,14 +100,21 @@ class Transaction:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def read(self, key: Key) -> Any | None:
+    def read(self, key: Key, shape: Callable[[Any], bool] | None = None) -> Any | None:
+        """The document at `key`, or None. `shape` tells a document sigctl wrote from one that
+        was edited into something else; such a file is refused (naming it), never rewritten."""
         if key in self.pending:
             value = self.pending[key]
             return None if value is _DELETED else value
         if any(key[: len(tree)] == tree for tree in self.pending_trees):
             return None
         if key not in self.cache:
-            self.cache[key] = files.read_document(self.store.path_of(key))
+            document = files.read_document(self.store.path_of(key))
+            if document is not None and shape is not None and not shape(document):
+                raise state_file_error(
+                    str(self.store.path_of(key)), "it does not hold what sigctl stores there"
+                )
+            self.cache[key] = document
         return self.cache[key]
 
     def children(self, key: Key) -> list[str]:

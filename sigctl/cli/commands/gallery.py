@@ -217,8 +217,10 @@ def create(
     if location is None:
         try:
             location = client.group_location(resource_group)
-        except ArmError:
+        except ArmError as error:
             # az looks the group up to default the location; a missing group surfaces like this.
+            if error.code != "ResourceGroupNotFound":
+                raise
             raise missing_field("--location") from None
     props: dict[str, Any] = {}
     if description is not None:
@@ -272,10 +274,21 @@ def show(
             help="The expand query option to query shared gallery groups.",
         ),
     ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            parser=choice("--select", "Permissions"),
+            metavar="{Permissions}",
+            help="The select expression to apply on the operation.",
+        ),
+    ] = None,
 ) -> Any:
     """Retrieve information about a Shared Image Gallery."""
     client = context.current().client
     query = {"$expand": "SharingProfile/Groups"} if sharing_groups else {}
+    if select:
+        query["$select"] = select
     found = [
         flatten(client.get(t, **query))
         for t in targets(ids_, _gallery, resource_group, gallery_name)
@@ -357,33 +370,51 @@ def update(
     client = context.current().client
     results = []
     for target in targets(ids_, _gallery, resource_group, gallery_name):
-        instance = flatten(client.get(target, **{"api-version": API_CREATE}))
-        if location is not None:
-            instance["location"] = location
-        community = {
-            "publisherUri": publisher_uri,
-            "publisherContact": publisher_email,
-            "eula": eula,
-            "publicNamePrefix": public_name_prefix,
-        }
-        sharing = _sharing_profile(permissions, community, instance.get("sharingProfile"))
-        if sharing is not None:
-            instance["sharingProfile"] = sharing
-        soft = _soft_delete(
-            soft_delete,
-            soft_delete_retention_period,
-            soft_delete_grace_period,
-            instance.get("softDeletePolicy"),
-        )
-        if soft is not None:
-            instance["softDeletePolicy"] = soft
-        Updater(instance, SCHEMA_KEYS, strings=("tags.*", "description")).apply(
-            decode(set_, add, remove), bool(force_string)
-        )
-        results.append(
-            flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE}))
-        )
+        with client.atomically():
+            results.append(
+                _update_one(
+                    client,
+                    target,
+                    location,
+                    permissions,
+                    {
+                        "publisherUri": publisher_uri,
+                        "publisherContact": publisher_email,
+                        "eula": eula,
+                        "publicNamePrefix": public_name_prefix,
+                    },
+                    (soft_delete, soft_delete_retention_period, soft_delete_grace_period),
+                    decode(set_, add, remove),
+                    bool(force_string),
+                )
+            )
     return None if no_wait else one_or_many(results, ids_)
+
+
+def _update_one(
+    client: Any,
+    target: ResourceId,
+    location: str | None,
+    permissions: str | None,
+    community: dict[str, str | None],
+    soft_delete: tuple[Any, Any, Any],
+    operations: Any,
+    force_string: bool,
+) -> dict[str, Any]:
+    """GET, apply the arguments and --set/--add/--remove, PUT: az's generic update."""
+    instance = flatten(client.get(target, **{"api-version": API_CREATE}))
+    if location is not None:
+        instance["location"] = location
+    sharing = _sharing_profile(permissions, community, instance.get("sharingProfile"))
+    if sharing is not None:
+        instance["sharingProfile"] = sharing
+    soft = _soft_delete(*soft_delete, instance.get("softDeletePolicy"))
+    if soft is not None:
+        instance["softDeletePolicy"] = soft
+    Updater(instance, SCHEMA_KEYS, strings=("tags.*", "description")).apply(
+        operations, force_string
+    )
+    return flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE}))
 
 
 @commands.command(
