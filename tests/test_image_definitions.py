@@ -169,6 +169,16 @@ def test_client_side_errors(
     assert result.stderr.splitlines()[0] == message
 
 
+@pytest.mark.parametrize("features", ["=x", "a="])
+def test_a_feature_needs_both_name_and_value(
+    sigctl: Runner, gallery: None, unchanged: Any, features: str
+) -> None:
+    with unchanged():
+        result = sigctl(f'{CREATE} -i d -p P -f O -s S --os-type linux --features "{features}"')
+    assert result.exit_code == 1
+    assert "'features[0].name' and 'features[0].value' must be set." in result.stderr
+
+
 def test_required_arguments(sigctl: Runner, gallery: None) -> None:
     result = sigctl(f"{CREATE} -i d -p P")
     assert result.exit_code == 2
@@ -292,6 +302,23 @@ class TestUpdate:
             "'identifier', 'location', 'name', 'os_state', 'os_type', 'privacy_statement_uri', "
             "'provisioning_state', 'purchase_plan', 'recommended', 'release_note_uri', 'system_data', 'tags', 'type']"
         )
+
+    def test_nested_paths_are_checked_as_az_does(self, sigctl: Runner, ok: Any) -> None:
+        update = "sig image-definition update -g rg1 -r gal1 -i def1 --set "
+        before = ok("state export")
+        typo = sigctl(update + "recommended.cpus.max=16")
+        assert (typo.exit_code, typo.stderr) == (
+            1,
+            "ERROR: Couldn't find 'cpus' in 'recommended'. Available options: ['memory', 'v_cp_us']\n",
+        )
+        assert ok("state export") == before
+        extra = sigctl(update + "recommended.vCPUs.mx=16")
+        assert extra.exit_code == 0
+        assert (
+            "WARNING: Property 'mx' not found on recommended.vCPUs. Send it as an additional property ."
+            in extra.stderr
+        )
+        assert ok(update + "recommended.vcpus.max=16")["recommended"] == {"vCPUs": {"max": 16}}
 
     def test_remove_a_key(self, ok: Any) -> None:
         ok("sig image-definition update -g rg1 -r gal1 -i def1 --set description=x")

@@ -123,10 +123,14 @@ class Updater:
         *,
         lenient: bool = False,
         strings: tuple[str, ...] = ("tags.*",),
+        objects: dict[str, Any] | None = None,
     ) -> None:
         self.instance = instance
         self.known = known
         self.lenient = lenient
+        # The keys of the schema's nested objects ({"recommended": {"vCPUs": {"min": None}}}):
+        # az finds a typo in the middle of a path, and warns about one at its end.
+        self.objects = objects or {}
         # Paths (fnmatch patterns) the schema types as strings: az serialises `--set tags.n=2`
         # through the model, so the service receives "2", not 2.
         self.strings = strings
@@ -172,12 +176,46 @@ class Updater:
         """The container holding the last path element (creating dicts on the way if asked)."""
         node: Any = self.instance
         walked = ""
+        schema: Any = self.objects
         for depth, part in enumerate(path[:-1]):
+            part, schema = self._in_schema(node, part, schema, walked, depth == 0)
             node, walked = self._step(node, part, depth == 0, create, walked)
         last = path[-1]
         if isinstance(node, dict) and isinstance(last, str):
+            if len(path) > 1 and isinstance(schema, dict):
+                last = self._last_in_schema(node, last, schema, walked)
             last = self._key_in(node, last, len(path) == 1)
         return node, last
+
+    @staticmethod
+    def _in_schema(
+        node: Any, part: str | int, schema: Any, walked: str, top: bool
+    ) -> tuple[str | int, Any]:
+        """The schema's spelling of `part` and the schema below it (None: not described)."""
+        if isinstance(part, int) or not isinstance(schema, dict):
+            return part, None
+        for key, below in schema.items():
+            if _same_key(key, part):
+                return key, below
+        if top or (isinstance(node, dict) and any(_same_key(k, part) for k in node)):
+            return part, None
+        options = sorted(snake(k) for k in schema)
+        raise CliError(f"Couldn't find '{part}' in '{walked}'. Available options: {options}")
+
+    @staticmethod
+    def _last_in_schema(
+        node: dict[str, Any], last: str, schema: dict[str, Any], walked: str
+    ) -> str:
+        for key in schema:
+            if _same_key(key, last):
+                return key
+        if not any(_same_key(k, last) for k in node):
+            from sigctl.cli import context
+
+            context.current().warn(
+                f"Property '{last}' not found on {walked}. Send it as an additional property ."
+            )
+        return last
 
     def _step(
         self, node: Any, part: str | int, top: bool, create: bool, walked: str

@@ -167,7 +167,7 @@ def _features(value: Any) -> list[dict[str, str]] | None:
         feature = expect_dict(item, f"properties.features[{i}]")
         name = expect_str(feature.get("name"), f"properties.features[{i}].name")
         text = expect_str(feature.get("value"), f"properties.features[{i}].value")
-        if not name or text is None:
+        if not name or not text:
             raise invalid_parameter(
                 f"Required parameter 'features[{i}].name' and 'features[{i}].value' must be set.",
                 f"features[{i}]",

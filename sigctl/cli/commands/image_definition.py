@@ -57,6 +57,14 @@ TRUSTED_LAUNCH_WARNING = (
     "about Trusted Launch, please visit https://aka.ms/TrustedLaunch."
 )
 # The keys az's generated definition commands know; an unknown --set path lists them.
+_RANGE = {"min": None, "max": None}
+# The nested objects of az's image-definition schema (paths under them are checked).
+OBJECTS: dict[str, Any] = {
+    "recommended": {"vCPUs": _RANGE, "memory": _RANGE},
+    "disallowed": {"diskTypes": None},
+    "purchasePlan": {"name": None, "publisher": None, "product": None},
+    "identifier": {"publisher": None, "offer": None, "sku": None},
+}
 SCHEMA_KEYS = [
     "allowUpdateImage",
     "architecture",
@@ -396,7 +404,7 @@ def update(
     ):
         with client.atomically():  # parallel updates of one definition lose nothing
             instance = flatten(client.get(target, **{"api-version": API_VERSION}))
-            Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS).apply(
+            Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS, objects=OBJECTS).apply(
                 decode(set_, add, remove), bool(force_string)
             )
             if allow_update_image is not None:
