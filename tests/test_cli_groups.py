@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Runner
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -119,3 +121,20 @@ def test_a_home_that_is_a_file_is_named_in_a_clean_error(
     assert result.exit_code == 1
     assert result.stderr.startswith(f"ERROR: the config file '{not_a_folder}/config.toml'")
     assert "unexpected error" not in result.stderr
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_error_is_one_line_and_the_hint_only_without_debug(
+    sigctl: Runner, monkeypatch: Any, debug: bool
+) -> None:
+    from sigctl.provider.service import Provider
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Provider, "list", broken)
+    result = sigctl("group list" + (" --debug" if debug else ""))
+    assert result.exit_code == 1
+    assert "ERROR: The command failed with an unexpected error: RuntimeError: boom" in result.stderr
+    assert ("Traceback" in result.stderr) is debug
+    assert ("Run it again with --debug" in result.stderr) is not debug

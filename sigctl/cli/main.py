@@ -85,9 +85,10 @@ def _unexpected(error: Exception, invocation: Invocation) -> int:
         import traceback
 
         write_stderr(traceback.format_exc())
+    hint = "" if invocation.options.debug else "Run it again with --debug to see the traceback.\n"
     write_stderr(
         f"ERROR: The command failed with an unexpected error: {type(error).__name__}: {error}\n"
-        "Run it again with --debug to see the traceback.\n"
+        + hint
     )
     return EXIT_ERROR
 
