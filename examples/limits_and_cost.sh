@@ -2,6 +2,12 @@
 # Try a rollout against Azure's limits and price it before running it (sigctl-only steps: the
 # limits come from sigctl's config, and `billing estimate` / `usage` are sigctl's).
 set -euo pipefail
+# Run against a throw-away state unless SIGCTL_HOME names one: this script changes the config.
+if [[ -z "${SIGCTL_HOME:-}" ]]; then
+  SIGCTL_HOME=$(mktemp -d)
+  export SIGCTL_HOME
+  trap 'rm -rf "$SIGCTL_HOME"' EXIT
+fi
 export SIGCTL_REPLICATION_SPEED=instant   # versions complete at once; this is about limits
 
 sigctl group create -n cost-rg -l eastus2 -o none

@@ -56,10 +56,12 @@ def positive_number(text: str) -> float:
 
 
 def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ConfigError(f"'{text}' is not a whole number") from None
+    import re
+
+    # ASCII digits only: int() would also take "1_000" and other scripts' digits.
+    if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):
+        raise ConfigError(f"'{text}' is not a whole number")
+    value = int(text)
     if value < 0:
         raise ConfigError(f"'{text}' must not be negative")
     return value
@@ -91,11 +93,33 @@ KNOWN: dict[str, KeySpec] = {
 
 # Families of keys whose names are open-ended (e.g. limits.galleries); the value parser per family.
 FAMILIES: dict[str, KeySpec] = {}
+# Sections that are sigctl's own (limits, replication): every key in them is registered, so an
+# unknown one is a typo. az's sections (core, defaults) stay open, as `az config set` keeps any key.
+CLOSED: set[str] = set()
 
 
 def register(key: str, spec: KeySpec) -> None:
     """Let a service module declare the keys it reads (limits, replication, ...)."""
     KNOWN[key] = spec
+    CLOSED.add(key.split(".", 1)[0])
+
+
+def check_known(key: str) -> None:
+    """Refuse an unknown key in one of sigctl's own sections, listing the keys it has."""
+    section = key.split(".", 1)[0]
+    if section in CLOSED and key not in KNOWN:
+        known = ", ".join(sorted(k for k in KNOWN if k.startswith(section + ".")))
+        raise ConfigError(f"unknown key; the {section} keys are: {known}")
+
+
+def _as_text(value: Any) -> str:
+    """A TOML value as the text a variable would hold, so one parser checks both strictly
+    (`true` is not a whole number, `2.7` is not truncated to 2)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise ConfigError(f"{value!r} is not a single value")
 
 
 def spec_for(key: str) -> KeySpec | None:
@@ -135,9 +159,14 @@ class Config:
                     key, self._parse_env(parse, az_env, spec.azure_env), f"env {spec.azure_env}"
                 )
         section, _, option = key.partition(".")
-        if option in self.data.get(section, {}):
-            return Setting(key, self.data[section][option], str(self.path))
-        return Setting(key, spec.default if spec else None, "default")
+        stored = self.data.get(section, {})
+        for name in stored if section in CLOSED else ():  # a misspelt key is not ignored
+            self._from_file(f"{section}.{name}", check_known)
+        if option not in stored:
+            return Setting(key, spec.default if spec else None, "default")
+        raw = stored[option]
+        value = self._from_file(key, lambda _: spec.parse(_as_text(raw))) if spec else raw
+        return Setting(key, value, str(self.path))
 
     def value(self, key: str) -> Any:
         return self.get(key).value
@@ -152,6 +181,13 @@ class Config:
         except ConfigError as exc:
             raise ConfigError(f"environment variable {variable}: {exc}") from None
 
+    def _from_file(self, key: str, check: Callable[[str], Any]) -> Any:
+        """check(key), its ConfigError naming the file and the key."""
+        try:
+            return check(key)
+        except ConfigError as exc:
+            raise ConfigError(f"config file '{self.path}', key {key}: {exc}") from None
+
     # -- writing ---------------------------------------------------------------------------
 
     def set(self, key: str, text: str) -> Any:
@@ -160,6 +196,7 @@ class Config:
             raise ConfigError(
                 f"'{key}' is not a key; keys look like section.name, e.g. defaults.group"
             )
+        check_known(key)
         spec = spec_for(key)
         value = spec.parse(text) if spec else text
         self.data.setdefault(section, {})[option] = value

@@ -128,3 +128,67 @@ def test_max_items_must_be_positive(sigctl: Runner, ok: Any) -> None:
         1,
         "ERROR: usage error: --max-items must be 1 or more\n",
     )
+
+
+def test_a_bad_limit_variable_is_a_clean_error(
+    sigctl: Runner, ok: Any, unchanged: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("group create -n rg1 -l eastus2")
+    for variable, value, message in (
+        ("SIGCTL_LIMITS_GALLERIES", "abc", "'abc' is not a whole number"),
+        ("SIGCTL_LIMITS_GALLERIES", "1_000", "'1_000' is not a whole number"),
+        # not read by this create, yet refused: every limit is checked wherever one is read
+        ("SIGCTL_LIMITS_REPLICAS", "0", "'0' must be 1 or more"),
+    ):
+        monkeypatch.setenv(variable, value)
+        with unchanged():
+            result = sigctl("sig create -g rg1 -r gal1")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"ERROR: environment variable {variable}: {message}\n",
+        )
+        monkeypatch.delenv(variable)
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [('galleries = "two"', "'two'"), ("galleries = true", "'true'"), ("galleries = 2.7", "'2.7'")],
+)
+def test_a_bad_limit_in_the_file_names_the_file_and_key(
+    sigctl: Runner, ok: Any, home: Path, unchanged: Any, line: str, shown: str
+) -> None:
+    ok("group create -n rg1 -l eastus2")
+    (home / "config.toml").write_text(f"[limits]\n{line}\n")
+    with unchanged():
+        result = sigctl("sig create -g rg1 -r gal1")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"ERROR: config file '{home / 'config.toml'}', key limits.galleries: {shown} is not a whole number\n",
+    )
+    (home / "config.toml").write_text('[limits]\ngalleries = "1"\nreplicas = 3\n')
+    ok("sig create -g rg1 -r gal1")
+    assert sigctl("sig create -g rg1 -r gal2").exit_code == 1  # the limit of 1 applies
+
+
+def test_unknown_keys_in_sigctls_own_sections_are_refused(
+    sigctl: Runner, ok: Any, home: Path, unchanged: Any
+) -> None:
+    with unchanged():
+        typo = sigctl("config set limits.gallery=1")
+        speed = sigctl("config set replication.sped=instant")
+    assert typo.exit_code == 1 and typo.stderr.startswith(
+        "ERROR: limits.gallery: unknown key; the limits keys are: limits.disk_size_gb, limits.galleries,"
+    )
+    assert speed.stderr == (
+        "ERROR: replication.sped: unknown key; the replication keys are: replication.speed\n"
+    )
+    # az's own sections keep any key, as `az config set` does
+    ok("config set core.colour=x defaults.anything=y")
+    assert ok("config get core.colour")["value"] == "x"
+    # a misspelt key written into the file by hand is not silently ignored either
+    ok("group create -n rg1 -l eastus2")
+    (home / "config.toml").write_text("[limits]\ngallery = 1\n")
+    hand = sigctl("sig create -g rg1 -r gal1")
+    assert hand.exit_code == 1 and "key limits.gallery: unknown key" in hand.stderr
+    ok("config unset limits.gallery")
+    ok("sig create -g rg1 -r gal1")

@@ -93,6 +93,34 @@ class TestRegions:
             == 1
         )
 
+    def test_list_locations_shows_gallery_access_only_when_asked(
+        self, sigctl: Runner, ok: Any
+    ) -> None:
+        assert all("sigctl" not in r for r in ok("account list-locations"))  # az's shape
+        query = "[?sigctl.needsAllowList].[name, sigctl.galleriesAllowed]"
+        assert ok(f'account list-locations --gallery-access --query "{query}"') == [
+            ["australiacentral", False],
+            ["australiacentral2", False],
+        ]
+        ok("account allow-region australiacentral2")
+        access = {r["name"]: r["sigctl"] for r in ok("account list-locations --gallery-access")}
+        assert access["australiacentral2"] == {"needsAllowList": True, "galleriesAllowed": True}
+        assert access["eastus2"] == {"needsAllowList": False, "galleriesAllowed": True}
+        table = sigctl("account list-locations --gallery-access -o table").stdout.splitlines()
+        assert table[0].split()[-2:] == ["NeedsAllowList", "GalleriesAllowed"]
+
+    def test_usage_of_an_unknown_region_lists_what_sig_create_lists(
+        self, sigctl: Runner, ok: Any
+    ) -> None:
+        ok("group create -n rg1 -l eastus2")
+        usage = sigctl("usage -l eastus9").stderr.splitlines()[0]
+        create = sigctl("sig create -g rg1 -r g -l eastus9").stderr.splitlines()[0]
+        assert usage == create and "australiacentral" not in usage
+        ok("account allow-region australiacentral")
+        assert "australiacentral," in sigctl("usage -l eastus9").stderr
+        # a known region is reported, allow-listed or not
+        assert ok("usage -l australiacentral2")[0]["currentValue"] == 0
+
     def test_allow_region_of_an_ordinary_region_warns(self, sigctl: Runner) -> None:
         result = sigctl("account allow-region westus")
         assert result.exit_code == 0 and "needs no allow-list" in result.stderr
@@ -294,3 +322,103 @@ class TestBilling:
             f"billing estimate --os-disk 10 --target-regions eastus2 --prices {halves} -o table"
         )
         assert "3.63 USD" in table.stdout
+
+    def test_non_finite_prices_are_refused(self, sigctl: Runner, tmp_path: Path) -> None:
+        for i, bad in enumerate(("nan", "inf", "-inf", "1e400", "true", '"0.05"')):
+            prices = tmp_path / f"bad{i}.toml"
+            prices.write_text(f"egress_per_gb = {bad}\n[snapshot_per_gb_month]\nStandard_LRS = 1\n")
+            result = sigctl(
+                f"billing estimate --os-disk 10 --target-regions eastus2 --prices {prices}"
+            )
+            assert result.exit_code == 1, bad
+            assert result.stderr.startswith("ERROR: (InvalidPriceTable)"), result.stderr
+        huge = tmp_path / "huge.toml"
+        huge.write_text("egress_per_gb = 0\n[snapshot_per_gb_month]\nStandard_LRS = 1e308\n")
+        result = sigctl(f"billing estimate --os-disk 10 --target-regions eastus2 --prices {huge}")
+        assert result.exit_code == 1 and "(InvalidPriceTable)" in result.stderr
+
+    @pytest.mark.parametrize(
+        ("price", "json_cost", "table_cost"),
+        [
+            ("0.100499", 1.005, "1.00"),  # the table rounds the exact 1.00499, not 1.005
+            ("0.000035", 0.0004, "0.00"),  # 0.00035: float round() gave 0.0003
+            ("0.00000025", 0.0, "0.00"),  # 0.0000025: under the JSON's four places
+        ],
+    )
+    def test_costs_are_rounded_once_half_up(
+        self, sigctl: Runner, ok: Any, tmp_path: Path, price: str, json_cost: float, table_cost: str
+    ) -> None:
+        prices = tmp_path / "prices.toml"
+        prices.write_text(f"egress_per_gb = 0\n[snapshot_per_gb_month]\nStandard_LRS = {price}\n")
+        plan = f"billing estimate --os-disk 10 --target-regions eastus2 --prices {prices}"
+        assert ok(plan)["cost"]["monthlyStorage"] == json_cost
+        assert sigctl(f"{plan} -o table").stdout.splitlines()[-1].split()[-4:] == [
+            table_cost,
+            "USD",
+            "0.00",
+            "USD",
+        ]
+
+    def test_a_planned_image_must_be_in_the_versions_region(
+        self, sigctl: Runner, ok: Any, definition: None, unchanged: Any
+    ) -> None:
+        with unchanged():
+            elsewhere = sigctl(
+                "billing estimate -g rg1 --managed-image img --target-regions westus2 -l westus2"
+            )
+            default = sigctl("billing estimate -g rg1 --managed-image img --target-regions westus2")
+            create = sigctl(f"{V} -e 1.0.0 --managed-image img --target-regions westus2 -l westus2")
+        assert elsewhere.exit_code == create.exit_code == 1
+        assert elsewhere.stderr == create.stderr
+        assert "is in the same region as gallery image version being created" in create.stderr
+        # without -l the plan is in the image's region, so the targets must include it
+        assert (
+            default.exit_code == 1
+            and "must contain the location of image version 'East US 2'" in default.stderr
+        )
+
+    def test_a_scope_and_a_plan_do_not_mix(self, sigctl: Runner) -> None:
+        result = sigctl(
+            "billing estimate -g rg -r g1 -i d1 -e 1.0.0 --target-regions eastus2 --os-disk 5"
+        )
+        assert (result.exit_code, result.stderr.splitlines()[0]) == (
+            1,
+            "ERROR: usage error: -r, -i and -e estimate what exists; --target-regions plans a new version: give one or the other",
+        )
+        assert sigctl("billing estimate -r g1 --target-regions eastus2 --os-disk 5").exit_code == 1
+        planning_alone = sigctl("billing estimate --replication-mode Shallow")
+        assert (
+            planning_alone.exit_code == 1 and "give --target-regions too" in planning_alone.stderr
+        )
+
+    def test_a_shallow_version_can_be_planned(self, sigctl: Runner, ok: Any) -> None:
+        shallow = (
+            "billing estimate --os-disk 3000:40 --target-regions eastus2 --replication-mode Shallow"
+        )
+        assert ok(shallow)["totals"] == {"snapshots": 1, "storedGB": 40, "egressGB": 0}
+        full = sigctl("billing estimate --os-disk 3000:40 --target-regions eastus2")
+        assert full.exit_code == 1 and "exceeds the max size 2048" in full.stderr
+        two = sigctl(shallow.replace("eastus2", "eastus2 westus2"))
+        assert two.exit_code == 1 and "Shallow replication supports exactly one" in two.stderr
+
+
+def test_the_example_leaves_the_users_own_state_alone(tmp_path: Path) -> None:
+    """Run by hand (no SIGCTL_HOME), examples/limits_and_cost.sh uses a throw-away home."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "examples" / "limits_and_cost.sh"
+    sigctl = shutil.which("sigctl")
+    assert sigctl, "the examples run the installed sigctl command"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"))
+    env["PATH"] = os.pathsep.join(
+        [str(Path(sigctl).parent), str(Path(sys.executable).parent), env["PATH"]]
+    )
+    result = subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "data").exists()

@@ -76,6 +76,11 @@ def run(argv: list[str]) -> int:
 
 
 def _unexpected(error: Exception, invocation: Invocation) -> int:
+    from sigctl.config import ConfigError
+
+    if isinstance(error, ConfigError):  # a bad setting the service read: it names the setting
+        write_stderr(f"ERROR: {error}\n")
+        return EXIT_ERROR
     message = getattr(error, "message", None)
     if getattr(error, "exit_code", None) == EXIT_USAGE and message is not None:
         # A usage error raised while Typer parsed (our parsers raise az's exact message).

@@ -11,6 +11,7 @@ file can replace them.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sigctl.errors import ArmError, resource_not_found
@@ -18,17 +19,26 @@ from sigctl.provider import galleries, ids, image_definitions, image_versions, r
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
+# Money is Decimal throughout, so a cost is exact until it is rounded once for display.
 EXAMPLE_PRICES: dict[str, Any] = {
     "currency": "USD",
     "snapshot_per_gb_month": {
-        "Standard_LRS": 0.05,
-        "Standard_ZRS": 0.0625,
-        "Premium_LRS": 0.12,
-        "PremiumV2_LRS": 0.12,
+        "Standard_LRS": Decimal("0.05"),
+        "Standard_ZRS": Decimal("0.0625"),
+        "Premium_LRS": Decimal("0.12"),
+        "PremiumV2_LRS": Decimal("0.12"),
     },
-    "egress_per_gb": 0.02,
+    "egress_per_gb": Decimal("0.02"),
     "label": "built-in example prices, not Azure's; pass --prices FILE with your own",
 }
+
+
+def money(amount: Decimal, places: int) -> Decimal:
+    """`amount` rounded once to `places` decimals, halves up (3.625 -> 3.63), as a bill rounds."""
+    from decimal import localcontext
+
+    with localcontext(prec=max(28, amount.adjusted() + places + 2)):  # room for any amount
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def occupied_gb(disks: list[dict[str, int]]) -> int:
@@ -151,8 +161,16 @@ def summarise(items: list[dict[str, Any]], prices: dict[str, Any]) -> dict[str, 
         raise ArmError(
             "InvalidPriceTable", f"The price table has no snapshot price for {', '.join(missing)}."
         )
-    monthly = sum(r["storedGB"] * storage_price[r["storageAccountType"]] for r in rows)
-    egress = sum(r["egressGB"] for r in rows) * prices["egress_per_gb"]
+    import math
+    from decimal import MAX_PREC, localcontext
+
+    with localcontext(prec=MAX_PREC):  # exact products and sums, whatever digits a price has
+        monthly = sum(
+            (r["storedGB"] * storage_price[r["storageAccountType"]] for r in rows), Decimal(0)
+        )
+        egress = sum(r["egressGB"] for r in rows) * prices["egress_per_gb"]
+    if not (math.isfinite(float(monthly)) and math.isfinite(float(egress))):
+        raise ArmError("InvalidPriceTable", "The prices give a cost too large to report.")
     return {
         "versions": [
             {
@@ -172,10 +190,11 @@ def summarise(items: list[dict[str, Any]], prices: dict[str, Any]) -> dict[str, 
             "storedGB": sum(r["storedGB"] for r in rows),
             "egressGB": sum(r["egressGB"] for r in rows),
         },
+        # Exact amounts: each output rounds them once, to its own precision (`money`).
         "cost": {
             "currency": prices["currency"],
-            "monthlyStorage": round(float(monthly), 4),
-            "oneTimeEgress": round(float(egress), 4),
+            "monthlyStorage": monthly,
+            "oneTimeEgress": egress,
             "prices": prices.get("label", "from the price table given"),
         },
     }
@@ -188,19 +207,15 @@ def load_prices(text: str | None, source: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=Decimal)  # exact: 0.1 stays 0.1
         table = {
             "currency": str(data.get("currency", "USD")),
             "snapshot_per_gb_month": {
-                k: float(v) for k, v in data["snapshot_per_gb_month"].items()
+                k: _price(v, k) for k, v in data["snapshot_per_gb_month"].items()
             },
-            "egress_per_gb": float(data["egress_per_gb"]),
+            "egress_per_gb": _price(data["egress_per_gb"], "egress_per_gb"),
             "label": f"from {source}",
         }
-        if table["egress_per_gb"] < 0 or any(
-            v < 0 for v in table["snapshot_per_gb_month"].values()
-        ):
-            raise ValueError("prices cannot be negative")
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ArmError(
             "InvalidPriceTable",
@@ -211,19 +226,41 @@ def load_prices(text: str | None, source: str) -> dict[str, Any]:
     return table
 
 
+def _price(value: Any, name: str) -> Decimal:
+    """A price: a finite number of 0 or more. TOML floats are doubles, so 1e400 is infinite."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise TypeError(f"{name} = {value!r} is not a number")
+    price = Decimal(value)
+    if not price.is_finite() or not math.isfinite(float(price)):
+        raise ValueError(f"{name} = {value} is not a finite number")
+    if price < 0:
+        raise ValueError(f"{name} = {value}: prices cannot be negative")
+    return price
+
+
 def plan(
     ctx: Request,
     location_text: str,
     profile: dict[str, Any],
-    disks: list[dict[str, int]],
+    disks: list[dict[str, int]] | None,
+    source: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Estimate a version that does not exist yet; the targets are checked as a create would."""
+    """Estimate a version that does not exist yet, checked as a create would check it.
+
+    The disks are given, or those of `source`, a managed image or VM record (`source_record`).
+    """
     location = regions.require(location_text, image_versions.TYPE, ctx.allowed_regions())
     from sigctl.provider.sources import check_disk
 
+    if source is not None:
+        # create's own check (service-rules E20): the source must be in the version's region
+        image_versions._check_region(source["id"], source["location"], location)
+        disks = [source["properties"]["osDisk"], *source["properties"]["dataDisks"]]
     disks = [
         check_disk(d.get("sizeGB"), d.get("usedGB"), "osDisk" if i == 0 else f"dataDisks[{i - 1}]")
-        for i, d in enumerate(disks)
+        for i, d in enumerate(disks or [])
     ]
     checked = image_versions.publishing_profile(ctx, profile, location, None)
     image_versions.check_size(ctx, disks, checked.get("replicationMode") == "Shallow")
@@ -241,14 +278,13 @@ def plan(
     }
 
 
-def source_disks(ctx: Request, group: str, name: str) -> list[dict[str, int]]:
-    """The disks of a managed image (or VM) named in a resource group, for a planned version."""
+def source_record(ctx: Request, group: str, name: str) -> dict[str, Any]:
+    """A managed image (or VM) named in a resource group, to size and place a planned version."""
     from sigctl.provider import sources
 
     for kind in ("managed-image", "vm"):
         try:
-            record = sources.get(ctx, kind, group, name)
+            return sources.get(ctx, kind, group, name)
         except ArmError:
             continue
-        return [record["properties"]["osDisk"], *record["properties"]["dataDisks"]]
     raise sources.not_found(name)

@@ -24,12 +24,16 @@ LIMITS = {
 
 
 def _speed(text: str) -> float | str:
+    import math
+
     if text.strip().lower() == "instant":
         return "instant"
     try:
         value = float(text)
     except ValueError:
         raise ConfigError(f"'{text}' is not a number or 'instant'") from None
+    if not math.isfinite(value):  # nan would never compare, inf is 'instant' spelt wrongly
+        raise ConfigError(f"'{text}' is not a finite number (or 'instant')")
     if value <= 0:
         raise ConfigError(f"'{text}' must be greater than 0 (or 'instant')")
     return value
@@ -53,5 +57,12 @@ config.register(
 )
 
 
+def limits(settings: config.Config) -> dict[str, int]:
+    """Every limit, each checked: one bad limit fails any command that reads a limit, not only
+    the ones that happen to read that one (a bad limits.replicas is not hidden by a create
+    without --replica-count)."""
+    return {name: settings.value(f"limits.{name}") for name in LIMITS}
+
+
 def limit(settings: config.Config, name: str) -> int:
-    return int(settings.value(f"limits.{name}"))
+    return limits(settings)[name]

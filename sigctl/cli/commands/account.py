@@ -116,22 +116,55 @@ def list_() -> Any:
     return [_shape(client.provider, s, current, client.principal) for s in subscriptions]
 
 
+def _locations_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """az's columns, plus sigctl's gallery access when --gallery-access asked for it."""
+    out = []
+    for row in rows:
+        line = {
+            "DisplayName": row["displayName"],
+            "Name": row["name"],
+            "RegionalDisplayName": row["regionalDisplayName"],
+        }
+        if "sigctl" in row:
+            line["NeedsAllowList"] = row["sigctl"]["needsAllowList"]
+            line["GalleriesAllowed"] = row["sigctl"]["galleriesAllowed"]
+        out.append(line)
+    return out
+
+
 @commands.command(
     "list-locations",
+    table=_locations_table,
     examples=[
         ("List the regions, as az does.", "{prefix} list-locations -o table"),
         (
             "Regions with availability zones (where Standard_ZRS works).",
             '{prefix} list-locations --query "[?availabilityZoneMappings].name" -o tsv',
         ),
+        (
+            "Regions whose galleries need the subscription on an allow-list.",
+            '{prefix} list-locations --gallery-access --query "[?sigctl.needsAllowList].name" -o tsv',
+        ),
     ],
 )
-def list_locations() -> Any:
+def list_locations(
+    gallery_access: Annotated[
+        bool,
+        typer.Option(
+            "--gallery-access",
+            help="sigctl only: add a `sigctl` object to each region saying whether galleries there need an allow-list and whether this subscription may create them now.",
+        ),
+    ] = False,
+) -> Any:
     """List the supported regions for the current subscription."""
     from sigctl.provider import regions
     from sigctl.provider.region_metadata import METADATA
 
-    sub = context.current().client.subscription
+    client = context.current().client
+    sub = client.subscription
+    allowed: frozenset[str] = frozenset()
+    if gallery_access:
+        allowed = client.provider.operate(sub, lambda ctx: ctx.allowed_regions())
     out = []
     for region in regions.CATALOGUE:
         meta = METADATA[region.name]
@@ -159,6 +192,11 @@ def list_locations() -> Any:
             entry["availabilityZoneMappings"] = [
                 {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"} for z in (1, 2, 3)
             ]
+        if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
+            entry["sigctl"] = {
+                "needsAllowList": region.allow_list,
+                "galleriesAllowed": not region.allow_list or region.name in allowed,
+            }
         out.append(entry)
     return out
 

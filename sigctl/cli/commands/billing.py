@@ -17,11 +17,20 @@ from sigctl.provider import ids
 commands = CommandGroup("Estimate what galleries cost: snapshots, stored GB, egress, money.")
 
 
-def _money(amount: float) -> str:
-    """Two decimals, halves rounded up (3.625 -> 3.63), as a bill rounds."""
-    from decimal import ROUND_HALF_UP, Decimal
+# What docs/limits.md promises: the JSON keeps four decimals, the table two; each is rounded
+# once from the exact amount, halves up.
+JSON_PLACES, TABLE_PLACES = 4, 2
 
-    return str(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+def _cost(summary: dict[str, Any], places: int) -> dict[str, Any]:
+    from sigctl.provider.billing import money
+
+    cost = summary["cost"]
+    return {
+        **cost,
+        "monthlyStorage": money(cost["monthlyStorage"], places),
+        "oneTimeEgress": money(cost["oneTimeEgress"], places),
+    }
 
 
 def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -35,7 +44,7 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for r in summary["regions"]
     ]
-    totals, cost = summary["totals"], summary["cost"]
+    totals, cost = summary["totals"], _cost(summary, TABLE_PLACES)
     rows.append(
         {
             "Region": "Total",
@@ -43,8 +52,8 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
             "Snapshots": totals["snapshots"],
             "StoredGB": totals["storedGB"],
             "EgressGB": totals["egressGB"],
-            "MonthlyStorage": f"{_money(cost['monthlyStorage'])} {cost['currency']}",
-            "OneTimeEgress": f"{_money(cost['oneTimeEgress'])} {cost['currency']}",
+            "MonthlyStorage": f"{cost['monthlyStorage']} {cost['currency']}",
+            "OneTimeEgress": f"{cost['oneTimeEgress']} {cost['currency']}",
         }
     )
     return rows
@@ -116,13 +125,21 @@ def estimate(
             help="Default storage type when planning. Default: Standard_LRS.",
         ),
     ] = None,
+    replication_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--replication-mode",
+            parser=choice("--replication-mode", "Full", "Shallow"),
+            help="Replication mode of the planned version. Default: Full.",
+        ),
+    ] = None,
     location: Annotated[
         str | None,
         typer.Option(
             "--location",
             "-l",
             metavar="LOCATION",
-            help="The planned version's own region. Default: the first target region.",
+            help="The planned version's own region. Default: the --managed-image's region, else the first target region.",
         ),
     ] = None,
     managed_image: Annotated[
@@ -175,11 +192,16 @@ def estimate(
     table = billing.load_prices(price_text, str(prices) if prices else "")
     planned = values(target_regions)
     if planned is not None:
+        if gallery_name or gallery_image_definition or gallery_image_version:
+            raise CliError(
+                "usage error: -r, -i and -e estimate what exists; --target-regions plans a new version: give one or the other"
+            )
         result = _plan(
             client,
             planned,
             replica_count,
             storage_account_type,
+            replication_mode,
             location,
             resource_group,
             managed_image,
@@ -187,9 +209,11 @@ def estimate(
             values(data_disk),
         )
     else:
-        if any((replica_count, storage_account_type, managed_image, os_disk, data_disk)):
+        # -l is left out: defaults.location fills it on every command that has it.
+        planning = (replica_count, storage_account_type, replication_mode, managed_image)
+        if any((*planning, os_disk, data_disk)):
             raise CliError(
-                "usage error: --replica-count, --storage-account-type, --managed-image, --os-disk and --data-disk plan a version; give --target-regions too"
+                "usage error: --replica-count, --storage-account-type, --replication-mode, --managed-image, --os-disk and --data-disk plan a version; give --target-regions too"
             )
         scope = _scope(
             client.subscription,
@@ -200,7 +224,10 @@ def estimate(
         )
         result = client.provider.operate(client.subscription, billing.existing, scope)
     summary = billing.summarise(result["versions"], table)
-    value = {"scope": result["scope"], **summary}
+    cost = _cost(summary, JSON_PLACES)
+    for key in ("monthlyStorage", "oneTimeEgress"):
+        cost[key] = float(cost[key])  # a JSON number; 4 places print as the shortest float
+    value = {"scope": result["scope"], **summary, "cost": cost}
     return Shown(value, _table(summary))
 
 
@@ -230,6 +257,7 @@ def _plan(
     targets: list[str],
     replica_count: int | None,
     storage_type: str | None,
+    replication_mode: str | None,
     location: str | None,
     group: str | None,
     managed_image: str | None,
@@ -244,23 +272,25 @@ def _plan(
         raise CliError(
             "usage error: size the planned version with --managed-image (and -g) or with --os-disk [--data-disk ...]"
         )
+    if managed_image and not group:
+        raise CliError("usage error: --managed-image needs -g")
     profile: dict[str, Any] = {"targetRegions": parse_target_regions(targets)}
     if replica_count is not None:
         profile["replicaCount"] = replica_count
     if storage_type is not None:
         profile["storageAccountType"] = storage_type
-    home = location or targets[0].split("=", 1)[0]
+    if replication_mode is not None:
+        profile["replicationMode"] = replication_mode
 
     def run(ctx: Any) -> Any:
         if managed_image:
-            if not group:
-                raise CliError("usage error: --managed-image needs -g")
-            disks = billing.source_disks(ctx, group, managed_image)
-        else:
-            disks = [
-                disk_size(os_disk or "", "--os-disk"),
-                *(disk_size(d, "--data-disk") for d in data_disks or []),
-            ]
-        return billing.plan(ctx, home, profile, disks)
+            source = billing.source_record(ctx, group or "", managed_image)
+            # A version from an image lives in the image's region, as create requires.
+            return billing.plan(ctx, location or source["location"], profile, None, source)
+        disks = [
+            disk_size(os_disk or "", "--os-disk"),
+            *(disk_size(d, "--data-disk") for d in data_disks or []),
+        ]
+        return billing.plan(ctx, location or targets[0].split("=", 1)[0], profile, disks)
 
     return client.provider.operate(client.subscription, run)

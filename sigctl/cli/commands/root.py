@@ -66,7 +66,12 @@ def usage(
     client = context.current().client
 
     def report(ctx: Any) -> Any:
-        region = regions.require(location, "Microsoft.Compute/galleries", regions.EVERY)
+        # A known region is reported even if it needs an allow-list (galleries stay there after
+        # disallow-region); an unknown one gets sig create's error, listing the regions this
+        # subscription may use.
+        region = regions.find(location) or regions.require(
+            location, "Microsoft.Compute/galleries", ctx.allowed_regions()
+        )
         return limits.report(ctx, region.name)
 
     return client.provider.operate(client.subscription, report)
