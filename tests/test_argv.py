@@ -60,6 +60,26 @@ def test_three_state_flag_bare_or_with_a_value() -> None:
     assert parse("-n", "x")["exclude"] is None
 
 
+def test_a_repeated_list_option_keeps_its_last_occurrence() -> None:
+    # az's nargs='+'/'*' options use argparse's store action: the last occurrence wins
+    parsed = parse("-n", "x", "--target-regions", "a", "b", "--target-regions", "c")
+    assert parsed["regions"] == ["c"]
+    assert parse("-n", "x", "--target-regions", "a", "--target-regions")["regions"] == [NO_VALUES]
+    # --set/--add/--remove keep every occurrence (az appends them)
+    both = parse("-n", "x", "--set", "a=1", "--set", "b=2")["set_"]
+    assert sorted(json.loads(v)[1] for v in both) == [["a=1"], ["b=2"]]
+
+
+def test_repeated_options_on_real_commands(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2 --tags a=1 --tags b=2")
+    assert ok("group show -n rg1")["tags"] == {"b": "2"}
+    # sigctl's own --data-disk is documented as "space-separated or repeated": it adds up
+    made = ok(
+        "source create managed-image -g rg1 -n img --os-type linux --data-disk 10 --data-disk 20 30"
+    )
+    assert [d["sizeGB"] for d in made["properties"]["dataDisks"]] == [10, 20, 30]
+
+
 def test_option_equals_value_form() -> None:
     assert parse("--name=x", "--target-regions=a")["regions"] == ["a"]
 

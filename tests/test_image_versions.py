@@ -97,9 +97,59 @@ def test_list_orders_versions_numerically(sigctl: Runner, ok: Any, definition: N
     ]
     missing = sigctl("sig image-version list -g rg1 -r gal1")
     assert missing.exit_code == 2
-    assert missing.stderr.startswith(
-        "ERROR: the following arguments are required: --gallery-image-definition/--gallery-image-name/-i"
+    assert missing.stderr.startswith(  # az's generated list names -i first (az-cli-surface §2.3)
+        "ERROR: the following arguments are required: -i/--gallery-image-name/--gallery-image-definition\n"
     )
+
+
+def test_missing_parents_on_create_and_delete(
+    sigctl: Runner, definition: None, unchanged: Any
+) -> None:
+    with unchanged():
+        no_gallery = sigctl(f"{V.replace('-r gal1', '-r nogal')} -e 1.0.0 --managed-image img1")
+        no_gallery_delete = sigctl("sig image-version delete -g rg1 -r nogal -i def1 -e 1.0.0")
+        no_definition = sigctl(f"{V.replace('-i def1', '-i nodef')} -e 1.0.0 --managed-image img1")
+        no_definition_delete = sigctl("sig image-version delete -g rg1 -r gal1 -i nodef -e 1.0.0")
+        shown = sigctl("sig image-version show -g rg1 -r nogal -i def1 -e 1.0.0")
+    parent = "ERROR: (ParentResourceNotFound) Can not perform requested operation on nested resource. Parent resource '{}' not found."
+    for result, name in (
+        (no_gallery, "nogal"),
+        (no_gallery_delete, "nogal"),
+        (no_definition, "nodef"),
+        (no_definition_delete, "nodef"),
+    ):
+        assert result.exit_code == 3
+        assert result.stderr.splitlines()[0] == parent.format(name)
+    # a GET of something missing stays ResourceNotFound (service-rules §4.4)
+    assert shown.exit_code == 3 and shown.stderr.startswith("ERROR: (ResourceNotFound)")
+
+
+def test_versions_equal_as_numbers_are_one_version(
+    sigctl: Runner, ok: Any, definition: None, unchanged: Any
+) -> None:
+    ok(f"{V} -e 1.0.0 --managed-image img1 -o none")
+    with unchanged():
+        for name in ("01.0.0", "1.0.00", "1.00.0"):
+            result = sigctl(f"{V} -e {name} --managed-image img1")
+            assert result.exit_code == 1
+            assert result.stderr.startswith(
+                f"ERROR: (Conflict) Gallery image version '{name}' is the existing version '1.0.0'"
+            )
+
+
+def test_latest_among_equal_numbers_is_deterministic(
+    sigctl: Runner, ok: Any, definition: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a state from before the check (or imported) may hold two spellings of one number
+    monkeypatch.setattr("sigctl.provider.image_versions._check_same_number", lambda *_: None)
+    monkeypatch.setenv("SIGCTL_NOW", "2026-01-01T00:00:00Z")
+    ok(f"{V} -e 01.0.0 --managed-image img1 -o none")
+    monkeypatch.setenv("SIGCTL_NOW", "2026-02-01T00:00:00Z")
+    ok(f"{V} -e 1.0.0 --managed-image img1 -o none")
+    resolve = "image-version resolve -g rg1 -r gal1 -i def1 --query name -o tsv"
+    assert sigctl(resolve).stdout == "1.0.0\n"  # the newest published
+    listed = "sig image-version list -g rg1 -r gal1 -i def1 --query [].name -o tsv"
+    assert sigctl(listed).stdout == "01.0.0\n1.0.0\n"
 
 
 @pytest.mark.parametrize("name", ["1.0", "1.0.0.0", "a.b.c", "1.0.2147483648", "latest"])
@@ -411,6 +461,67 @@ class TestUpdate:
             in other.stderr
         )
 
+    def test_explicit_full_replication_mode_is_no_change(
+        self, sigctl: Runner, ok: Any, unchanged: Any
+    ) -> None:
+        # Full is the default (service-rules §3c): naming it changes nothing
+        with unchanged():
+            again = ok(
+                f"{V} -e 1.0.0 --managed-image img1 --target-regions eastus2 westus2 --replication-mode Full"
+            )
+        assert "replicationMode" not in again["publishingProfile"]
+        ok(f"{V} -e 3.0.0 --managed-image img1 --replication-mode Shallow -o none")
+        with unchanged():
+            full = sigctl(f"{V} -e 3.0.0 --managed-image img1 --replication-mode Full")
+        assert (
+            full.exit_code == 1
+            and "publishingProfile.replicationMode' is not allowed" in full.stderr
+        )
+
+    def test_create_as_update_names_the_regions_that_lose_replicas(self, sigctl: Runner) -> None:
+        result = sigctl(
+            f"{V.replace(' --only-show-errors', '')} -e 1.0.0 --managed-image img1 --target-regions eastus2 "
+            "--allow-replicated-location-deletion -o none"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert (
+            "WARNING: Replicas in West US 2 are deleted: the region is no longer a target region."
+            in result.stderr.splitlines()
+        )
+
+    def test_storage_profile_cannot_change(self, sigctl: Runner, ok: Any, unchanged: Any) -> None:
+        base = "sig image-version update -g rg1 -r gal1 -i def1 -e 1.0.0 --only-show-errors"
+        e28 = "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed"
+        with unchanged():
+            os_caching = sigctl(f"{base} --set storageProfile.osDiskImage.hostCaching=ReadOnly")
+            data_caching = sigctl(
+                f"{base} --set storageProfile.dataDiskImages[0].hostCaching=ReadOnly"
+            )
+            lun = sigctl(f"{base} --set storageProfile.dataDiskImages[0].lun=5")
+            added = sigctl(f"{base} --add storageProfile.dataDiskImages lun=7")
+            removed = sigctl(f"{base} --remove storageProfile.dataDiskImages 0")
+        for result, path in (
+            (os_caching, "osDiskImage.hostCaching"),
+            (data_caching, "dataDiskImages[0].hostCaching"),
+        ):
+            assert result.exit_code == 1
+            assert result.stderr.startswith(
+                f"ERROR: (PropertyChangeNotAllowed) Changing property 'galleryImageVersion.properties.storageProfile.{path}' is not allowed."
+            )
+        for result in (lun, added, removed):
+            assert result.exit_code == 1 and f"(InvalidParameter) {e28}" in result.stderr
+        # the unchanged profile az sends back (without its sources) still passes
+        before = ok("sig image-version show -g rg1 -r gal1 -i def1 -e 1.0.0")["storageProfile"]
+        assert ok(f"{base} --set tags.k=v")["storageProfile"] == before
+        # and so does one made from disks, whose LUNs are the caller's
+        ok("source create snapshot -g rg1 -n os1 --os-type linux")
+        ok("source create snapshot -g rg1 -n data1 --os-type linux")
+        ok(f"{V} -e 2.0.0 --os-snapshot os1 --data-snapshots data1 --data-snapshot-luns 3 -o none")
+        disks = "sig image-version update -g rg1 -r gal1 -i def1 -e 2.0.0 --only-show-errors"
+        assert ok(f"{disks} --set tags.k=v")["storageProfile"]["dataDiskImages"][0]["lun"] == 3
+        moved = sigctl(f"{disks} --set storageProfile.dataDiskImages[0].lun=4")
+        assert moved.exit_code == 1 and e28 in moved.stderr
+
     def test_target_regions_replace_the_list(self, sigctl: Runner, ok: Any, unchanged: Any) -> None:
         with unchanged():
             refused = sigctl(
@@ -597,6 +708,22 @@ class TestLatest:
         result = sigctl("image-version resolve -g rg1 -r gal1 -i def1 --query name -o tsv")
         assert result.stdout == "1.9.0\n"
         assert "end of life passed" in result.stderr
+
+    def test_explain_as_a_table_gives_every_verdict(self, sigctl: Runner) -> None:
+        lines = sigctl(
+            "image-version resolve -g rg1 -r gal1 -i def1 --explain -o table"
+        ).stdout.splitlines()
+        assert lines[0].split() == ["Version", "Eligible", "Reasons"]
+        assert lines[2].split(None, 2) == [
+            "1.10.0",
+            "False",
+            "excluded from latest (publishingProfile.excludeFromLatest)",
+        ]
+        assert [line.split() for line in lines[3:]] == [
+            ["1.9.0", "True"],
+            ["1.0.1", "True"],
+            ["1.0.0", "True"],
+        ]
 
     def test_soft_deleted_versions_are_skipped(self, ok: Any) -> None:
         explained = ok("image-version resolve -g rg1 -r gal1 -i def1 --explain")

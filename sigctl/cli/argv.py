@@ -7,7 +7,8 @@ would report, with argparse's words:
 - global options (`-o`, `--query`, `--only-show-errors`, `--verbose`, `--debug`,
   `--subscription`) may appear anywhere;
 - a list option takes every value up to the next option (`--target-regions a b=2 c`) and is
-  passed on as a repeated option;
+  passed on as a repeated option; given twice, the last occurrence wins (argparse's store
+  action), except for the options in APPEND_OPTIONS;
 - a three-state flag takes an optional value (`--exclude-from-latest` = `... true`);
 - `--set/--add/--remove` keep each occurrence's values together, in command-line order;
 - configured defaults (`defaults.group`, `defaults.location`) fill -g and -l when omitted;
@@ -50,6 +51,8 @@ OPTIONAL_VALUE = "_sigctl_optional_value"
 NO_VALUES = "\x00"
 # Options whose occurrences are kept whole and in order (az's generic update arguments).
 ORDERED_GROUPS = ("--set", "--add", "--remove")
+# List options whose occurrences add up (sigctl's own, documented as "space-separated or repeated").
+APPEND_OPTIONS = ("--data-disk",)
 # Configured defaults az applies to these options when they are omitted.
 CONFIGURED_DEFAULTS = {"--resource-group": "defaults.group", "--location": "defaults.location"}
 
@@ -132,6 +135,7 @@ def normalise(
     )
 
     out: list[str] = []
+    lists: dict[str, tuple[str, list[str]]] = {}  # list options: canonical name, values so far
     seen: set[str] = set()
     unrecognised: list[str] = []
     positionals: list[str] = []
@@ -191,11 +195,12 @@ def normalise(
                     raise usage_error(f"argument {_display(param)}: expected at least one argument")
                 out += [canonical, json.dumps([sequence, values])]
                 sequence += 1
-            elif values:
-                for value in values:
-                    out += [canonical, value]
+            elif canonical in APPEND_OPTIONS and param.name in lists:
+                lists[param.name][1].extend(values)
             else:
-                out += [canonical, NO_VALUES]
+                lists[param.name] = (canonical, values)  # a repeat replaces, as argparse's store
+    for canonical, values in lists.values():
+        out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
 
     if unrecognised:
         raise usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")

@@ -31,6 +31,7 @@ from sigctl.provider import (
     regions,
     replication,
     settings,
+    shapes,
     sources,
 )
 from sigctl.provider.clock import iso_precise, parse_instant
@@ -144,6 +145,8 @@ def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict
 
 
 def _definition(ctx: Request, rid: ResourceId, missing: ArmError | None = None) -> dict[str, Any]:
+    if missing is None:  # a write under a missing gallery: ARM names the gallery (§4.4)
+        image_definitions.parent(ctx, rid)
     definition = image_definitions.find(ctx, rid)
     if definition is None:
         raise missing or parent_not_found(rid.names[1])
@@ -181,7 +184,9 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
         ctx, rid, resource_not_found(image.type_path(), rid.resource_group or "")
     )
     found = [d for state, d in all_versions(ctx, definition) if state == "active"]
-    found.sort(key=lambda d: version_tuple(d["resource"]["name"]) or (0, 0, 0))
+    found.sort(
+        key=lambda d: (version_tuple(d["resource"]["name"]) or (0, 0, 0), d["resource"]["name"])
+    )
     return [render(ctx, d) for d in found]
 
 
@@ -644,10 +649,11 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         old_props["publishingProfile"] if old_props else None,
     )
     safety = _safety(expect_dict(props.get("safetyProfile"), "properties.safetyProfile"))
-    refs = _source_refs(expect_dict(props.get("storageProfile"), "properties.storageProfile"))
+    storage = expect_dict(props.get("storageProfile"), "properties.storageProfile")
+    refs = _source_refs(storage)
     if existing is None:
         return _create(ctx, rid, key, definition, gallery, location, publishing, safety, refs, tags)
-    return _update(ctx, key, existing, gallery, location, publishing, safety, refs, tags)
+    return _update(ctx, key, existing, gallery, location, publishing, safety, refs, tags, storage)
 
 
 def _create(
@@ -666,6 +672,7 @@ def _create(
         raise invalid_parameter(
             "Required parameter 'storageProfile' is missing (null).", "storageProfile"
         )
+    _check_same_number(ctx, key)
     stored_gallery = galleries.stored_gallery(ctx, gallery)
     if stored_gallery is not None:
         galleries.require_home_region(stored_gallery, location.name)
@@ -699,6 +706,51 @@ def _create(
     return render(ctx, doc)
 
 
+def _check_same_number(ctx: Request, key: tuple[str, ...]) -> None:
+    """Names compare as numbers, so 01.0.0 is 1.0.0: a second spelling of a version is refused."""
+    name, number = key[-1], version_tuple(key[-1])
+    for other in ctx.tx.children(key[:-1]):  # names only: no version document is read
+        if other == name or version_tuple(other) != number:
+            continue
+        doc = ctx.tx.read((*key[:-1], other), shapes.resource)
+        if doc is not None and lifecycle(ctx, doc) != "purged":
+            raise conflict(
+                f"Gallery image version '{name}' is the existing version '{doc['resource']['name']}': "
+                "versions are compared as numbers (Major.Minor.Patch).",
+                "galleryImageVersionName",
+            )
+
+
+def _check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: dict[str, Any]) -> None:
+    """Disks, their LUNs and host caching cannot change (service-rules §3c, E28).
+
+    A request that leaves the disks out (a create from an image-level source) keeps them; one
+    that describes them (az's update sends them back without sources) must describe them as
+    they are.
+    """
+    old_disks = stored.get("dataDiskImages", [])
+    if ("osDiskImage" in storage or "dataDiskImages" in storage) and [
+        d["lun"] for d in refs["data"]
+    ] != [d["lun"] for d in old_disks]:
+        raise invalid_parameter(
+            "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed",
+            "storageProfile.dataDiskImages",
+        )
+    pairs = [("osDiskImage", storage.get("osDiskImage") or {}, stored["osDiskImage"])]
+    pairs += [
+        (f"dataDiskImages[{i}]", new, old)
+        for i, (new, old) in enumerate(
+            zip(storage.get("dataDiskImages") or [], old_disks, strict=False)
+        )
+    ]
+    for path, new, old in pairs:
+        caching = expect_str(
+            new.get("hostCaching"), f"properties.storageProfile.{path}.hostCaching"
+        )
+        if caching is not None and caching.lower() != old["hostCaching"].lower():
+            raise property_change_not_allowed(f"{PATH}storageProfile.{path}.hostCaching")
+
+
 def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
     def canon(value: Any) -> Any:
         if isinstance(value, dict):
@@ -720,6 +772,7 @@ def _update(
     safety: dict[str, Any],
     refs: dict[str, Any],
     tags: dict[str, str] | None,
+    storage: dict[str, Any],
 ) -> dict[str, Any]:
     doc = copy.deepcopy(existing)
     old = doc["resource"]
@@ -738,13 +791,14 @@ def _update(
                 "storageProfile.dataDiskImages",
             )
         raise property_change_not_allowed(f"{PATH}storageProfile.{changed}")
-    for field in ("storageAccountType", "replicationMode"):
-        if old_profile.get(field) != publishing.get(field) and not (
-            field == "replicationMode" and publishing.get(field) is None
-        ):
-            raise property_change_not_allowed(f"{PATH}publishingProfile.{field}")
+    _check_disks(old["properties"]["storageProfile"], storage, refs)
+    if old_profile.get("storageAccountType") != publishing.get("storageAccountType"):
+        raise property_change_not_allowed(f"{PATH}publishingProfile.storageAccountType")
+    old_mode = old_profile.get("replicationMode", "Full")  # Full is the default (service-rules §3c)
+    if publishing.pop("replicationMode", old_mode) != old_mode:
+        raise property_change_not_allowed(f"{PATH}publishingProfile.replicationMode")
     if "replicationMode" in old_profile:
-        publishing["replicationMode"] = old_profile["replicationMode"]
+        publishing["replicationMode"] = old_mode
     old_targets = {regions.find(t["name"]).name: t for t in old_profile["targetRegions"]}  # type: ignore[union-attr]
     new_targets = {regions.find(t["name"]).name: t for t in publishing["targetRegions"]}  # type: ignore[union-attr]
     for name, target in new_targets.items():

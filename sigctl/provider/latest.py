@@ -107,12 +107,20 @@ def _choose(
         for state, doc in image_versions.all_versions(ctx, definition)
         if state != "purged"
     ]
-    candidates.sort(
-        key=lambda c: image_versions.version_tuple(c[0]["resource"]["name"]) or (0, 0, 0),
-        reverse=True,
-    )
+    candidates.sort(key=lambda c: _order(c[0]), reverse=True)
     chosen = next((doc for doc, verdict in candidates if verdict["eligible"]), None)
     return chosen, candidates
+
+
+def _order(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """Highest number first; equal numbers (1.0.0, 01.0.0) by the newest publishedDate, then
+    name, so "latest" never depends on the order the files are listed in."""
+    resource = doc["resource"]
+    return (
+        image_versions.version_tuple(resource["name"]) or (0, 0, 0),
+        resource["properties"]["publishingProfile"]["publishedDate"],
+        resource["name"],
+    )
 
 
 def no_latest(definition_id: str) -> ArmError:

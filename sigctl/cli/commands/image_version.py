@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup
+from sigctl.cli.framework import CommandGroup, Shown
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
@@ -48,6 +48,9 @@ from sigctl.cli.regions_arg import apply_encryption, parse_edge_zones, parse_tar
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
+
+if TYPE_CHECKING:
+    from sigctl.cli.client import Client
 
 commands = CommandGroup("Manage shared gallery image versions.")
 
@@ -140,6 +143,17 @@ Expand = Annotated[
 ]
 StoreTrueNoWait = Annotated[
     bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
+]
+# az's generated `list` declares -i first, so argparse names it so when it is missing (§2.3).
+ImageDefinitionList = Annotated[
+    str,
+    typer.Option(
+        "-i",
+        "--gallery-image-name",
+        "--gallery-image-definition",
+        metavar="NAME",
+        help="Gallery image definition.",
+    ),
 ]
 
 
@@ -456,7 +470,10 @@ def create(
         gallery_image_definition,
         gallery_image_version,
     )
-    client.put(target, body, **{"api-version": API_VERSION})
+    with client.atomically():  # create on an existing version is an update: compare with it
+        before = _existing_regions(client, target)
+        result = client.put(target, body, **{"api-version": API_VERSION})
+    _warn_lost(before, result)
     if no_wait:
         return None
     return shape(lro.complete(target, **{"api-version": API_VERSION}))
@@ -521,7 +538,7 @@ def show(
 def list_(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinition,
+    gallery_image_definition: ImageDefinitionList,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
@@ -627,12 +644,7 @@ def update(
     for key in READ_ONLY:
         instance.pop(key, None)
     result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
-    after = {_normal(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]}
-    lost = [name for name in before if _normal(name) not in after]
-    if lost:
-        invocation.warn(
-            f"Replicas in {', '.join(lost)} are deleted: the region is no longer a target region."
-        )
+    _warn_lost(before, result)
     if no_wait:
         return None
     return shape(lro.complete(target, **{"api-version": API_VERSION}))
@@ -640,6 +652,25 @@ def update(
 
 def _normal(name: str) -> str:
     return "".join(name.split()).lower()
+
+
+def _existing_regions(client: Client, target: ResourceId) -> list[str]:
+    """The target regions of the version `target` names; none if it does not exist yet."""
+    try:
+        found = client.get(target, **{"api-version": API_VERSION})
+    except ArmError:
+        return []  # the PUT reports a missing parent or name with the service's error
+    return [r["name"] for r in found["properties"]["publishingProfile"]["targetRegions"]]
+
+
+def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
+    """Say which regions lost their replicas, so removing a region is never silent."""
+    after = {_normal(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]}
+    lost = [name for name in before if _normal(name) not in after]
+    if lost:
+        context.current().warn(
+            f"Replicas in {', '.join(lost)} are deleted: the region is no longer a target region."
+        )
 
 
 @commands.command(
@@ -893,7 +924,12 @@ def resolve(
                 invocation.warn(f"{verdict['name']}: {warning}")
     if explain:
         result.pop("version")
-        return result
+        # -o table: the verdicts are the point of --explain, one row per candidate
+        rows = [
+            {"Version": c["name"], "Eligible": c["eligible"], "Reasons": "; ".join(c["reasons"])}
+            for c in result["candidates"]
+        ]
+        return Shown(result, rows)
     if result["latest"] is None:
         raise latest.no_latest(result["definition"])
     return shape(result["version"])
