@@ -21,7 +21,8 @@ def run(script: str, *args: str) -> str:
 
 
 def test_startup_benchmark_runs() -> None:
-    assert "sigctl sig list" in run("startup.py")
+    # One run on a busy machine says nothing about speed: only that the script works.
+    assert "sigctl sig list" in run("startup.py", "--limit", "1000")
 
 
 def test_scale_benchmark_runs_past_the_gallery_quota() -> None:
