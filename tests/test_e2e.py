@@ -101,3 +101,23 @@ def test_parallel_updates_of_one_resource_lose_nothing(group: None) -> None:
     )
     tags = json.loads(sh("sig", "show", "-g", "rg1", "-r", "shared", "--query", "tags").stdout)
     assert sorted(tags) == sorted(f"t{i}" for i in range(12))
+
+
+def test_parallel_updates_of_one_version_lose_nothing(group: None) -> None:
+    version = ["-g", "rg1", "-r", "gal1", "-i", "def1", "-e", "1.0.0"]
+    for argv in (
+        ["sig", "create", "-g", "rg1", "-r", "gal1"],
+        ["sig", "image-definition", "create", "-g", "rg1", "-r", "gal1", "-i", "def1"]
+        + ["-p", "P", "-f", "O", "-s", "S", "--os-type", "linux"],
+        ["source", "create", "managed-image", "-g", "rg1", "-n", "img", "--os-type", "linux"],
+        ["sig", "image-version", "create", *version, "--managed-image", "img"],
+    ):
+        assert sh(*argv, "-o", "none").returncode == 0
+    run_in_parallel(
+        [
+            ["sig", "image-version", "update", *version, "--set", f"tags.t{i}=v", "-o", "none"]
+            for i in range(8)
+        ]
+    )
+    shown = sh("sig", "image-version", "show", *version, "--query", "tags")
+    assert sorted(json.loads(shown.stdout)) == sorted(f"t{i}" for i in range(8))

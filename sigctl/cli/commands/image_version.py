@@ -614,36 +614,38 @@ def update(
         gallery_image_definition,
         gallery_image_version,
     )
-    instance = shape(client.get(target, **{"api-version": API_VERSION}))
-    before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
-    profile = instance["publishingProfile"]
-    if regions:
-        profile["targetRegions"] = regions
-    if replica_count is not None:
-        profile["replicaCount"] = replica_count
-    if target_edge_zones is not None:
-        zones = parse_edge_zones(values(target_edge_zones) or [])
-        if zones:
-            profile["targetExtendedLocations"] = zones
-        else:
-            profile.pop("targetExtendedLocations", None)
-    safety = instance.setdefault("safetyProfile", {})
-    if allow_replicated_location_deletion is not None:
-        safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
-    if block_deletion_before_end_of_life is not None:
-        safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
-    Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
-        decode(set_, add, remove), bool(force_string)
-    )
-    # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
-    storage = instance.get("storageProfile") or {}
-    storage.pop("source", None)
-    (storage.get("osDiskImage") or {}).pop("source", None)
-    for disk in storage.get("dataDiskImages") or []:
-        disk.pop("source", None)
-    for key in READ_ONLY:
-        instance.pop(key, None)
-    result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+    # Hold the write lock from GET to PUT: parallel updates of one version lose nothing.
+    with client.atomically():
+        instance = shape(client.get(target, **{"api-version": API_VERSION}))
+        before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
+        profile = instance["publishingProfile"]
+        if regions:
+            profile["targetRegions"] = regions
+        if replica_count is not None:
+            profile["replicaCount"] = replica_count
+        if target_edge_zones is not None:
+            zones = parse_edge_zones(values(target_edge_zones) or [])
+            if zones:
+                profile["targetExtendedLocations"] = zones
+            else:
+                profile.pop("targetExtendedLocations", None)
+        safety = instance.setdefault("safetyProfile", {})
+        if allow_replicated_location_deletion is not None:
+            safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
+        if block_deletion_before_end_of_life is not None:
+            safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
+        Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
+            decode(set_, add, remove), bool(force_string)
+        )
+        # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
+        storage = instance.get("storageProfile") or {}
+        storage.pop("source", None)
+        (storage.get("osDiskImage") or {}).pop("source", None)
+        for disk in storage.get("dataDiskImages") or []:
+            disk.pop("source", None)
+        for key in READ_ONLY:
+            instance.pop(key, None)
+        result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
     _warn_lost(before, result)
     if no_wait:
         return None
