@@ -43,5 +43,13 @@ sigctl sig image-version update -g $RG -r $GALLERY -i $DEF -e 1.0.0 --target-reg
 test "$(state)" = Succeeded
 sigctl replication status -g $RG -r $GALLERY -i $DEF -e 1.0.0 -o table
 
+# More replicas in West US 2: only the extra copies are made, and the region keeps serving.
+sigctl sig image-version update -g $RG -r $GALLERY -i $DEF -e 1.0.0 --target-regions eastus2 westus2=4 \
+  --no-wait --only-show-errors
+test "$(state)" = Updating
+test "$(sigctl image-version resolve -g $RG -r $GALLERY -i $DEF -l westus2 --query name -o tsv)" = 1.0.0
+sigctl replication wait -g $RG -r $GALLERY -i $DEF -e 1.0.0 2>/dev/null   # 96 modelled seconds
+test "$(state)" = Succeeded
+
 # How many replicas would 120 VMs created at once need per region?
 sigctl replication recommend --concurrent-vms 120 --query recommendedReplicasPerRegion -o tsv

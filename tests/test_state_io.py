@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sigctl.store.files import SCHEMA_VERSION
 from tests.conftest import Runner, snapshot
 
 FIXTURE = Path(__file__).parent.parent / "examples" / "fixtures" / "demo.toml"
@@ -77,7 +78,7 @@ def test_toml_export_and_import(
     ok(f"state import {FIXTURE}")
     saved = tmp_path / "state.toml"
     sigctl(f"state export --file {saved}")
-    assert saved.read_text().startswith("sigctlState = 1")
+    assert saved.read_text().startswith(f"sigctlState = {SCHEMA_VERSION}")
     monkeypatch.setenv("SIGCTL_HOME", str(tmp_path / "again"))
     ok(f"state import {saved}")
     assert ok("sig list --query [].name") == ["DemoGallery"]

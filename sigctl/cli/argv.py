@@ -56,6 +56,7 @@ APPEND_OPTIONS = ("--data-disk",)
 # Configured defaults az applies to these options when they are omitted.
 CONFIGURED_DEFAULTS = {"--resource-group": "defaults.group", "--location": "defaults.location"}
 
+END_OF_OPTIONS = "--"
 _NEGATIVE_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
 
 
@@ -72,6 +73,8 @@ def split_globals(tokens: list[str], own: set[str], options: GlobalOptions, prog
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token == END_OF_OPTIONS:
+            return rest + tokens[i:]
         name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
         if name in own or not is_option(token):
             rest.append(token)
@@ -140,11 +143,15 @@ def normalise(
     unrecognised: list[str] = []
     positionals: list[str] = []
     sequence = 0
+    after_end = False
     i = 0
     while i < len(tokens):
         token = tokens[i]
         i += 1
-        if not is_option(token):
+        if token == END_OF_OPTIONS and not after_end:
+            after_end = True  # as argparse: what follows is positional, even "-5m"
+            continue
+        if after_end or not is_option(token):
             if len(positionals) < positional_slots and not unrecognised:
                 positionals.append(token)
             else:
@@ -203,7 +210,11 @@ def normalise(
         out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
 
     if unrecognised:
-        raise usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
+        message = f"unrecognized arguments: {' '.join(unrecognised)}"
+        dashed = next((t for t in unrecognised if re.match(r"^-\d", t)), None)
+        if dashed and positional_slots:
+            message += f" (a value starting with '-' goes after '--': -- {dashed})"
+        raise usage_error(message)
 
     for param in command.params:
         if param.param_type_name != "option" or param.name in seen:
@@ -227,4 +238,5 @@ def normalise(
     missing += [p.name.upper() for p in required_args[len(positionals) :]]
     if missing:
         raise usage_error(f"the following arguments are required: {', '.join(missing)}")
-    return positionals + out
+    # Positionals after "--", so click never takes a value like "-5" for an option.
+    return [*out, END_OF_OPTIONS, *positionals] if positionals else out

@@ -1,8 +1,18 @@
-"""The emulated service's notion of "now".
+"""The emulated service's notion of "now", and the clock replication progresses on.
 
-Time normally follows the wall clock. `SIGCTL_NOW` (an ISO 8601 instant) freezes it for a whole
-process tree; `sigctl replication clock set/advance` store a frozen instant or an offset in the
-state, so every later command sees the same moved clock.
+Two clocks live in one stored document:
+
+- **Timestamps** (`now()`): the wall clock, or `SIGCTL_NOW` (an ISO 8601 instant that freezes it
+  for a whole process tree), or a frozen instant stored by `sigctl replication clock set`, plus a
+  stored offset (`clock advance`). publishedDate, soft-delete times and end-of-life checks use it.
+- **Replication progress** (`progress()`): a monotonic count of modelled seconds. A replication
+  records where on it it started and how many modelled seconds it needs, so its progress is
+  (progress() - start) / duration whatever happened to the timestamp clock in between. It is
+  stored as an *anchor*: its value at one moment plus how it moves from there, either with the
+  frozen timestamp clock (1 modelled second per emulated second, never backwards) or with the
+  wall clock (replication.speed modelled seconds per real second). Every mode switch, advance,
+  set, reset or speed change re-anchors it, so a change only affects time after it.
+  In instant mode it stands at the end of every replication scheduled so far (the *horizon*).
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from sigctl.errors import ArmError
 
 NOW_ENV = "SIGCTL_NOW"
 CLOCK_KEY = ("clock",)
+INSTANT = "instant"
 
 
 def parse_instant(text: str) -> datetime:
@@ -34,8 +45,15 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def _seconds_between(earlier: datetime, later: datetime) -> float:
+    return (later - earlier).total_seconds()
+
+
 class Clock:
-    """now = (SIGCTL_NOW, else a stored frozen instant, else the wall clock) + a stored offset."""
+    """now = (SIGCTL_NOW, else a stored frozen instant, else the wall clock) + a stored offset.
+
+    `speed` arguments are replication.speed: modelled seconds per real second, None for instant.
+    """
 
     def __init__(self, stored: dict[str, Any] | None) -> None:
         self.stored = dict(stored or {})
@@ -56,21 +74,77 @@ class Clock:
     def now(self) -> datetime:
         return self.base() + timedelta(seconds=self.stored.get("offsetSeconds", 0.0))
 
+    # -- the replication progress clock ----------------------------------------------------
+
+    def progress(self) -> float:
+        """Modelled seconds of replication so far: never decreases."""
+        anchor = self.stored.get("progress")
+        if anchor is None:
+            return 0.0  # never anchored: no replication has started yet
+        if anchor["speed"] == INSTANT:
+            return max(anchor["seconds"], self.stored.get("horizon", 0.0))
+        if "wallAt" in anchor:
+            real = _seconds_between(parse_instant(anchor["wallAt"]), datetime.now(UTC))
+            return anchor["seconds"] + max(real, 0.0) * anchor["speed"]
+        emulated = _seconds_between(parse_instant(anchor["at"]), self.now())
+        return anchor["seconds"] + max(emulated, 0.0)  # setting the clock back pauses it
+
+    def reach(self, progress: float) -> None:
+        """A replication scheduled to end at `progress`: instant mode jumps at least that far."""
+        self.stored["horizon"] = max(self.stored.get("horizon", 0.0), progress)
+
+    def sync(self, speed: float | None) -> bool:
+        """Re-anchor if the clock's mode or the speed changed since the last anchor."""
+        anchor = self.stored.get("progress")
+        wanted = INSTANT if speed is None else speed
+        if anchor is not None and anchor["speed"] == wanted and ("at" in anchor) == self.frozen:
+            return False
+        self._anchor(self.progress(), speed)
+        return True
+
+    def _anchor(self, progress: float, speed: float | None) -> None:
+        anchor: dict[str, Any] = {"seconds": progress, "speed": INSTANT if speed is None else speed}
+        if self.frozen:
+            anchor["at"] = iso_precise(self.now())
+        else:
+            anchor["wallAt"] = iso_precise(datetime.now(UTC))
+        self.stored["progress"] = anchor
+
     # -- changes (the caller stores `self.stored` under CLOCK_KEY) -------------------------
 
-    def advance(self, seconds: float) -> None:
+    def advance(self, seconds: float, speed: float | None) -> None:
+        """Move both clocks forward by `seconds` (modelled seconds of replication, too)."""
+        progress = self.progress() + seconds
         self.stored["offsetSeconds"] = self.stored.get("offsetSeconds", 0.0) + seconds
+        self._anchor(progress, speed)
 
-    def set(self, moment: datetime) -> None:
-        """Freeze the clock at `moment` (under SIGCTL_NOW, by offsetting from it)."""
+    def set(self, moment: datetime, speed: float | None) -> None:
+        """Freeze the clock at `moment` (under SIGCTL_NOW, by offsetting from it).
+
+        Replication gains the time moved forward; moving back does not undo progress.
+        """
+        progress = self.progress() + max(_seconds_between(self.now(), moment), 0.0)
         if os.environ.get(NOW_ENV):
-            self.stored["offsetSeconds"] = (moment - self.base()).total_seconds()
+            self.stored["offsetSeconds"] = _seconds_between(self.base(), moment)
         else:
-            self.stored = {"frozenAt": iso_precise(moment), "offsetSeconds": 0.0}
+            self.stored["frozenAt"] = iso_precise(moment)
+            self.stored["offsetSeconds"] = 0.0
+        self._anchor(progress, speed)
+
+    def reset(self, speed: float | None) -> None:
+        """Back to the wall clock with no offset; replication progress carries on from here."""
+        progress = self.progress()
+        self.stored.pop("frozenAt", None)
+        self.stored.pop("offsetSeconds", None)
+        self._anchor(progress, speed)
 
 
 def load(tx: Any) -> Clock:
     return Clock(tx.read(CLOCK_KEY))
+
+
+def save_clock(tx: Any, clock: Clock) -> None:
+    tx.write(CLOCK_KEY, clock.stored)
 
 
 def iso_precise(moment: datetime) -> str:

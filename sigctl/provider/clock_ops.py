@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import clock, replication
-from sigctl.provider.clock import CLOCK_KEY, NOW_ENV, iso_precise, parse_instant
+from sigctl.provider.clock import NOW_ENV, iso_precise, parse_instant, save_clock
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -16,6 +17,12 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 def parse_duration(text: str) -> float:
     """'90', '90s', '5m', '1h30m', '2d' -> seconds."""
     cleaned = text.strip().lower().replace(" ", "")
+    if cleaned.startswith("-"):
+        raise ArmError(
+            "InvalidDuration",
+            f"'{text}' is negative: the clock only moves forward. "
+            "To go back, freeze it at an earlier time with `sigctl replication clock set TIME`.",
+        )
     pos = 0
     total = 0.0
     for match in _DURATION.finditer(cleaned):
@@ -32,8 +39,6 @@ def parse_duration(text: str) -> float:
 
 
 def describe(tx: Any, config: Any) -> dict[str, Any]:
-    import os
-
     current = clock.load(tx)
     rate = replication.speed(config)
     if os.environ.get(NOW_ENV):
@@ -42,28 +47,44 @@ def describe(tx: Any, config: Any) -> dict[str, Any]:
         source = "stored frozen instant + offset"
     else:
         source = "wall clock + stored offset"
+    # instant replication wins over a frozen clock
+    mode = "instant" if rate is None else "frozen" if current.frozen else "running"
     return {
         "now": iso_precise(current.now()),
-        "mode": "frozen" if current.frozen else "running",
+        "mode": mode,
         "source": source,
         "offsetSeconds": current.stored.get("offsetSeconds", 0.0),
         "replicationSpeed": "instant" if rate is None else rate,
     }
 
 
-def set_(tx: Any, text: str) -> None:
+def set_(tx: Any, config: Any, text: str) -> None:
     current = clock.load(tx)
-    current.set(parse_instant(text))
-    tx.write(CLOCK_KEY, current.stored)
+    current.set(parse_instant(text), replication.speed(config))
+    save_clock(tx, current)
 
 
-def advance(tx: Any, text: str) -> float:
+def advance(tx: Any, config: Any, text: str) -> float:
     seconds = parse_duration(text)
     current = clock.load(tx)
-    current.advance(seconds)
-    tx.write(CLOCK_KEY, current.stored)
+    current.advance(seconds, replication.speed(config))
+    save_clock(tx, current)
     return seconds
 
 
-def reset(tx: Any) -> None:
-    tx.delete(CLOCK_KEY)
+def reset(tx: Any, config: Any) -> None:
+    current = clock.load(tx)
+    current.reset(replication.speed(config))
+    save_clock(tx, current)
+
+
+def sync(tx: Any, config: Any) -> bool:
+    """Re-anchor the progress clock if the speed or mode changed; True if it did.
+
+    Nothing to do before any replication has started (no anchor yet).
+    """
+    current = clock.load(tx)
+    if "progress" not in current.stored or not current.sync(replication.speed(config)):
+        return False
+    save_clock(tx, current)
+    return True

@@ -39,7 +39,9 @@ def recommend(
         size = INSTANCES_PER_REPLICA if instances is None else instances
         if scale_sets < 1:
             raise invalid_parameter("--scale-sets must be 1 or more.", "scaleSets")
-        if not 1 <= size <= MAX_SCALE_SET_INSTANCES:
+        if size < 1:
+            raise invalid_parameter("--instances must be 1 or more.", "instances")
+        if size > MAX_SCALE_SET_INSTANCES:
             raise invalid_parameter(
                 f"A scale set created from a gallery image can have at most {MAX_SCALE_SET_INSTANCES:,} "
                 f"instances; --instances {size} is not possible.",

@@ -34,7 +34,7 @@ from sigctl.provider import (
     shapes,
     sources,
 )
-from sigctl.provider.clock import iso_precise, parse_instant
+from sigctl.provider.clock import iso_precise, parse_instant, save_clock
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -105,14 +105,20 @@ def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
 
 def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(programmatic region, status) for each target region, in target order."""
-    now = ctx.clock.now()
+    progress = ctx.clock.progress()
     entries = doc["replication"]["regions"]
     out = []
     for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
         region = regions.find(target["name"])
         name = region.name if region else target["name"]
-        out.append((name, replication.status(entries[name], now)))
+        out.append((name, replication.status(entries[name], progress)))
     return out
+
+
+def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
+    """Regions holding a usable replica (completed, or completed earlier and copying more)."""
+    entries = doc["replication"]["regions"]
+    return {n for n, s in region_states(ctx, doc) if replication.serves(entries[n], s)}
 
 
 def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
@@ -476,8 +482,7 @@ def _from_gallery_version(
         doc = None
     if doc is None:
         raise sources.not_found(text)
-    replicated = dict(region_states(ctx, doc)).get(location.name)
-    if not replicated or replicated["state"] != "Completed":
+    if location.name not in serving_regions(ctx, doc):
         _check_region(text, "", location)
     source_definition = image_definitions.find(ctx, rid)
     assert source_definition is not None
@@ -597,29 +602,45 @@ def check_size(ctx: Request, disks: list[dict[str, int]], shallow: bool) -> None
 
 
 def _schedule(
-    ctx: Request, doc: dict[str, Any], names_to_start: list[str], gallery: str, image: str
+    ctx: Request,
+    doc: dict[str, Any],
+    names_to_start: list[str],
+    gallery: str,
+    image: str,
+    held: dict[str, int] | None = None,
 ) -> None:
-    """Start replication to the given regions now."""
+    """Start replication to the given regions now.
+
+    A region in `held` already holds that many replicas and only copies the extra ones.
+    """
     props = doc["resource"]["properties"]
     profile = props["publishingProfile"]
     occupied = sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
     shallow = profile.get("replicationMode") == "Shallow"
     location = doc["resource"]["location"]
     targets = {regions.find(t["name"]).name: t for t in profile["targetRegions"]}  # type: ignore[union-attr]
+    clock = ctx.clock
+    clock.sync(replication.speed(ctx.config))  # a changed speed or mode applies from here
+    at = clock.progress()
     for name in names_to_start:
         target = targets[name]
-        modelled = replication.modelled_seconds(
-            occupied,
-            target["regionalReplicaCount"],
-            target["storageAccountType"],
-            name == location,
-            len(targets),
-            shallow,
-        )
+        kept = (held or {}).get(name, 0)
+        if kept:
+            modelled = replication.extra_copies_seconds(
+                occupied, target["regionalReplicaCount"] - kept, target["storageAccountType"]
+            )
+        else:
+            modelled = replication.modelled_seconds(
+                occupied,
+                target["regionalReplicaCount"],
+                target["storageAccountType"],
+                name == location,
+                len(targets),
+                shallow,
+            )
         fault = faults.matching(ctx.tx, name, gallery, image, doc["resource"]["name"])
-        doc["replication"]["regions"][name] = replication.start(
-            ctx.clock, ctx.config, modelled, fault
-        )
+        doc["replication"]["regions"][name] = replication.start(clock, at, modelled, fault, kept)
+    save_clock(ctx.tx, clock)
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
@@ -841,9 +862,28 @@ def _update(
     ]
     if restart:
         doc["replication"]["operation"] = "Updating"
-        _schedule(ctx, doc, restart, gallery, ids.parse(old["id"]).names[1])
+        held = _held_replicas(existing, states, old_targets, restart)
+        _schedule(ctx, doc, restart, gallery, ids.parse(old["id"]).names[1], held)
     ctx.tx.write(key, doc)
     return render(ctx, doc)
+
+
+def _held_replicas(
+    existing: dict[str, Any],
+    states: dict[str, dict[str, Any]],
+    old_targets: dict[str, dict[str, Any]],
+    names: list[str],
+) -> dict[str, int]:
+    """Replicas that regions about to get more copies already hold, and keep serving."""
+    held = {}
+    for name in names:
+        if name not in old_targets or states[name]["state"] == "Failed":
+            continue  # nothing to keep: the region replicates from scratch
+        if states[name]["state"] == "Completed":
+            held[name] = old_targets[name]["regionalReplicaCount"]
+        elif kept := existing["replication"]["regions"][name].get("heldReplicas", 0):
+            held[name] = kept  # still copying extra replicas: the earlier ones are kept
+    return held
 
 
 # -- delete, soft delete, restore ---------------------------------------------------------------

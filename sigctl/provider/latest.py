@@ -2,7 +2,8 @@
 
 The service's rule (service-rules.md §4.8): the highest Major, then Minor, then Patch, compared as
 numbers (1.10.0 > 1.9.0), among versions that are not excluded from latest (a region's own flag
-overrides the global one for that region), that have a completed replica in the region asked,
+overrides the global one for that region), that have a completed replica in the region asked
+(one completed before a replica-count increase still counts while the extra copies are made),
 and that are not soft-deleted. End of life does not exclude a version; it only warns.
 Without a region, a version must have finished provisioning (Succeeded).
 """
@@ -53,7 +54,7 @@ def _assess(
             status = dict(image_versions.region_states(ctx, doc))[region.name]
             if status["state"] == "Failed":
                 reasons.append(f"replication to {region.display_name} failed")
-            elif status["state"] != "Completed":
+            elif region.name not in image_versions.serving_regions(ctx, doc):
                 reasons.append(
                     f"replication to {region.display_name} not complete ({status['progress']}%)"
                 )

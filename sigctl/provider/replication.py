@@ -1,28 +1,27 @@
 """Replication over time, without a daemon: each region's state is derived from the clock.
 
-When a version's replication to a region starts, the emulator records the start instant and a
-scheduled duration, and any fault that applies. Every later read computes the region's state
-(Replicating with a progress percentage, then Completed, or Failed at the fault's percentage),
-the aggregate, and the version's provisioningState from those records and "now".
+When a version's replication to a region starts, the emulator records where the replication
+progress clock stands (sigctl.provider.clock), the modelled duration, and any fault that
+applies. Every later read computes the region's state (Replicating with a progress percentage,
+then Completed, or Failed at the fault's percentage), the aggregate, and the version's
+provisioningState from those records and the progress clock now.
 
 Durations follow a model of what Azure does (docs/replication.md): a fixed per-region job cost,
-plus copying the occupied size (cross-region for the first replica, in-region for the others),
-slower storage for ZRS and Premium, contention when many regions replicate at once, and Shallow
-mode copying nothing. On a running clock they are divided by `replication.speed` (default 3600:
-one modelled hour per real second); on a frozen clock they are not, so `clock advance 5m` is
-five modelled minutes of replication. `replication.speed = "instant"` makes them zero.
+plus copying the occupied size (cross-region for the first replica, in-region for the others)
+at a speed that depends on the storage type, contention when many regions replicate at once,
+and Shallow mode copying nothing. Durations are stored in modelled seconds; how fast modelled
+time passes (frozen, running at replication.speed, instant) is the progress clock's business,
+so a change of clock mode or speed applies to replications already running.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from sigctl.provider.clock import Clock, iso_precise, parse_instant
+from sigctl.provider.clock import INSTANT, Clock
 
 SPEED_KEY = "replication.speed"
 DEFAULT_SPEED = 3600.0
-INSTANT = "instant"
 
 # The model's constants, in modelled seconds.
 JOB_OVERHEAD = 120.0  # queueing and setting up a regional replication job
@@ -37,6 +36,8 @@ STORAGE_FACTOR = {
 }
 CONTENTION_PER_REGION = 0.1  # each additional region slows every region by 10%
 SHALLOW_SECONDS = 30.0  # a shallow version references the source instead of copying it
+
+ROUNDING = 1e-3  # modelled seconds: (start + duration) - start may fall short by a float ulp
 
 DEFAULT_FAULT_CODE = "ReplicationJobFailed"
 DEFAULT_FAULT_MESSAGE = "The replication job failed in this region."
@@ -66,7 +67,10 @@ def modelled_seconds(
     region_count: int,
     shallow: bool,
 ) -> float:
-    """How long one region's replication takes in Azure, in the emulator's model."""
+    """How long one region's replication takes in Azure, in the emulator's model.
+
+    The storage factor scales the copying only: queueing the job is not slower on ZRS.
+    """
     if shallow:
         return SHALLOW_SECONDS
     per_gb = SOURCE_REGION_SECONDS_PER_GB if is_source_region else CROSS_REGION_SECONDS_PER_GB
@@ -75,33 +79,45 @@ def modelled_seconds(
     return (JOB_OVERHEAD + copy * STORAGE_FACTOR.get(storage_type, 1.0)) * contention
 
 
+def extra_copies_seconds(occupied_gb: float, extra: int, storage_type: str) -> float:
+    """More replicas in a region that holds one already: only the in-region copies.
+
+    No job overhead and no contention: nothing crosses regions or waits on the source.
+    """
+    copy = max(extra, 0) * occupied_gb * EXTRA_REPLICA_SECONDS_PER_GB
+    return copy * STORAGE_FACTOR.get(storage_type, 1.0)
+
+
 def start(
-    clock: Clock, config: Any, modelled: float, fault: dict[str, Any] | None
+    clock: Clock,
+    at: float,
+    modelled: float,
+    fault: dict[str, Any] | None,
+    held_replicas: int = 0,
 ) -> dict[str, Any]:
-    """The record of a region's replication starting now."""
-    rate = speed(config)
-    if rate is None:
-        scheduled = 0.0  # instant mode, whatever the clock
-    elif clock.frozen:
-        scheduled = modelled  # a stepped clock moves in modelled time
-    else:
-        scheduled = modelled / rate
-    entry: dict[str, Any] = {
-        "start": iso_precise(clock.now()),
-        "seconds": scheduled,
-        "modelSeconds": round(modelled, 3),
-    }
+    """The record of a region's replication starting at progress `at` (the caller saves `clock`).
+
+    `held_replicas` are replicas the region already holds and keeps serving meanwhile.
+    """
+    modelled = round(modelled, 3)
+    clock.reach(at + modelled)
+    entry: dict[str, Any] = {"progressStart": at, "seconds": modelled}
+    if held_replicas:
+        entry["heldReplicas"] = held_replicas
     if fault is not None:
         entry["fault"] = {k: fault[k] for k in ("id", "at", "code", "message")}
     return entry
 
 
-def status(entry: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """State, progress and details of one region at `now`."""
-    started = parse_instant(entry["start"])
-    seconds = entry["seconds"]
-    elapsed = (now - started).total_seconds()
-    done = 100.0 if seconds <= 0 else max(0.0, min(100.0, elapsed / seconds * 100.0))
+def status(entry: dict[str, Any], progress: float) -> dict[str, Any]:
+    """State, progress and details of one region when the progress clock reads `progress`."""
+    if "progressStart" in entry:
+        seconds = entry["seconds"]
+        elapsed = progress - entry["progressStart"]
+        finished = seconds <= 0 or elapsed + ROUNDING >= seconds
+        done = 100.0 if finished else max(0.0, elapsed / seconds * 100.0)
+    else:
+        done = 100.0  # a record from before schema 2 (timed on another clock): long finished
     fault = entry.get("fault")
     if fault is not None and done >= fault["at"]:
         return {
@@ -114,10 +130,11 @@ def status(entry: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {"state": "Replicating", "progress": int(done), "details": ""}
 
 
-def finishes_at(entry: dict[str, Any]) -> datetime:
-    """When the region completes, or fails if a fault applies."""
-    share = entry["fault"]["at"] / 100.0 if entry.get("fault") else 1.0
-    return parse_instant(entry["start"]) + timedelta(seconds=entry["seconds"] * share)
+def serves(entry: dict[str, Any], state: dict[str, Any]) -> bool:
+    """Whether the region can serve the version: completed, or holding replicas while more copy."""
+    if state["state"] == "Failed":
+        return False
+    return state["state"] == "Completed" or entry.get("heldReplicas", 0) > 0
 
 
 def aggregate(states: list[str]) -> str:

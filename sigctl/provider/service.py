@@ -95,25 +95,40 @@ class Provider:
 
         On a running clock that takes seconds / replication.speed of real time (nothing in instant
         mode). A frozen clock would never move, so waiting advances it instead; the return value
-        says by how much (0 when the clock runs).
+        says by how much (0 when the clock runs). A changed speed or clock mode is applied first
+        (sigctl.provider.clock: the progress clock is re-anchored).
         """
         import time
 
         from sigctl import config
-        from sigctl.provider import clock, replication
+        from sigctl.provider import clock, clock_ops, replication
 
+        settings = config.load(self.home)
+        speed = replication.speed(settings)
         with self.store.transaction() as tx:
             current = clock.load(tx)
-        if current.frozen:
+        stale = "progress" in current.stored and current.sync(speed)
+        if current.frozen or stale:
             with self.store.transaction(write=True) as tx:
-                current = clock.load(tx)
-                current.advance(seconds)
-                tx.write(clock.CLOCK_KEY, current.stored)
-            return seconds
-        rate = replication.speed(config.load(self.home))
-        if rate is not None:
-            time.sleep(seconds / rate)
+                if current.frozen:
+                    current = clock.load(tx)
+                    current.advance(seconds, speed)
+                    clock.save_clock(tx, current)
+                    return seconds
+                clock_ops.sync(tx, settings)
+        if speed is not None:
+            time.sleep(seconds / speed)
         return 0.0
+
+    def sync_clock(self) -> None:
+        """Re-anchor replication progress after replication.speed changed (from `config set`)."""
+        if not self.store.exists():
+            return  # nothing has replicated yet
+        from sigctl import config
+        from sigctl.provider import clock_ops
+
+        with self.store.transaction(write=True) as tx:
+            clock_ops.sync(tx, config.load(self.home))
 
     def session(self, write: bool = False) -> Any:
         """A raw state transaction, for the emulator's own commands (clock, faults, state)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from sigctl.errors import state_file_error
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: replication records are timed on the progress clock
 FILE_MODE = 0o600
 
 

@@ -57,6 +57,7 @@ def set_(
         except ConfigError as exc:
             raise CliError(f"{key}: {exc}") from None
     config.save()
+    _speed_changed([pair.partition("=")[0].strip() for pair in pairs])
 
 
 @commands.command(
@@ -110,3 +111,10 @@ def unset(
     for key in keys:
         config.unset(key)
     config.save()
+    _speed_changed(keys)
+
+
+def _speed_changed(keys: list[str]) -> None:
+    """Running replications go on at the new speed from now, not retroactively."""
+    if "replication.speed" in keys:
+        context.current().client.emulator.sync_clock()

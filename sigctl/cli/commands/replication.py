@@ -19,6 +19,7 @@ VersionName = Annotated[
     typer.Option("--gallery-image-version", "-e", metavar="VERSION", help="Gallery image version."),
 ]
 API_VERSION = "2024-03-03"
+WAIT_TIMEOUT = 3600  # modelled seconds: az's default for its wait commands
 
 
 def _target(group: str, gallery: str, image: str, version: str) -> ids.ResourceId:
@@ -44,8 +45,11 @@ def _rows(body: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _watch(target: ids.ResourceId, timeout: int | None = None) -> dict[str, Any]:
-    """Poll until replication ends (or `timeout` modelled seconds pass), drawing bars on a terminal."""
+def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any]:
+    """Poll until replication ends or `timeout` modelled seconds pass, drawing bars on a terminal.
+
+    Always bounded, so a replication that cannot progress ends the wait instead of hanging it.
+    """
     from sigctl.cli.lro import POLL_SECONDS
     from sigctl.cli.progress import RegionProgress
 
@@ -62,7 +66,7 @@ def _watch(target: ids.ResourceId, timeout: int | None = None) -> dict[str, Any]
             progress.update(body)
             if body["properties"]["replicationStatus"]["aggregatedState"] != "InProgress":
                 break
-            if timeout is not None and waited >= timeout:
+            if waited >= timeout:
                 break
             advanced += client.provider.sleep(POLL_SECONDS)
             waited += POLL_SECONDS
@@ -99,7 +103,8 @@ def status(
         bool,
         typer.Option(
             "--watch",
-            help="Keep polling until no region is replicating; draw progress bars on a terminal.",
+            help="Keep polling until no region is replicating (at most an hour of modelled "
+            "time); draw progress bars on a terminal.",
         ),
     ] = False,
 ) -> Any:
@@ -132,18 +137,18 @@ def wait(
     gallery_image_definition: ImageDefinition,
     gallery_image_version: VersionName,
     timeout: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--timeout",
             parser=integer("--timeout"),
-            help="Maximum wait in modelled seconds. Default: no limit.",
+            help=f"Maximum wait in modelled seconds. Default: {WAIT_TIMEOUT}.",
         ),
-    ] = None,
+    ] = WAIT_TIMEOUT,
 ) -> Any:
     """Wait until an image version's replication ends; fail (exit 1) if a region failed.
 
-    Prints nothing when every region completed, as az's wait commands do; on a timeout prints
-    `{}` and exits 0, also as az does.
+    Prints nothing when every region completed, as az's wait commands do; on a timeout (default
+    an hour of modelled time, as az's) prints `{}` and exits 0, also as az does.
     """
     from sigctl.cli.lro import replication_failure
 
@@ -209,4 +214,15 @@ def recommend(
     advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
     for note in advice["notes"]:
         invocation.warn(note)
-    return advice
+    return Shown(advice, [_recommendation_row(advice)])
+
+
+def _recommendation_row(advice: dict[str, Any]) -> dict[str, Any]:
+    """The answer and the rule that gave it (the larger one when both inputs were given)."""
+    deciding = max(advice["rules"], key=lambda r: r["replicas"])
+    return {
+        "RecommendedReplicasPerRegion": advice["recommendedReplicasPerRegion"],
+        "Rule": deciding["rule"],
+        "Input": deciding["input"],
+        "Limit": advice["limit"],
+    }

@@ -22,8 +22,11 @@ def _describe() -> dict[str, Any]:
 
 
 def _change(function: Any, *args: Any) -> Any:
-    with context.current().client.emulator.session(write=True) as tx:
-        return function(tx, *args)
+    from sigctl import config
+
+    invocation = context.current()
+    with invocation.client.emulator.session(write=True) as tx:
+        return function(tx, config.load(invocation.home), *args)
 
 
 @commands.command(
@@ -70,7 +73,10 @@ def advance(
         str, typer.Argument(metavar="DURATION", help="Seconds, or with units: 90s, 5m, 1h30m, 2d.")
     ],
 ) -> Any:
-    """Move the clock forward by DURATION (frozen or not)."""
+    """Move the clock forward by DURATION (frozen or not); replication gains as much.
+
+    The clock only moves forward: to go back, freeze it at an earlier time with `set`.
+    """
     from sigctl.provider import clock_ops
 
     _change(clock_ops.advance, duration)

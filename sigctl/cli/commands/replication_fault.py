@@ -17,6 +17,13 @@ def _session(write: bool = False) -> Any:
     return context.current().client.emulator.session(write=write)
 
 
+def _table(faults: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]]:
+    """az's automatic table hides `id`; the id is what `clear --id` takes, so show it."""
+    columns = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
+    rows = [faults] if isinstance(faults, dict) else faults
+    return [{c[:1].upper() + c[1:]: "" if f[c] is None else f[c] for c in columns} for f in rows]
+
+
 @commands.command(
     "add",
     examples=[
@@ -27,6 +34,7 @@ def _session(write: bool = False) -> Any:
             '--code InternalServerError --message "Storage unavailable"',
         ),
     ],
+    table=_table,
 )
 def add(
     region: Annotated[
@@ -78,12 +86,6 @@ def add(
     }
     with _session(write=True) as tx:
         return faults.add(tx, spec)
-
-
-def _table(faults: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """az's automatic table hides `id`; the id is what `clear --id` takes, so show it."""
-    columns = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
-    return [{c[:1].upper() + c[1:]: f[c] or "" for c in columns} for f in faults]
 
 
 @commands.command(
