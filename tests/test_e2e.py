@@ -103,12 +103,14 @@ def test_parallel_updates_of_one_resource_lose_nothing(group: None) -> None:
     assert sorted(tags) == sorted(f"t{i}" for i in range(12))
 
 
+IDENTITY = ["-p", "P", "-f", "O", "-s", "S", "--os-type", "linux"]
+
+
 def test_parallel_updates_of_one_version_lose_nothing(group: None) -> None:
     version = ["-g", "rg1", "-r", "gal1", "-i", "def1", "-e", "1.0.0"]
     for argv in (
         ["sig", "create", "-g", "rg1", "-r", "gal1"],
-        ["sig", "image-definition", "create", "-g", "rg1", "-r", "gal1", "-i", "def1"]
-        + ["-p", "P", "-f", "O", "-s", "S", "--os-type", "linux"],
+        ["sig", "image-definition", "create", "-g", "rg1", "-r", "gal1", "-i", "def1", *IDENTITY],
         ["source", "create", "managed-image", "-g", "rg1", "-n", "img", "--os-type", "linux"],
         ["sig", "image-version", "create", *version, "--managed-image", "img"],
     ):

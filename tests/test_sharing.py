@@ -121,6 +121,13 @@ def test_reader_cannot_write_contributor_can(
         refused = sigctl(f"{create} --as reader")
     assert refused.exit_code == 1
     assert "action 'Microsoft.Compute/galleries/images/versions/write'" in refused.stderr
+    # Publishing needs read on the source image too (service-rules §7), not only the gallery.
+    with unchanged():
+        no_source = sigctl(f"{create} --as writer")
+    assert no_source.exit_code == 1
+    assert "action 'Microsoft.Compute/images/read'" in no_source.stderr
+    image = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/images/img"
+    ok(f"role assignment create --assignee writer --role Reader --scope {image}")
     assert ok(f"{create} --as writer")["name"] == "2.0.0"
     lookup = sigctl(create.replace(" -l eastus2", "").replace("2.0.0", "2.0.1") + " --as writer")
     assert lookup.exit_code == 1
@@ -313,7 +320,9 @@ class TestDirectSharing:
             == tenant
         )
 
-    def test_visible_where_a_replica_is(self, ok: Any, published: None) -> None:
+    def test_visible_where_a_replica_is(
+        self, ok: Any, published: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         consumer = ok("account subscription create --name consumer")["subscriptionId"]
         ok(f"sig share add -g rg1 -r gal1 --subscription-ids {consumer}")
         listed = "sig list-shared --subscription consumer -l "
@@ -325,6 +334,16 @@ class TestDirectSharing:
         assert [g["name"] for g in ok(listed + "westus")] == [f"{SUB}-GAL1"]
         assert [g["name"] for g in ok(listed + "eastus2")] == [f"{SUB}-GAL1"]
         assert ok(listed + "northeurope") == []
+        # A region copying extra replicas keeps serving the ones it has.
+        monkeypatch.delenv("SIGCTL_REPLICATION_SPEED")
+        ok("replication clock set 2030-01-01T00:00:00Z")
+        ok(
+            "sig image-version update -g rg1 -r gal1 -i def1 -e 1.0.1 "
+            "--target-regions eastus2 westus=3 --no-wait"
+        )
+        state = ok("replication status -g rg1 -r gal1 -i def1 -e 1.0.1")
+        assert "Replicating" in str(state)
+        assert [g["name"] for g in ok(listed + "westus")] == [f"{SUB}-GAL1"]
 
     def test_ids_must_be_guids(self, sigctl: Runner, ok: Any, published: None) -> None:
         before = ok("sig show -g rg1 -r gal1 --sharing-groups")

@@ -163,7 +163,7 @@ def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     """The active version an id names (None when missing, soft-deleted or purged)."""
     missing = resource_not_found(rid.type_path(), rid.resource_group or "")
     definition = _definition(ctx, rid, missing)
-    doc = ctx.tx.read(_key(ctx, *_owner(definition), rid.names[2]))
+    doc = ctx.tx.read(_key(ctx, *_owner(definition), rid.names[2]), shapes.resource)
     if doc is None or lifecycle(ctx, doc) != "active":
         return None
     return doc
@@ -180,7 +180,7 @@ def all_versions(ctx: Request, definition: dict[str, Any]) -> list[tuple[str, di
     """(lifecycle, doc) for every version stored under a definition."""
     gallery, image = _owner(definition)
     folder = ctx.key("galleries", gallery, "images", image, "versions")
-    docs = (ctx.tx.read((*folder, v)) for v in ctx.tx.children(folder))
+    docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
     return [(lifecycle(ctx, d), d) for d in docs if d is not None]
 
 
@@ -361,6 +361,31 @@ def _source_refs(storage: dict[str, Any]) -> dict[str, Any]:
         "os": {k: v for k, v in os_source.items() if v},
         "data": data,
     }
+
+
+# What the caller needs on each kind of source (service-rules §7, "Permissions needed").
+_SOURCE_ACTIONS = {
+    "microsoft.compute/images": "read",
+    "microsoft.compute/galleries/images/versions": "read",
+    "microsoft.compute/virtualmachines": "write",
+    "microsoft.compute/disks": "write",
+    "microsoft.compute/snapshots": "write",
+}
+
+
+def _authorize_sources(ctx: Request, refs: dict[str, Any]) -> None:
+    """Publishing from a source needs a right on the source too, not only on the gallery."""
+    for ref in (refs["source"], refs["os"], *(d["source"] for d in refs["data"])):
+        for field in ("id", "virtualMachineId"):
+            if ref.get(field):
+                source = ids.parse(ref[field])
+                kind = source.resource_type()
+                verb = _SOURCE_ACTIONS.get(kind.lower(), "read")
+                ctx.authorize(f"{kind}/{verb}", str(source))
+        if ref.get("storageAccountId"):
+            ctx.authorize(
+                "Microsoft.Storage/storageAccounts/listKeys/action", ref["storageAccountId"]
+            )
 
 
 def _has_refs(refs: dict[str, Any]) -> bool:
@@ -655,7 +680,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
     key = _key(ctx, gallery, image_name, version_name)
-    stored = ctx.tx.read(key)
+    stored = ctx.tx.read(key, shapes.resource)
     if stored is not None and lifecycle(ctx, stored) == "soft-deleted":
         raise conflict(
             f"Gallery image version '{stored['resource']['name']}' is soft-deleted. Restore it (sigctl sig image-version undelete) or create a version with another name.",
@@ -699,6 +724,7 @@ def _create(
         galleries.require_home_region(stored_gallery, location.name)
     limits.check(ctx, "image_versions", location.name)
     built = _resolve_sources(ctx, refs, location, definition)
+    _authorize_sources(ctx, refs)
     check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
     image = definition["resource"]
     resource: dict[str, Any] = {
@@ -892,7 +918,7 @@ def _held_replicas(
 def delete(ctx: Request, rid: ResourceId) -> None:
     definition = _definition(ctx, rid)
     key = _key(ctx, *_owner(definition), rid.names[2])
-    doc = ctx.tx.read(key)
+    doc = ctx.tx.read(key, shapes.resource)
     bypass = str(ctx.query.get("bypassSoftDelete", "")).lower() == "true"
     state = lifecycle(ctx, doc) if doc is not None else None
     if state == "soft-deleted" and bypass:
@@ -938,7 +964,7 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
         )
     definition = _definition(ctx, rid)
     key = _key(ctx, *_owner(definition), rid.names[2])
-    doc = ctx.tx.read(key)
+    doc = ctx.tx.read(key, shapes.resource)
     if doc is None or lifecycle(ctx, doc) != "soft-deleted":
         raise resource_not_found(
             f"{ids.COMPUTE}/galleries/{rid.names[0]}/softDeletedArtifactTypes/Images/artifacts/{rid.names[1]}/versions/{rid.names[2]}",

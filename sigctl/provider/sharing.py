@@ -349,8 +349,8 @@ def _images(publisher: Request, stored: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bool:
-    states = dict(image_versions.region_states(publisher, doc))
-    return states.get(location, {}).get("state") == "Completed"
+    # A region copying extra replicas still serves the ones it has.
+    return location in image_versions.serving_regions(publisher, doc)
 
 
 def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
