@@ -2,6 +2,13 @@
 # Rehearse a replication failure and Azure's documented remedy, step by step, deterministically.
 # Everything here is sigctl-only (a frozen clock and injected faults are what Azure cannot do).
 set -euo pipefail
+# Run against a throw-away state unless SIGCTL_HOME names one: this script adds identities and
+# moves the clock, which a user's own state should not get by surprise.
+if [[ -z "${SIGCTL_HOME:-}" ]]; then
+  SIGCTL_HOME=$(mktemp -d)
+  export SIGCTL_HOME
+  trap 'rm -rf "$SIGCTL_HOME"' EXIT
+fi
 RG=rep-rg GALLERY=RepGallery DEF=web-server
 
 # Freeze time for this whole script: replication moves only when the clock is advanced.

@@ -3,6 +3,13 @@
 # checks who can see and do what. sigctl-only setup (tenants, subscriptions, principals) first;
 # the sharing and role commands are az's.
 set -euo pipefail
+# Run against a throw-away state unless SIGCTL_HOME names one: this script adds identities and
+# moves the clock, which a user's own state should not get by surprise.
+if [[ -z "${SIGCTL_HOME:-}" ]]; then
+  SIGCTL_HOME=$(mktemp -d)
+  export SIGCTL_HOME
+  trap 'rm -rf "$SIGCTL_HOME"' EXIT
+fi
 export SIGCTL_REPLICATION_SPEED=instant
 
 # The publisher (the default subscription's owner) builds a gallery that can be shared.
