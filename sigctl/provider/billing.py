@@ -256,7 +256,7 @@ def plan(
 
     if source is not None:
         # create's own check (service-rules E20): the source must be in the version's region
-        image_versions._check_region(source["id"], source["location"], location)
+        image_versions.check_source_region(source["id"], source["location"], location)
         disks = [source["properties"]["osDisk"], *source["properties"]["dataDisks"]]
     disks = [
         check_disk(d.get("sizeGB"), d.get("usedGB"), "osDisk" if i == 0 else f"dataDisks[{i - 1}]")

@@ -437,7 +437,7 @@ def _check_compatible(source_id: str, source: dict[str, Any], definition: dict[s
         )
 
 
-def _check_region(source_id: str, source_location: str, location: regions.Region) -> None:
+def check_source_region(source_id: str, source_location: str, location: regions.Region) -> None:
     if source_location != location.name:
         raise invalid_parameter(
             f"Source {source_id} is not found. Please check source exists, and is in the same region as gallery image version being created",
@@ -465,7 +465,7 @@ def _from_image(
             f"The source id: {source_id} must either be a managed image, virtual machine or another gallery image version",
             "storageProfile.source",
         )
-    _check_region(source_id, record["location"], location)
+    check_source_region(source_id, record["location"], location)
     _check_compatible(source_id, record, definition)
     props = record["properties"]
     key = "virtualMachineId" if record["kind"] == "vm" else "id"
@@ -508,7 +508,7 @@ def _from_gallery_version(
     if doc is None:
         raise sources.not_found(text)
     if location.name not in serving_regions(ctx, doc):
-        _check_region(text, "", location)
+        check_source_region(text, "", location)
     source_definition = image_definitions.find(ctx, rid)
     assert source_definition is not None
     _check_compatible(
@@ -549,7 +549,7 @@ def _disk_source(
                 f"The source id: {source_id} must be a managed disk or snapshot", path
             )
         shown = {"id": record["id"]}
-    _check_region(source_id, record["location"], location)
+    check_source_region(source_id, record["location"], location)
     if os_disk:
         if not record["properties"].get("osType"):
             raise invalid_parameter(
