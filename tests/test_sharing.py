@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -345,6 +346,32 @@ class TestDirectSharing:
         assert "Replicating" in str(state)
         assert [g["name"] for g in ok(listed + "westus")] == [f"{SUB}-GAL1"]
 
+    def test_consumer_views_take_azs_spellings_and_pages(
+        self, sigctl: Runner, ok: Any, published: None
+    ) -> None:
+        ok("sig share add -g rg1 -r gal1 --subscription-ids " + SUB)
+        unique = f"--gallery-unique-name {SUB}-GAL1 -l eastus2"
+        for spelling in ("-i def1", "--gallery-image-name def1", "--gallery-image-definition def1"):
+            assert ok(f"sig image-definition show-shared {unique} {spelling}")["name"] == "def1"
+        version = ok(
+            f"sig image-version show-shared {unique} --gallery-image-name def1 "
+            "--gallery-image-version-name 1.0.0"
+        )
+        assert version["name"] == "1.0.0"
+        # list commands take only -i/--gallery-image-definition, as az's do
+        narrow = sigctl(f"sig image-version list-shared {unique} --gallery-image-name def1")
+        assert narrow.exit_code == 2
+        first = sigctl(f"sig image-definition list-shared {unique} --max-items 1")
+        assert first.exit_code == 0
+        assert [i["name"] for i in json.loads(first.stdout)] == ["def1"]
+        token = first.stderr.split("Token of next page: ")[1].strip()
+        rest = ok(f"sig image-definition list-shared {unique} --next-token {token}")
+        assert [i["name"] for i in rest] == ["def2"]
+        assert len(ok("sig list-shared -l eastus2 --max-items 1")) == 1
+        assert ok(f"sig image-version list-shared {unique} -i def1 --max-items 5")[0]["name"] == (
+            "1.0.0"
+        )
+
     def test_ids_must_be_guids(self, sigctl: Runner, ok: Any, published: None) -> None:
         before = ok("sig show -g rg1 -r gal1 --sharing-groups")
         bad = sigctl("sig share add -g rg1 -r gal1 --subscription-ids not-a-guid")
@@ -395,6 +422,12 @@ class TestCommunity:
             (public, "Microsoft.Compute/locations/communityGallery")
         ]
         assert seen[0]["communityMetadata"]["publisherUri"] == "https://contoso.com"
+        for spelling in ("-n", "--name", "--public-gallery-name"):
+            assert ok(f"sig show-community {spelling} {public} -l eastus2")["name"] == public
+        paged = ok(
+            f"sig image-definition list-community --public-gallery-name {public} -l eastus2 --max-items 1"
+        )
+        assert [i["name"] for i in paged] == ["pub"]
         image = ok(
             f"sig image-definition show-community --public-gallery-name {public} -i pub -l eastus2"
         )

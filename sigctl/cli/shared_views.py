@@ -23,15 +23,39 @@ UniqueName = Annotated[
 PublicName = Annotated[
     str, typer.Option("--public-gallery-name", help="The public name of the community gallery.")
 ]
+# az's show commands take more spellings of a name than its list commands do.
+PublicNameToShow = Annotated[
+    str,
+    typer.Option(
+        "--public-gallery-name",
+        "--name",
+        "-n",
+        help="The public name of the community gallery.",
+    ),
+]
 Definition = Annotated[
     str,
     typer.Option(
         "--gallery-image-definition", "-i", help="The name of the Shared Gallery Image Definition."
     ),
 ]
+DefinitionToShow = Annotated[
+    str,
+    typer.Option(
+        "--gallery-image-definition",
+        "--gallery-image-name",
+        "-i",
+        help="The name of the Shared Gallery Image Definition.",
+    ),
+]
 Version = Annotated[
     str,
-    typer.Option("--gallery-image-version", "-e", help="The name of the gallery image version."),
+    typer.Option(
+        "--gallery-image-version",
+        "--gallery-image-version-name",
+        "-e",
+        help="The name of the gallery image version.",
+    ),
 ]
 
 

@@ -506,9 +506,15 @@ def wait(
         ),
     ],
 )
-def list_shared(location: shared_views.Location, shared_to: shared_views.SharedTo = None) -> Any:
+def list_shared(
+    location: shared_views.Location,
+    shared_to: shared_views.SharedTo = None,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
     """List galleries shared directly to your subscription or tenant, by location."""
-    return shared_views.fetch("sharedGalleries", location, shared_to=shared_to, many=True)
+    galleries = shared_views.fetch("sharedGalleries", location, shared_to=shared_to, many=True)
+    return paginate(galleries, max_items, next_token)
 
 
 @commands.command(
@@ -546,7 +552,7 @@ def list_community(location: shared_views.Location) -> Any:
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicName, location: shared_views.Location
+    public_gallery_name: shared_views.PublicNameToShow, location: shared_views.Location
 ) -> Any:
     """Get a community gallery by its public name."""
     return shared_views.fetch("communityGalleries", location, public_gallery_name)

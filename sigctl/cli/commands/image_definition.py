@@ -496,11 +496,14 @@ def list_shared(
     gallery_unique_name: shared_views.UniqueName,
     location: shared_views.Location,
     shared_to: shared_views.SharedTo = None,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
 ) -> Any:
     """List VM image definitions in a gallery shared directly to your subscription or tenant."""
-    return shared_views.fetch(
+    images = shared_views.fetch(
         "sharedGalleries", location, gallery_unique_name, shared_to=shared_to, many=True
     )
+    return paginate(images, max_items, next_token)
 
 
 @commands.command(
@@ -514,7 +517,7 @@ def list_shared(
 )
 def show_shared(
     gallery_unique_name: shared_views.UniqueName,
-    gallery_image_definition: shared_views.Definition,
+    gallery_image_definition: shared_views.DefinitionToShow,
     location: shared_views.Location,
 ) -> Any:
     """Get a shared gallery image definition."""
@@ -533,10 +536,14 @@ def show_shared(
     ],
 )
 def list_community(
-    public_gallery_name: shared_views.PublicName, location: shared_views.Location
+    public_gallery_name: shared_views.PublicName,
+    location: shared_views.Location,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
 ) -> Any:
     """List VM image definitions in a community gallery."""
-    return shared_views.fetch("communityGalleries", location, public_gallery_name, many=True)
+    images = shared_views.fetch("communityGalleries", location, public_gallery_name, many=True)
+    return paginate(images, max_items, next_token)
 
 
 @commands.command(
@@ -550,7 +557,7 @@ def list_community(
 )
 def show_community(
     public_gallery_name: shared_views.PublicName,
-    gallery_image_definition: shared_views.Definition,
+    gallery_image_definition: shared_views.DefinitionToShow,
     location: shared_views.Location,
 ) -> Any:
     """Get a community gallery image definition."""

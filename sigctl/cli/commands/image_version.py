@@ -972,9 +972,11 @@ def list_shared(
     gallery_image_definition: shared_views.Definition,
     location: shared_views.Location,
     shared_to: shared_views.SharedTo = None,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
 ) -> Any:
     """List VM image versions in a gallery shared directly to your subscription or tenant."""
-    return shared_views.fetch(
+    versions = shared_views.fetch(
         "sharedGalleries",
         location,
         gallery_unique_name,
@@ -982,6 +984,7 @@ def list_shared(
         shared_to=shared_to,
         many=True,
     )
+    return paginate(versions, max_items, next_token)
 
 
 @commands.command(
@@ -995,7 +998,7 @@ def list_shared(
 )
 def show_shared(
     gallery_unique_name: shared_views.UniqueName,
-    gallery_image_definition: shared_views.Definition,
+    gallery_image_definition: shared_views.DefinitionToShow,
     gallery_image_version: shared_views.Version,
     location: shared_views.Location,
 ) -> Any:
@@ -1022,11 +1025,14 @@ def list_community(
     public_gallery_name: shared_views.PublicName,
     gallery_image_definition: shared_views.Definition,
     location: shared_views.Location,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
 ) -> Any:
     """List VM image versions in a community gallery."""
-    return shared_views.fetch(
+    versions = shared_views.fetch(
         "communityGalleries", location, public_gallery_name, gallery_image_definition, many=True
     )
+    return paginate(versions, max_items, next_token)
 
 
 @commands.command(
@@ -1040,7 +1046,7 @@ def list_community(
 )
 def show_community(
     public_gallery_name: shared_views.PublicName,
-    gallery_image_definition: shared_views.Definition,
+    gallery_image_definition: shared_views.DefinitionToShow,
     gallery_image_version: shared_views.Version,
     location: shared_views.Location,
 ) -> Any:
