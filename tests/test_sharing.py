@@ -454,6 +454,12 @@ class TestCommunity:
         assert blocked.exit_code == 1 and "Reset its sharing" in blocked.stderr
         ok("sig share reset -g rg1 -r comm")
         assert ok("sig list-community -l eastus2") == []
+        profile = ok("sig show -g rg1 -r comm")["sharingProfile"]
+        assert profile["permissions"] == "Community"
+        assert profile["communityGalleryInfo"]["publicNames"] == []
+        ok("sig share enable-community -g rg1 -r comm")  # publishes again, under the same name
+        info = ok("sig show -g rg1 -r comm")["sharingProfile"]["communityGalleryInfo"]
+        assert info["publicNames"] == [public]
 
     def test_community_arguments_are_required(self, sigctl: Runner, ok: Any) -> None:
         ok("group create -n rg1 -l eastus2")
