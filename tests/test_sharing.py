@@ -94,6 +94,23 @@ def test_the_documented_access_matrix(
     assert [g["name"] for g in listed] == (["gal1"] if "gallery" in allowed else [])
 
 
+def test_usage_needs_a_read_right_on_the_subscription(
+    sigctl: Runner, ok: Any, published: None
+) -> None:
+    user(ok, "bob")
+    denied = sigctl("usage -l eastus2 --as bob")
+    assert denied.exit_code == 1 and "(AuthorizationFailed)" in denied.stderr
+    assert "Microsoft.Compute/locations/usages/read" in denied.stderr
+    # a role on the gallery alone is not enough; one on the subscription is
+    ok(f"role assignment create --assignee bob --role Reader --scope {GALLERY_ID}")
+    assert sigctl("usage -l eastus2 --as bob").exit_code == 1
+    ok(f"role assignment create --assignee bob --role Reader --scope /subscriptions/{SUB}")
+    galleries = next(
+        u for u in ok("usage -l eastus2 --as bob") if u["name"]["value"] == "galleries"
+    )
+    assert galleries["currentValue"] == 1
+
+
 def test_listing_shows_only_what_may_be_read(ok: Any, published: None) -> None:
     user(ok, "bob")
     ok(

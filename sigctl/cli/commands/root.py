@@ -72,6 +72,9 @@ def usage(
         region = regions.find(location) or regions.require(
             location, "Microsoft.Compute/galleries", ctx.allowed_regions()
         )
+        ctx.authorize(
+            "Microsoft.Compute/locations/usages/read", f"/subscriptions/{ctx.subscription}"
+        )
         return limits.report(ctx, region.name)
 
     return client.provider.operate(client.subscription, report)
