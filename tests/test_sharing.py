@@ -489,6 +489,18 @@ class TestCommunity:
             "--publisher-uri, --publisher-email, --eula, --public-name-prefix.\n"
         )
 
+    def test_enable_community_takes_azs_group_arguments(self, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok(self.CREATE)
+        tenant = "11111111-1111-1111-1111-111111111111"
+        assert ok(f"sig share enable-community -g rg1 -r comm --tenant-ids {tenant}") == {
+            "groups": [{"ids": [tenant], "type": "AADTenants"}],
+            "operationType": "EnableCommunity",
+        }
+        profile = ok("sig show -g rg1 -r comm --sharing-groups")["sharingProfile"]
+        assert "groups" not in profile  # public to everyone; no direct share is recorded
+        assert profile["communityGalleryInfo"]["communityGalleryEnabled"] is True
+
     def test_only_a_community_gallery_goes_public(self, sigctl: Runner, ok: Any) -> None:
         ok("group create -n rg1 -l eastus2")
         ok("sig create -g rg1 -r private1")

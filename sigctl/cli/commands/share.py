@@ -153,10 +153,15 @@ def enable_community(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
     ids_: Ids = None,
+    subscription_ids: SubscriptionIds = None,
+    tenant_ids: TenantIds = None,
     no_wait: AazNoWait = None,
 ) -> Any:
     """Allow to share gallery to the community (the gallery needs --permissions Community)."""
-    result = _post("EnableCommunity", resource_group, gallery_name, ids_)
+    # az sends these as groups with EnableCommunity; the service takes them and shares by them nothing.
+    result = _post(
+        "EnableCommunity", resource_group, gallery_name, ids_, subscription_ids, tenant_ids
+    )
     return None if no_wait else result
 
 
