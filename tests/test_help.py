@@ -24,6 +24,9 @@ def test_every_group_has_help(sigctl: Runner, path: tuple[str, ...]) -> None:
     result = sigctl(*path, "-h")
     assert result.exit_code == 0 and result.stderr == ""
     assert tree.TREE[path].summary in result.stdout
+    examples = result.stdout.split("\nExamples\n")[1]
+    commands = [line.strip() for line in examples.splitlines() if line.startswith(" " * 8)]
+    assert commands and all(c.startswith(" ".join(["sigctl", *path])) for c in commands)
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,48 @@ def _rows(rows: list[tuple[str, str]], indent: int = 4, width: int | None = None
     return lines
 
 
+# What `sigctl -h` shows first: the az commands a new user starts with.
+ROOT_EXAMPLES = [
+    ("Run a short tour against the embedded default state.", "sigctl demo"),
+    ("Create a resource group, as az group create does.", "sigctl group create -n rg1 -l eastus2"),
+    ("Create a gallery in it, as az sig create does.", "sigctl sig create -g rg1 -r gal1"),
+]
+GROUP_EXAMPLES = 3
+_FIRST = ("create", "list", "show")  # the commands whose examples a group shows first
+
+
+def group_examples(path: tuple[str, ...], group: CommandGroup | None) -> list[tuple[str, str]]:
+    """A group's examples: the first one of up to three of its commands, else of its subgroups."""
+    if not path:
+        return ROOT_EXAMPLES
+    prefix = " ".join(["sigctl", *path])
+    specs = sorted(
+        group.commands.values() if group else [],
+        key=lambda spec: (
+            _FIRST.index(spec.name) if spec.name in _FIRST else len(_FIRST),
+            spec.name,
+        ),
+    )
+    picked = [spec.examples_for(prefix)[0] for spec in specs if spec.examples]
+    for child in tree.children(path):
+        if len(picked) >= GROUP_EXAMPLES:
+            break  # a subgroup's module is imported only when its example is needed
+        sub = (*path, child)
+        picked += group_examples(sub, tree.TREE[sub].load())[:1]
+    return picked[:GROUP_EXAMPLES]
+
+
+def _example_lines(examples: list[tuple[str, str]]) -> list[str]:
+    lines = ["Examples"] if examples else []
+    for description, example in examples:
+        lines += textwrap.wrap(
+            description, WIDTH - 4, initial_indent="    ", subsequent_indent="    "
+        )
+        lines.append("        " + example)
+        lines.append("")
+    return lines
+
+
 def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
     node = tree.TREE[path]
     prog = " ".join(["sigctl", *path])
@@ -87,6 +129,7 @@ def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
             "--debug and --subscription, before or after its own arguments.",
             "",
         ]
+    lines += _example_lines(group_examples(path, group))
     return "\n".join(lines) + "\n"
 
 
@@ -144,13 +187,5 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
     lines.append("Global Arguments")
     lines += _rows(list(GLOBAL_ARGUMENTS), width=width)
     lines.append("")
-    examples = spec.examples_for(prefix)
-    if examples:
-        lines.append("Examples")
-        for description, example in examples:
-            lines += textwrap.wrap(
-                description, WIDTH - 4, initial_indent="    ", subsequent_indent="    "
-            )
-            lines.append("        " + example)
-            lines.append("")
+    lines += _example_lines(spec.examples_for(prefix))
     return "\n".join(lines) + "\n"
