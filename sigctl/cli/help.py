@@ -98,6 +98,11 @@ def group_examples(path: tuple[str, ...], group: CommandGroup | None) -> list[tu
     return picked[:GROUP_EXAMPLES]
 
 
+def _header(text: str) -> list[str]:
+    """knack's header: the name and summary wrapped at the help width, continued under the name."""
+    return textwrap.wrap(text, WIDTH, initial_indent="    ", subsequent_indent="    ")
+
+
 def _example_lines(examples: list[tuple[str, str]]) -> list[str]:
     lines = ["Examples"] if examples else []
     for description, example in examples:
@@ -112,7 +117,7 @@ def _example_lines(examples: list[tuple[str, str]]) -> list[str]:
 def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
     node = tree.TREE[path]
     prog = " ".join(["sigctl", *path])
-    lines = ["", "Group" if path else "Program", f"    {prog} : {node.summary}", ""]
+    lines = ["", "Group" if path else "Program", *_header(f"{prog} : {node.summary}"), ""]
     subgroups = [(c, tree.TREE[(*path, c)].summary) for c in tree.children(path)]
     commands = sorted(
         (name, spec.summary) for name, spec in (group.commands.items() if group else [])
@@ -144,7 +149,7 @@ def _param_row(param: Any) -> tuple[str, str, str]:
 
 
 def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
-    lines = ["", "Command", f"    {prefix} {spec.name} : {spec.summary}"]
+    lines = ["", "Command", *_header(f"{prefix} {spec.name} : {spec.summary}")]
     if spec.description:
         for paragraph in spec.description.split("\n\n"):
             lines += textwrap.wrap(
