@@ -162,6 +162,41 @@ def test_reader_cannot_write_contributor_can(
     )
 
 
+def test_a_source_in_another_subscription_needs_a_role_there(
+    sigctl: Runner, ok: Any, published: None, unchanged: Any
+) -> None:
+    other = ok("account subscription create --name images")["subscriptionId"]
+    ok("group create -n src -l eastus2 --subscription images")
+    image = ok("source create managed-image -g src -n golden --os-type linux --subscription images")
+    ok("sig create -g src -r central --subscription images")
+    ok(
+        "sig image-definition create -g src -r central -i base -p P -f O -s S --os-type linux "
+        "--subscription images --only-show-errors"
+    )
+    upstream = ok(
+        "sig image-version create -g src -r central -i base -e 5.0.0 --managed-image golden "
+        "--subscription images --only-show-errors"
+    )
+    user(ok, "writer")
+    ok(f"role assignment create --assignee writer --role Contributor --scope {GALLERY_ID}")
+    create = (
+        "sig image-version create -g rg1 -r gal1 -i def1 -l eastus2 --only-show-errors --as writer"
+    )
+    with unchanged():
+        denied = sigctl(f"{create} -e 2.0.0 --managed-image {image['id']}")
+    assert denied.exit_code == 1
+    assert f"over scope '{image['id']}'" in denied.stderr
+    ok(f"role assignment create --assignee writer --role Reader --scope /subscriptions/{other}")
+    made = ok(f"{create} -e 2.0.0 --managed-image {image['id']}")
+    assert made["storageProfile"]["source"]["id"] == image["id"]
+    copied = ok(f"{create} -e 3.0.0 --image-version {upstream['id']}")
+    assert copied["storageProfile"]["source"]["id"] == upstream["id"]
+    # a subscription that does not exist holds no source
+    missing = image["id"].replace(other, "00000000-0000-0000-0000-000000000000")
+    with unchanged():
+        assert sigctl(f"{create} -e 4.0.0 --managed-image {missing}").exit_code == 3
+
+
 def test_roles_through_group_membership(sigctl: Runner, ok: Any, published: None) -> None:
     member = user(ok, "member")
     group = ok("ad group create --display-name readers --mail-nickname readers")["id"]

@@ -52,6 +52,20 @@ class Request:
     def key(self, *parts: str) -> Key:
         return ("subscriptions", self.subscription, *(p.lower() for p in parts))
 
+    def in_subscription(self, subscription: str) -> Request | None:
+        """The same caller and transaction reading another subscription (None if it does not exist).
+
+        A version's source may live in another subscription; access to it is the caller's
+        role there, checked by `authorize` on the source's own id.
+        """
+        if subscription.lower() == self.subscription:
+            return self
+        from sigctl.provider import accounts
+
+        if accounts.load(self.tx)["subscriptions"].get(subscription.lower()) is None:
+            return None
+        return Request(self.tx, subscription.lower(), self.principal)
+
     # -- the subscription index ------------------------------------------------------------
 
     def index(self) -> dict[str, Any]:

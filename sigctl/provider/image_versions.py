@@ -501,15 +501,16 @@ def _from_gallery_version(
             f"The source id: {text} must either be a managed image, virtual machine or another gallery image version",
             "storageProfile.source",
         )
+    owner = ctx.in_subscription(rid.subscription)
     try:
-        doc = find(ctx, rid)
+        doc = find(owner, rid) if owner else None
     except ArmError:
         doc = None
-    if doc is None:
+    if owner is None or doc is None:
         raise sources.not_found(text)
-    if location.name not in serving_regions(ctx, doc):
+    if location.name not in serving_regions(owner, doc):
         check_source_region(text, "", location)
-    source_definition = image_definitions.find(ctx, rid)
+    source_definition = image_definitions.find(owner, rid)
     assert source_definition is not None
     _check_compatible(
         text, {"properties": {**source_definition["resource"]["properties"]}}, definition

@@ -175,8 +175,9 @@ def resolve_id(ctx: Request, text: str, path: str) -> dict[str, Any]:
     )
     if kind is None or rid.namespace != ids.COMPUTE or rid.is_collection:
         raise not_found(text)
-    record = ctx.tx.read(_key(ctx, rid.resource_group or "", kind.name, rid.name))
-    if record is None or rid.subscription.lower() != ctx.subscription:
+    owner = ctx.in_subscription(rid.subscription)
+    record = owner and owner.tx.read(_key(owner, rid.resource_group or "", kind.name, rid.name))
+    if record is None:
         raise not_found(text)
     return copy.deepcopy(record)
 
