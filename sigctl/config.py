@@ -132,6 +132,19 @@ def env_name(key: str) -> str:
     return "SIGCTL_" + key.replace(".", "_").upper()
 
 
+def _check_variables(section: str) -> None:
+    """A misspelt SIGCTL_LIMITS_... variable is refused, as a misspelt key in the file is."""
+    if section not in CLOSED:
+        return
+    prefix = env_name(section) + "_"
+    for variable in os.environ:
+        if variable.startswith(prefix):
+            try:
+                check_known(f"{section}.{variable[len(prefix) :].lower()}")
+            except ConfigError as exc:
+                raise ConfigError(f"environment variable {variable}: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -147,6 +160,7 @@ class Config:
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> Setting:
+        _check_variables(key.split(".", 1)[0])
         spec = spec_for(key)
         parse = spec.parse if spec else str
         env = os.environ.get(env_name(key))

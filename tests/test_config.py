@@ -192,3 +192,20 @@ def test_unknown_keys_in_sigctls_own_sections_are_refused(
     assert hand.exit_code == 1 and "key limits.gallery: unknown key" in hand.stderr
     ok("config unset limits.gallery")
     ok("sig create -g rg1 -r gal1")
+
+
+def test_a_misspelt_variable_for_sigctls_own_sections_is_refused(
+    sigctl: Runner, ok: Any, monkeypatch: pytest.MonkeyPatch, unchanged: Any
+) -> None:
+    ok("group create -n rg1 -l eastus2")
+    monkeypatch.setenv("SIGCTL_LIMITS_GALERIES", "2")
+    with unchanged():
+        typo = sigctl("sig create -g rg1 -r gal1")
+    assert typo.exit_code == 1
+    assert typo.stderr.startswith(
+        "ERROR: environment variable SIGCTL_LIMITS_GALERIES: unknown key; the limits keys are: "
+    )
+    monkeypatch.delenv("SIGCTL_LIMITS_GALERIES")
+    monkeypatch.setenv("SIGCTL_LIMITS_GALLERIES", "0")  # spelt right, it applies
+    spelt_right = sigctl("sig create -g rg1 -r gal1")
+    assert spelt_right.exit_code == 1 and "(QuotaExceeded)" in spelt_right.stderr
