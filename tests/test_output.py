@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,17 @@ def test_yaml_quotes_timestamps_and_sorts() -> None:
 
 def test_jsonc_without_a_terminal_is_plain_json() -> None:
     assert output.render({"a": 1}, "jsonc") == output.format_json({"a": 1})
+
+
+@pytest.mark.parametrize(
+    "fmt,plain", [("jsonc", output.format_json), ("yamlc", output.format_yaml)]
+)
+def test_coloured_formats_on_a_terminal_are_the_plain_text_in_colour(fmt: str, plain: Any) -> None:
+    result = {"name": "gal1", "tags": {"env": "ci"}, "ids": ["a", None, 3]}
+    coloured = output.render(result, fmt, colour=True)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain(result)
+    assert output.render(result, fmt) == plain(result)  # no terminal, no colour
 
 
 def test_bad_query_is_a_usage_error() -> None:

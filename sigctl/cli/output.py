@@ -82,13 +82,22 @@ def format_json(result: Any) -> str:
     )
 
 
+def _colour_console() -> Any:
+    # The caller's `colour` already weighs the terminal, NO_COLOR and core.no_color, so rich must
+    # not decide again (nor fall back to no colour on TERM=dumb).
+    from rich.console import Console
+
+    return Console(
+        file=None, force_terminal=True, no_color=False, color_system="standard", width=10_000
+    )
+
+
 def format_jsonc(result: Any, colour: bool) -> str:
     if not colour:
         return format_json(result)
-    from rich.console import Console
     from rich.json import JSON
 
-    console = Console(file=None, force_terminal=True, width=10_000)
+    console = _colour_console()
     with console.capture() as capture:
         console.print(JSON(format_json(result), indent=2, sort_keys=True))
     return capture.get()
@@ -100,6 +109,18 @@ def format_yaml(result: Any) -> str:
     return yaml.safe_dump(
         json.loads(json.dumps(result)), default_flow_style=False, allow_unicode=True
     )
+
+
+def format_yamlc(result: Any, colour: bool) -> str:
+    text = format_yaml(result)
+    if not colour:
+        return text
+    from rich.syntax import Syntax
+
+    console = _colour_console()
+    with console.capture() as capture:
+        console.print(Syntax(text.rstrip("\n"), "yaml", background_color="default"), end="")
+    return capture.get()
 
 
 def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
@@ -177,8 +198,10 @@ def render(
         return format_json(result)
     if fmt == "jsonc":
         return format_jsonc(result, colour)
-    if fmt in ("yaml", "yamlc"):
+    if fmt == "yaml":
         return format_yaml(result)
+    if fmt == "yamlc":
+        return format_yamlc(result, colour)
     if fmt == "table":
         if table is not None and not query_active:
             result = table(result)
