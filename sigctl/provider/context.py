@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.provider import shapes
 from sigctl.provider.clock import Clock
 from sigctl.store import Key, Transaction
+
+if TYPE_CHECKING:
+    from sigctl.provider.regions import Region
 
 
 @dataclass
@@ -85,6 +88,19 @@ class Request:
         return frozenset(
             accounts.subscription(self.tx, self.subscription).get("allowedRegions", [])
         )
+
+    def body_region(self, body: dict[str, Any], resource_type: str) -> Region:
+        """The region a PUT body's `location` names, for a resource type in this subscription."""
+        from sigctl.errors import ArmError
+        from sigctl.provider import regions
+        from sigctl.provider.validate import expect_str
+
+        location = expect_str(body.get("location"), "location")
+        if not location:
+            raise ArmError(
+                "LocationRequired", "The location property is required for this definition."
+            )
+        return regions.require(location, resource_type, self.allowed_regions())
 
     def group_record(self, group: str) -> dict[str, Any] | None:
         return self.index()["resourceGroups"].get(group.lower())

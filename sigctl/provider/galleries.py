@@ -14,7 +14,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import ids, limits, names, regions, resource_groups, shapes
+from sigctl.provider import ids, limits, names, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_bool, expect_dict, expect_int, expect_str, expect_tags
@@ -131,10 +131,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     group = resource_groups.require(ctx, rid.resource_group or "")
     name = rid.name
     names.check_gallery_name(name)
-    location = expect_str(body.get("location"), "location")
-    if not location:
-        raise ArmError("LocationRequired", "The location property is required for this definition.")
-    region = regions.require(location, TYPE, ctx.allowed_regions())
+    region = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
 

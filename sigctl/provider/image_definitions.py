@@ -20,7 +20,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import galleries, ids, limits, names, regions, resource_groups, shapes
+from sigctl.provider import galleries, ids, limits, names, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -262,10 +262,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     gallery_name = gallery["resource"]["name"]
     image_name = rid.names[1]
     names.check_image_name(gallery_name, image_name)
-    location = expect_str(body.get("location"), "location")
-    if not location:
-        raise ArmError("LocationRequired", "The location property is required for this definition.")
-    region = regions.require(location, TYPE, ctx.allowed_regions())
+    region = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     allow_update_image = bool(
         expect_bool(props.get("allowUpdateImage"), "properties.allowUpdateImage")

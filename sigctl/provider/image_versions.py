@@ -674,10 +674,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     gallery, image_name = _owner(definition)
     version_name = rid.names[2]
     check_name(version_name)
-    location_text = expect_str(body.get("location"), "location")
-    if not location_text:
-        raise ArmError("LocationRequired", "The location property is required for this definition.")
-    location = regions.require(location_text, TYPE, ctx.allowed_regions())
+    location = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
     key = _key(ctx, gallery, image_name, version_name)
