@@ -83,6 +83,26 @@ def aaz_bool(option: str) -> Callable[[str], bool]:
     return _optional_value(parse)
 
 
+def choice_option(*flags: str, allowed: tuple[str, ...], help: str) -> Any:
+    """An option taking one of `allowed` (any case), shown in help as az shows it: {A,B}."""
+    return typer.Option(
+        *flags,
+        parser=choice(flags[0], *allowed),
+        metavar="{" + ",".join(sorted(allowed)) + "}",
+        help=help,
+    )
+
+
+def aaz_bool_option(*flags: str, help: str) -> Any:
+    """An option with az's generated-command bool value (bare, or 0 1 f false n no t true y yes)."""
+    return typer.Option(
+        *flags,
+        parser=aaz_bool(flags[0]),
+        metavar="{" + ",".join(sorted(AAZ_TRUE + AAZ_FALSE)) + "}",
+        help=help,
+    )
+
+
 def values(given: list[str] | None) -> list[str] | None:
     """A list option's values: None when omitted, [] when given bare."""
     if given is None:
@@ -135,10 +155,8 @@ Ids = Annotated[
 
 AazNoWait = Annotated[
     BoolValue | None,
-    typer.Option(
+    aaz_bool_option(
         "--no-wait",
-        parser=aaz_bool("--no-wait"),
-        metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="Do not wait for the long-running operation to finish.",
     ),
 ]
@@ -192,10 +210,8 @@ RemoveArg = Annotated[
 ]
 ForceString = Annotated[
     BoolValue | None,
-    typer.Option(
+    aaz_bool_option(
         "--force-string",
-        parser=aaz_bool("--force-string"),
-        metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="When using 'set' or 'add', preserve string literals instead of attempting to "
         "convert to JSON.",
     ),
@@ -271,10 +287,8 @@ ImageDefinitionLate = Annotated[
 ]
 AllowUpdateImage = Annotated[
     BoolValue | None,
-    typer.Option(
+    aaz_bool_option(
         "--allow-update-image",
-        parser=aaz_bool("--allow-update-image"),
-        metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="Must be set to true if the gallery image features are being updated.",
     ),
 ]
@@ -284,10 +298,8 @@ AllowUpdateImage = Annotated[
 
 AcquirePolicyToken = Annotated[
     BoolValue | None,
-    typer.Option(
+    aaz_bool_option(
         "--acquire-policy-token",
-        parser=aaz_bool("--acquire-policy-token"),
-        metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="Acquiring an Azure Policy token automatically for this resource operation. "
         "Accepted as az accepts it; the emulator has no Azure Policy.",
     ),

@@ -10,7 +10,7 @@ import typer
 from sigctl.cli import context
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, Shown
-from sigctl.cli.params import choice, disk_size, integer, values
+from sigctl.cli.params import choice_option, disk_size, integer, values
 from sigctl.cli.regions_arg import parse_target_regions
 from sigctl.provider import ids
 
@@ -119,17 +119,17 @@ def estimate(
     ] = None,
     storage_account_type: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--storage-account-type",
-            parser=choice("--storage-account-type", "Standard_LRS", "Standard_ZRS", "Premium_LRS"),
+            allowed=("Standard_LRS", "Standard_ZRS", "Premium_LRS"),
             help="Default storage type when planning. Default: Standard_LRS.",
         ),
     ] = None,
     replication_mode: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--replication-mode",
-            parser=choice("--replication-mode", "Full", "Shallow"),
+            allowed=("Full", "Shallow"),
             help="Replication mode of the planned version. Default: Full.",
         ),
     ] = None,

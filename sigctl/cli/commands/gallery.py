@@ -36,8 +36,8 @@ from sigctl.cli.params import (
     SetArg,
     Timeout,
     Updated,
-    aaz_bool,
-    choice,
+    aaz_bool_option,
+    choice_option,
     integer,
 )
 from sigctl.errors import ArmError
@@ -74,10 +74,9 @@ Description = Annotated[
 ]
 Permissions = Annotated[
     str | None,
-    typer.Option(
+    choice_option(
         "--permissions",
-        parser=choice("--permissions", "Community", "Groups", "Private"),
-        metavar="{Community,Groups,Private}",
+        allowed=("Community", "Groups", "Private"),
         help="This property allows you to specify the permission of sharing gallery.",
     ),
 ]
@@ -98,10 +97,8 @@ PublicNamePrefix = Annotated[
 ]
 SoftDelete = Annotated[
     BoolValue | None,
-    typer.Option(
+    aaz_bool_option(
         "--soft-delete",
-        parser=aaz_bool("--soft-delete"),
-        metavar="{0,1,f,false,n,no,t,true,y,yes}",
         help="Enable soft-deletion for resources in this gallery, allowing them to be recovered "
         "within retention time.",
     ),
@@ -267,19 +264,16 @@ def show(
     ids_: Ids = None,
     sharing_groups: Annotated[
         BoolValue | None,
-        typer.Option(
+        aaz_bool_option(
             "--sharing-groups",
-            parser=aaz_bool("--sharing-groups"),
-            metavar="{0,1,f,false,n,no,t,true,y,yes}",
             help="The expand query option to query shared gallery groups.",
         ),
     ] = None,
     select: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--select",
-            parser=choice("--select", "Permissions"),
-            metavar="{Permissions}",
+            allowed=("Permissions",),
             help="The select expression to apply on the operation.",
         ),
     ] = None,

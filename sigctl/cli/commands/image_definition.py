@@ -38,7 +38,7 @@ from sigctl.cli.params import (
     SetArg,
     Timeout,
     Updated,
-    choice,
+    choice_option,
     integer,
     values,
 )
@@ -187,28 +187,25 @@ def create(
     sku: Annotated[str, typer.Option("--sku", "-s", help="Gallery image sku.")],
     os_type: Annotated[
         str,
-        typer.Option(
+        choice_option(
             "--os-type",
-            parser=choice("--os-type", "Windows", "Linux"),
-            metavar="{Linux,Windows}",
+            allowed=("Windows", "Linux"),
             help="The type of the OS that is included in the disk if creating a VM from user-image or a specialized VHD.",
         ),
     ],
     os_state: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--os-state",
-            parser=choice("--os-state", "Generalized", "Specialized"),
-            metavar="{Generalized,Specialized}",
+            allowed=("Generalized", "Specialized"),
             help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'. Default: Generalized.",
         ),
     ] = None,
     hyper_v_generation: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--hyper-v-generation",
-            parser=choice("--hyper-v-generation", "V1", "V2"),
-            metavar="{V1,V2}",
+            allowed=("V1", "V2"),
             help="The hypervisor generation of the Virtual Machine. Default: V2.",
         ),
     ] = None,
@@ -218,10 +215,9 @@ def create(
     ) = None,
     architecture: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--architecture",
-            parser=choice("--architecture", "Arm64", "x64"),
-            metavar="{Arm64,x64}",
+            allowed=("Arm64", "x64"),
             help="CPU architecture. The service default is x64.",
         ),
     ] = None,

@@ -38,8 +38,8 @@ from sigctl.cli.params import (
     SetArg,
     Timeout,
     Updated,
-    aaz_bool,
-    choice,
+    aaz_bool_option,
+    choice_option,
     integer,
     three_state,
     values,
@@ -134,10 +134,9 @@ BlockDeletion = _tristate(
 )
 Expand = Annotated[
     str | None,
-    typer.Option(
+    choice_option(
         "--expand",
-        parser=choice("--expand", "ReplicationStatus", "UefiSettings"),
-        metavar="{ReplicationStatus,UefiSettings}",
+        allowed=("ReplicationStatus", "UefiSettings"),
         help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
     ),
 ]
@@ -361,10 +360,9 @@ def create(
     replica_count: ReplicaCount = None,
     storage_account_type: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--storage-account-type",
-            parser=choice("--storage-account-type", "Standard_LRS", "Standard_ZRS", "Premium_LRS"),
-            metavar="{Premium_LRS,Standard_LRS,Standard_ZRS}",
+            allowed=("Standard_LRS", "Standard_ZRS", "Premium_LRS"),
             help="The default storage account type to be used per region.",
         ),
     ] = None,
@@ -377,10 +375,9 @@ def create(
     ) = None,
     replication_mode: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--replication-mode",
-            parser=choice("--replication-mode", "Full", "Shallow"),
-            metavar="{Full,Shallow}",
+            allowed=("Full", "Shallow"),
             help="Optional parameter which specifies the mode to be used for replication. This property is not updatable.",
         ),
     ] = None,
@@ -696,10 +693,8 @@ def delete(
     ids_: Ids = None,
     bypass_soft_delete: Annotated[
         BoolValue | None,
-        typer.Option(
+        aaz_bool_option(
             "--bypass-soft-delete",
-            parser=aaz_bool("--bypass-soft-delete"),
-            metavar="{0,1,f,false,n,no,t,true,y,yes}",
             help="Delete the version for good even if the gallery has soft delete enabled.",
         ),
     ] = None,

@@ -8,7 +8,15 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.params import Location, ResourceGroup, choice, disk_size, integer, values
+from sigctl.cli.params import (
+    Location,
+    ResourceGroup,
+    choice,
+    choice_option,
+    disk_size,
+    integer,
+    values,
+)
 
 commands = CommandGroup(
     "Create the managed images, VMs, disks, snapshots and VHDs versions are made from."
@@ -49,10 +57,9 @@ def create(
     name: Name,
     os_type: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--os-type",
-            parser=choice("--os-type", "Windows", "Linux"),
-            metavar="{Linux,Windows}",
+            allowed=("Windows", "Linux"),
             help="OS of the source. Required for managed images and VMs, and for a disk, "
             "snapshot or VHD used as an OS disk.",
         ),
@@ -60,19 +67,17 @@ def create(
     location: Location = None,
     os_state: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--os-state",
-            parser=choice("--os-state", "Generalized", "Specialized"),
-            metavar="{Generalized,Specialized}",
+            allowed=("Generalized", "Specialized"),
             help="Default: Generalized.",
         ),
     ] = None,
     hyper_v_generation: Annotated[
         str | None,
-        typer.Option(
+        choice_option(
             "--hyper-v-generation",
-            parser=choice("--hyper-v-generation", "V1", "V2"),
-            metavar="{V1,V2}",
+            allowed=("V1", "V2"),
             help="Default: V2.",
         ),
     ] = None,
@@ -162,7 +167,7 @@ def list_(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", parser=choice("--kind", *KINDS), help="Only sources of this kind."),
+        choice_option("--kind", allowed=tuple(KINDS), help="Only sources of this kind."),
     ] = None,
 ) -> Any:
     """List source artefacts."""
