@@ -103,6 +103,14 @@ def test_parallel_updates_of_one_resource_lose_nothing(group: None) -> None:
     assert sorted(tags) == sorted(f"t{i}" for i in range(12))
 
 
+def test_parallel_updates_of_one_group_lose_nothing(group: None) -> None:
+    run_in_parallel(
+        [["group", "update", "-n", "rg1", "--set", f"tags.t{i}=v", "-o", "none"] for i in range(12)]
+    )
+    tags = json.loads(sh("group", "show", "-n", "rg1", "--query", "tags").stdout)
+    assert sorted(tags) == sorted(f"t{i}" for i in range(12))
+
+
 IDENTITY = ["-p", "P", "-f", "O", "-s", "S", "--os-type", "linux"]
 
 
