@@ -635,6 +635,44 @@ class TestDelete:
         ok(f"sig image-version delete {base} --bypass-soft-delete")
         assert ok("sig image-version list-soft-deleted -g rg1 -r soft -i d") == []
 
+    def test_purged_versions_neither_block_deletes_nor_count(
+        self, sigctl: Runner, ok: Any, definition: None
+    ) -> None:
+        ok("sig create -g rg1 -r soft --soft-delete true")
+        ok(
+            "sig image-definition create -g rg1 -r soft -i d -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        base = "-g rg1 -r soft -i d -e 1.0.0"
+        ok(f"sig image-version create {base} --managed-image img1 --only-show-errors")
+        ok(f"{V} -e 1.0.0 --managed-image img1 --only-show-errors")  # stays, in gal1
+        ok(f"sig image-version delete {base}")
+        held = sigctl("sig image-definition delete -g rg1 -r soft -i d")
+        assert held.exit_code == 1 and "versions/1.0.0" in held.stderr  # restorable still
+        ok("replication clock advance 8d")  # past the 7-day retention: purged
+        assert ok("sig image-version list-soft-deleted -g rg1 -r soft -i d") == []
+        ok("sig image-definition delete -g rg1 -r soft -i d")
+        ok("sig delete -g rg1 -r soft")
+        versions = next(u for u in ok("usage -l eastus2") if u["name"]["value"] == "image_versions")
+        assert versions["currentValue"] == 1
+
+    def test_a_group_delete_counts_soft_deleted_versions_once(
+        self, ok: Any, definition: None
+    ) -> None:
+        ok("group create -n rg2 -l eastus2")
+        ok("sig create -g rg2 -r soft --soft-delete true")
+        ok(
+            "sig image-definition create -g rg2 -r soft -i d -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        ok("source create managed-image -g rg2 -n img --os-type linux")
+        ok(
+            "sig image-version create -g rg2 -r soft -i d -e 1.0.0 --managed-image img --only-show-errors"
+        )
+        ok(f"{V} -e 1.0.0 --managed-image img1 --only-show-errors")  # stays, in rg1
+        ok("sig image-version delete -g rg2 -r soft -i d -e 1.0.0")
+        ok("group delete -n rg2 --yes")
+        versions = next(u for u in ok("usage -l eastus2") if u["name"]["value"] == "image_versions")
+        assert versions["currentValue"] == 1
+
     def test_undelete_needs_soft_delete(self, sigctl: Runner, ok: Any, definition: None) -> None:
         result = sigctl("sig image-version undelete -g rg1 -r gal1 -i def1 -e 1.0.0")
         assert (result.exit_code, result.stderr) == (

@@ -308,7 +308,8 @@ def forget(ctx: Request, key: str) -> None:
         ctx.count_usage(image_doc["resource"]["location"], "images", -1)
         for version in tx.children(ctx.key("galleries", key, "images", image, "versions")):
             version_doc = tx.read(ctx.key("galleries", key, "images", image, "versions", version))
-            ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
+            if not version_doc.get("softDeleted"):  # a soft delete already uncounted it
+                ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
     stored = stored_gallery(ctx, key)
     if stored is not None:
         from sigctl.provider import sharing

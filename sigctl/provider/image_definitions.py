@@ -325,13 +325,15 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     if stored is None:
         return  # 204: nothing to delete
     image_name = stored["resource"]["name"]
-    versions = ctx.tx.children((*key, "versions"))
-    if versions:
-        shown = [ctx.tx.read((*key, "versions", v))["resource"]["name"] for v in versions]
+    from sigctl.provider import image_versions  # imported here: versions import definitions
+
+    # Versions past their soft-delete retention are gone, though their files wait for this delete.
+    held = [d for state, d in image_versions.all_versions(ctx, stored) if state != "purged"]
+    if held:
         raise cannot_delete_nested(
             [
-                f"{ids.COMPUTE}/galleries/{gallery_name}/images/{image_name}/versions/{v}"
-                for v in shown
+                f"{ids.COMPUTE}/galleries/{gallery_name}/images/{image_name}/versions/{d['resource']['name']}"
+                for d in held
             ]
         )
     gallery.get("identifiers", {}).pop(
