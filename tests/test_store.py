@@ -97,6 +97,37 @@ def test_an_interrupted_commit_is_finished_by_the_next_transaction(store: Store)
     assert not (store.root / JOURNAL).exists()
 
 
+def test_a_journal_replayed_by_another_reader_meanwhile_is_not_replayed_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sigctl.store import lock, transaction
+
+    with store.transaction(write=True) as tx:
+        tx.write(("a",), {"v": "old"})
+    journal = {"schemaVersion": 1, "writes": [["a.json", {"v": "new"}]]}
+    (store.root / JOURNAL).write_text(json.dumps(journal))
+    acquire = lock.StateLock.acquire
+
+    def other_reader_first(self: lock.StateLock, exclusive: bool) -> None:
+        acquire(self, exclusive)
+        if exclusive:  # the other reader got the exclusive lock first and replayed
+            transaction._replay(store.root)
+
+    monkeypatch.setattr(lock.StateLock, "acquire", other_reader_first)
+    with store.transaction() as tx:
+        assert tx.read(("a",)) == {"v": "new"}
+
+
+def test_a_document_may_be_called_journal(store: Store) -> None:
+    with store.transaction(write=True) as tx:
+        tx.write(("journal",), {"kept": True})
+    with store.transaction(write=True) as tx:
+        tx.write(("other",), {})
+    with store.transaction() as tx:
+        assert tx.read(("journal",)) == {"kept": True}
+        assert ("journal",) in tx.all_keys()
+
+
 def test_corrupt_file_is_reported_by_name_and_left_alone(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.write(("doc",), {"v": 1})

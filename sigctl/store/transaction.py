@@ -24,7 +24,7 @@ from sigctl.store.lock import StateLock
 
 Key = tuple[str, ...]
 
-JOURNAL = "journal.json"
+JOURNAL = ".journal.json"  # hidden: no document key can be named like it
 LOCK = ".lock"
 _SAFE = re.compile(r"[^a-z0-9_.-]")
 _DELETED = object()
@@ -87,7 +87,8 @@ class Transaction:
             if not self.lock.exclusive:
                 self.lock.release()
                 self.lock.acquire(exclusive=True)
-            _replay(root)
+            if (root / JOURNAL).exists():  # another process may have replayed it meanwhile
+                _replay(root)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -198,9 +199,8 @@ def _files_under(root: Path, directory: Path) -> Iterator[str]:
         return
     for dirpath, _dirs, names in os.walk(directory):
         for name in names:
-            path = Path(dirpath) / name
-            if name.endswith(".json") and not name.startswith(".") and path != root / JOURNAL:
-                yield str(path.relative_to(root))
+            if name.endswith(".json") and not name.startswith("."):
+                yield str((Path(dirpath) / name).relative_to(root))
 
 
 def _apply(root: Path, writes: list[list[Any]]) -> None:
