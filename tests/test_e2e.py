@@ -131,3 +131,14 @@ def test_parallel_updates_of_one_version_lose_nothing(group: None) -> None:
     )
     shown = sh("sig", "image-version", "show", *version, "--query", "tags")
     assert sorted(json.loads(shown.stdout)) == sorted(f"t{i}" for i in range(8))
+
+
+@pytest.mark.parametrize("speed", ["-5", "nan"])
+def test_a_fresh_process_checks_the_replication_speed_wherever_it_is_read(
+    monkeypatch: pytest.MonkeyPatch, speed: str
+) -> None:
+    """In one process the key's checks must not depend on which module was imported first."""
+    monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", speed)
+    refused = sh("replication", "clock", "show")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("ERROR: environment variable SIGCTL_REPLICATION_SPEED: ")

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sigctl.provider import settings  # noqa: F401 - registers replication.speed and its checks
 from sigctl.provider.clock import INSTANT, Clock
 
 SPEED_KEY = "replication.speed"
-DEFAULT_SPEED = 3600.0
 
 # The model's constants, in modelled seconds.
 JOB_OVERHEAD = 120.0  # queueing and setting up a regional replication job
@@ -44,19 +44,9 @@ DEFAULT_FAULT_MESSAGE = "The replication job failed in this region."
 
 
 def speed(config: Any) -> float | None:
-    """Modelled seconds per real second; None means instant."""
-    from sigctl.config import ConfigError
-
-    value = config.get(SPEED_KEY).value
-    if value is None:
-        return DEFAULT_SPEED
-    if isinstance(value, str) and value.strip().lower() == INSTANT:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{SPEED_KEY}: '{value}' is not a number or '{INSTANT}'") from None
-    return number if number > 0 else None
+    """Modelled seconds per real second; None means instant (checked by settings' parser)."""
+    value: float | str = config.value(SPEED_KEY)
+    return None if value == INSTANT else float(value)
 
 
 def modelled_seconds(

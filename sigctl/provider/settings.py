@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sigctl import config
 from sigctl.config import ConfigError, KeySpec, non_negative_int
+from sigctl.provider.clock import INSTANT
 
 # Azure's documented limits (service-rules.md §5); every one can be lowered or raised here so a
 # script can be tested at the limit.
@@ -26,8 +27,8 @@ LIMITS = {
 def _speed(text: str) -> float | str:
     import math
 
-    if text.strip().lower() == "instant":
-        return "instant"
+    if text.strip().lower() == INSTANT:
+        return INSTANT
     try:
         value = float(text)
     except ValueError:
