@@ -43,12 +43,22 @@ def check(ctx: Request, kind: str, region: str, adding: int = 1) -> None:
         )
 
 
-def report(ctx: Request, region: str) -> list[dict[str, Any]]:
+def report(ctx: Request, location: str) -> list[dict[str, Any]]:
     """`sigctl usage -l REGION`: az vm list-usage's shape, one row per gallery limit.
 
-    The per-version and per-gallery limits show their limit only: they apply to each resource,
-    not to a region's total.
+    Reading usage takes a read right on the subscription itself, as in Azure. A known region is
+    reported even if it needs an allow-list (galleries stay there after disallow-region); an
+    unknown one gets sig create's error, listing the regions this subscription may use. The
+    per-version and per-gallery limits show their limit only: they apply to each resource, not
+    to a region's total.
     """
+    from sigctl.provider import regions
+
+    found = regions.find(location) or regions.require(
+        location, "Microsoft.Compute/galleries", ctx.allowed_regions()
+    )
+    ctx.authorize("Microsoft.Compute/locations/usages/read", f"/subscriptions/{ctx.subscription}")
+    region = found.name
     rows = [
         _row(kind, label, current(ctx, kind, region), settings.limit(ctx.config, kind))
         for kind, label in LABELS.items()

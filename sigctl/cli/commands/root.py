@@ -61,23 +61,10 @@ def usage(
     ],
 ) -> Any:
     """Show the subscription's gallery usage in a region against Azure's limits (like az vm list-usage)."""
-    from sigctl.provider import limits, regions
+    from sigctl.provider import limits
 
     client = context.current().client
-
-    def report(ctx: Any) -> Any:
-        # A known region is reported even if it needs an allow-list (galleries stay there after
-        # disallow-region); an unknown one gets sig create's error, listing the regions this
-        # subscription may use.
-        region = regions.find(location) or regions.require(
-            location, "Microsoft.Compute/galleries", ctx.allowed_regions()
-        )
-        ctx.authorize(
-            "Microsoft.Compute/locations/usages/read", f"/subscriptions/{ctx.subscription}"
-        )
-        return limits.report(ctx, region.name)
-
-    return client.provider.operate(client.subscription, report)
+    return client.provider.operate(client.subscription, lambda ctx: limits.report(ctx, location))
 
 
 @commands.command(
