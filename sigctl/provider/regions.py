@@ -7,6 +7,10 @@ Source: shared/reference/service-rules.md §6. Names match case- and space-insen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sigctl.errors import ErrorDetail
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,10 @@ class Region:
     zones: bool  # has availability zones, so Standard_ZRS is possible
     restricted: bool = False  # access-restricted pair region (service-rules §6)
     allow_list: bool = False  # galleries need the subscription on an allow-list
+
+    def open_to(self, allowed: frozenset[str] | set[str]) -> bool:
+        """Whether galleries may use the region, given the subscription's allow-list."""
+        return not self.allow_list or self.name in allowed
 
 
 _R = Region
@@ -94,11 +102,21 @@ def find(text: str) -> Region | None:
     return _BY_KEY.get(normalise(text))
 
 
-def closest(text: str, count: int = 3) -> list[str]:
-    """The known programmatic names nearest to an unknown one, for error messages."""
+def did_you_mean(text: str) -> str:
+    """ "Did you mean 'a' or 'b'?" with the known names nearest an unknown one ("" if none)."""
     import difflib
 
-    return difflib.get_close_matches(normalise(text), list(_BY_KEY), n=count, cutoff=0.6)
+    close = difflib.get_close_matches(normalise(text), list(_BY_KEY), n=3, cutoff=0.6)
+    return "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+
+
+def suggestion(text: str) -> list[ErrorDetail]:
+    """The LocationSuggestion detail ARM adds to an unknown location's error (none if nothing is
+    close)."""
+    from sigctl.errors import ErrorDetail
+
+    hint = did_you_mean(text)
+    return [ErrorDetail("LocationSuggestion", hint)] if hint else []
 
 
 def names() -> list[str]:
@@ -116,18 +134,11 @@ def require(
     from sigctl.errors import ErrorDetail, location_not_available
 
     region = find(text)
-    available = [r.name for r in CATALOGUE if not r.allow_list or r.name in allowed]
-    if region is None or (region.allow_list and region.name not in allowed):
+    available = [r.name for r in CATALOGUE if r.open_to(allowed)]
+    if region is None or not region.open_to(allowed):
         error = location_not_available(text, resource_type, available)
         if region is None:
-            close = closest(text)
-            if close:
-                error.details.append(
-                    ErrorDetail(
-                        "LocationSuggestion",
-                        "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?",
-                    )
-                )
+            error.details += suggestion(text)
         else:
             error.details.append(
                 ErrorDetail(

@@ -51,22 +51,13 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     name = rid.name
     names.check_group_name(name)
-    location = body.get("location")
-    if not isinstance(location, str) or not location:
+    location = expect_str(body.get("location"), "location")
+    if not location:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
     region = regions.find(location)
     if region is None:
-        from sigctl.errors import ErrorDetail
-
         error = location_not_available_for_group(location, regions.names())
-        close = regions.closest(location)
-        if close:
-            error.details.append(
-                ErrorDetail(
-                    "LocationSuggestion",
-                    "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?",
-                )
-            )
+        error.details += regions.suggestion(location)
         raise error
     tags = expect_tags(body.get("tags"), "tags")
     index = ctx.index()

@@ -195,7 +195,7 @@ def list_locations(
         if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
             entry["sigctl"] = {
                 "needsAllowList": region.allow_list,
-                "galleriesAllowed": not region.allow_list or region.name in allowed,
+                "galleriesAllowed": region.open_to(allowed),
             }
         out.append(entry)
     return out
@@ -208,9 +208,9 @@ def _allow(region_text: str, allowed: bool) -> Any:
     client = invocation.client
     region = regions.find(region_text)
     if region is None:
-        close = regions.closest(region_text)
-        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise CliError(f"'{region_text}' is not a region.{hint}")
+        raise CliError(
+            f"'{region_text}' is not a region. {regions.did_you_mean(region_text)}".strip()
+        )
     subscription = client.subscription
     if not region.allow_list:
         invocation.warn(
