@@ -152,7 +152,7 @@ def test_latest_among_equal_numbers_is_deterministic(
     assert sigctl(listed).stdout == "01.0.0\n1.0.0\n"
 
 
-@pytest.mark.parametrize("name", ["1.0", "1.0.0.0", "a.b.c", "1.0.2147483648", "latest"])
+@pytest.mark.parametrize("name", ["1.0", "1.0.0.0", "a.b.c", "1.0.2147483648", "latest", "２.０.٣"])
 def test_invalid_version_names(sigctl: Runner, definition: None, unchanged: Any, name: str) -> None:
     with unchanged():
         result = sigctl(f"{V} -e {name} --managed-image img1")

@@ -173,6 +173,8 @@ def test_clock_commands(ok: Any, sigctl: Runner) -> None:
     assert ok("replication clock reset")["mode"] == "running"
     bad = sigctl("replication clock advance soon")
     assert bad.exit_code == 1 and "'soon' is not a duration" in bad.stderr
+    wide = sigctl("replication clock advance １h")  # ASCII digits only
+    assert wide.exit_code == 1 and "'１h' is not a duration" in wide.stderr
     sigctl("config set replication.speed=instant")
     shown = ok("replication clock show")
     assert (shown["mode"], shown["replicationSpeed"]) == ("instant", "instant")

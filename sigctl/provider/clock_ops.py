@@ -10,7 +10,7 @@ from sigctl.errors import ArmError
 from sigctl.provider import clock, replication
 from sigctl.provider.clock import NOW_ENV, iso_precise, parse_instant, save_clock
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([smhd]?)")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

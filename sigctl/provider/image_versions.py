@@ -52,7 +52,7 @@ STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
 MODES = ("Full", "Shallow")
 PATH = "galleryImageVersion.properties."
 SOFT_DELETE_DAYS = 7
-_NAME = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+_NAME = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")  # ASCII digits only, as the service
 
 
 # -- names and keys -----------------------------------------------------------------------------
