@@ -424,10 +424,21 @@ class TestDirectSharing:
             "1.0.0"
         )
 
+    def test_an_id_named_twice_is_shared_once(
+        self, sigctl: Runner, ok: Any, published: None, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SIGCTL_LIMITS_SHARE_SUBSCRIPTIONS", "1")
+        twice = f"{SUB} {SUB.upper()}"
+        ok(f"sig share add -g rg1 -r gal1 --subscription-ids {twice}")  # one, within the limit
+        profile = ok("sig show -g rg1 -r gal1 --sharing-groups")["sharingProfile"]
+        assert profile["groups"] == [{"ids": [SUB], "type": "Subscriptions"}]
+
     def test_ids_must_be_guids(self, sigctl: Runner, ok: Any, published: None) -> None:
         before = ok("sig show -g rg1 -r gal1 --sharing-groups")
         bad = sigctl("sig share add -g rg1 -r gal1 --subscription-ids not-a-guid")
         assert bad.exit_code == 1 and "'not-a-guid' is not a valid subscription id" in bad.stderr
+        tenant = sigctl("sig share add -g rg1 -r gal1 --tenant-ids not-a-guid")
+        assert "'not-a-guid' is not a valid tenant id" in tenant.stderr
         assert ok("sig show -g rg1 -r gal1 --sharing-groups") == before
 
     def test_rules(self, sigctl: Runner, ok: Any, published: None) -> None:

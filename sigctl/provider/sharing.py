@@ -110,11 +110,12 @@ def _groups(value: Any) -> dict[str, list[str]]:
         ids = [str(i).lower() for i in item.get("ids") or []]
         for text in ids:
             if not accounts.is_guid(text):
+                what = "subscription" if group_type == "Subscriptions" else "tenant"
                 raise invalid_parameter(
-                    f"'{text}' is not a valid {group_type[:-1].lower()} id: expected a GUID.",
-                    "groups",
+                    f"'{text}' is not a valid {what} id: expected a GUID.", "groups"
                 )
-        out.setdefault(group_type, []).extend(ids)
+        have = out.setdefault(group_type, [])
+        have += [i for i in dict.fromkeys(ids) if i not in have]  # an id named twice is one id
     return out
 
 
