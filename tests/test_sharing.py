@@ -420,6 +420,11 @@ class TestDirectSharing:
         rest = ok(f"sig image-definition list-shared {unique} --next-token {token}")
         assert [i["name"] for i in rest] == ["def2"]
         assert len(ok("sig list-shared -l eastus2 --max-items 1")) == 1
+        unknown = sigctl("sig list-shared -l eastus2 --shared-to everyone")
+        assert unknown.exit_code == 2 and unknown.stderr.startswith(
+            "ERROR: sigctl sig list-shared: 'everyone' is not a valid value for '--shared-to'. "
+            "Allowed values: tenant."
+        )
         assert ok(f"sig image-version list-shared {unique} -i def1 --max-items 5")[0]["name"] == (
             "1.0.0"
         )

@@ -7,14 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.errors import CliError
+from sigctl.cli.params import choice_option
 
 Location = Annotated[str, typer.Option("--location", "-l", metavar="LOCATION", help="Location.")]
 SharedTo = Annotated[
     str | None,
-    typer.Option(
+    choice_option(
         "--shared-to",
-        help="The query parameter to decide what shared galleries to fetch when doing listing operations. Allowed value: tenant.",
+        allowed=("tenant",),
+        help="The query parameter to decide what shared galleries to fetch when doing listing "
+        "operations. If not specified, list by subscription id.",
     ),
 ]
 UniqueName = Annotated[
@@ -63,10 +65,6 @@ def fetch(
     kind: str, location: str, *names: str, shared_to: str | None = None, many: bool = False
 ) -> Any:
     """GET a proxy: kind is sharedGalleries or communityGalleries; names go gallery, image, version."""
-    if shared_to is not None and shared_to.lower() != "tenant":
-        raise CliError(
-            f"'{shared_to}' is not a valid value for '--shared-to'. Allowed values: tenant."
-        )
     client = context.current().client
     path = f"/subscriptions/{client.subscription}/providers/Microsoft.Compute/locations/{location}/{kind}"
     for level, name in zip(("", "/images", "/versions"), names, strict=False):
