@@ -228,6 +228,10 @@ def test_acting_principal_sources(
         "name": sp["appId"],
         "type": "servicePrincipal",
     }
+    ok("ad group create --display-name readers --mail-nickname readers")
+    for command in ("account show --as readers", "login --as readers"):
+        group = sigctl(command)
+        assert group.exit_code == 1 and "'readers' is a group" in group.stderr, command
 
 
 def test_role_assignment_listing_and_definitions(sigctl: Runner, ok: Any, published: None) -> None:

@@ -17,6 +17,38 @@ if TYPE_CHECKING:
     from sigctl.cli.context import Invocation
 
 
+def find_subscription(tx: Any, wanted: str) -> dict[str, Any]:
+    """The subscription a --subscription value names (id or name), or az's error."""
+    from sigctl.provider import accounts
+
+    found = accounts.find_subscription(tx, wanted)
+    if found is None:
+        raise CliError(
+            f"Subscription '{wanted}' not found. Check the spelling and casing and try again."
+        )
+    return found
+
+
+def signed_in_principal(tx: Any, who: str) -> dict[str, Any]:
+    """The user or service principal `who` names. A group is refused: it cannot sign in."""
+    from sigctl.errors import ArmError
+    from sigctl.provider import accounts
+
+    try:
+        principal = accounts.find_principal(tx, who)
+    except ArmError:
+        raise CliError(
+            f"Principal '{who}' not found. Create it first (sigctl ad user create, "
+            "sigctl ad sp create) or pass its object id."
+        ) from None
+    if principal["type"] == "group":
+        raise CliError(
+            f"'{who}' is a group, and a group cannot sign in: act as a user or service principal "
+            "(the group's roles apply to its members)."
+        )
+    return principal
+
+
 class Client:
     def __init__(self, invocation: Invocation) -> None:
         self.invocation = invocation
@@ -54,7 +86,6 @@ class Client:
         import os
 
         from sigctl import profile
-        from sigctl.errors import ArmError
         from sigctl.provider import accounts
 
         options = self.invocation.options
@@ -62,14 +93,9 @@ class Client:
         with self.emulator.session() as tx:
             wanted = options.subscription or saved.get("subscription")
             if wanted:
-                found = accounts.find_subscription(tx, wanted)
-                if found is None:
-                    if options.subscription:
-                        self.invocation.warn(f"Subscription '{wanted}' not recognized.")
-                    raise CliError(
-                        f"Subscription '{wanted}' not found. "
-                        "Check the spelling and casing and try again."
-                    )
+                if options.subscription and accounts.find_subscription(tx, wanted) is None:
+                    self.invocation.warn(f"Subscription '{wanted}' not recognized.")
+                found = find_subscription(tx, wanted)
             else:
                 found = accounts.default_subscription(tx)
             # `--as ""` (say, an unset shell variable) is an error, never "the owner"; an empty
@@ -86,15 +112,9 @@ class Client:
                 ),
                 None,
             )
-            try:
-                principal = accounts.find_principal(
-                    tx, accounts.default_subscription(tx)["owner"] if who is None else who
-                )
-            except ArmError:
-                raise CliError(
-                    f"Principal '{who}' not found. Create it first (sigctl ad user create, "
-                    "sigctl ad sp create) or pass its object id."
-                ) from None
+            principal = signed_in_principal(
+                tx, accounts.default_subscription(tx)["owner"] if who is None else who
+            )
         self._account = found
         self.principal = principal
         self._provider.principal = principal["id"]

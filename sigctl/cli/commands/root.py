@@ -97,23 +97,13 @@ def login(
     Later commands act as it until `sigctl logout`; `--as` and SIGCTL_PRINCIPAL still override.
     """
     from sigctl import profile
-    from sigctl.cli.errors import CliError
-    from sigctl.errors import ArmError
+    from sigctl.cli.client import find_subscription, signed_in_principal
     from sigctl.provider import accounts
 
     invocation = context.current()
     with invocation.client.emulator.session() as tx:
-        try:
-            principal = accounts.find_principal(tx, as_)
-        except ArmError:
-            raise CliError(
-                f"Principal '{as_}' not found. Create it first (sigctl ad user create, sigctl ad sp create)."
-            ) from None
-        found = accounts.find_subscription(tx, subscription) if subscription else None
-        if subscription and found is None:
-            raise CliError(
-                f"Subscription '{subscription}' not found. Check the spelling and casing and try again."
-            )
+        principal = signed_in_principal(tx, as_)
+        found = find_subscription(tx, subscription) if subscription else None
     saved = profile.load(invocation.home)
     saved["principal"] = principal["id"]
     if found:
