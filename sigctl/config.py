@@ -138,9 +138,12 @@ def _check_variables(section: str) -> None:
         return
     prefix = env_name(section) + "_"
     for variable in os.environ:
-        if variable.startswith(prefix):
+        if variable.upper().startswith(prefix):
+            key = f"{section}.{variable[len(prefix) :].lower()}"
             try:
-                check_known(f"{section}.{variable[len(prefix) :].lower()}")
+                check_known(key)
+                if variable != env_name(key):  # the names are case-sensitive: it would not apply
+                    raise ConfigError(f"did you mean {env_name(key)}?")
             except ConfigError as exc:
                 raise ConfigError(f"environment variable {variable}: {exc}") from None
 

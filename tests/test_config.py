@@ -206,6 +206,14 @@ def test_a_misspelt_variable_for_sigctls_own_sections_is_refused(
         "ERROR: environment variable SIGCTL_LIMITS_GALERIES: unknown key; the limits keys are: "
     )
     monkeypatch.delenv("SIGCTL_LIMITS_GALERIES")
+    monkeypatch.setenv(
+        "SIGCTL_LIMITS_galleries", "2"
+    )  # names are case-sensitive: it would not apply
+    lower = sigctl("sig create -g rg1 -r gal1")
+    assert lower.exit_code == 1 and lower.stderr == (
+        "ERROR: environment variable SIGCTL_LIMITS_galleries: did you mean SIGCTL_LIMITS_GALLERIES?\n"
+    )
+    monkeypatch.delenv("SIGCTL_LIMITS_galleries")
     monkeypatch.setenv("SIGCTL_LIMITS_GALLERIES", "0")  # spelt right, it applies
     spelt_right = sigctl("sig create -g rg1 -r gal1")
     assert spelt_right.exit_code == 1 and "(QuotaExceeded)" in spelt_right.stderr

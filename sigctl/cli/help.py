@@ -131,7 +131,8 @@ def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
         lines += [
             "Run 'sigctl GROUP -h' or 'sigctl GROUP COMMAND -h' for details; every command",
             "accepts the global arguments -o/--output, --query, --only-show-errors, --verbose,",
-            "--debug and --subscription, before or after its own arguments.",
+            "--debug and --subscription, and sigctl's own --as PRINCIPAL, before or after its",
+            "own arguments.",
             "",
         ]
     lines += _example_lines(group_examples(path, group))
