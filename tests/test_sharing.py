@@ -186,11 +186,26 @@ def test_a_source_in_another_subscription_needs_a_role_there(
         denied = sigctl(f"{create} -e 2.0.0 --managed-image {image['id']}")
     assert denied.exit_code == 1
     assert f"over scope '{image['id']}'" in denied.stderr
+    # without the right, a missing source looks like an existing one: no probing for names
+    absent = image["id"].replace("/golden", "/absent")
+    with unchanged():
+        probe = sigctl(f"{create} -e 2.0.0 --managed-image {absent}")
+    assert probe.exit_code == 1 and f"over scope '{absent}'" in probe.stderr
     ok(f"role assignment create --assignee writer --role Reader --scope /subscriptions/{other}")
     made = ok(f"{create} -e 2.0.0 --managed-image {image['id']}")
     assert made["storageProfile"]["source"]["id"] == image["id"]
     copied = ok(f"{create} -e 3.0.0 --image-version {upstream['id']}")
     assert copied["storageProfile"]["source"]["id"] == upstream["id"]
+    vhd = ok("source create vhd -g src -n disk0 --os-type linux --subscription images")
+    from_vhd = ok(
+        "sig image-version create -g rg1 -r gal1 -i def1 -e 6.0.0 --only-show-errors "
+        f"--os-vhd-uri {vhd['properties']['uri']} "
+        f"--os-vhd-storage-account {vhd['properties']['storageAccountId']}"
+    )
+    assert (
+        from_vhd["storageProfile"]["osDiskImage"]["source"]["storageAccountId"]
+        == (vhd["properties"]["storageAccountId"])
+    )
     # a subscription that does not exist holds no source
     missing = image["id"].replace(other, "00000000-0000-0000-0000-000000000000")
     with unchanged():

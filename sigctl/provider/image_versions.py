@@ -365,6 +365,7 @@ def _source_refs(storage: dict[str, Any]) -> dict[str, Any]:
 
 # What the caller needs on each kind of source (service-rules §7, "Permissions needed").
 _SOURCE_ACTIONS = {
+    "microsoft.storage/storageaccounts": "listKeys/action",
     "microsoft.compute/images": "read",
     "microsoft.compute/galleries/images/versions": "read",
     "microsoft.compute/virtualmachines": "write",
@@ -374,18 +375,23 @@ _SOURCE_ACTIONS = {
 
 
 def _authorize_sources(ctx: Request, refs: dict[str, Any]) -> None:
-    """Publishing from a source needs a right on the source too, not only on the gallery."""
+    """Publishing from a source needs a right on the source too, not only on the gallery.
+
+    Checked before the sources are looked up, so a caller without the right cannot tell an
+    existing source from a missing one; an id that does not parse, or names no subscription of
+    the emulated cloud, is left to the lookup's error.
+    """
     for ref in (refs["source"], refs["os"], *(d["source"] for d in refs["data"])):
-        for field in ("id", "virtualMachineId"):
-            if ref.get(field):
-                source = ids.parse(ref[field])
+        for field in ("id", "virtualMachineId", "storageAccountId"):
+            try:
+                source = ids.parse(ref[field]) if ref.get(field) else None
+            except ArmError:
+                continue
+            # a subscription that does not exist holds nothing to authorize: the lookup says so
+            if source is not None and ctx.in_subscription(source.subscription) is not None:
                 kind = source.resource_type()
                 verb = _SOURCE_ACTIONS.get(kind.lower(), "read")
                 ctx.authorize(f"{kind}/{verb}", str(source))
-        if ref.get("storageAccountId"):
-            ctx.authorize(
-                "Microsoft.Storage/storageAccounts/listKeys/action", ref["storageAccountId"]
-            )
 
 
 def _has_refs(refs: dict[str, Any]) -> bool:
@@ -721,8 +727,8 @@ def _create(
     if stored_gallery is not None:
         galleries.require_home_region(stored_gallery, location.name)
     limits.check(ctx, "image_versions", location.name)
-    built = _resolve_sources(ctx, refs, location, definition)
     _authorize_sources(ctx, refs)
+    built = _resolve_sources(ctx, refs, location, definition)
     check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
     image = definition["resource"]
     resource: dict[str, Any] = {

@@ -186,16 +186,20 @@ def resolve_vhd(ctx: Request, uri: str, account_id: str | None, path: str) -> di
     """The VHD record for a blob URI; its storage account id must match when given."""
     name = uri.rsplit("/", 1)[-1].removesuffix(".vhd")
     group = None
+    owner: Request | None = ctx
     if account_id:
         try:
-            group = ids.parse(account_id).resource_group
+            account = ids.parse(account_id)
         except ArmError:
             raise invalid_parameter(
                 f"Property storageAccountId {account_id} at path '{path}' is invalid.", path
             ) from None
-    groups = [group] if group else [g["name"] for g in ctx.index()["resourceGroups"].values()]
+        group, owner = account.resource_group, ctx.in_subscription(account.subscription)
+    if owner is None:
+        raise not_found(uri)
+    groups = [group] if group else [g["name"] for g in owner.index()["resourceGroups"].values()]
     for group_name in groups:
-        record = ctx.tx.read(_key(ctx, group_name or "", "vhd", name))
+        record = owner.tx.read(_key(owner, group_name or "", "vhd", name))
         if record and record["properties"]["uri"].lower() == uri.lower():
             if (
                 account_id
