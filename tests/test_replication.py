@@ -149,6 +149,9 @@ def test_replication_status_and_wait_commands(
     assert (waited.exit_code, waited.stdout) == (0, "")
     assert "advanced it by" in waited.stderr
     assert ok(f"replication status {BASE} -e 1.0.0")["aggregatedState"] == "Completed"
+    # the same option names as sig image-version
+    spelt = ok(f"replication status {BASE} --gallery-image-version-name 1.0.0")
+    assert spelt["aggregatedState"] == "Completed"
 
 
 def test_wait_interval_advances_a_frozen_clock(

@@ -13,9 +13,54 @@ from sigctl.provider import ids as ids_module
 from sigctl.provider.ids import ResourceId
 
 
+def confirm(question: str = "Are you sure you want to perform this operation?") -> None:
+    """az's y/n prompt for destructive commands without --yes; no terminal means no consent."""
+    import sys
+
+    if not sys.stdin.isatty():
+        raise CliError("Unable to prompt for confirmation as no tty available. Use --yes.")
+    sys.stderr.write(f"{question} (y/n): ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise CliError("Operation cancelled.")
+
+
 def missing_field(flag: str) -> CliError:
     """How az's generated show/update/delete/wait commands report a missing -g/-r (exit 1)."""
     return CliError(f"InvalidArgumentValue: Missing required field: {flag}")
+
+
+def _given(group: str | None, *named: tuple[str, str | None]) -> str:
+    """Check az's required resource-id arguments in az's order: the names, then -g."""
+    for flag, value in named:
+        if not value:
+            raise missing_field(flag)
+    if not group:
+        raise missing_field("--resource-group")
+    return group
+
+
+def _subscription() -> str:
+    from sigctl.cli import context
+
+    return context.current().client.subscription
+
+
+def gallery_target(group: str | None, gallery: str | None) -> ResourceId:
+    group = _given(group, ("-r", gallery))
+    return ids_module.gallery_id(_subscription(), group, gallery or "")
+
+
+def definition_target(group: str | None, gallery: str | None, image: str | None) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("-i", image))
+    return ids_module.image_id(_subscription(), group, gallery or "", image or "")
+
+
+def version_target(
+    group: str | None, gallery: str | None, image: str | None, version: str | None
+) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("-i", image), ("-e", version))
+    return ids_module.version_id(_subscription(), group, gallery or "", image or "", version or "")
 
 
 def targets(

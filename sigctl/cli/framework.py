@@ -22,7 +22,6 @@ class CommandSpec:
     func: Callable[..., Any]
     examples: list[tuple[str, str]]
     table: TableTransformer | None = None
-    long_help: str = ""
 
     @property
     def summary(self) -> str:

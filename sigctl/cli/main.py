@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from sigctl.cli import context, tree
-from sigctl.cli.argv import is_option, split_globals
+from sigctl.cli.argv import GLOBAL_VALUES, is_option, split_globals
 from sigctl.cli.context import GlobalOptions, Invocation
 from sigctl.cli.errors import (
     EXIT_ERROR,
@@ -103,7 +103,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     leading: list[str] = []
     while argv and is_option(argv[0]) and argv[0] not in (*HELP, "--version"):
         leading.append(argv.pop(0))
-        if leading[-1] in ("-o", "--output", "--query", "--subscription", "--as") and argv:
+        if leading[-1] in GLOBAL_VALUES and argv:
             leading.append(argv.pop(0))
     split_globals(leading, set(), options, "sigctl")
 

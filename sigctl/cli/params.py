@@ -123,7 +123,6 @@ ResourceGroup = Annotated[
 ResourceGroupLate = Annotated[
     str | None, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
 ]
-OptionalResourceGroup = ResourceGroupLate
 GalleryName = Annotated[
     str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
 ]
@@ -151,6 +150,29 @@ Ids = Annotated[
 ]
 
 
+VersionName = Annotated[
+    str,
+    typer.Option(
+        "--gallery-image-version",
+        "--gallery-image-version-name",
+        "-e",
+        metavar="VERSION",
+        help="Gallery image version in semantic version pattern. The allowed characters are digit "
+        "and period. Digits must be within the range of a 32-bit integer, e.g. <MajorVersion>.<MinorVersion>.<Patch>.",
+    ),
+]
+VersionNameLate = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-version",
+        "--gallery-image-version-name",
+        "-e",
+        metavar="VERSION",
+        help="Gallery image version.",
+    ),
+]
+
+
 # -- common switches ---------------------------------------------------------------------------
 
 AazNoWait = Annotated[
@@ -159,6 +181,9 @@ AazNoWait = Annotated[
         "--no-wait",
         help="Do not wait for the long-running operation to finish.",
     ),
+]
+StoreTrueNoWait = Annotated[
+    bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
 ]
 AazTags = Annotated[
     list[str] | None,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import aaz_tags, missing_field, one_or_many, targets
+from sigctl.cli.arguments import aaz_tags, gallery_target, missing_field, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -121,15 +121,6 @@ SoftDeleteGrace = Annotated[
         help="Grace period in days before a soft-deleted resource is purged.",
     ),
 ]
-COMMUNITY_ARGS = ("--publisher-uri", "--publisher-email", "--eula", "--public-name-prefix")
-
-
-def _gallery(resource_group: str | None, gallery_name: str | None) -> ResourceId:
-    if not gallery_name:
-        raise missing_field("-r")
-    if not resource_group:
-        raise missing_field("--resource-group")
-    return ids.gallery_id(context.current().client.subscription, resource_group, gallery_name)
 
 
 def _sharing_profile(
@@ -285,7 +276,7 @@ def show(
         query["$select"] = select
     found = [
         flatten(client.get(t, **query))
-        for t in targets(ids_, _gallery, resource_group, gallery_name)
+        for t in targets(ids_, gallery_target, resource_group, gallery_name)
     ]
     return one_or_many(found, ids_)
 
@@ -363,7 +354,7 @@ def update(
     """
     client = context.current().client
     results = []
-    for target in targets(ids_, _gallery, resource_group, gallery_name):
+    for target in targets(ids_, gallery_target, resource_group, gallery_name):
         with client.atomically():
             results.append(
                 _update_one(
@@ -434,7 +425,7 @@ def delete(
     not exist succeeds silently.
     """
     client = context.current().client
-    for target in targets(ids_, _gallery, resource_group, gallery_name):
+    for target in targets(ids_, gallery_target, resource_group, gallery_name):
         client.delete(target, **{"api-version": API_LIST})
 
 
@@ -470,7 +461,7 @@ def wait(
     """Place the CLI in a waiting state until a condition of the gallery is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, _gallery, resource_group, gallery_name)[0]
+    target = targets(ids_, gallery_target, resource_group, gallery_name)[0]
     return poll(
         target,
         {"api-version": API_CREATE},

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
+from sigctl.cli.arguments import custom_tags, definition_target, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -43,7 +43,6 @@ from sigctl.cli.params import (
     values,
 )
 from sigctl.provider import ids
-from sigctl.provider.ids import ResourceId
 
 commands = CommandGroup("Manage shared gallery image definitions.")
 
@@ -113,16 +112,6 @@ def _text(*names: str, help: str) -> Any:
 
 def _number(name: str, help: str) -> Any:
     return Annotated[int | None, typer.Option(name, parser=integer(name), help=help)]
-
-
-def _definition(group: str | None, gallery: str | None, image: str | None) -> ResourceId:
-    if not gallery:
-        raise missing_field("-r")
-    if not image:
-        raise missing_field("-i")
-    if not group:
-        raise missing_field("--resource-group")
-    return ids.image_id(context.current().client.subscription, group, gallery, image)
 
 
 def parse_features(text: str | None) -> list[dict[str, str]] | None:
@@ -327,7 +316,9 @@ def show(
     client = context.current().client
     found = [
         flatten(client.get(t))
-        for t in targets(ids_, _definition, resource_group, gallery_name, gallery_image_definition)
+        for t in targets(
+            ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+        )
     ]
     return one_or_many(found, ids_)
 
@@ -396,7 +387,7 @@ def update(
     client = context.current().client
     results = []
     for target in targets(
-        ids_, _definition, resource_group, gallery_name, gallery_image_definition
+        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
         with client.atomically():  # parallel updates of one definition lose nothing
             instance = flatten(client.get(target, **{"api-version": API_VERSION}))
@@ -432,7 +423,7 @@ def delete(
     """Delete a gallery image definition."""
     client = context.current().client
     for target in targets(
-        ids_, _definition, resource_group, gallery_name, gallery_image_definition
+        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
         client.delete(target, **{"api-version": API_VERSION})
 
@@ -462,7 +453,9 @@ def wait(
     """Place the CLI in a waiting state until a condition of the image definition is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, _definition, resource_group, gallery_name, gallery_image_definition)[0]
+    target = targets(
+        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+    )[0]
     return poll(
         target,
         {"api-version": API_VERSION},

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import custom_tags, missing_field, one_or_many, targets
+from sigctl.cli.arguments import (
+    custom_tags,
+    definition_target,
+    one_or_many,
+    targets,
+    version_target,
+)
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, Shown
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -36,8 +42,11 @@ from sigctl.cli.params import (
     ResourceGroup,
     ResourceGroupLate,
     SetArg,
+    StoreTrueNoWait,
     Timeout,
     Updated,
+    VersionName,
+    VersionNameLate,
     aaz_bool_option,
     choice_option,
     integer,
@@ -87,27 +96,6 @@ def _tristate(*names: str, help: str) -> Any:
     ]
 
 
-VersionName = Annotated[
-    str,
-    typer.Option(
-        "--gallery-image-version",
-        "--gallery-image-version-name",
-        "-e",
-        metavar="VERSION",
-        help="Gallery image version in semantic version pattern. The allowed characters are digit "
-        "and period. Digits must be within the range of a 32-bit integer, e.g. <MajorVersion>.<MinorVersion>.<Patch>.",
-    ),
-]
-VersionNameLate = Annotated[
-    str | None,
-    typer.Option(
-        "--gallery-image-version",
-        "--gallery-image-version-name",
-        "-e",
-        metavar="VERSION",
-        help="Gallery image version.",
-    ),
-]
 TargetRegions = _many(
     "--target-regions",
     help='Space-separated list of regions and their replica counts. Use "<region>[=<replica count>]'
@@ -140,9 +128,6 @@ Expand = Annotated[
         help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
     ),
 ]
-StoreTrueNoWait = Annotated[
-    bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
-]
 # az's generated `list` declares -i first, so argparse names it so when it is missing (§2.3).
 ImageDefinitionList = Annotated[
     str,
@@ -154,20 +139,6 @@ ImageDefinitionList = Annotated[
         help="Gallery image definition.",
     ),
 ]
-
-
-def _version(
-    group: str | None, gallery: str | None, image: str | None, version: str | None
-) -> ResourceId:
-    if not gallery:
-        raise missing_field("-r")
-    if not image:
-        raise missing_field("-i")
-    if not version:
-        raise missing_field("-e")
-    if not group:
-        raise missing_field("--resource-group")
-    return ids.version_id(context.current().client.subscription, group, gallery, image, version)
 
 
 def shape(body: dict[str, Any]) -> dict[str, Any]:
@@ -509,7 +480,7 @@ def show(
         shape(client.get(t, **query))
         for t in targets(
             ids_,
-            _version,
+            version_target,
             resource_group,
             gallery_name,
             gallery_image_definition,
@@ -649,10 +620,6 @@ def update(
     return shape(lro.complete(target, **{"api-version": API_VERSION}))
 
 
-def _normal(name: str) -> str:
-    return "".join(name.split()).lower()
-
-
 def _existing_regions(client: Client, target: ResourceId) -> list[str]:
     """The target regions of the version `target` names; none if it does not exist yet."""
     try:
@@ -664,8 +631,12 @@ def _existing_regions(client: Client, target: ResourceId) -> list[str]:
 
 def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
     """Say which regions lost their replicas, so removing a region is never silent."""
-    after = {_normal(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]}
-    lost = [name for name in before if _normal(name) not in after]
+    from sigctl.provider.regions import normalise
+
+    after = {
+        normalise(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]
+    }
+    lost = [name for name in before if normalise(name) not in after]
     if lost:
         context.current().warn(
             f"Replicas in {', '.join(lost)} are deleted: the region is no longer a target region."
@@ -710,7 +681,7 @@ def delete(
     }
     for target in targets(
         ids_,
-        _version,
+        version_target,
         resource_group,
         gallery_name,
         gallery_image_definition,
@@ -753,7 +724,7 @@ def wait(
 
     target = targets(
         ids_,
-        _version,
+        version_target,
         resource_group,
         gallery_name,
         gallery_image_definition,
@@ -905,15 +876,7 @@ def resolve(
     if id_:
         definition = _definition_from_id(id_)
     else:
-        if not gallery_name:
-            raise missing_field("-r")
-        if not gallery_image_definition:
-            raise missing_field("-i")
-        if not resource_group:
-            raise missing_field("--resource-group")
-        definition = ids.image_id(
-            client.subscription, resource_group, gallery_name, gallery_image_definition
-        )
+        definition = definition_target(resource_group, gallery_name, gallery_image_definition)
     result = client.provider.operate(definition.subscription, latest.resolve, definition, location)
     for verdict in result["candidates"] if not explain else []:
         if verdict["name"] == result["latest"]:

@@ -7,23 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
+from sigctl.cli.arguments import version_target
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, Shown
-from sigctl.cli.params import GalleryName, ImageDefinition, ResourceGroup, integer
+from sigctl.cli.params import GalleryName, ImageDefinition, ResourceGroup, VersionName, integer
 from sigctl.provider import ids
 
 commands = CommandGroup("Watch, wait for, time-travel and break image-version replication.")
 
-VersionName = Annotated[
-    str,
-    typer.Option("--gallery-image-version", "-e", metavar="VERSION", help="Gallery image version."),
-]
 API_VERSION = "2024-03-03"
 WAIT_TIMEOUT = 3600  # modelled seconds: az's default for its wait commands
-
-
-def _target(group: str, gallery: str, image: str, version: str) -> ids.ResourceId:
-    return ids.version_id(context.current().client.subscription, group, gallery, image, version)
 
 
 def _rows(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,7 +102,9 @@ def status(
     ] = False,
 ) -> Any:
     """Show an image version's replication, region by region."""
-    target = _target(resource_group, gallery_name, gallery_image_definition, gallery_image_version)
+    target = version_target(
+        resource_group, gallery_name, gallery_image_definition, gallery_image_version
+    )
     client = context.current().client
     if watch:
         body = _watch(target)
@@ -153,7 +148,9 @@ def wait(
     from sigctl.cli.lro import replication_failure
 
     body = _watch(
-        _target(resource_group, gallery_name, gallery_image_definition, gallery_image_version),
+        version_target(
+            resource_group, gallery_name, gallery_image_definition, gallery_image_version
+        ),
         timeout,
     )
     state = body["properties"]["replicationStatus"]["aggregatedState"]

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.arguments import custom_tags
-from sigctl.cli.errors import CliError
+from sigctl.cli.arguments import confirm, custom_tags
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import (
     AddArg,
+    Created,
+    Custom,
     CustomTags,
+    Deleted,
+    Exists,
     ForceString,
     Interval,
     RemoveArg,
     SetArg,
+    StoreTrueNoWait,
     Timeout,
+    Updated,
     Yes,
 )
 from sigctl.provider import ids
@@ -30,9 +34,6 @@ GroupName = Annotated[
     typer.Option(
         "--name", "-n", "--resource-group", "-g", metavar="NAME", help="Name of resource group."
     ),
-]
-NoWait = Annotated[
-    bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
 ]
 
 
@@ -193,21 +194,11 @@ def update(
         ("Delete without waiting.", "{prefix} delete -n MyResourceGroup --yes --no-wait"),
     ],
 )
-def delete(name: GroupName, yes: Yes = False, no_wait: NoWait = False) -> None:
+def delete(name: GroupName, yes: Yes = False, no_wait: StoreTrueNoWait = False) -> None:
     """Delete a resource group and every resource in it."""
     if not yes:
-        _confirm()
+        confirm()
     context.current().client.delete(_group_id(name))
-
-
-def _confirm() -> None:
-    if not sys.stdin.isatty():
-        raise CliError("Unable to prompt for confirmation as no tty available. Use --yes.")
-    sys.stderr.write("Are you sure you want to perform this operation? (y/n): ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip().lower()
-    if answer not in ("y", "yes"):
-        raise CliError("Operation cancelled.")
 
 
 @commands.command(
@@ -218,28 +209,11 @@ def _confirm() -> None:
 )
 def wait(
     name: GroupName,
-    created: Annotated[
-        bool,
-        typer.Option(
-            "--created", help="Wait until created with 'provisioningState' at 'Succeeded'."
-        ),
-    ] = False,
-    updated: Annotated[
-        bool,
-        typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'."),
-    ] = False,
-    deleted: Annotated[bool, typer.Option("--deleted", help="Wait until deleted.")] = False,
-    exists_: Annotated[
-        bool, typer.Option("--exists", help="Wait until the resource exists.")
-    ] = False,
-    custom: Annotated[
-        str | None,
-        typer.Option(
-            "--custom",
-            metavar="JMESPATH",
-            help="Wait until the condition satisfies a custom JMESPath query.",
-        ),
-    ] = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists_: Exists = False,
+    custom: Custom = None,
     interval: Interval = 30,
     timeout: Timeout = 3600,
 ) -> Any:

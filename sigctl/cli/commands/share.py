@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.arguments import missing_field, targets
+from sigctl.cli.arguments import gallery_target, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
@@ -25,7 +25,6 @@ from sigctl.cli.params import (
     Updated,
     values,
 )
-from sigctl.provider import ids
 
 commands = CommandGroup("Share a gallery with subscriptions, tenants, or the community.")
 
@@ -40,14 +39,6 @@ TenantIds = Annotated[
     list[str] | None,
     typer.Option("--tenant-ids", help="A list of tenant ids the gallery is shared with."),
 ]
-
-
-def _gallery(group: str | None, gallery: str | None) -> ids.ResourceId:
-    if not gallery:
-        raise missing_field("-r")
-    if not group:
-        raise missing_field("--resource-group")
-    return ids.gallery_id(context.current().client.subscription, group, gallery)
 
 
 def _post(
@@ -71,9 +62,9 @@ def _post(
         body["groups"] = groups
     results = [
         flatten({"properties": client.post(t, "share", body, **{"api-version": API_VERSION})})
-        for t in targets(ids_, _gallery, resource_group, gallery_name)
+        for t in targets(ids_, gallery_target, resource_group, gallery_name)
     ]
-    return results[0] if len(results) == 1 else results
+    return one_or_many(results, ids_)
 
 
 @commands.command(
@@ -189,7 +180,7 @@ def wait(
     """Place the CLI in a waiting state until a condition of the shared gallery is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, _gallery, resource_group, gallery_name)[0]
+    target = targets(ids_, gallery_target, resource_group, gallery_name)[0]
     return poll(
         target,
         {"api-version": API_VERSION, "$expand": "SharingProfile/Groups"},

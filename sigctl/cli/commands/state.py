@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
+from sigctl.cli.arguments import confirm
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Yes
@@ -40,12 +41,7 @@ def path() -> Any:
 def reset(yes: Yes = False) -> None:
     """Delete the whole emulated state (configuration is kept)."""
     if not yes:
-        if not sys.stdin.isatty():
-            raise CliError("Unable to prompt for confirmation as no tty available. Use --yes.")
-        sys.stderr.write("Delete every emulated resource? (y/n): ")
-        sys.stderr.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            raise CliError("Operation cancelled.")
+        confirm("Delete every emulated resource?")
     from sigctl.store.maintenance import wipe
 
     wipe(context.current().home / "state")
@@ -138,13 +134,11 @@ def import_(
     data = _read(file)
     client = context.current().client
     if fixtures.SNAPSHOT_MARK in data:
-        with client.emulator.session() as tx:
-            occupied = bool(tx.all_keys())
-        if occupied and not yes:
-            raise CliError(
-                "The current state is not empty; add --yes to replace it with the snapshot."
-            )
-        with client.emulator.session(write=True) as tx:
+        with client.emulator.session(write=True) as tx:  # checked and replaced in one step
+            if tx.all_keys() and not yes:
+                raise CliError(
+                    "The current state is not empty; add --yes to replace it with the snapshot."
+                )
             count = fixtures.replace(tx, data)
         return {"imported": "snapshot", "documents": count}
     if fixtures.FIXTURE_MARK in data:
