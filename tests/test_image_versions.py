@@ -629,6 +629,9 @@ class TestDelete:
         assert listed[0]["resourceArmId"].endswith("/galleries/soft/images/d/versions/1.0.0")
         again = sigctl(f"sig image-version create {base} --managed-image img1 --only-show-errors")
         assert again.exit_code == 1 and "soft-deleted" in again.stderr
+        logged = sigctl(f"sig image-version undelete {base} --debug -o none")
+        assert "Request: PATCH /subscriptions/" in logged.stderr  # logged like any call
+        ok(f"sig image-version delete {base}")
         restored = ok(f"sig image-version undelete {base}")
         assert restored["name"] == "1.0.0" and restored["provisioningState"] == "Succeeded"
         assert ok("sig image-version list-soft-deleted -g rg1 -r soft -i d") == []

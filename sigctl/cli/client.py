@@ -155,6 +155,10 @@ class Client:
         self._log("PUT", rid, body, **query)
         return self.provider.put(rid, body, **query)
 
+    def patch(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        self._log("PATCH", rid, body, **query)
+        return self.provider.patch(rid, body, **query)
+
     def delete(self, rid: str | ResourceId, **query: Any) -> None:
         self._log("DELETE", rid, **query)
         self.provider.delete(rid, **query)

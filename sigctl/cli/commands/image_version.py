@@ -783,7 +783,7 @@ def undelete(
         gallery_image_definition,
         gallery_image_version,
     )
-    result = client.provider.patch(target, body, **{"api-version": API_VERSION})
+    result = client.patch(target, body, **{"api-version": API_VERSION})
     return None if no_wait else shape(result)
 
 

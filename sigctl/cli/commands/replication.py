@@ -201,13 +201,12 @@ def recommend(
     ] = None,
 ) -> Any:
     """Recommend a replica count per region, from Azure's documented guidance."""
-    from sigctl import config
     from sigctl.provider import guidance, settings
 
     if instances is not None and scale_sets is None:
         raise CliError("usage error: --instances goes with --scale-sets")
     invocation = context.current()
-    limit = settings.limit(config.load(invocation.home), "replicas")
+    limit = settings.limit(invocation.config, "replicas")
     advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
     for note in advice["notes"]:
         invocation.warn(note)

@@ -13,20 +13,18 @@ commands = CommandGroup("Show, freeze, step and reset the emulated clock.")
 
 
 def _describe() -> dict[str, Any]:
-    from sigctl import config
     from sigctl.provider import clock_ops
 
     invocation = context.current()
     with invocation.client.emulator.session() as tx:
-        return clock_ops.describe(tx, config.load(invocation.home))
+        return clock_ops.describe(tx, invocation.config)
 
 
 def _change(function: Any, *args: Any) -> Any:
-    from sigctl import config
 
     invocation = context.current()
     with invocation.client.emulator.session(write=True) as tx:
-        return function(tx, config.load(invocation.home), *args)
+        return function(tx, invocation.config, *args)
 
 
 @commands.command(
