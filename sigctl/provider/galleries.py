@@ -17,7 +17,14 @@ from sigctl.errors import (
 from sigctl.provider import ids, limits, names, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
-from sigctl.provider.validate import expect_bool, expect_dict, expect_int, expect_str, expect_tags
+from sigctl.provider.validate import (
+    expect_bool,
+    expect_choice,
+    expect_dict,
+    expect_int,
+    expect_str,
+    expect_tags,
+)
 
 TYPE = "Microsoft.Compute/galleries"
 PERMISSIONS = ("Private", "Groups", "Community")
@@ -194,16 +201,14 @@ def _sharing_profile(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     profile = expect_dict(value, "properties.sharingProfile")
-    permissions = expect_str(profile.get("permissions"), "properties.sharingProfile.permissions")
-    if permissions is None:
-        return None
-    canonical = next((p for p in PERMISSIONS if p.lower() == permissions.lower()), None)
+    canonical = expect_choice(
+        profile.get("permissions"),
+        PERMISSIONS,
+        "properties.sharingProfile.permissions",
+        "sharingProfile.permissions",
+    )
     if canonical is None:
-        raise invalid_parameter(
-            f"The value '{permissions}' of parameter 'sharingProfile.permissions' is not valid. "
-            f"Allowed values are: {', '.join(PERMISSIONS)}.",
-            "sharingProfile.permissions",
-        )
+        return None
     out: dict[str, Any] = {"permissions": canonical}
     info = profile.get("communityGalleryInfo")
     if canonical == "Community":

@@ -25,6 +25,7 @@ from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
     expect_bool,
+    expect_choice,
     expect_datetime,
     expect_dict,
     expect_int,
@@ -110,22 +111,13 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def _enum(value: Any, allowed: tuple[str, ...], field: str, required: bool = False) -> str | None:
-    text = expect_str(value, f"properties.{field}")
-    if text is None:
-        if required:
-            raise invalid_parameter(
-                f"Required parameter '{PROPERTY_PATH}{field}' is missing (null).",
-                PROPERTY_PATH + field,
-            )
-        return None
-    for candidate in allowed:
-        if candidate.lower() == text.lower():
-            return candidate
-    raise invalid_parameter(
-        f"The value '{text}' of parameter '{PROPERTY_PATH}{field}' is not valid. "
-        f"Allowed values are: {', '.join(allowed)}.",
-        PROPERTY_PATH + field,
-    )
+    chosen = expect_choice(value, allowed, f"properties.{field}", PROPERTY_PATH + field)
+    if chosen is None and required:
+        raise invalid_parameter(
+            f"Required parameter '{PROPERTY_PATH}{field}' is missing (null).",
+            PROPERTY_PATH + field,
+        )
+    return chosen
 
 
 def _recommended(value: Any) -> dict[str, Any] | None:

@@ -39,6 +39,7 @@ from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
     expect_bool,
+    expect_choice,
     expect_datetime,
     expect_dict,
     expect_int,
@@ -199,19 +200,6 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 # -- create or update ---------------------------------------------------------------------------
 
 
-def _storage_type(value: Any, path: str) -> str | None:
-    text = expect_str(value, path)
-    if text is None:
-        return None
-    for candidate in STORAGE_TYPES:
-        if candidate.lower() == text.lower():
-            return candidate
-    raise invalid_parameter(
-        f"The value '{text}' of parameter '{path}' is not valid. Allowed values are: {', '.join(STORAGE_TYPES)}.",
-        path,
-    )
-
-
 def _replicas(ctx: Request, value: Any, path: str, default: int) -> int:
     count = expect_int(value, path)
     if count is None:
@@ -230,17 +218,15 @@ def publishing_profile(
 ) -> dict[str, Any]:
     replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1)
     storage_type = (
-        _storage_type(profile.get("storageAccountType"), "storageAccountType") or "Standard_LRS"
+        expect_choice(profile.get("storageAccountType"), STORAGE_TYPES, "storageAccountType")
+        or "Standard_LRS"
     )
-    mode_text = expect_str(profile.get("replicationMode"), "publishingProfile.replicationMode")
-    mode = None
-    if mode_text is not None:
-        mode = next((m for m in MODES if m.lower() == mode_text.lower()), None)
-        if mode is None:
-            raise invalid_parameter(
-                f"The value '{mode_text}' of parameter 'replicationMode' is not valid. Allowed values are: Full, Shallow.",
-                "replicationMode",
-            )
+    mode = expect_choice(
+        profile.get("replicationMode"),
+        MODES,
+        "publishingProfile.replicationMode",
+        "replicationMode",
+    )
     if profile.get("targetExtendedLocations"):
         raise invalid_parameter(
             "Edge-zone target locations (targetExtendedLocations) are not emulated by sigctl.",
@@ -261,7 +247,11 @@ def publishing_profile(
             )
         seen.add(region.name)
         region_type = (
-            _storage_type(entry.get("storageAccountType"), f"targetRegions[{i}].storageAccountType")
+            expect_choice(
+                entry.get("storageAccountType"),
+                STORAGE_TYPES,
+                f"targetRegions[{i}].storageAccountType",
+            )
             or storage_type
         )
         if region_type == "Standard_ZRS" and not region.zones:

@@ -19,6 +19,7 @@ from sigctl.errors import ArmError, invalid_parameter
 from sigctl.provider import accounts, galleries, image_versions, latest, regions, settings, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.validate import expect_choice
 
 SHARING_KEY = ("sharing",)
 OPERATIONS = ("Add", "Remove", "Reset", "EnableCommunity")
@@ -45,12 +46,10 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         )
     stored = galleries.require(ctx, rid)
     props = stored["resource"]["properties"]
-    operation = next(
-        (o for o in OPERATIONS if o.lower() == str(body.get("operationType", "")).lower()), None
-    )
+    operation = expect_choice(body.get("operationType"), OPERATIONS, "operationType")
     if operation is None:
         raise invalid_parameter(
-            f"operationType must be one of {', '.join(OPERATIONS)}.", "operationType"
+            "Required parameter 'operationType' is missing (null).", "operationType"
         )
     permissions = props.get("sharingProfile", {}).get("permissions", "Private")
     groups = _groups(body.get("groups"))

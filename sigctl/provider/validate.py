@@ -23,6 +23,29 @@ def expect_str(value: Any, path: str) -> str | None:
     raise bad_content(path, value, "String")
 
 
+def expect_choice(
+    value: Any, allowed: tuple[str, ...], path: str, parameter: str | None = None
+) -> str | None:
+    """One of `allowed`, in any case, returned in its canonical spelling (None when absent).
+
+    `parameter` is how the service names the field in its refusal, when not the body path.
+    """
+    from sigctl.errors import invalid_parameter
+
+    text = expect_str(value, path)
+    if text is None:
+        return None
+    for candidate in allowed:
+        if candidate.lower() == text.lower():
+            return candidate
+    name = parameter or path
+    raise invalid_parameter(
+        f"The value '{text}' of parameter '{name}' is not valid. "
+        f"Allowed values are: {', '.join(allowed)}.",
+        name,
+    )
+
+
 def expect_bool(value: Any, path: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
