@@ -82,13 +82,6 @@ def _version_rows(ctx: Request, state: str, doc: dict[str, Any]) -> list[dict[st
     return rows
 
 
-def _definitions_of(ctx: Request, gallery: dict[str, Any]) -> list[dict[str, Any]]:
-    name = gallery["resource"]["name"]
-    folder = ctx.key("galleries", name, "images")
-    docs = (ctx.tx.read((*folder, i)) for i in ctx.tx.children(folder))
-    return [d for d in docs if d is not None]
-
-
 def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
     """Estimate for a version, a definition, a gallery, or (scope None) the whole subscription."""
     ctx.authorize(
@@ -97,16 +90,20 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
     )
     if scope is None:
         stored = (galleries.stored_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
-        definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]
+        definitions = [
+            d for g in stored if g is not None for d in image_definitions.in_gallery(ctx, g)
+        ]
     elif scope.namespace == ids.RESOURCES:  # a resource group
         from sigctl.provider import resource_groups
 
         group = resource_groups.require(ctx, scope.resource_group or "")
         keys = [k for k, _ in resource_groups.list_galleries_in(ctx.index(), group["name"])]
         stored = (galleries.stored_gallery(ctx, k) for k in sorted(keys))
-        definitions = [d for g in stored if g is not None for d in _definitions_of(ctx, g)]
+        definitions = [
+            d for g in stored if g is not None for d in image_definitions.in_gallery(ctx, g)
+        ]
     elif len(scope.names) == 1:
-        definitions = _definitions_of(ctx, galleries.require(ctx, scope))
+        definitions = image_definitions.in_gallery(ctx, galleries.require(ctx, scope))
     else:
         definitions = [image_definitions.require(ctx, scope)]
     versions: list[tuple[str, dict[str, Any]]] = []

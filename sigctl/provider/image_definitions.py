@@ -99,12 +99,17 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     gallery_id = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
     gallery = parent(ctx, rid, resource_not_found(gallery_id.type_path(), rid.resource_group or ""))
+    return [render(d) for d in in_gallery(ctx, gallery)]
+
+
+def in_gallery(ctx: Request, gallery: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every stored definition of a stored gallery."""
     name = gallery["resource"]["name"]
     found = (
         ctx.tx.read(_key(ctx, name, i), shapes.resource)
         for i in ctx.tx.children(ctx.key("galleries", name, "images"))
     )
-    return [render(d) for d in found if d is not None]
+    return [d for d in found if d is not None]
 
 
 # -- create or update ---------------------------------------------------------------------------

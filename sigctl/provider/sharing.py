@@ -16,7 +16,16 @@ import uuid
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import accounts, galleries, image_versions, latest, regions, settings, shapes
+from sigctl.provider import (
+    accounts,
+    galleries,
+    image_definitions,
+    image_versions,
+    latest,
+    regions,
+    settings,
+    shapes,
+)
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_choice
@@ -234,7 +243,7 @@ def _visible(
 def _replicated_anywhere(publisher: Request, stored: dict[str, Any], location: str) -> bool:
     return any(
         state == "active" and _replicated_to(publisher, doc, location)
-        for image in _images(publisher, stored)
+        for image in image_definitions.in_gallery(publisher, stored)
         for state, doc in image_versions.all_versions(publisher, image)
     )
 
@@ -342,12 +351,6 @@ def _version_view(
     return body
 
 
-def _images(publisher: Request, stored: dict[str, Any]) -> list[dict[str, Any]]:
-    folder = publisher.key("galleries", stored["resource"]["name"], "images")
-    docs = (publisher.tx.read((*folder, i)) for i in publisher.tx.children(folder))
-    return [d for d in docs if d is not None]
-
-
 def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bool:
     # A region copying extra replicas still serves the ones it has.
     return location in image_versions.serving_regions(publisher, doc)
@@ -377,7 +380,9 @@ def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
     shown_name = _display_name(kind, name, stored)
     if len(rid.types) == 2:
         return _gallery_view(kind, shown_name, stored, location)
-    images = {d["resource"]["name"].lower(): d for d in _images(publisher, stored)}
+    images = {
+        d["resource"]["name"].lower(): d for d in image_definitions.in_gallery(publisher, stored)
+    }
     if len(rid.names) == 2:  # list images
         return [_image_view(kind, shown_name, d, location) for _, d in sorted(images.items())]
     image = images.get(rid.names[2].lower())
