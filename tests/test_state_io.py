@@ -54,6 +54,53 @@ def test_a_bad_fixture_changes_nothing(sigctl: Runner, ok: Any, tmp_path: Path, 
     assert snapshot(home) == before
 
 
+def test_a_fixture_reads_az_arguments_with_azs_own_rules(
+    sigctl: Runner, ok: Any, tmp_path: Path, home: Path
+) -> None:
+    seed = {
+        "sigctlFixture": 1,
+        "groups": [{"name": "rg", "location": "eastus2"}],
+        "galleries": [{"resourceGroup": "rg", "name": "g"}],
+        "definitions": [
+            {
+                "resourceGroup": "rg",
+                "gallery": "g",
+                "name": "d",
+                "publisher": "P",
+                "offer": "O",
+                "sku": "S",
+                "osType": "Linux",
+                "features": {"securityType": "TrustedLaunch"},  # any case, as az compares it
+            }
+        ],
+    }
+    fixture = tmp_path / "seed.json"
+    fixture.write_text(json.dumps(seed))
+    ok(f"state import {fixture}")
+    features = ok("sig image-definition show -g rg -r g -i d")["features"]
+    assert features == [{"name": "securityType", "value": "TrustedLaunch"}]
+    # a target region in az's grammar or not at all: a bad replica count is refused
+    ok("state reset --yes")
+    before = snapshot(home)
+    seed["sources"] = [
+        {"kind": "managed-image", "resourceGroup": "rg", "name": "img", "osType": "Linux"}
+    ]
+    seed["versions"] = [
+        {
+            "resourceGroup": "rg",
+            "gallery": "g",
+            "definition": "d",
+            "name": "1.0.0",
+            "managedImage": "img",
+            "targetRegions": ["eastus2=-1=x"],
+        }
+    ]
+    fixture.write_text(json.dumps(seed))
+    bad = sigctl(f"state import {fixture}")
+    assert bad.exit_code == 1 and "is an invalid target region argument" in bad.stderr
+    assert snapshot(home) == before
+
+
 def test_export_then_import_restores_exactly(
     ok: Any, sigctl: Runner, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

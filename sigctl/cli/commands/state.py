@@ -129,6 +129,7 @@ def import_(
     the way az's arguments describe them; it is applied in one transaction, with every service
     rule checked, and its versions are already replicated. See docs/state.md.
     """
+    from sigctl.cli import fixture as seeding
     from sigctl.provider import fixtures
 
     data = _read(file)
@@ -141,10 +142,10 @@ def import_(
                 )
             count = fixtures.replace(tx, data)
         return {"imported": "snapshot", "documents": count}
-    if fixtures.FIXTURE_MARK in data:
-        fixture = fixtures.parse_fixture(data)
+    if seeding.FIXTURE_MARK in data:
+        fixture = seeding.parse_fixture(data)
         subscription = fixture.subscription or client.subscription
-        created = client.emulator.operate(subscription, fixtures.apply, fixture, write=True)
+        created = client.emulator.operate(subscription, seeding.apply, fixture, write=True)
         return {"imported": "fixture", **created}
     raise CliError(
         f"'{file}' is neither a sigctl snapshot (sigctlState) nor a fixture (sigctlFixture)."
