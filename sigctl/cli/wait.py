@@ -71,10 +71,9 @@ def wait_for(
             advanced += sleep(interval) or 0.0
         return TIMED_OUT
     finally:
-        if advanced:
-            context.current().warn(
-                f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
-            )
+        from sigctl.cli.lro import say_clock_advanced
+
+        say_clock_advanced(advanced)
 
 
 def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:

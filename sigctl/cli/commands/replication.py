@@ -43,31 +43,14 @@ def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any
 
     Always bounded, so a replication that cannot progress ends the wait instead of hanging it.
     """
-    from sigctl.cli.lro import POLL_SECONDS
-    from sigctl.cli.progress import RegionProgress
+    from sigctl.cli import lro
 
-    invocation = context.current()
-    client = invocation.client
-    waited = 0.0
-    advanced = 0.0
-    body: dict[str, Any] = {}
-    with RegionProgress(f"Replicating {target.name} ({target.type_path()})") as progress:
-        while True:
-            body = client.get(
-                target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"}
-            )
-            progress.update(body)
-            if body["properties"]["replicationStatus"]["aggregatedState"] != "InProgress":
-                break
-            if waited >= timeout:
-                break
-            advanced += client.provider.sleep(POLL_SECONDS)
-            waited += POLL_SECONDS
-    if advanced:
-        invocation.warn(
-            f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
-        )
-    return body
+    return lro.watch(
+        target,
+        {"api-version": API_VERSION},
+        lambda b: b["properties"]["replicationStatus"]["aggregatedState"] != "InProgress",
+        timeout,
+    )
 
 
 @commands.command(
