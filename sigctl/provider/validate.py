@@ -83,17 +83,12 @@ def expect_datetime(value: Any, path: str) -> str | None:
     """An ISO 8601 instant, echoed the way the service serialises it (UTC, +00:00)."""
     if value is None:
         return None
-    from datetime import UTC, datetime
+    from sigctl.provider.clock import parse_instant
 
-    text = value if isinstance(value, str) else None
-    parsed = None
-    if text:
-        try:
-            parsed = datetime.fromisoformat(
-                text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-            )
-        except ValueError:
-            parsed = None
+    try:
+        parsed = parse_instant(value) if isinstance(value, str) and value.strip() else None
+    except ArmError:
+        parsed = None
     if parsed is None:
         raise ArmError(
             "InvalidRequestContent",
@@ -101,8 +96,6 @@ def expect_datetime(value: Any, path: str) -> str | None:
             400,
             path,
         )
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
     return format_datetime(parsed)
 
 
