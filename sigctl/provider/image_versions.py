@@ -123,12 +123,10 @@ def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
 
 
 def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
-    states = [s["state"] for _, s in region_states(ctx, doc)]
-    if "Failed" in states:
-        return "Failed"
-    if all(s == "Completed" for s in states):
-        return "Succeeded"
-    return doc["replication"].get("operation", "Creating")
+    """Follows the aggregated replication state; while it runs, the operation in progress."""
+    overall = replication.aggregate([s["state"] for _, s in region_states(ctx, doc)])
+    ended = {"Failed": "Failed", "Completed": "Succeeded"}
+    return ended.get(overall) or doc["replication"].get("operation", "Creating")
 
 
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
