@@ -63,6 +63,14 @@ def version_target(
     return ids_module.version_id(_subscription(), group, gallery or "", image or "", version or "")
 
 
+def parse_id(text: str) -> ResourceId:
+    """A resource id given on the command line, or az's usage error."""
+    try:
+        return ids_module.parse(text)
+    except ArmError:
+        raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+
+
 def targets(
     ids: list[str] | None, build: Callable[..., ResourceId], *names: str | None
 ) -> list[ResourceId]:
@@ -82,10 +90,7 @@ def targets(
         return [build(*names)]
     built = []
     for text in given:
-        try:
-            parsed = ids_module.parse(text)
-        except ArmError:
-            raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+        parsed = parse_id(text)
         parts = [parsed.resource_group]
         if parsed.namespace != ids_module.RESOURCES:
             parts += list(parsed.names)

@@ -291,6 +291,7 @@ def _plan(
             disk_size(os_disk or "", "--os-disk"),
             *(disk_size(d, "--data-disk") for d in data_disks or []),
         ]
-        return billing.plan(ctx, location or targets[0].split("=", 1)[0], profile, disks)
+        first = profile["targetRegions"][0]["name"]
+        return billing.plan(ctx, location or first, profile, disks)
 
     return client.provider.operate(client.subscription, run)

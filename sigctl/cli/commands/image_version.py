@@ -11,6 +11,7 @@ from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
     one_or_many,
+    parse_id,
     targets,
     version_target,
 )
@@ -896,10 +897,7 @@ def resolve(
 
 
 def _definition_from_id(text: str) -> ResourceId:
-    try:
-        parsed = ids.parse(text)
-    except ArmError:
-        raise CliError(f"usage error: '{text}' is not a valid resource ID") from None
+    parsed = parse_id(text)
     route = parsed.route
     if (
         route == ("microsoft.compute", ("galleries", "images", "versions"))
