@@ -121,6 +121,10 @@ def test_max_items_and_next_token(sigctl: Runner, ok: Any) -> None:
     assert json.loads(base64.b64decode(token)) == {"next_link": None, "offset": 2}
     rest = sigctl(f"sig list -g rg1 --max-items 2 --next-token {token} --query [].name")
     assert rest.json == ["a3"] and rest.stderr == ""
+    for forged in ({"offset": True}, {"offset": 1.5}, {"offset": "1"}):
+        text = base64.b64encode(json.dumps(forged).encode()).decode()
+        refused = sigctl(f"sig list -g rg1 --next-token {text}")
+        assert refused.exit_code == 1 and "is not a valid --next-token value" in refused.stderr
 
 
 def test_same_name_in_another_group_is_refused(

@@ -39,9 +39,12 @@ def _encode(offset: int) -> str:
 
 def _decode(token: str) -> int:
     try:
-        return int(json.loads(base64.b64decode(token, validate=True))["offset"])
+        offset = json.loads(base64.b64decode(token, validate=True))["offset"]
     except (ValueError, KeyError, TypeError):
-        raise CliError(f"usage error: '{token}' is not a valid --next-token value") from None
+        offset = None
+    if type(offset) is not int:  # only what _encode writes: not true, 1.5 or a string
+        raise CliError(f"usage error: '{token}' is not a valid --next-token value")
+    return offset
 
 
 def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
