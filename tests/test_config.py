@@ -217,3 +217,13 @@ def test_a_misspelt_variable_for_sigctls_own_sections_is_refused(
     monkeypatch.setenv("SIGCTL_LIMITS_GALLERIES", "0")  # spelt right, it applies
     spelt_right = sigctl("sig create -g rg1 -r gal1")
     assert spelt_right.exit_code == 1 and "(QuotaExceeded)" in spelt_right.stderr
+
+
+@pytest.mark.parametrize("pair", ["novalue", "=x", " =x"])
+def test_config_set_needs_key_equals_value(sigctl: Runner, pair: str, unchanged: Any) -> None:
+    with unchanged():
+        refused = sigctl("config", "set", pair)
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"ERROR: usage error: '{pair}' is not KEY=VALUE\n",
+    )

@@ -50,7 +50,7 @@ def set_(
     config = _config()
     for pair in pairs:
         key, eq, value = pair.partition("=")
-        if not eq:
+        if not eq or not key.strip():
             raise CliError(f"usage error: '{pair}' is not KEY=VALUE")
         try:
             config.set(key.strip(), value)
