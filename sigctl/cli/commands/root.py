@@ -1,4 +1,4 @@
-"""Commands at the top of the tree: `sigctl demo`."""
+"""Commands at the top of the tree: `sigctl demo`, `sigctl tree`, usage, login and logout."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.framework import CommandGroup
+from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGroupLate
 
 commands = CommandGroup("Emulate Azure Compute Gallery offline.")
 
@@ -27,6 +28,39 @@ def demo() -> None:
     from sigctl.cli.demo import run_demo
 
     run_demo()
+
+
+@commands.command(
+    "tree",
+    examples=[
+        ("Draw every group, gallery, definition, version and region.", "{prefix} tree"),
+        ("Only one image definition.", "{prefix} tree -g MyResourceGroup -r MyGallery -i MyImage"),
+        ("The same tree as data.", "{prefix} tree -g MyResourceGroup -o json"),
+        (
+            "Every region that failed, with its version.",
+            "{prefix} tree --query \"children[].children[].children[].children[].children[?state=='Failed'][].{region: name, details: details}\" -o table",
+        ),
+    ],
+)
+def tree(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+) -> Any:
+    """Draw the emulated cloud as a tree: groups, galleries, definitions, versions and regions.
+
+    Each node shows its state (a colour, a symbol and a word), replica counts and progress,
+    whether a version is what "latest" resolves to (overall, and in each region), and its end of
+    life. With -o or --query the tree is data instead, formatted as az formats any result.
+    """
+    from sigctl.cli import tree_view
+
+    node = tree_view.fetch(resource_group, gallery_name, gallery_image_definition)
+    options = context.current().options
+    if options.output is None and options.query is None:
+        tree_view.draw(node)
+        return None
+    return node
 
 
 def _usage_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
