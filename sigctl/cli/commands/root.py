@@ -13,21 +13,48 @@ from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGrou
 commands = CommandGroup("Emulate Azure Compute Gallery offline.")
 
 
+def _pace(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"argument --pace: invalid float value: '{value}'") from None
+    if not 0 <= seconds < float("inf"):
+        raise typer.BadParameter(f"argument --pace: must be zero or more seconds, not '{value}'")
+    return seconds
+
+
 @commands.command(
     "demo",
     examples=[
         ("Run the demo against a fresh, throw-away state.", "{prefix} demo"),
+        ("Present it: three seconds between steps.", "{prefix} demo --pace 3"),
+        ("Present it: each command runs when you press Enter.", "{prefix} demo --step"),
     ],
 )
-def demo() -> None:
-    """Run a short scripted tour against the embedded default state (your own state is untouched).
+def demo(
+    pace: Annotated[
+        float,
+        typer.Option(
+            "--pace",
+            parser=_pace,
+            metavar="SECONDS",
+            help="Wait this long between steps. Default: 0.",
+        ),
+    ] = 0.0,
+    step: Annotated[
+        bool, typer.Option("--step", help="Wait for Enter before running each command.")
+    ] = False,
+) -> None:
+    """Run a scripted tour: publish, step the clock, fail a region, recover (your state is untouched).
 
-    Every step is a real sigctl command line, run in a temporary SIGCTL_HOME that is removed
-    afterwards; copy any of them into your own scripts.
+    Every step is a real sigctl command line, echoed like a shell prompt and run in a temporary
+    SIGCTL_HOME that is removed afterwards; copy any of them into your own scripts. On a
+    terminal the prompts are coloured and replication is slowed so its bars can be watched;
+    under a pipe or in CI (the CI variable set) the tour is plain and takes about a second.
     """
     from sigctl.cli.demo import run_demo
 
-    run_demo()
+    run_demo(pace, step, colour=context.current().colour_allowed)
 
 
 @commands.command(
