@@ -104,8 +104,8 @@ sigctl-subscription subscription  {SUB}  ✔ Enabled
             └── 1.1.0 version  ✖ Failed     ██████░░░░  65%  replicas 1/4  end of life passed 2029-12-31
                 ├── East US 2    ✔ Completed    ██████████ 100%  replicas 1/1  Standard_LRS
                 ├── West US 2    ◐ Replicating  █████░░░░░  55%  replicas 0/1  Standard_LRS
-                └── West Europe  ✖ Failed       ████░░░░░░  40%  replicas 0/2  Standard_LRS  \
-Replication failed in this region due to 'ReplicationJobFailed: Storage account throttled'.
+                └── West Europe  ✖ Failed       ████░░░░░░  40%  replicas 0/2  Standard_LRS
+                    Replication failed in this region due to 'ReplicationJobFailed: Storage account throttled'.
 """
 
 
@@ -249,3 +249,27 @@ def test_the_tree_module_reads_only_through_the_client() -> None:
     source = (Path(__file__).parent.parent / "sigctl" / "cli" / "tree_view.py").read_text()
     for forbidden in ("sigctl.store", "session(", "operate("):
         assert forbidden not in source
+
+
+def test_the_readme_picture_is_made_again_by_its_tool(tmp_path: Path) -> None:
+    """tools/readme_image.py draws the committed picture: same text, same states."""
+    import html
+    import re
+    import sys
+
+    root = Path(__file__).parent.parent
+    sys.path.insert(0, str(root / "tools"))
+    import readme_image
+
+    made = tmp_path / "tree.svg"
+    readme_image.main(made)
+
+    def texts(svg: Path) -> list[str]:
+        return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text())]
+
+    drawn = "".join(texts(made)).replace("\xa0", " ")
+    for expected in ("$ sigctl tree", "1.0.0", "◐ Replicating", "✖ Failed", "★ latest"):
+        assert expected in drawn
+    committed = root / "docs" / "images" / "tree.svg"
+    assert texts(committed) == texts(made), "run `python tools/readme_image.py` and commit it"
+    assert "](docs/images/tree.svg)" in (root / "README.md").read_text().split("\n## ", 1)[0]

@@ -77,6 +77,8 @@ def _label(node: dict[str, Any], ascii_only: bool, names: int = 0, states: int =
     for part in _facts(node, ascii_only, states):
         text.append("  ")
         text.append_text(part)
+    if node.get("details"):  # a failure's reason, on a line of its own under the region
+        text.append(f"\n{node['details']}", style=palette.look(node["state"]).style)
     return text
 
 
@@ -123,8 +125,6 @@ def _facts(node: dict[str, Any], ascii_only: bool, states: int) -> list[Any]:
         facts.append(
             Text(f"end of life {'passed ' if passed else ''}{date}", style="red" if passed else "")
         )
-    if node.get("details"):
-        facts.append(Text(node["details"], style=palette.look(node["state"]).style))
     return facts
 
 
@@ -141,7 +141,8 @@ def _bar(state: str, progress: int, ascii_only: bool) -> Any:
 
     full, empty = ("#", "-") if ascii_only else ("█", "░")
     filled = min(max(progress, 0), 100) * BAR_CELLS // 100
-    text = Text(full * filled, style=palette.look(state).style)
-    text.append(empty * (BAR_CELLS - filled), style="dim")
-    text.append(f" {progress:>3}%")
-    return text
+    return Text.assemble(
+        (full * filled, palette.look(state).style),
+        (empty * (BAR_CELLS - filled), "dim"),
+        f" {progress:>3}%",
+    )
