@@ -78,13 +78,7 @@ def _group(
         keys = sorted(k for k, _ in resource_groups.list_galleries_in(ctx.index(), body["name"]))
         stored = [s for s in (galleries.stored_gallery(ctx, k) for k in keys) if s is not None]
     children = [c for c in (_gallery(ctx, s, image) for s in stored) if c is not None]
-    node = {
-        "kind": "resourceGroup",
-        "id": body["id"],
-        "name": body["name"],
-        "location": body["location"],
-        "state": body["properties"]["provisioningState"],
-    }
+    node = _resource("resourceGroup", body)
     return _visible(ctx, node, "Microsoft.Resources/subscriptions/resourceGroups/read", children)
 
 
@@ -98,14 +92,7 @@ def _gallery(ctx: Request, stored: dict[str, Any], image: str | None) -> Node | 
             image_definitions.in_gallery(ctx, stored), key=lambda d: d["resource"]["name"].lower()
         )
     children = [c for c in (_definition(ctx, d) for d in definitions) if c is not None]
-    node = {
-        "kind": "gallery",
-        "id": body["id"],
-        "name": body["name"],
-        "location": body["location"],
-        "state": body["properties"]["provisioningState"],
-    }
-    return _visible(ctx, node, "Microsoft.Compute/galleries/read", children)
+    return _visible(ctx, _resource("gallery", body), "Microsoft.Compute/galleries/read", children)
 
 
 def _definition(ctx: Request, stored: dict[str, Any]) -> Node | None:
@@ -124,11 +111,7 @@ def _definition(ctx: Request, stored: dict[str, Any]) -> Node | None:
         c for c in (_version(ctx, stored, d, overall, picks) for d in versions) if c is not None
     ]
     node = {
-        "kind": "imageDefinition",
-        "id": body["id"],
-        "name": body["name"],
-        "location": body["location"],
-        "state": props["provisioningState"],
+        **_resource("imageDefinition", body),
         "osType": props.get("osType"),
         "identifier": dict(props.get("identifier") or {}),
         "latestVersion": overall["resource"]["name"] if overall else None,
@@ -174,11 +157,7 @@ def _version(
             }
         )
     node = {
-        "kind": "imageVersion",
-        "id": body["id"],
-        "name": name,
-        "location": body["location"],
-        "state": body["properties"]["provisioningState"],
+        **_resource("imageVersion", body),
         "progress": sum(r["progress"] for r in regions_) // max(len(regions_), 1),
         "replicas": {
             "ready": sum(r["replicas"]["ready"] for r in regions_),
@@ -189,6 +168,17 @@ def _version(
         **_end_of_life(ctx, profile.get("endOfLifeDate")),
     }
     return {**node, "children": regions_}
+
+
+def _resource(kind: str, body: dict[str, Any]) -> Node:
+    """What every resource's node has, from its ARM body."""
+    return {
+        "kind": kind,
+        "id": body["id"],
+        "name": body["name"],
+        "location": body["location"],
+        "state": body["properties"]["provisioningState"],
+    }
 
 
 def _ready(entry: dict[str, Any], status: dict[str, Any], total: int) -> int:
