@@ -29,19 +29,3 @@ def test_example_runs(script: Path, home: Path) -> None:
 
 def test_there_are_examples() -> None:
     assert EXAMPLES
-
-
-def test_demo_runs_and_leaves_the_user_state_alone(home: Path) -> None:
-    result = subprocess.run(
-        [
-            shutil.which("sigctl") or sys.executable,
-            *([] if shutil.which("sigctl") else ["-m", "sigctl"]),
-            "demo",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "$ sigctl sig create -g demo-rg -r DemoGallery" in result.stdout
-    assert not home.exists()

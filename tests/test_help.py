@@ -67,6 +67,8 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "limits.md",
         "sharing.md",
         "state.md",
+        "tree.md",
+        "demo.md",
     ],
 )
 def test_docs_pages_exist(page: str) -> None:

@@ -65,6 +65,20 @@ class Invocation:
     def quiet_warnings(self) -> bool:
         return self.options.only_show_errors or bool(self.setting("core.only_show_errors"))
 
+    @property
+    def colour_allowed(self) -> bool:
+        """Colour unless NO_COLOR or core.no_color forbids it (whether the output is a terminal
+        is the caller's question)."""
+        import os
+
+        return not os.environ.get("NO_COLOR") and not self.setting("core.no_color")
+
+    def console(self, stderr: bool = False) -> Any:
+        """A rich console for drawing (bars, trees) that honours the colour settings."""
+        from rich.console import Console
+
+        return Console(stderr=stderr, no_color=not self.colour_allowed, highlight=False)
+
     @cached_property
     def client(self) -> Any:
         from sigctl.cli.client import Client

@@ -153,11 +153,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
 
 
 def _colour(invocation: Invocation) -> bool:
-    import os
-
-    if os.environ.get("NO_COLOR") or invocation.setting("core.no_color"):
-        return False
-    return sys.stdout.isatty()
+    return invocation.colour_allowed and sys.stdout.isatty()
 
 
 def _unknown_command(path: tuple[str, ...], group: Any, name: str) -> int:

@@ -1,8 +1,12 @@
-"""Live per-region progress bars on stderr, shown only when stderr is a terminal."""
+"""Live per-region progress bars on stderr, shown only when stderr is a terminal.
+
+Each bar takes its region's colour from the state palette (sigctl.cli.palette) and ends with the
+state's symbol and word, so a replicating region and a failed one differ in 16 colours and
+without colour (NO_COLOR or core.no_color: the bars are drawn, uncoloured).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 from types import TracebackType
 from typing import Any
@@ -11,28 +15,30 @@ from typing import Any
 class RegionProgress:
     """Feed it GET bodies (with replicationStatus); it draws one bar per region."""
 
-    def __init__(self, title: str, enabled: bool | None = None) -> None:
+    def __init__(self, title: str, enabled: bool | None = None, console: Any = None) -> None:
         self.title = title
-        self.enabled = (
-            sys.stderr.isatty() and not os.environ.get("NO_COLOR") if enabled is None else enabled
-        )
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.console = console
         self.progress: Any = None
         self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> RegionProgress:
         if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+            from rich.progress import Progress, TaskProgressColumn, TextColumn
 
+            from sigctl.cli import context
+
+            console = self.console or context.current().console(stderr=True)
             self.progress = Progress(
                 TextColumn("{task.description}"),
-                BarColumn(),
+                _bar_column(),
                 TaskProgressColumn(),
-                TextColumn("{task.fields[state]}"),
-                console=Console(stderr=True),
+                _state_column(ascii_only=not console.encoding.lower().startswith("utf")),
+                console=console,
             )
             self.progress.__enter__()
-            self.progress.console.print(self.title)
+            # Printed as plain text: rich's highlighter would colour "1.0" and ".0" apart.
+            console.print(self.title, highlight=False, markup=False)
         return self
 
     def update(self, body: dict[str, Any]) -> None:
@@ -40,12 +46,11 @@ class RegionProgress:
             return
         status = body.get("properties", body).get("replicationStatus") or {}
         for item in status.get("summary", []):
-            region = item["region"]
-            if region not in self.tasks:
-                self.tasks[region] = self.progress.add_task(f"  {region:<22}", total=100, state="")
-            self.progress.update(
-                self.tasks[region], completed=item["progress"], state=item["state"]
-            )
+            region, fields = item["region"], {"completed": item["progress"], "state": item["state"]}
+            if region in self.tasks:
+                self.progress.update(self.tasks[region], **fields)
+            else:
+                self.tasks[region] = self.progress.add_task(f"  {region:<22}", total=100, **fields)
 
     def __exit__(
         self,
@@ -55,3 +60,37 @@ class RegionProgress:
     ) -> None:
         if self.progress is not None:
             self.progress.__exit__(kind, error, tb)
+
+
+def _bar_column() -> Any:
+    from rich.progress import BarColumn
+
+    from sigctl.cli import palette
+
+    class StateBar(BarColumn):
+        """A bar in its region's state colour (rich's default pink is red on 16 colours)."""
+
+        def render(self, task: Any) -> Any:
+            style = palette.look(task.fields.get("state")).style
+            self.complete_style = self.finished_style = style
+            return super().render(task)
+
+    return StateBar()
+
+
+def _state_column(ascii_only: bool) -> Any:
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    from sigctl.cli import palette
+
+    class StateColumn(ProgressColumn):
+        """The region's state as its symbol and word, in its colour."""
+
+        def render(self, task: Any) -> Text:
+            state = task.fields.get("state")
+            if not state:
+                return Text("")
+            return Text(palette.label(state, ascii_only), style=palette.look(state).style)
+
+    return StateColumn()

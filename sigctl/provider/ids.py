@@ -9,6 +9,7 @@ from sigctl.errors import ArmError
 COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
 STORAGE = "Microsoft.Storage"
+SIGCTL = "Sigctl.Emulator"  # sigctl's own calls that Azure has no path for
 
 # Canonical casing of the type segments sigctl knows, keyed by their lower-case form.
 _TYPE_CASING = {
@@ -125,6 +126,11 @@ def version_id(sub: str, group: str, gallery: str, image: str, version: str) -> 
     return compute_id(sub, group, "galleries", gallery, "images", image, "versions", version)
 
 
+def inventory_id(subscription: str, group: str | None) -> ResourceId:
+    """sigctl's tree of a subscription, or of one resource group (sigctl.provider.inventory)."""
+    return ResourceId(subscription, group, SIGCTL, ("inventory",), ())
+
+
 def parse(text: str) -> ResourceId:
     """Parse an ARM id; keywords and known types match case-insensitively."""
     parts = [p for p in text.strip().split("/")]
@@ -155,7 +161,7 @@ def parse(text: str) -> ResourceId:
 
 
 def _canonical_namespace(text: str) -> str:
-    for known in (COMPUTE, RESOURCES, STORAGE):
+    for known in (COMPUTE, RESOURCES, STORAGE, SIGCTL):
         if text.lower() == known.lower():
             return known
     return text

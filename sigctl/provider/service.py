@@ -39,10 +39,14 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
         "microsoft.compute",
         ("locations", "communitygalleries", "images", "versions"),
     ): "community_galleries",
+    # sigctl's own read of a subscription as one tree (no Azure counterpart)
+    ("sigctl.emulator", ("inventory",)): "inventory",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
-_CONSUMER_VIEWS = {"shared_galleries", "community_galleries"}
+# Handlers that decide what the caller may see themselves (from sharing, or node by node)
+# instead of one role check up front.
+_SELF_FILTERED = {"shared_galleries", "community_galleries", "inventory"}
 
 
 def _handler(rid: ResourceId) -> ModuleType:
@@ -179,8 +183,8 @@ class Provider:
         with self.store.transaction(write=verb in _WRITES) as tx:
             accounts.subscription(tx, parsed.subscription)
             ctx = Request(tx, parsed.subscription.lower(), self.principal, query)
-            if handler.__name__.rsplit(".", 1)[-1] in _CONSUMER_VIEWS:
-                return function(ctx, parsed)  # visibility comes from sharing, not from roles
+            if handler.__name__.rsplit(".", 1)[-1] in _SELF_FILTERED:
+                return function(ctx, parsed)  # visibility comes from sharing, or node by node
             if verb == "list":
                 found = function(ctx, parsed)
                 return [item for item in found if self._may_read(tx, parsed, item)]

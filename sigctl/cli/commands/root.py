@@ -1,4 +1,4 @@
-"""Commands at the top of the tree: `sigctl demo`."""
+"""Commands at the top of the tree: `sigctl demo`, `sigctl tree`, usage, login and logout."""
 
 from __future__ import annotations
 
@@ -8,25 +8,86 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.framework import CommandGroup
+from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGroupLate
 
 commands = CommandGroup("Emulate Azure Compute Gallery offline.")
+
+
+def _pace(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"argument --pace: invalid float value: '{value}'") from None
+    if not 0 <= seconds < float("inf"):
+        raise typer.BadParameter(f"argument --pace: must be zero or more seconds, not '{value}'")
+    return seconds
 
 
 @commands.command(
     "demo",
     examples=[
         ("Run the demo against a fresh, throw-away state.", "{prefix} demo"),
+        ("Present it: three seconds between steps.", "{prefix} demo --pace 3"),
+        ("Present it: each command runs when you press Enter.", "{prefix} demo --step"),
     ],
 )
-def demo() -> None:
-    """Run a short scripted tour against the embedded default state (your own state is untouched).
+def demo(
+    pace: Annotated[
+        float,
+        typer.Option(
+            "--pace",
+            parser=_pace,
+            metavar="SECONDS",
+            help="Wait this long between steps. Default: 0.",
+        ),
+    ] = 0.0,
+    step: Annotated[
+        bool, typer.Option("--step", help="Wait for Enter before running each command.")
+    ] = False,
+) -> None:
+    """Run a scripted tour: publish, step the clock, fail a region, recover (your state is untouched).
 
-    Every step is a real sigctl command line, run in a temporary SIGCTL_HOME that is removed
-    afterwards; copy any of them into your own scripts.
+    Every step is a real sigctl command line, echoed like a shell prompt and run in a temporary
+    SIGCTL_HOME that is removed afterwards; copy any of them into your own scripts. On a
+    terminal the prompts are coloured and replication is slowed so its bars can be watched;
+    under a pipe or in CI (the CI variable set) the tour is plain and takes about a second.
     """
     from sigctl.cli.demo import run_demo
 
-    run_demo()
+    run_demo(pace, step, colour=context.current().colour_allowed)
+
+
+@commands.command(
+    "tree",
+    examples=[
+        ("Draw every group, gallery, definition, version and region.", "{prefix} tree"),
+        ("Only one image definition.", "{prefix} tree -g MyResourceGroup -r MyGallery -i MyImage"),
+        ("The same tree as data.", "{prefix} tree -g MyResourceGroup -o json"),
+        (
+            "Every region that failed, with its version.",
+            "{prefix} tree --query \"children[].children[].children[].children[].children[?state=='Failed'][].{region: name, details: details}\" -o table",
+        ),
+    ],
+)
+def tree(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    gallery_image_definition: ImageDefinitionLate = None,
+) -> Any:
+    """Draw the emulated cloud as a tree: groups, galleries, definitions, versions and regions.
+
+    Each node shows its state (a colour, a symbol and a word), replica counts and progress,
+    whether a version is what "latest" resolves to (overall, and in each region), and its end of
+    life. With -o or --query the tree is data instead, formatted as az formats any result.
+    """
+    from sigctl.cli import tree_view
+
+    node = tree_view.fetch(resource_group, gallery_name, gallery_image_definition)
+    options = context.current().options
+    if options.output is None and options.query is None:
+        tree_view.draw(node)
+        return None
+    return node
 
 
 def _usage_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
