@@ -25,6 +25,7 @@ _TYPE_CASING = {
         "locations",
         "sharedGalleries",
         "communityGalleries",
+        "diskEncryptionSets",
     )
 }
 
