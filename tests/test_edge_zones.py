@@ -178,7 +178,9 @@ class TestService:
         # az's transformer joins the zones' `name`, which is their region
         assert table[2].split() == ["1.0.0", "rg1", "Succeeded", "West", "US", "West", "US"]
 
-    def test_an_edge_zone_replicates_on_its_own_timeline(self, ok: Any, setup: None) -> None:
+    def test_an_edge_zone_replicates_on_its_own_timeline(
+        self, sigctl: Runner, ok: Any, setup: None
+    ) -> None:
         ok("replication clock set 2026-01-01T00:00:00Z")
         ok(f"{V} -e 1.0.0 --target-edge-zones westus={LA}=3 --no-wait")
         states = {
@@ -195,6 +197,10 @@ class TestService:
         assert states["West US"]["state"] == "Completed"
         assert states[LA]["state"] == "Replicating"
         assert ok(SHOW)["provisioningState"] == "Creating"
+        rows = ok("replication status -g rg1 -r gal1 -i def1 -e 1.0.0 -o json --query summary")
+        assert [r["region"] for r in rows] == ["West US", LA]
+        table = sigctl("replication status -g rg1 -r gal1 -i def1 -e 1.0.0 -o table").stdout
+        assert f"{LA}  Replicating" in table and "3           StandardSSD_LRS" in table
         ok("replication clock advance 2h")
         assert ok(SHOW)["provisioningState"] == "Succeeded"
 
