@@ -13,7 +13,14 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.arguments import aaz_tags, missing_field, one_or_many, targets
+from sigctl.cli.arguments import (
+    aaz_tags,
+    default_location,
+    missing_field,
+    name_or_id,
+    one_or_many,
+    targets,
+)
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
@@ -30,6 +37,7 @@ from sigctl.cli.params import (
     ForceString,
     Ids,
     Interval,
+    ListGroup,
     Location,
     RemoveArg,
     ResourceGroup,
@@ -41,7 +49,6 @@ from sigctl.cli.params import (
     choice_option,
     values,
 )
-from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
 
@@ -95,20 +102,7 @@ AutoRotation = Annotated[
 
 def _vault_id(text: str, group: str) -> str:
     """az's --source-vault: a name is a Key Vault in -g (never looked up: vaults are not emulated)."""
-    if text.lower().startswith("/subscriptions/"):
-        return text
-    sub = context.current().client.subscription
-    return f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.KeyVault/vaults/{text}"
-
-
-def _identity_id(text: str, group: str) -> str:
-    if text.lower().startswith("/subscriptions/"):
-        return text
-    sub = context.current().client.subscription
-    return (
-        f"/subscriptions/{sub}/resourceGroups/{group}/providers/"
-        f"Microsoft.ManagedIdentity/userAssignedIdentities/{text}"
-    )
+    return name_or_id(text, group, "vaults", "Microsoft.KeyVault")
 
 
 def _target(group: str | None, name: str | None) -> ResourceId:
@@ -187,17 +181,15 @@ def create(
     client = context.current().client
     tags_body = aaz_tags(tags)
     if location is None:
-        try:
-            location = client.group_location(resource_group)
-        except ArmError as error:
-            if error.code != "ResourceGroupNotFound":
-                raise
-            raise missing_field("--location") from None
+        location = default_location(resource_group)
     identity: dict[str, Any] = {"type": "SystemAssigned"}
     users = values(mi_user_assigned)
     if users:
         identity["type"] = "SystemAssigned, UserAssigned" if mi_system_assigned else "UserAssigned"
-        identity["userAssignedIdentities"] = {_identity_id(u, resource_group): {} for u in users}
+        identity["userAssignedIdentities"] = {
+            name_or_id(u, resource_group, "userAssignedIdentities", "Microsoft.ManagedIdentity"): {}
+            for u in users
+        }
     key: dict[str, Any] = {"keyUrl": key_url}
     if source_vault is not None:
         key["sourceVault"] = {"id": _vault_id(source_vault, resource_group)}
@@ -249,15 +241,7 @@ def show(
     ],
 )
 def list_(
-    resource_group: Annotated[
-        str | None,
-        typer.Option(
-            "--resource-group",
-            "-g",
-            metavar="NAME",
-            help="Name of resource group. Omit it to list the whole subscription.",
-        ),
-    ] = None,
+    resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:

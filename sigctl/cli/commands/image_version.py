@@ -11,6 +11,7 @@ from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
+    name_or_id,
     one_or_many,
     parse_id,
     targets,
@@ -182,17 +183,9 @@ def show_table(result: Any) -> Any:
     return [row(i) for i in result] if isinstance(result, list) else row(result)
 
 
-def _resource_id(text: str, group: str, type_: str, namespace: str = ids.COMPUTE) -> str:
-    """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
-    if text.lower().startswith("/subscriptions/"):
-        return text
-    sub = context.current().client.subscription
-    return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
-
-
 def _set_id(group: str) -> Callable[[str], str]:
     """az's reading of a disk encryption set argument: a name is a set in -g."""
-    return lambda text: _resource_id(text, group, "diskEncryptionSets")
+    return lambda text: name_or_id(text, group, "diskEncryptionSets")
 
 
 def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
@@ -256,19 +249,19 @@ def _storage_profile(
             raise CliError(f"usage error: {image_version} is an invalid gallery image version id")
         profile["source"] = {"id": image_version}
     elif managed_image is not None:
-        profile["source"] = {"id": _resource_id(managed_image, group, "images")}
+        profile["source"] = {"id": name_or_id(managed_image, group, "images")}
     if os_snapshot:
-        profile["osDiskImage"] = {"source": {"id": _resource_id(os_snapshot, group, "snapshots")}}
+        profile["osDiskImage"] = {"source": {"id": name_or_id(os_snapshot, group, "snapshots")}}
     elif os_vhd_uri:
-        account = _resource_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
+        account = name_or_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
         profile["osDiskImage"] = {"source": {"uri": os_vhd_uri, "storageAccountId": account}}
     data: list[dict[str, Any]] = []
     for i, snapshot in enumerate(data_snapshots or []):
         lun = _lun(data_snapshot_luns[i]) if data_snapshot_luns else i
-        data.append({"lun": lun, "source": {"id": _resource_id(snapshot, group, "snapshots")}})
+        data.append({"lun": lun, "source": {"id": name_or_id(snapshot, group, "snapshots")}})
     for i, uri in enumerate(data_vhds_uris or []):
         lun = _lun(data_vhds_luns[i]) if data_vhds_luns else i
-        account = _resource_id(
+        account = name_or_id(
             (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
         )
         data.append({"lun": lun, "source": {"uri": uri, "storageAccountId": account}})
