@@ -281,16 +281,22 @@ class TestProvider:
         assert made["properties"]["publishingProfile"]["targetExtendedLocations"] == [zone(LA, 2)]
 
     @pytest.mark.parametrize(
-        "zones,code",
+        "zones,code,message",
         [
             (
                 [{"name": "mars", "extendedLocation": {"name": LA}}],
                 "LocationNotAvailableForResourceType",
+                "The provided location 'mars' is not available",
             ),
-            ([{"name": "westus", "extendedLocation": {}}], "InvalidParameter"),
+            (
+                [{"name": "westus", "extendedLocation": {}}],
+                "InvalidParameter",
+                "Required parameter 'targetExtendedLocations[0].extendedLocation.name' is missing (null).",
+            ),
             (
                 [{"name": "westus", "extendedLocation": {"name": LA, "type": "Bogus"}}],
                 "InvalidParameter",
+                "The value 'Bogus' of parameter",
             ),
             (
                 [
@@ -301,6 +307,7 @@ class TestProvider:
                     }
                 ],
                 "InvalidParameter",
+                "The value 'Ultra' of parameter 'targetExtendedLocations[0].storageAccountType' is not valid.",
             ),
             (
                 [
@@ -311,6 +318,7 @@ class TestProvider:
                     }
                 ],
                 "InvalidParameter",
+                "The value 0 of parameter targetExtendedLocations[0].extendedLocationReplicaCount is out of range.",
             ),
             (
                 [
@@ -318,11 +326,13 @@ class TestProvider:
                     {"name": "West US", "extendedLocation": {"name": LA.upper()}},
                 ],
                 "InvalidParameter",
+                "Duplicate extended locations are not allowed in target extended locations",
             ),
-            ({"name": "westus"}, "InvalidRequestContent"),
+            ({"name": "westus"}, "InvalidRequestContent", "could not be deserialized"),
         ],
     )
-    def test_refusals(self, provider: Provider, zones: Any, code: str) -> None:
+    def test_refusals(self, provider: Provider, zones: Any, code: str, message: str) -> None:
         with pytest.raises(ArmError) as raised:
             self.put(provider, zones)
         assert raised.value.code == code
+        assert message in raised.value.message
