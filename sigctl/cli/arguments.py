@@ -63,6 +63,26 @@ def version_target(
     return ids_module.version_id(_subscription(), group, gallery or "", image or "", version or "")
 
 
+def name_or_id(text: str, group: str, type_: str, namespace: str = ids_module.COMPUTE) -> str:
+    """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
+    if text.lower().startswith("/subscriptions/"):
+        return text
+    sub = _subscription()
+    return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
+
+
+def default_location(group: str) -> str:
+    """az's location from the resource group; a missing group reads as a missing --location."""
+    from sigctl.cli import context
+
+    try:
+        return context.current().client.group_location(group)
+    except ArmError as error:
+        if error.code != "ResourceGroupNotFound":
+            raise
+        raise missing_field("--location") from None
+
+
 def parse_id(text: str) -> ResourceId:
     """A resource id given on the command line, or az's usage error."""
     try:

@@ -123,6 +123,15 @@ ResourceGroup = Annotated[
 ResourceGroupLate = Annotated[
     str | None, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
 ]
+ListGroup = Annotated[
+    str | None,
+    typer.Option(
+        "--resource-group",
+        "-g",
+        metavar="NAME",
+        help="Name of resource group. Omit it to list the whole subscription.",
+    ),
+]
 GalleryName = Annotated[
     str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
 ]

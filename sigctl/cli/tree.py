@@ -47,6 +47,11 @@ TREE: dict[tuple[str, ...], Node] = {
         "Estimate what galleries cost: snapshots, stored GB, egress, money.", "billing"
     ),
     ("config",): Node("Manage sigctl configuration (az config).", "config"),
+    # az has it at the top level, where sigctl's own tree keeps az's other resource groups too.
+    ("disk-encryption-set",): Node(
+        "Manage disk encryption sets: the keys image versions are encrypted with.",
+        "disk_encryption_set",
+    ),
     ("gallery",): Node("Manage Azure Compute Galleries.", "gallery"),
     ("gallery", "share"): Node(
         "Share a gallery with subscriptions, tenants, or the community.", "share"

@@ -26,6 +26,7 @@ _TYPE_CASING = {
         "locations",
         "sharedGalleries",
         "communityGalleries",
+        "diskEncryptionSets",
     )
 }
 

@@ -22,6 +22,8 @@ from sigctl.errors import (
     resource_not_found,
 )
 from sigctl.provider import (
+    edge_zones,
+    encryption,
     faults,
     galleries,
     ids,
@@ -104,16 +106,50 @@ def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
     return "soft-deleted" if ctx.clock.now() < expires else "purged"
 
 
-def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(programmatic region, status) for each target region, in target order."""
-    progress = ctx.clock.progress()
-    entries = doc["replication"]["regions"]
-    out = []
-    for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
+def replica_places(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every place a version keeps replicas, by replication key: its target regions (keyed by
+    programmatic name), then its edge zones (keyed region/zone), in the profile's order."""
+    places: dict[str, dict[str, Any]] = {}
+    for target in profile["targetRegions"]:
         region = regions.find(target["name"])
         name = region.name if region else target["name"]
-        out.append((name, replication.status(entries[name], progress)))
-    return out
+        places[name] = {
+            "region": name,
+            "label": region.display_name if region else name,
+            "count": target["regionalReplicaCount"],
+            "storage": target["storageAccountType"],
+            "edgeZone": False,
+            "kind": "targetRegions",
+            "entry": target,
+        }
+    for zone in profile.get("targetExtendedLocations") or []:
+        region = regions.find(zone["name"])
+        name = region.name if region else zone["name"]
+        places[edge_zones.key(name, zone["extendedLocation"]["name"])] = {
+            "region": name,
+            "label": zone["extendedLocation"]["name"],
+            "count": zone["extendedLocationReplicaCount"],
+            "storage": zone["storageAccountType"],
+            "edgeZone": True,
+            "kind": "targetExtendedLocations",
+            "entry": zone,
+        }
+    return places
+
+
+def place_states(
+    ctx: Request, doc: dict[str, Any]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(key, place, status) for each target region and edge zone, in profile order."""
+    progress = ctx.clock.progress()
+    entries = doc["replication"]["regions"]
+    places = replica_places(doc["resource"]["properties"]["publishingProfile"])
+    return [(k, p, replication.status(entries[k], progress)) for k, p in places.items()]
+
+
+def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(programmatic region, status) for each target region, in target order."""
+    return [(k, s) for k, place, s in place_states(ctx, doc) if not place["edgeZone"]]
 
 
 def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
@@ -124,7 +160,7 @@ def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
 
 def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
     """Follows the aggregated replication state; while it runs, the operation in progress."""
-    overall = replication.aggregate([s["state"] for _, s in region_states(ctx, doc)])
+    overall = replication.aggregate([s["state"] for _, _, s in place_states(ctx, doc)])
     ended = {"Failed": "Failed", "Completed": "Succeeded"}
     return ended.get(overall) or doc["replication"].get("operation", "Creating")
 
@@ -135,10 +171,9 @@ def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict
     props["provisioningState"] = provisioning_state(ctx, doc)
     props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
     if expand and expand.lower() == "replicationstatus":
-        summary = []
-        for name, state in region_states(ctx, doc):
-            region = regions.find(name)
-            summary.append({"region": region.display_name if region else name, **state})
+        summary = [
+            {"region": place["label"], **state} for _, place, state in place_states(ctx, doc)
+        ]
         props["replicationStatus"] = {
             "aggregatedState": replication.aggregate([s["state"] for s in summary]),
             "summary": summary,
@@ -225,11 +260,6 @@ def publishing_profile(
         "publishingProfile.replicationMode",
         "replicationMode",
     )
-    if profile.get("targetExtendedLocations"):
-        raise invalid_parameter(
-            "Edge-zone target locations (targetExtendedLocations) are not emulated by sigctl.",
-            "targetExtendedLocations",
-        )
     given = expect_list(profile.get("targetRegions"), "publishingProfile.targetRegions") or [
         {"name": location.name}
     ]
@@ -267,11 +297,11 @@ def publishing_profile(
             ),
             "storageAccountType": region_type,
         }
-        if entry.get("encryption"):
-            raise invalid_parameter(
-                "Disk encryption sets (targetRegions[].encryption) are not emulated by sigctl.",
-                f"targetRegions[{i}].encryption",
-            )
+        block = encryption.parse(
+            entry.get("encryption"), f"publishingProfile.targetRegions[{i}].encryption"
+        )
+        if block:
+            target["encryption"] = block
         exclude = expect_bool(
             entry.get("excludeFromLatest"),
             f"publishingProfile.targetRegions[{i}].excludeFromLatest",
@@ -306,6 +336,14 @@ def publishing_profile(
         out["endOfLifeDate"] = end_of_life
     if mode is not None:
         out["replicationMode"] = mode
+    zones = edge_zones.parse(
+        ctx,
+        profile.get("targetExtendedLocations"),
+        TYPE,
+        lambda value, path: _replicas(ctx, value, path, replica_count),
+    )
+    if zones:
+        out["targetExtendedLocations"] = zones
     return out
 
 
@@ -629,36 +667,31 @@ def _schedule(
     image: str,
     held: dict[str, int] | None = None,
 ) -> None:
-    """Start replication to the given regions now.
+    """Start replication to the given places (regions, edge zones) now.
 
-    A region in `held` already holds that many replicas and only copies the extra ones.
+    A place in `held` already holds that many replicas and only copies the extra ones.
     """
-    props = doc["resource"]["properties"]
-    profile = props["publishingProfile"]
+    profile = doc["resource"]["properties"]["publishingProfile"]
     occupied = sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
     shallow = profile.get("replicationMode") == "Shallow"
     location = doc["resource"]["location"]
-    targets = {regions.find(t["name"]).name: t for t in profile["targetRegions"]}  # type: ignore[union-attr]
+    places = replica_places(profile)
     clock = ctx.clock
     clock.sync(replication.speed(ctx.config))  # a changed speed or mode applies from here
     at = clock.progress()
     for name in names_to_start:
-        target = targets[name]
+        place = places[name]
         kept = (held or {}).get(name, 0)
         if kept:
             modelled = replication.extra_copies_seconds(
-                occupied, target["regionalReplicaCount"] - kept, target["storageAccountType"]
+                occupied, place["count"] - kept, place["storage"]
             )
         else:
             modelled = replication.modelled_seconds(
-                occupied,
-                target["regionalReplicaCount"],
-                target["storageAccountType"],
-                name == location,
-                len(targets),
-                shallow,
+                occupied, place["count"], place["storage"], name == location, len(places), shallow
             )
-        fault = faults.matching(ctx.tx, name, gallery, image, doc["resource"]["name"])
+        # a fault injected into a region also fails the replicas in its edge zones
+        fault = faults.matching(ctx.tx, place["region"], gallery, image, doc["resource"]["name"])
         doc["replication"]["regions"][name] = replication.start(clock, at, modelled, fault, kept)
     save_clock(ctx.tx, clock)
 
@@ -691,7 +724,9 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     refs = _source_refs(storage)
     if existing is None:
         return _create(ctx, rid, key, definition, gallery, location, publishing, safety, refs, tags)
-    return _update(ctx, key, existing, gallery, location, publishing, safety, refs, tags, storage)
+    return _update(
+        ctx, key, existing, definition, gallery, location, publishing, safety, refs, tags, storage
+    )
 
 
 def _create(
@@ -718,6 +753,8 @@ def _create(
     _authorize_sources(ctx, refs)
     built = _resolve_sources(ctx, refs, location, definition)
     check_size(ctx, built["disks"], publishing.get("replicationMode") == "Shallow")
+    facts = _encryption_facts(ctx, definition, gallery, built["profile"], refs)
+    encryption.check(ctx, publishing, location, facts)
     image = definition["resource"]
     resource: dict[str, Any] = {
         "id": str(ids.parse(image["id"]).child("versions", rid.names[2])),
@@ -738,11 +775,35 @@ def _create(
         "refs": refs,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    targets = [regions.find(t["name"]).name for t in publishing["targetRegions"]]  # type: ignore[union-attr]
-    _schedule(ctx, doc, targets, gallery, image["name"])
+    _schedule(ctx, doc, list(replica_places(publishing)), gallery, image["name"])
     ctx.tx.write(key, doc)
     ctx.count_usage(location.name, "versions", +1)
     return render(ctx, doc)
+
+
+def _encryption_facts(
+    ctx: Request,
+    definition: dict[str, Any],
+    gallery: str,
+    storage: dict[str, Any],
+    refs: dict[str, Any],
+) -> encryption.Facts:
+    features = definition["resource"]["properties"].get("features") or []
+    security = next((f["value"] for f in features if f["name"].lower() == "securitytype"), None)
+    # Azure encrypts copies of VMs, managed images, disks and snapshots only (DOC-TS).
+    version_source = refs["source"].get("id", "")
+    vhd = next(
+        (r["uri"] for r in (refs["os"], *(d["source"] for d in refs["data"])) if r.get("uri")), None
+    )
+    stored_gallery = galleries.stored_gallery(ctx, gallery) or {"resource": {"properties": {}}}
+    sharing = stored_gallery["resource"]["properties"].get("sharingProfile", {})
+    return encryption.Facts(
+        data_luns=[d["lun"] for d in storage.get("dataDiskImages") or []],
+        security_type=security,
+        unencryptable_source=version_source if "/galleries/" in version_source.lower() else vhd,
+        gallery=stored_gallery["resource"].get("name", gallery),
+        sharing=sharing.get("permissions", "Private"),
+    )
 
 
 def _check_same_number(ctx: Request, key: tuple[str, ...]) -> None:
@@ -805,6 +866,7 @@ def _update(
     ctx: Request,
     key: tuple[str, ...],
     existing: dict[str, Any],
+    definition: dict[str, Any],
     gallery: str,
     location: regions.Region,
     publishing: dict[str, Any],
@@ -838,21 +900,27 @@ def _update(
         raise property_change_not_allowed(f"{PATH}publishingProfile.replicationMode")
     if "replicationMode" in old_profile:
         publishing["replicationMode"] = old_mode
-    old_targets = {regions.find(t["name"]).name: t for t in old_profile["targetRegions"]}  # type: ignore[union-attr]
-    new_targets = {regions.find(t["name"]).name: t for t in publishing["targetRegions"]}  # type: ignore[union-attr]
-    for name, target in new_targets.items():
-        before = old_targets.get(name)
-        if before and before["storageAccountType"] != target["storageAccountType"]:
-            raise invalid_parameter(
-                f"Global storage account type does not match the storage account type in the existing TargetRegion: "
-                f"'{target['name']}'. Please specify '{before['storageAccountType']}' as the storage account type for this region.",
-                "targetRegions",
+    old_places = replica_places(old_profile)
+    new_places = replica_places(publishing)
+    for name, place in new_places.items():
+        before = old_places.get(name)
+        if not before or before["storage"] == place["storage"]:
+            continue
+        if place["edgeZone"]:
+            raise property_change_not_allowed(
+                f"{PATH}publishingProfile.targetExtendedLocations.storageAccountType"
             )
-    states = dict(region_states(ctx, doc))
-    removed = [n for n in old_targets if n not in new_targets]
-    holding = [n for n in removed if states[n]["state"] != "Failed"]
+        raise invalid_parameter(
+            f"Global storage account type does not match the storage account type in the existing TargetRegion: "
+            f"'{place['label']}'. Please specify '{before['storage']}' as the storage account type for this region.",
+            "targetRegions",
+        )
+    _carry_encryption(old_places, new_places)
+    states = {k: state for k, _, state in place_states(ctx, doc)}
+    removed = [k for k in old_places if k not in new_places]
+    holding = [k for k in removed if states[k]["state"] != "Failed"]
     if holding and not safety["allowDeletionOfReplicatedLocations"]:
-        shown = ", ".join(old_targets[n]["name"] for n in holding)
+        shown = ", ".join(old_places[k]["label"] for k in holding)
         raise ArmError(
             "OperationNotAllowed",
             f"Removing target regions that hold replicas ({shown}) is not allowed while "
@@ -860,6 +928,15 @@ def _update(
             409,
             "publishingProfile.targetRegions",
         )
+    restart = [
+        k
+        for k, place in new_places.items()
+        if k not in old_places or place["count"] > old_places[k]["count"]
+    ]
+    facts = _encryption_facts(
+        ctx, definition, gallery, old["properties"]["storageProfile"], doc["refs"]
+    )
+    encryption.check(ctx, publishing, location, facts, lambda k: k in restart)
     new_resource = copy.deepcopy(old)
     new_resource["properties"]["publishingProfile"] = publishing
     new_resource["properties"]["safetyProfile"] = safety
@@ -872,33 +949,44 @@ def _update(
     doc["resource"] = new_resource
     for name in removed:
         del doc["replication"]["regions"][name]
-    restart = [
-        n
-        for n, t in new_targets.items()
-        if n not in old_targets
-        or t["regionalReplicaCount"] > old_targets[n]["regionalReplicaCount"]
-    ]
     if restart:
         doc["replication"]["operation"] = "Updating"
-        held = _held_replicas(existing, states, old_targets, restart)
+        held = _held_replicas(existing, states, old_places, restart)
         _schedule(ctx, doc, restart, gallery, ids.parse(old["id"]).names[1], held)
     ctx.tx.write(key, doc)
     return render(ctx, doc)
 
 
+def _carry_encryption(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+    """A place that stays keeps its encryption (see encryption.carried_over)."""
+    for key, place in new.items():
+        if key not in old:
+            continue
+        entry = place["entry"]
+        kept = encryption.carried_over(
+            old[key]["entry"].get("encryption"),
+            entry.get("encryption"),
+            place["label"],
+            place["kind"],
+        )
+        entry.pop("encryption", None)
+        if kept:
+            entry["encryption"] = kept
+
+
 def _held_replicas(
     existing: dict[str, Any],
     states: dict[str, dict[str, Any]],
-    old_targets: dict[str, dict[str, Any]],
+    old_places: dict[str, dict[str, Any]],
     names: list[str],
 ) -> dict[str, int]:
-    """Replicas that regions about to get more copies already hold, and keep serving."""
+    """Replicas that places about to get more copies already hold, and keep serving."""
     held = {}
     for name in names:
-        if name not in old_targets or states[name]["state"] == "Failed":
-            continue  # nothing to keep: the region replicates from scratch
+        if name not in old_places or states[name]["state"] == "Failed":
+            continue  # nothing to keep: the place replicates from scratch
         if states[name]["state"] == "Completed":
-            held[name] = old_targets[name]["regionalReplicaCount"]
+            held[name] = old_places[name]["count"]
         elif kept := existing["replication"]["regions"][name].get("heldReplicas", 0):
             held[name] = kept  # still copying extra replicas: the earlier ones are kept
     return held

@@ -33,6 +33,7 @@ STORAGE_FACTOR = {
     "Standard_ZRS": 1.25,
     "Premium_LRS": 1.15,
     "PremiumV2_LRS": 1.15,
+    "StandardSSD_LRS": 1.1,  # edge zones' default
 }
 CONTENTION_PER_REGION = 0.1  # each additional region slows every region by 10%
 SHALLOW_SECONDS = 30.0  # a shallow version references the source instead of copying it

@@ -21,6 +21,7 @@ from sigctl.store import Store
 _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.resources", ("resourcegroups",)): "resource_groups",
     ("microsoft.compute", ("galleries",)): "galleries",
+    ("microsoft.compute", ("diskencryptionsets",)): "disk_encryption_sets",
     ("microsoft.compute", ("galleries", "images")): "image_definitions",
     ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
     (

@@ -7,7 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import aaz_tags, gallery_target, missing_field, one_or_many, targets
+from sigctl.cli.arguments import (
+    aaz_tags,
+    default_location,
+    gallery_target,
+    one_or_many,
+    targets,
+)
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -29,6 +35,7 @@ from sigctl.cli.params import (
     GalleryNameLate,
     Ids,
     Interval,
+    ListGroup,
     Location,
     RemoveArg,
     ResourceGroup,
@@ -40,7 +47,6 @@ from sigctl.cli.params import (
     choice_option,
     integer,
 )
-from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
 
@@ -203,13 +209,7 @@ def create(
     client = context.current().client
     tags_body = aaz_tags(tags)
     if location is None:
-        try:
-            location = client.group_location(resource_group)
-        except ArmError as error:
-            # az looks the group up to default the location; a missing group surfaces like this.
-            if error.code != "ResourceGroupNotFound":
-                raise
-            raise missing_field("--location") from None
+        location = default_location(resource_group)
     props: dict[str, Any] = {}
     if description is not None:
         props["description"] = description
@@ -293,15 +293,7 @@ def show(
     ],
 )
 def list_(
-    resource_group: Annotated[
-        str | None,
-        typer.Option(
-            "--resource-group",
-            "-g",
-            metavar="NAME",
-            help="Name of resource group. Omit it to list the whole subscription.",
-        ),
-    ] = None,
+    resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:

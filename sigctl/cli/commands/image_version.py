@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ from sigctl.cli import context, shared_views
 from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
+    name_or_id,
     one_or_many,
     parse_id,
     targets,
@@ -54,7 +56,7 @@ from sigctl.cli.params import (
     three_state,
     values,
 )
-from sigctl.cli.regions_arg import apply_encryption, parse_edge_zones, parse_target_regions
+from sigctl.cli.regions_arg import parse_edge_zones, parse_target_regions
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
@@ -112,6 +114,14 @@ ReplicaCount = Annotated[
         help="The default number of replicas to be created per region. To set regional replication counts, use --target-regions.",
     ),
 ]
+TargetEdgeZones = _many(
+    "--target-edge-zones",
+    help="Space-separated list of regions, edge zones, replica counts and storage types. Use "
+    "`<region>=<edge zone>[=<replica count>][=<storage account type>]` to optionally set the replica count "
+    "and/or storage account type for each region. If a replica count is not specified, the default replica "
+    "count will be used. If a storage account type is not specified, the default storage account type will "
+    'be used. If "--target-edge-zones None" is specified, the target extended locations will be cleared.',
+)
 AllowReplicatedLocationDeletion = _tristate(
     "--allow-replicated-location-deletion",
     help="Indicate whether or not removing this gallery image version from replicated regions is allowed.",
@@ -173,12 +183,9 @@ def show_table(result: Any) -> Any:
     return [row(i) for i in result] if isinstance(result, list) else row(result)
 
 
-def _resource_id(text: str, group: str, type_: str, namespace: str = ids.COMPUTE) -> str:
-    """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
-    if text.lower().startswith("/subscriptions/"):
-        return text
-    sub = context.current().client.subscription
-    return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
+def _set_id(group: str) -> Callable[[str], str]:
+    """az's reading of a disk encryption set argument: a name is a set in -g."""
+    return lambda text: name_or_id(text, group, "diskEncryptionSets")
 
 
 def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
@@ -242,19 +249,19 @@ def _storage_profile(
             raise CliError(f"usage error: {image_version} is an invalid gallery image version id")
         profile["source"] = {"id": image_version}
     elif managed_image is not None:
-        profile["source"] = {"id": _resource_id(managed_image, group, "images")}
+        profile["source"] = {"id": name_or_id(managed_image, group, "images")}
     if os_snapshot:
-        profile["osDiskImage"] = {"source": {"id": _resource_id(os_snapshot, group, "snapshots")}}
+        profile["osDiskImage"] = {"source": {"id": name_or_id(os_snapshot, group, "snapshots")}}
     elif os_vhd_uri:
-        account = _resource_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
+        account = name_or_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
         profile["osDiskImage"] = {"source": {"uri": os_vhd_uri, "storageAccountId": account}}
     data: list[dict[str, Any]] = []
     for i, snapshot in enumerate(data_snapshots or []):
         lun = _lun(data_snapshot_luns[i]) if data_snapshot_luns else i
-        data.append({"lun": lun, "source": {"id": _resource_id(snapshot, group, "snapshots")}})
+        data.append({"lun": lun, "source": {"id": name_or_id(snapshot, group, "snapshots")}})
     for i, uri in enumerate(data_vhds_uris or []):
         lun = _lun(data_vhds_luns[i]) if data_vhds_luns else i
-        account = _resource_id(
+        account = name_or_id(
             (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
         )
         data.append({"lun": lun, "source": {"uri": uri, "storageAccountId": account}})
@@ -356,22 +363,26 @@ def create(
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
     block_deletion_before_end_of_life: BlockDeletion = None,
     tags: CustomTags = None,
-    target_edge_zones: _many(
-        "--target-edge-zones",
-        help="Space-separated edge zones: region=edgezone[=replica count][=storage account type]. Not emulated: refused by the service.",
-    ) = None,
+    target_edge_zones: TargetEdgeZones = None,
     target_region_encryption: _many(
         "--target-region-encryption",
-        help="Per target region: OS_DES[,LUN,DATA_DES...]. Not emulated: refused by the service.",
+        help="Space-separated list of customer managed keys for encrypting the OS and data disks in the "
+        "gallery artifact for each region. Format for each region: `<os_des>,<lun1>,<lun1_des>,<lun2>,"
+        '<lun2_des>`. Use "null" as a placeholder.',
     ) = None,
     target_region_cvm_encryption: _many(
         "--target-region-cvm-encryption",
-        help="Per target region: confidential VM encryption type and DES. Not emulated: refused by the service.",
+        help="Space-separated list of customer managed key for Confidential VM encrypting the OS disk in "
+        "the gallery artifact for each region. Format for each region: `<os_cvm_encryption_type>,"
+        "<os_cvm_des>`. The valid values for os_cvm_encryption_type are EncryptedVMGuestStateOnlyWithPmk, "
+        "EncryptedWithPmk, EncryptedWithCmk.",
     ) = None,
     target_edge_zone_encryption: _many(
         "--target-edge-zone-encryption",
         "--zone-encryption",
-        help="Per edge zone encryption. Not emulated: refused by the service.",
+        help="Space-separated list of customer managed keys for encrypting the OS and data disks in the "
+        "gallery artifact for each region. Format for each edge zone: `<edge zone>,<os_des>,<lun1>,"
+        "<lun1_des>,<lun2>,<lun2_des>`.",
     ) = None,
     no_wait: StoreTrueNoWait = False,
 ) -> Any:
@@ -385,6 +396,18 @@ def create(
 
     invocation = context.current()
     client = invocation.client
+    # az's validator reads the targets before the sources are checked
+    regions = parse_target_regions(
+        values(target_regions) or [],
+        values(target_region_encryption),
+        values(target_region_cvm_encryption),
+        _set_id(resource_group),
+    )
+    zones = parse_edge_zones(
+        values(target_edge_zones) or [],
+        values(target_edge_zone_encryption),
+        _set_id(resource_group),
+    )
     storage = _storage_profile(
         resource_group,
         managed_image,
@@ -399,10 +422,6 @@ def create(
         values(data_vhds_luns),
         values(data_vhds_storage_accounts),
     )
-    regions = parse_target_regions(values(target_regions) or [])
-    apply_encryption(regions, values(target_region_encryption))
-    if values(target_region_cvm_encryption) or values(target_edge_zone_encryption):
-        raise CliError("Confidential VM and edge-zone encryption are not emulated by sigctl.")
     invocation.warn(EOL_WARNING)
     invocation.warn(BLOCK_WARNING)
     eol = end_of_life(end_of_life_date) if end_of_life_date else None
@@ -415,9 +434,7 @@ def create(
         "excludeFromLatest": exclude_from_latest,
         "endOfLifeDate": eol,
         "replicationMode": replication_mode,
-        "targetExtendedLocations": parse_edge_zones(values(target_edge_zones) or [])
-        if target_edge_zones
-        else None,
+        "targetExtendedLocations": zones or None,
     }
     profile.update({k: v for k, v in optional.items() if v is not None})
     props: dict[str, Any] = {"publishingProfile": profile, "storageProfile": storage}
@@ -552,10 +569,7 @@ def update(
     replica_count: ReplicaCount = None,
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
     block_deletion_before_end_of_life: BlockDeletion = None,
-    target_edge_zones: _many(
-        "--target-edge-zones",
-        help="Replace the edge zones (region=edgezone[=count][=type]); None clears them. Not emulated: refused by the service.",
-    ) = None,
+    target_edge_zones: TargetEdgeZones = None,
     set_: SetArg = None,
     add: AddArg = None,
     remove: RemoveArg = None,
@@ -575,6 +589,9 @@ def update(
     regions = (
         parse_target_regions(values(target_regions) or []) if target_regions is not None else None
     )
+    zones = (
+        parse_edge_zones(values(target_edge_zones) or []) if target_edge_zones is not None else None
+    )
     invocation.warn(BLOCK_WARNING)
     target = ids.version_id(
         client.subscription,
@@ -592,12 +609,10 @@ def update(
             profile["targetRegions"] = regions
         if replica_count is not None:
             profile["replicaCount"] = replica_count
-        if target_edge_zones is not None:
-            zones = parse_edge_zones(values(target_edge_zones) or [])
-            if zones:
-                profile["targetExtendedLocations"] = zones
-            else:
-                profile.pop("targetExtendedLocations", None)
+        if zones:
+            profile["targetExtendedLocations"] = zones
+        elif zones is not None:  # `None` or nothing after the option clears them, as in az
+            profile.pop("targetExtendedLocations", None)
         safety = instance.setdefault("safetyProfile", {})
         if allow_replicated_location_deletion is not None:
             safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion

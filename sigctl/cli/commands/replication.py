@@ -21,17 +21,22 @@ WAIT_TIMEOUT = 3600  # modelled seconds: az's default for its wait commands
 
 def _rows(body: dict[str, Any]) -> list[dict[str, Any]]:
     props = body["properties"]
-    targets = {t["name"]: t for t in props["publishingProfile"]["targetRegions"]}
+    profile = props["publishingProfile"]
+    # status rows name regions by display name and edge zones by their own name
+    counts = {t["name"]: t.get("regionalReplicaCount") for t in profile["targetRegions"]}
+    types = {t["name"]: t.get("storageAccountType") for t in profile["targetRegions"]}
+    for zone in profile.get("targetExtendedLocations") or []:
+        counts[zone["extendedLocation"]["name"]] = zone.get("extendedLocationReplicaCount")
+        types[zone["extendedLocation"]["name"]] = zone.get("storageAccountType")
     rows = []
     for item in props["replicationStatus"]["summary"]:
-        target = targets.get(item["region"], {})
         rows.append(
             {
                 "Region": item["region"],
                 "State": item["state"],
                 "Progress": f"{item['progress']}%",
-                "Replicas": target.get("regionalReplicaCount"),
-                "StorageType": target.get("storageAccountType"),
+                "Replicas": counts.get(item["region"]),
+                "StorageType": types.get(item["region"]),
                 "Details": item["details"],
             }
         )
