@@ -9,6 +9,7 @@ from sigctl.errors import ArmError
 COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
 STORAGE = "Microsoft.Storage"
+MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
 
 # Canonical casing of the type segments sigctl knows, keyed by their lower-case form.
 _TYPE_CASING = {
@@ -25,6 +26,8 @@ _TYPE_CASING = {
         "locations",
         "sharedGalleries",
         "communityGalleries",
+        "inVMAccessControlProfiles",
+        "userAssignedIdentities",
     )
 }
 
@@ -155,7 +158,7 @@ def parse(text: str) -> ResourceId:
 
 
 def _canonical_namespace(text: str) -> str:
-    for known in (COMPUTE, RESOURCES, STORAGE):
+    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY):
         if text.lower() == known.lower():
             return known
     return text
