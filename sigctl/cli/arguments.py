@@ -132,3 +132,61 @@ def custom_tags(given: list[str] | None) -> dict[str, str]:
         key, _, value = item.partition("=")
         tags[key] = value
     return tags
+
+
+def aaz_location(client: Any, group: str, location: str | None) -> str:
+    """A generated create's location: as given, else its resource group's.
+
+    az looks the group up to default the location; a missing group surfaces as a missing
+    --location, not as the group's 404.
+    """
+    if location is not None:
+        return location
+    try:
+        return client.group_location(group)
+    except ArmError as error:
+        if error.code != "ResourceGroupNotFound":
+            raise
+        raise missing_field("--location") from None
+
+
+def access_control_profile_target(
+    group: str | None, gallery: str | None, profile: str | None
+) -> ResourceId:
+    group = _given(group, ("--gallery-name", gallery), ("-n", profile))
+    return ids_module.compute_id(
+        _subscription(),
+        group,
+        "galleries",
+        gallery or "",
+        "inVMAccessControlProfiles",
+        profile or "",
+    )
+
+
+def access_control_profile_version_target(
+    group: str | None, gallery: str | None, profile: str | None, version: str | None
+) -> ResourceId:
+    group = _given(
+        group, ("--gallery-name", gallery), ("--profile-name", profile), ("--version-name", version)
+    )
+    profile_id = ids_module.compute_id(
+        _subscription(),
+        group,
+        "galleries",
+        gallery or "",
+        "inVMAccessControlProfiles",
+        profile or "",
+    )
+    return profile_id.child("versions", version or "")
+
+
+def managed_identity_target(group: str | None, name: str | None) -> ResourceId:
+    group = _given(group, ("-n", name))
+    return ResourceId(
+        _subscription(),
+        group,
+        ids_module.MANAGED_IDENTITY,
+        ("userAssignedIdentities",),
+        (name or "",),
+    )
