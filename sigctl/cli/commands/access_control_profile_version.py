@@ -120,14 +120,12 @@ def _locations(target_regions: list[str] | None) -> list[dict[str, str]] | None:
     return [{"name": name} for name in given] if given else None
 
 
-def _finish(target: Any, result: dict[str, Any], no_wait: bool | None) -> Any:
+def _finish(target: Any, no_wait: bool | None) -> Any:
     """az's long-running operation: poll until replication ends; print the final resource."""
     if no_wait:
         return None
     from sigctl.cli import lro
 
-    if result["properties"].get("provisioningState") in lro.TERMINAL:
-        return flatten(result)
     return flatten(lro.complete(target, **{"api-version": API_VERSION}))
 
 
@@ -186,7 +184,8 @@ def create(
     target = access_control_profile_version_target(
         resource_group, gallery_name, profile_name, profile_version
     )
-    return _finish(target, client.put(target, body, **{"api-version": API_VERSION}), no_wait)
+    client.put(target, body, **{"api-version": API_VERSION})
+    return _finish(target, no_wait)
 
 
 def _all(
@@ -317,8 +316,8 @@ def update(
                 if value is not None:
                     instance[field] = value
             Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
-            result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
-        results.append(_finish(target, result, no_wait))
+            client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+        results.append(_finish(target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 
 
