@@ -150,18 +150,16 @@ def aaz_location(client: Any, group: str, location: str | None) -> str:
         raise missing_field("--location") from None
 
 
+def _profile_id(group: str, gallery: str | None, profile: str | None) -> ResourceId:
+    gallery_id = ids_module.gallery_id(_subscription(), group, gallery or "")
+    return gallery_id.child("inVMAccessControlProfiles", profile or "")
+
+
 def access_control_profile_target(
     group: str | None, gallery: str | None, profile: str | None
 ) -> ResourceId:
     group = _given(group, ("--gallery-name", gallery), ("-n", profile))
-    return ids_module.compute_id(
-        _subscription(),
-        group,
-        "galleries",
-        gallery or "",
-        "inVMAccessControlProfiles",
-        profile or "",
-    )
+    return _profile_id(group, gallery, profile)
 
 
 def access_control_profile_version_target(
@@ -170,15 +168,7 @@ def access_control_profile_version_target(
     group = _given(
         group, ("--gallery-name", gallery), ("--profile-name", profile), ("--version-name", version)
     )
-    profile_id = ids_module.compute_id(
-        _subscription(),
-        group,
-        "galleries",
-        gallery or "",
-        "inVMAccessControlProfiles",
-        profile or "",
-    )
-    return profile_id.child("versions", version or "")
+    return _profile_id(group, gallery, profile).child("versions", version or "")
 
 
 def managed_identity_target(group: str | None, name: str | None) -> ResourceId:

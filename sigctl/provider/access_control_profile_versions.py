@@ -107,15 +107,6 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 # -- the body -----------------------------------------------------------------------------------
 
 
-def _required_enum(props: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str:
-    chosen = expect_choice(props.get(field), allowed, f"properties.{field}", PATH + field)
-    if chosen is None:
-        raise invalid_parameter(
-            f"Required parameter '{PATH}{field}' is missing (null).", PATH + field
-        )
-    return chosen
-
-
 def _names(items: list[Any] | None, path: str, *required: str) -> list[dict[str, Any]]:
     """A rules list: objects with their required fields, named uniquely by their first."""
     out: list[dict[str, Any]] = []
@@ -271,8 +262,10 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     location = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     new_props: dict[str, Any] = {
-        "mode": _required_enum(props, "mode", MODES),
-        "defaultAccess": _required_enum(props, "defaultAccess", ACCESS),
+        "mode": access_control_profiles.required_choice(props, "mode", MODES, PATH),
+        "defaultAccess": access_control_profiles.required_choice(
+            props, "defaultAccess", ACCESS, PATH
+        ),
     }
     rules = _rules(props.get("rules"))
     if rules is not None:

@@ -77,11 +77,14 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     return [render(s) for s in found if s is not None]
 
 
-def _enum(props: dict[str, Any], field: str, allowed: tuple[str, ...]) -> str:
-    chosen = expect_choice(props.get(field), allowed, f"properties.{field}", PATH + field)
+def required_choice(
+    props: dict[str, Any], field: str, allowed: tuple[str, ...], path: str = PATH
+) -> str:
+    """A required enum property; `path` is how the service names the resource's properties."""
+    chosen = expect_choice(props.get(field), allowed, f"properties.{field}", path + field)
     if chosen is None:
         raise invalid_parameter(
-            f"Required parameter '{PATH}{field}' is missing (null).", PATH + field
+            f"Required parameter '{path}{field}' is missing (null).", path + field
         )
     return chosen
 
@@ -93,8 +96,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     region = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     new_props: dict[str, Any] = {
-        "osType": _enum(props, "osType", OS_TYPES),
-        "applicableHostEndpoint": _enum(props, "applicableHostEndpoint", ENDPOINTS),
+        "osType": required_choice(props, "osType", OS_TYPES),
+        "applicableHostEndpoint": required_choice(props, "applicableHostEndpoint", ENDPOINTS),
     }
     description = expect_str(props.get("description"), "properties.description")
     if description is not None:

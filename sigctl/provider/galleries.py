@@ -98,6 +98,8 @@ def render(
     status = sharing.sharing_status(stored["resource"])
     if status is not None and api_version != _OLD_SCHEMA_API:
         props["sharingStatus"] = status
+    if api_version == _OLD_SCHEMA_API:
+        body.pop("identity", None)  # galleries had no managed identity in that api-version
     if api_version == _OLD_SCHEMA_API and "softDeletePolicy" in props:
         props["softDeletePolicy"] = {
             "isSoftDeleteEnabled": props["softDeletePolicy"].get("isSoftDeleteEnabled", False)
