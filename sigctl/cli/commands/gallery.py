@@ -171,14 +171,14 @@ def _soft_delete(
             "{prefix} create -g MyResourceGroup -r MyGallery --soft-delete true",
         ),
         (
-            "Create a gallery with a system-assigned managed identity.",
-            "{prefix} create -g MyResourceGroup -r MyGallery --system-assigned",
-        ),
-        (
             "Create a community gallery.",
             "{prefix} create -g MyResourceGroup -r MyGallery --permissions Community "
             "--publisher-uri https://contoso.com --publisher-email pub@contoso.com "
             "--eula https://contoso.com/eula --public-name-prefix contoso",
+        ),
+        (
+            "Create a gallery with a system-assigned managed identity.",
+            "{prefix} create -g MyResourceGroup -r MyGallery --system-assigned",
         ),
     ],
 )
