@@ -66,6 +66,8 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "replication.md",
         "limits.md",
         "sharing.md",
+        "identity.md",
+        "in-vm-access-control.md",
         "state.md",
         "tree.md",
         "demo.md",

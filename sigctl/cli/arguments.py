@@ -71,18 +71,6 @@ def name_or_id(text: str, group: str, type_: str, namespace: str = ids_module.CO
     return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
 
 
-def default_location(group: str) -> str:
-    """az's location from the resource group; a missing group reads as a missing --location."""
-    from sigctl.cli import context
-
-    try:
-        return context.current().client.group_location(group)
-    except ArmError as error:
-        if error.code != "ResourceGroupNotFound":
-            raise
-        raise missing_field("--location") from None
-
-
 def parse_id(text: str) -> ResourceId:
     """A resource id given on the command line, or az's usage error."""
     try:
@@ -152,3 +140,51 @@ def custom_tags(given: list[str] | None) -> dict[str, str]:
         key, _, value = item.partition("=")
         tags[key] = value
     return tags
+
+
+def aaz_location(client: Any, group: str, location: str | None) -> str:
+    """A generated create's location: as given, else its resource group's.
+
+    az looks the group up to default the location; a missing group surfaces as a missing
+    --location, not as the group's 404.
+    """
+    if location is not None:
+        return location
+    try:
+        return client.group_location(group)
+    except ArmError as error:
+        if error.code != "ResourceGroupNotFound":
+            raise
+        raise missing_field("--location") from None
+
+
+def _profile_id(group: str, gallery: str | None, profile: str | None) -> ResourceId:
+    gallery_id = ids_module.gallery_id(_subscription(), group, gallery or "")
+    return gallery_id.child("inVMAccessControlProfiles", profile or "")
+
+
+def access_control_profile_target(
+    group: str | None, gallery: str | None, profile: str | None
+) -> ResourceId:
+    group = _given(group, ("--gallery-name", gallery), ("-n", profile))
+    return _profile_id(group, gallery, profile)
+
+
+def access_control_profile_version_target(
+    group: str | None, gallery: str | None, profile: str | None, version: str | None
+) -> ResourceId:
+    group = _given(
+        group, ("--gallery-name", gallery), ("--profile-name", profile), ("--version-name", version)
+    )
+    return _profile_id(group, gallery, profile).child("versions", version or "")
+
+
+def managed_identity_target(group: str | None, name: str | None) -> ResourceId:
+    group = _given(group, ("-n", name))
+    return ResourceId(
+        _subscription(),
+        group,
+        ids_module.MANAGED_IDENTITY,
+        ("userAssignedIdentities",),
+        (name or "",),
+    )

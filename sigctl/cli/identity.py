@@ -30,7 +30,7 @@ def graph_shape(record: dict[str, Any]) -> dict[str, Any]:
             "displayName": record["displayName"],
             "id": record["id"],
             "servicePrincipalNames": [record["appId"]],
-            "servicePrincipalType": "Application",
+            "servicePrincipalType": record.get("servicePrincipalType", "Application"),
         }
     return {
         "description": record.get("description"),

@@ -56,8 +56,18 @@ TREE: dict[tuple[str, ...], Node] = {
     ("gallery", "share"): Node(
         "Share a gallery with subscriptions, tenants, or the community.", "share"
     ),
+    ("gallery", "identity"): Node(
+        "Manage the managed identities of a gallery.", "gallery_identity"
+    ),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
+    ("identity",): Node("Manage managed identities (az identity).", "managed_identity"),
     ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
+    ("in-vm-access-control-profile",): Node(
+        "Manage in VM access control profiles.", "access_control_profile"
+    ),
+    ("in-vm-access-control-profile-version",): Node(
+        "Manage in VM access control profile versions.", "access_control_profile_version"
+    ),
     ("image-version",): Node(
         "Manage gallery image versions and resolve 'latest'.", "image_version"
     ),
@@ -77,6 +87,13 @@ TREE: dict[tuple[str, ...], Node] = {
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
     ("sig", "share"): Node(
         "Share a gallery with subscriptions, tenants, or the community.", "share"
+    ),
+    ("sig", "identity"): Node("Manage Identity.", "gallery_identity"),
+    ("sig", "in-vm-access-control-profile"): Node(
+        "Manage in VM access control profile.", "access_control_profile"
+    ),
+    ("sig", "in-vm-access-control-profile-version"): Node(
+        "Manage in VM access control profile version.", "access_control_profile_version"
     ),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"

@@ -208,6 +208,27 @@ def create_principal(tx: Any, kind: str, tenant_id: str, fields: dict[str, Any])
     return copy.deepcopy(principal_record)
 
 
+def add_managed_identity(
+    tx: Any, object_id: str, client_id: str, tenant_id: str, name: str, resource_id: str
+) -> None:
+    """A managed identity is a service principal of its tenant, so roles can be given to it.
+
+    Its alternative names say whether it is user-assigned (explicit) and which resource it is.
+    """
+    accounts = load(tx)
+    explicit = "/userassignedidentities/" in resource_id.lower()
+    accounts["principals"][object_id] = {
+        "id": object_id,
+        "type": "servicePrincipal",
+        "servicePrincipalType": "ManagedIdentity",
+        "tenantId": tenant_id,
+        "displayName": name,
+        "appId": client_id,
+        "alternativeNames": [f"isExplicit={explicit}", resource_id],
+    }
+    _save(tx, accounts)
+
+
 def _check_user_principal_name(upn: str, home: dict[str, Any]) -> None:
     """Microsoft Graph's rule: name@domain, the domain one of the tenant's (here, its default)."""
     local, at, domain = upn.rpartition("@")

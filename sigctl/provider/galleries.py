@@ -98,6 +98,8 @@ def render(
     status = sharing.sharing_status(stored["resource"])
     if status is not None and api_version != _OLD_SCHEMA_API:
         props["sharingStatus"] = status
+    if api_version == _OLD_SCHEMA_API:
+        body.pop("identity", None)  # galleries had no managed identity in that api-version
     if api_version == _OLD_SCHEMA_API and "softDeletePolicy" in props:
         props["softDeletePolicy"] = {
             "isSoftDeleteEnabled": props["softDeletePolicy"].get("isSoftDeleteEnabled", False)
@@ -161,13 +163,21 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         if groups:  # shared through POST .../share, not through PUT
             new_props["sharingProfile"]["groups"] = groups
 
+    from sigctl.provider import gallery_identity
+
+    gallery_id = str(ids.gallery_id(ctx.subscription, group["name"], stored_name))
+    identity = gallery_identity.resolve(
+        ctx, gallery_id, body.get("identity"), (existing or {}).get("resource", {}).get("identity")
+    )
     resource: dict[str, Any] = {
-        "id": str(ids.gallery_id(ctx.subscription, group["name"], stored_name)),
+        "id": gallery_id,
         "name": stored_name,
         "type": TYPE,
         "location": region.name,
         "properties": new_props,
     }
+    if identity is not None:
+        resource["identity"] = identity
     if tags is not None:
         resource["tags"] = tags
     # Keep what the gallery's document holds beside the resource (the identifier map).
@@ -293,14 +303,13 @@ def delete(ctx: Request, rid: ResourceId) -> None:
             "before deleting it.",
             409,
         )
-    nested = ctx.tx.children(ctx.key("galleries", name, "images"))
+    nested = []
+    for kind in ("images", "inVMAccessControlProfiles"):
+        for child in ctx.tx.children(ctx.key("galleries", name, kind)):
+            child_name = ctx.tx.read(ctx.key("galleries", name, kind, child))["resource"]["name"]
+            nested.append(f"{ids.COMPUTE}/galleries/{name}/{kind}/{child_name}")
     if nested:
-        image_names = [
-            ctx.tx.read(ctx.key("galleries", name, "images", i))["resource"]["name"] for i in nested
-        ]
-        raise cannot_delete_nested(
-            [f"{ids.COMPUTE}/galleries/{name}/images/{i}" for i in image_names]
-        )
+        raise cannot_delete_nested(nested)
     forget(ctx, name.lower())
     ctx.save_index()
 
@@ -317,8 +326,9 @@ def forget(ctx: Request, key: str) -> None:
                 ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
     stored = stored_gallery(ctx, key)
     if stored is not None:
-        from sigctl.provider import sharing
+        from sigctl.provider import gallery_identity, sharing
 
         sharing.forget(ctx, stored)
+        gallery_identity.forget(ctx, stored["resource"].get("identity"))
     del ctx.index()["galleries"][key]
     tx.delete_tree(ctx.key("galleries", key))

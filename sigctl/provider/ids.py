@@ -9,6 +9,7 @@ from sigctl.errors import ArmError
 COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
 STORAGE = "Microsoft.Storage"
+MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
 SIGCTL = "Sigctl.Emulator"  # sigctl's own calls that Azure has no path for
 
 # Canonical casing of the type segments sigctl knows, keyed by their lower-case form.
@@ -27,6 +28,8 @@ _TYPE_CASING = {
         "sharedGalleries",
         "communityGalleries",
         "diskEncryptionSets",
+        "inVMAccessControlProfiles",
+        "userAssignedIdentities",
     )
 }
 
@@ -162,7 +165,7 @@ def parse(text: str) -> ResourceId:
 
 
 def _canonical_namespace(text: str) -> str:
-    for known in (COMPUTE, RESOURCES, STORAGE, SIGCTL):
+    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY, SIGCTL):
         if text.lower() == known.lower():
             return known
     return text

@@ -37,6 +37,8 @@ class Role:
 
 
 SHARE_ACTION = "Microsoft.Compute/galleries/share/action"
+# Giving a resource a user-assigned identity needs this on the identity (a linked check).
+ASSIGN_IDENTITY_ACTION = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"
 
 ROLES = {
     r.name.lower(): r
@@ -78,6 +80,17 @@ ROLES = {
                 SHARE_ACTION,
             ),
         ),
+        Role(
+            "Managed Identity Operator",
+            "f1a07417-d97a-45cb-824c-7a7467783830",
+            "Read and Assign User Assigned Identity",
+            (
+                "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+                ASSIGN_IDENTITY_ACTION,
+                "Microsoft.Authorization/*/read",
+                "Microsoft.Resources/subscriptions/resourceGroups/read",
+            ),
+        ),
     )
 }
 _BY_ID = {r.id: r for r in ROLES.values()}
@@ -94,6 +107,18 @@ _ACTION_TYPES = {
         "microsoft.compute",
         ("galleries", "images", "versions"),
     ): "Microsoft.Compute/galleries/images/versions",
+    (
+        "microsoft.compute",
+        ("galleries", "invmaccesscontrolprofiles"),
+    ): "Microsoft.Compute/galleries/inVMAccessControlProfiles",
+    (
+        "microsoft.compute",
+        ("galleries", "invmaccesscontrolprofiles", "versions"),
+    ): "Microsoft.Compute/galleries/inVMAccessControlProfiles/versions",
+    (
+        "microsoft.managedidentity",
+        ("userassignedidentities",),
+    ): "Microsoft.ManagedIdentity/userAssignedIdentities",
 }
 
 

@@ -137,3 +137,34 @@ def aggregate(states: list[str]) -> str:
     if any(s != "Completed" for s in states):
         return "InProgress"
     return "Completed"
+
+
+def region_states(
+    entries: dict[str, dict[str, Any]], targets: list[dict[str, Any]], progress: float
+) -> list[tuple[str, dict[str, Any]]]:
+    """(programmatic region, status) of each target region (display-named), in target order."""
+    from sigctl.provider import regions
+
+    out = []
+    for target in targets:
+        region = regions.find(target["name"])
+        name = region.name if region else target["name"]
+        out.append((name, status(entries[name], progress)))
+    return out
+
+
+def report(states: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The `replicationStatus` block: the aggregate, and each region under its display name."""
+    from sigctl.provider import regions
+
+    summary = []
+    for name, state in states:
+        region = regions.find(name)
+        summary.append({"region": region.display_name if region else name, **state})
+    return {"aggregatedState": aggregate([s["state"] for s in summary]), "summary": summary}
+
+
+def provisioning_state(states: list[tuple[str, dict[str, Any]]], operation: str) -> str:
+    """Succeeded or Failed once replication ends; until then the operation under way."""
+    overall = aggregate([s["state"] for _, s in states])
+    return {"Failed": "Failed", "Completed": "Succeeded"}.get(overall, operation)

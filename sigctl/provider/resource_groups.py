@@ -83,11 +83,12 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 def delete(ctx: Request, rid: ResourceId) -> None:
     """Deleting a group deletes everything inside it, as ARM does."""
     record = require(ctx, rid.name)
-    from sigctl.provider import galleries
+    from sigctl.provider import galleries, managed_identities
 
     index = ctx.index()
     for gallery_key, _entry in list_galleries_in(index, record["name"]):
         galleries.forget(ctx, gallery_key)
+    managed_identities.forget_group(ctx, record["name"])
     del index["resourceGroups"][rid.name.lower()]
     ctx.save_index()
     ctx.tx.delete_tree(ctx.key("resourceGroups", rid.name))

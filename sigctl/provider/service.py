@@ -24,6 +24,12 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.compute", ("diskencryptionsets",)): "disk_encryption_sets",
     ("microsoft.compute", ("galleries", "images")): "image_definitions",
     ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
+    ("microsoft.compute", ("galleries", "invmaccesscontrolprofiles")): "access_control_profiles",
+    (
+        "microsoft.compute",
+        ("galleries", "invmaccesscontrolprofiles", "versions"),
+    ): "access_control_profile_versions",
+    ("microsoft.managedidentity", ("userassignedidentities",)): "managed_identities",
     (
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),

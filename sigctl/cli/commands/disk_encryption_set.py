@@ -14,8 +14,8 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.arguments import (
+    aaz_location,
     aaz_tags,
-    default_location,
     missing_field,
     name_or_id,
     one_or_many,
@@ -180,8 +180,7 @@ def create(
     """
     client = context.current().client
     tags_body = aaz_tags(tags)
-    if location is None:
-        location = default_location(resource_group)
+    location = aaz_location(client, resource_group, location)
     identity: dict[str, Any] = {"type": "SystemAssigned"}
     users = values(mi_user_assigned)
     if users:

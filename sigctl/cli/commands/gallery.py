@@ -6,17 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import (
-    aaz_tags,
-    default_location,
-    gallery_target,
-    one_or_many,
-    targets,
-)
+from sigctl.cli import context, identity_update, shared_views
+from sigctl.cli.arguments import aaz_location, aaz_tags, gallery_target, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
+from sigctl.cli.identity_update import SystemAssigned, UserAssigned
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
@@ -182,6 +177,10 @@ def _soft_delete(
             "--publisher-uri https://contoso.com --publisher-email pub@contoso.com "
             "--eula https://contoso.com/eula --public-name-prefix contoso",
         ),
+        (
+            "Create a gallery with a system-assigned managed identity.",
+            "{prefix} create -g MyResourceGroup -r MyGallery --system-assigned",
+        ),
     ],
 )
 def create(
@@ -198,6 +197,8 @@ def create(
     soft_delete: SoftDelete = None,
     soft_delete_retention_period: SoftDeleteRetention = None,
     soft_delete_grace_period: SoftDeleteGrace = None,
+    system_assigned: SystemAssigned = None,
+    user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
     acquire_policy_token: AcquirePolicyToken = None,
     change_reference: ChangeReference = None,
@@ -208,8 +209,7 @@ def create(
     """
     client = context.current().client
     tags_body = aaz_tags(tags)
-    if location is None:
-        location = default_location(resource_group)
+    location = aaz_location(client, resource_group, location)
     props: dict[str, Any] = {}
     if description is not None:
         props["description"] = description
@@ -228,6 +228,8 @@ def create(
     body: dict[str, Any] = {"location": location, "properties": props}
     if tags_body is not None:
         body["tags"] = tags_body
+    if system_assigned is not None or user_assigned is not None:
+        body["identity"] = identity_update.build(None, "create", system_assigned, user_assigned)
     result = client.put(
         ids.gallery_id(client.subscription, resource_group, gallery_name),
         body,

@@ -1,0 +1,298 @@
+"""`sigctl sig in-vm-access-control-profile` (az's group of that name): in-VM access control
+profiles of a gallery.
+
+az prints these profiles with their `properties` as they come (its generated schema does not
+flatten them), so `--set` paths start with `properties.`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import (
+    aaz_location,
+    access_control_profile_target,
+    confirm,
+    one_or_many,
+    targets,
+)
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.generic_update import Updater, decode
+from sigctl.cli.paging import MaxItems, NextToken, paginate
+from sigctl.cli.params import (
+    AazNoWait,
+    AcquirePolicyToken,
+    AddArg,
+    ChangeReference,
+    Created,
+    Custom,
+    Deleted,
+    Exists,
+    ForceString,
+    Ids,
+    Interval,
+    Location,
+    RemoveArg,
+    ResourceGroup,
+    ResourceGroupLate,
+    SetArg,
+    Timeout,
+    Updated,
+    Yes,
+    choice_option,
+)
+from sigctl.provider import ids
+
+commands = CommandGroup("Manage in VM access control profiles.")
+
+API_VERSION = "2024-03-03"
+KIND = "inVMAccessControlProfiles"
+SCHEMA_KEYS = ["id", "location", "name", "properties", "tags", "type"]
+
+GalleryName = Annotated[
+    str, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
+]
+GalleryNameLate = Annotated[
+    str | None, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
+]
+_NAME_HELP = (
+    "The name of the in VM access control profile: letters and digits, with dots, dashes and "
+    "underscores allowed in the middle; at most 80 characters."
+)
+Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+Endpoint = Annotated[
+    str | None,
+    choice_option(
+        "--applicable-host-endpoint",
+        allowed=("IMDS", "WireServer"),
+        help="The host endpoint whose access the profile controls.",
+    ),
+]
+Description = Annotated[
+    str | None,
+    typer.Option(
+        "--description",
+        help="The description of the profile. This property is updatable.",
+    ),
+]
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "Create a profile for the WireServer endpoint of Linux VMs.",
+            "{prefix} create --resource-group MyResourceGroup --gallery-name MyGallery "
+            "--name MyProfile --os-type Linux --applicable-host-endpoint WireServer",
+        ),
+    ],
+)
+def create(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    name: Name,
+    location: Location = None,
+    os_type: Annotated[
+        str | None,
+        choice_option(
+            "--os-type",
+            allowed=("Linux", "Windows"),
+            help="The OS type of the VMs the profile applies to. It cannot change later.",
+        ),
+    ] = None,
+    applicable_host_endpoint: Endpoint = None,
+    description: Description = None,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> Any:
+    """Create a gallery in VM access control profile.
+
+    --os-type and --applicable-host-endpoint are required by the service.
+    """
+    client = context.current().client
+    props: dict[str, Any] = {}
+    for field, value in (
+        ("applicableHostEndpoint", applicable_host_endpoint),
+        ("description", description),
+        ("osType", os_type),
+    ):
+        if value is not None:
+            props[field] = value
+    body = {"location": aaz_location(client, resource_group, location), "properties": props}
+    target = access_control_profile_target(resource_group, gallery_name, name)
+    result = client.put(target, body, **{"api-version": API_VERSION})
+    return None if no_wait else result
+
+
+@commands.command(
+    "show",
+    examples=[
+        (
+            "Show a profile.",
+            "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery --name MyProfile",
+        ),
+    ],
+)
+def show(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    name: NameLate = None,
+    ids_: Ids = None,
+) -> Any:
+    """Get information about a gallery in VM access control profile."""
+    client = context.current().client
+    found = [
+        client.get(t, **{"api-version": API_VERSION})
+        for t in targets(ids_, access_control_profile_target, resource_group, gallery_name, name)
+    ]
+    return one_or_many(found, ids_)
+
+
+@commands.command(
+    "list",
+    examples=[
+        (
+            "List the profiles of a gallery.",
+            "{prefix} list --resource-group MyResourceGroup --gallery-name MyGallery",
+        ),
+    ],
+)
+def list_(
+    resource_group: ResourceGroup,
+    gallery_name: GalleryName,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List gallery in VM access control profiles in a gallery."""
+    client = context.current().client
+    collection = ids.compute_id(
+        client.subscription, resource_group, "galleries", gallery_name, KIND
+    )
+    return paginate(client.list(collection, **{"api-version": API_VERSION}), max_items, next_token)
+
+
+@commands.command(
+    "update",
+    examples=[
+        (
+            "Change a profile's description.",
+            "{prefix} update --resource-group MyResourceGroup --gallery-name MyGallery "
+            "--name MyProfile --description test",
+        ),
+        (
+            "Tag a profile.",
+            "{prefix} update -g MyResourceGroup --gallery-name MyGallery -n MyProfile "
+            "--set tags.team=security",
+        ),
+    ],
+)
+def update(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    name: NameLate = None,
+    ids_: Ids = None,
+    applicable_host_endpoint: Endpoint = None,
+    description: Description = None,
+    set_: SetArg = None,
+    add: AddArg = None,
+    remove: RemoveArg = None,
+    force_string: ForceString = None,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> Any:
+    """Update a gallery in VM access control profile.
+
+    The OS type cannot change; --set paths are on the printed shape (properties.description).
+    """
+    client = context.current().client
+    results = []
+    for target in targets(ids_, access_control_profile_target, resource_group, gallery_name, name):
+        with client.atomically():  # az's GET then PUT, one step to other processes
+            instance = client.get(target, **{"api-version": API_VERSION})
+            props = instance.setdefault("properties", {})
+            props.pop("provisioningState", None)
+            if applicable_host_endpoint is not None:
+                props["applicableHostEndpoint"] = applicable_host_endpoint
+            if description is not None:
+                props["description"] = description
+            Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+            results.append(client.put(target, instance, **{"api-version": API_VERSION}))
+    return None if no_wait else one_or_many(results, ids_)
+
+
+@commands.command(
+    "delete",
+    examples=[
+        (
+            "Delete a profile (it must have no versions left).",
+            "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery "
+            "--name MyProfile --yes",
+        ),
+    ],
+)
+def delete(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    name: NameLate = None,
+    ids_: Ids = None,
+    yes: Yes = False,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> None:
+    """Delete a gallery in VM access control profile.
+
+    Fails with CannotDeleteResource while the profile has versions. Without --yes az asks
+    first (and, with no terminal to ask on, refuses).
+    """
+    client = context.current().client
+    found = targets(ids_, access_control_profile_target, resource_group, gallery_name, name)
+    if not yes:
+        confirm()
+    for target in found:
+        client.delete(target, **{"api-version": API_VERSION})
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Wait until a profile exists.",
+            "{prefix} wait -g MyResourceGroup --gallery-name MyGallery -n MyProfile --created",
+        ),
+    ],
+)
+def wait(
+    resource_group: ResourceGroupLate = None,
+    gallery_name: GalleryNameLate = None,
+    name: NameLate = None,
+    ids_: Ids = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition is met."""
+    from sigctl.cli.wait import poll
+
+    target = targets(ids_, access_control_profile_target, resource_group, gallery_name, name)[0]
+    return poll(
+        target,
+        {"api-version": API_VERSION},
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+    )

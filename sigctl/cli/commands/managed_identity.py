@@ -1,0 +1,132 @@
+"""`sigctl identity` (az identity create/show/list/delete): user-assigned managed identities.
+
+Enough of az's group for a script to make an identity and give it to a gallery
+(`sigctl sig identity assign --user-assigned ID`) or a role (`sigctl role assignment create
+--assignee PRINCIPAL_ID`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import (
+    aaz_location,
+    aaz_tags,
+    managed_identity_target,
+    one_or_many,
+    targets,
+)
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.output import flatten
+from sigctl.cli.paging import MaxItems, NextToken, paginate
+from sigctl.cli.params import AazTags, Ids, Location, ResourceGroup, ResourceGroupLate
+from sigctl.provider import ids
+
+commands = CommandGroup("Manage managed identities.")
+
+API_VERSION = "2023-01-31"
+_NAME_HELP = "The name of the identity resource."
+Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "Create an identity.",
+            "{prefix} create --name MyIdentity --resource-group MyResourceGroup",
+        ),
+        (
+            "Create an identity and keep its resource id for `sig identity assign`.",
+            "{prefix} create -n MyIdentity -g MyResourceGroup --query id -o tsv",
+        ),
+    ],
+)
+def create(
+    name: Name,
+    resource_group: ResourceGroup,
+    location: Location = None,
+    tags: AazTags = None,
+) -> Any:
+    """Create an identity.
+
+    Its principalId is a service principal of the tenant: roles can be assigned to it.
+    """
+    client = context.current().client
+    tags_body = aaz_tags(tags)
+    body: dict[str, Any] = {"location": aaz_location(client, resource_group, location)}
+    if tags_body is not None:
+        body["tags"] = tags_body
+    target = managed_identity_target(resource_group, name)
+    return flatten(client.put(target, body, **{"api-version": API_VERSION}))
+
+
+@commands.command(
+    "show",
+    examples=[
+        ("Show an identity.", "{prefix} show --name MyIdentity --resource-group MyResourceGroup")
+    ],
+)
+def show(name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: Ids = None) -> Any:
+    """Show an identity's details."""
+    client = context.current().client
+    found = [
+        flatten(client.get(t, **{"api-version": API_VERSION}))
+        for t in targets(ids_, managed_identity_target, resource_group, name)
+    ]
+    return one_or_many(found, ids_)
+
+
+@commands.command(
+    "list",
+    examples=[
+        ("List the identities of a resource group.", "{prefix} list -g MyResourceGroup"),
+        ("List every identity in the subscription.", "{prefix} list"),
+    ],
+)
+def list_(
+    resource_group: Annotated[
+        str | None,
+        typer.Option(
+            "--resource-group",
+            "-g",
+            metavar="NAME",
+            help="Name of resource group. Omit it to list the whole subscription.",
+        ),
+    ] = None,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List identities (in a resource group, or the whole subscription)."""
+    client = context.current().client
+    collection = ids.ResourceId(
+        client.subscription, resource_group, ids.MANAGED_IDENTITY, ("userAssignedIdentities",), ()
+    )
+    found = client.list(collection, **{"api-version": API_VERSION})
+    return paginate([flatten(i) for i in found], max_items, next_token)
+
+
+@commands.command(
+    "delete",
+    examples=[
+        (
+            "Delete an identity.",
+            "{prefix} delete --name MyIdentity --resource-group MyResourceGroup",
+        )
+    ],
+)
+def delete(
+    name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: Ids = None
+) -> None:
+    """Delete an identity.
+
+    Its service principal and role assignments go with it; galleries it was assigned to keep
+    naming it, as in Azure.
+    """
+    client = context.current().client
+    for target in targets(ids_, managed_identity_target, resource_group, name):
+        client.delete(target, **{"api-version": API_VERSION})
