@@ -293,14 +293,16 @@ def delete(ctx: Request, rid: ResourceId) -> None:
             "before deleting it.",
             409,
         )
-    nested = ctx.tx.children(ctx.key("galleries", name, "images"))
+    from sigctl.provider import gallery_applications  # it reaches galleries through definitions
+
+    nested = [
+        f"{ids.COMPUTE}/galleries/{name}/images/"
+        + ctx.tx.read(ctx.key("galleries", name, "images", i))["resource"]["name"]
+        for i in ctx.tx.children(ctx.key("galleries", name, "images"))
+    ]
+    nested += gallery_applications.nested_in_gallery(ctx, name)
     if nested:
-        image_names = [
-            ctx.tx.read(ctx.key("galleries", name, "images", i))["resource"]["name"] for i in nested
-        ]
-        raise cannot_delete_nested(
-            [f"{ids.COMPUTE}/galleries/{name}/images/{i}" for i in image_names]
-        )
+        raise cannot_delete_nested(nested)
     forget(ctx, name.lower())
     ctx.save_index()
 

@@ -25,6 +25,7 @@ _TYPE_CASING = {
         "locations",
         "sharedGalleries",
         "communityGalleries",
+        "applications",
     )
 }
 
@@ -123,6 +124,16 @@ def image_id(sub: str, group: str, gallery: str, image: str) -> ResourceId:
 
 def version_id(sub: str, group: str, gallery: str, image: str, version: str) -> ResourceId:
     return compute_id(sub, group, "galleries", gallery, "images", image, "versions", version)
+
+
+def application_id(sub: str, group: str, gallery: str, application: str) -> ResourceId:
+    return compute_id(sub, group, "galleries", gallery, "applications", application)
+
+
+def application_version_id(
+    sub: str, group: str, gallery: str, application: str, version: str
+) -> ResourceId:
+    return application_id(sub, group, gallery, application).child("versions", version)
 
 
 def parse(text: str) -> ResourceId:

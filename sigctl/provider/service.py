@@ -23,6 +23,11 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.compute", ("galleries",)): "galleries",
     ("microsoft.compute", ("galleries", "images")): "image_definitions",
     ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
+    ("microsoft.compute", ("galleries", "applications")): "gallery_applications",
+    (
+        "microsoft.compute",
+        ("galleries", "applications", "versions"),
+    ): "gallery_application_versions",
     (
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
