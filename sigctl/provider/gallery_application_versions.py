@@ -33,7 +33,7 @@ from sigctl.provider.validate import (
 TYPE = "Microsoft.Compute/galleries/applications/versions"
 PATH = "galleryApplicationVersion.properties."
 KIND = image_versions.Kind(
-    "application version", "galleryApplicationVersionName", PATH, "application_replicas", TYPE
+    "application version", "galleryApplicationVersionName", PATH, "vm_application_replicas", TYPE
 )
 PACKAGE_GB = 1  # the modelled size of a package, which the emulator never downloads
 COMMAND_LIMIT = 4096  # characters, for commands and file names (the REST spec's limit)
