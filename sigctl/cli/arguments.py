@@ -63,6 +63,35 @@ def version_target(
     return ids_module.version_id(_subscription(), group, gallery or "", image or "", version or "")
 
 
+def application_target(group: str | None, gallery: str | None, name: str | None) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("-n", name))
+    return ids_module.application_id(_subscription(), group, gallery or "", name or "")
+
+
+def application_version_target(
+    group: str | None, gallery: str | None, application: str | None, version: str | None
+) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("--application-name", application), ("-n", version))
+    return ids_module.application_version_id(
+        _subscription(), group, gallery or "", application or "", version or ""
+    )
+
+
+def group_location(group: str) -> str:
+    """A generated create's default location: the resource group's (a GET of the group).
+
+    az reports a group it cannot find as a missing --location, not as the group's 404.
+    """
+    from sigctl.cli import context
+
+    try:
+        return context.current().client.group_location(group)
+    except ArmError as error:
+        if error.code != "ResourceGroupNotFound":
+            raise
+        raise missing_field("--location") from None
+
+
 def parse_id(text: str) -> ResourceId:
     """A resource id given on the command line, or az's usage error."""
     try:

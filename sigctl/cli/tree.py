@@ -51,6 +51,13 @@ TREE: dict[tuple[str, ...], Node] = {
     ("gallery", "share"): Node(
         "Share a gallery with subscriptions, tenants, or the community.", "share"
     ),
+    ("gallery-application",): Node(
+        "Manage VM applications: definitions of packages that VMs install.", "gallery_application"
+    ),
+    ("gallery-application", "version"): Node(
+        "Manage VM application versions: packages replicated to regions.",
+        "gallery_application_version",
+    ),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
     ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
     ("image-version",): Node(
@@ -72,6 +79,10 @@ TREE: dict[tuple[str, ...], Node] = {
     ("sig",): Node("Manage shared image galleries, as az sig does.", "gallery"),
     ("sig", "share"): Node(
         "Share a gallery with subscriptions, tenants, or the community.", "share"
+    ),
+    ("sig", "gallery-application"): Node("Manage gallery application.", "gallery_application"),
+    ("sig", "gallery-application", "version"): Node(
+        "Manage gallery application version.", "gallery_application_version"
     ),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"

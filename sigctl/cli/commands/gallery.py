@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context, shared_views
-from sigctl.cli.arguments import aaz_tags, gallery_target, missing_field, one_or_many, targets
+from sigctl.cli.arguments import aaz_tags, gallery_target, group_location, one_or_many, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -40,7 +40,6 @@ from sigctl.cli.params import (
     choice_option,
     integer,
 )
-from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
 
@@ -203,13 +202,7 @@ def create(
     client = context.current().client
     tags_body = aaz_tags(tags)
     if location is None:
-        try:
-            location = client.group_location(resource_group)
-        except ArmError as error:
-            # az looks the group up to default the location; a missing group surfaces like this.
-            if error.code != "ResourceGroupNotFound":
-                raise
-            raise missing_field("--location") from None
+        location = group_location(resource_group)
     props: dict[str, Any] = {}
     if description is not None:
         props["description"] = description
