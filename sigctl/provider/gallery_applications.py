@@ -7,7 +7,6 @@ holds no package itself (sigctl.provider.gallery_application_versions).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from sigctl.errors import (
@@ -77,10 +76,8 @@ def for_write(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
-def render(stored: dict[str, Any]) -> dict[str, Any]:
-    body = copy.deepcopy(stored["resource"])
-    body["properties"]["provisioningState"] = "Succeeded"
-    return body
+# An application provisions at once, as a definition does.
+render = image_definitions.render
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:

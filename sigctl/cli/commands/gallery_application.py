@@ -82,29 +82,16 @@ STRING_PATHS = (
     "supportedOSType",
 )
 
-_NAME_HELP = "The name of the gallery application."
-Name = Annotated[
-    str,
-    typer.Option(
-        "--application-name",
-        "--gallery-application-name",
-        "--name",
-        "-n",
-        metavar="NAME",
-        help=_NAME_HELP,
-    ),
-]
-NameLate = Annotated[
-    str | None,
-    typer.Option(
-        "--application-name",
-        "--gallery-application-name",
-        "--name",
-        "-n",
-        metavar="NAME",
-        help=_NAME_HELP,
-    ),
-]
+_NAME = typer.Option(
+    "--application-name",
+    "--gallery-application-name",
+    "--name",
+    "-n",
+    metavar="NAME",
+    help="The name of the gallery application.",
+)
+Name = Annotated[str, _NAME]
+NameLate = Annotated[str | None, _NAME]  # show/update/delete/wait: -n may come from --ids
 Description = Annotated[
     str | None,
     typer.Option(

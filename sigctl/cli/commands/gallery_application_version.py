@@ -209,25 +209,24 @@ def parse_target_regions(given: list[str] | None) -> list[dict[str, Any]] | None
 
 # -- options ------------------------------------------------------------------------------------
 
-_APPLICATION_HELP = "The name of the gallery application."
-_VERSION_HELP = "The name of the gallery application version (Major.Minor.Patch)."
-Application = Annotated[
-    str,
-    typer.Option(
-        "--application-name", "--gallery-application-name", metavar="NAME", help=_APPLICATION_HELP
-    ),
-]
-ApplicationLate = Annotated[
-    str | None,
-    typer.Option(
-        "--application-name", "--gallery-application-name", metavar="NAME", help=_APPLICATION_HELP
-    ),
-]
-_VERSION_FLAGS = ("--gallery-application-version-name", "--name", "--version-name", "-n")
-Version = Annotated[str, typer.Option(*_VERSION_FLAGS, metavar="VERSION", help=_VERSION_HELP)]
-VersionLate = Annotated[
-    str | None, typer.Option(*_VERSION_FLAGS, metavar="VERSION", help=_VERSION_HELP)
-]
+_APPLICATION = typer.Option(
+    "--application-name",
+    "--gallery-application-name",
+    metavar="NAME",
+    help="The name of the gallery application.",
+)
+_VERSION = typer.Option(
+    "--gallery-application-version-name",
+    "--name",
+    "--version-name",
+    "-n",
+    metavar="VERSION",
+    help="The name of the gallery application version (Major.Minor.Patch).",
+)
+Application = Annotated[str, _APPLICATION]
+ApplicationLate = Annotated[str | None, _APPLICATION]  # the names may come from --ids
+Version = Annotated[str, _VERSION]
+VersionLate = Annotated[str | None, _VERSION]
 TargetRegions = Annotated[
     list[str] | None,
     typer.Option(
