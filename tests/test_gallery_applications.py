@@ -411,3 +411,13 @@ def test_version_list_and_delete(sigctl: Runner, ok: Any, application: Any) -> N
 def test_design_tree_is_the_same_command(ok: Any, application: Any) -> None:
     created = ok(NEW.replace("sig gallery-application", "gallery-application"))
     assert created == ok(f"{VER} show {G} --application-name agent -n 1.0.0")
+
+
+def test_end_of_life_date_is_a_generated_date_time(sigctl: Runner, application: Any) -> None:
+    """No T12:59:59 for a date as the hand-written commands add; the fraction is kept."""
+    result = sigctl(f"{NEW} --end-of-life-date 2030-07-01T09:00:00.5+02:00 --no-wait --debug")
+    assert '"endOfLifeDate": "2030-07-01T07:00:00.500Z"' in result.stderr
+    shown = sigctl(
+        f"{VER} show {G} --application-name agent -n 1.0.0 --query publishingProfile.endOfLifeDate -o tsv"
+    )
+    assert shown.stdout == "2030-07-01T07:00:00.5+00:00\n"
