@@ -421,3 +421,13 @@ def test_end_of_life_date_is_a_generated_date_time(sigctl: Runner, application: 
         f"{VER} show {G} --application-name agent -n 1.0.0 --query publishingProfile.endOfLifeDate -o tsv"
     )
     assert shown.stdout == "2030-07-01T07:00:00.5+00:00\n"
+
+
+def test_deleting_the_group_takes_the_applications(
+    ok: Any, sigctl: Runner, application: Any
+) -> None:
+    ok(f"{NEW} --no-wait")
+    ok("group delete -n rg1 --yes")
+    ok("group create -n rg1 -l eastus2")
+    ok("sig create -g rg1 -r gal1")
+    assert ok(f"{APP} list {G}") == []
