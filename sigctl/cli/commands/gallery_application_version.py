@@ -312,7 +312,7 @@ def _finish(target: ids.ResourceId, no_wait: Any) -> Any:
         (
             "Replicate a version to two regions, two replicas in one of them, without waiting.",
             "{prefix} create -g MyResourceGroup -r MyGallery --application-name agent -n 1.1.0 "
-            "--package-file-link https://contoso.blob.core.windows.net/apps/agent-1.0.0.zip "
+            "--package-file-link https://contoso.blob.core.windows.net/apps/agent-1.1.0.zip "
             '--install-command "./install.sh" --remove-command "./remove.sh" '
             '--target-regions "[{name:eastus2},{name:westus2,regional-replica-count:2}]" --no-wait',
         ),
