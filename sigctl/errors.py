@@ -82,6 +82,10 @@ def invalid_parameter(message: str, target: str | None = None) -> ArmError:
     return ArmError("InvalidParameter", message, 400, target)
 
 
+def missing_parameter(path: str) -> ArmError:
+    return invalid_parameter(f"Required parameter '{path}' is missing (null).", path)
+
+
 def invalid_request(message: str, target: str | None = None) -> ArmError:
     return ArmError("InvalidRequestContent", message, 400, target)
 

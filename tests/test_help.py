@@ -63,6 +63,7 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "config.md",
         "image-definitions.md",
         "image-versions.md",
+        "gallery-applications.md",
         "replication.md",
         "limits.md",
         "sharing.md",

@@ -136,6 +136,14 @@ def test_end_of_life_dates_parse_as_dateutil_does(ok: Any, gallery: None, spelli
     assert made["endOfLifeDate"] == "2030-12-31T12:59:59+00:00"
 
 
+def test_end_of_life_fraction_reaches_the_service(ok: Any, gallery: None) -> None:
+    # az hands the date to its generated command, which keeps fractions (msrest's .fffZ)
+    made = ok(
+        f"{CREATE} -i e -p P -f O -s E --os-type linux --end-of-life-date 2030-12-31T01:02:03.25Z"
+    )
+    assert made["endOfLifeDate"] == "2030-12-31T01:02:03.25+00:00"
+
+
 @pytest.mark.parametrize(
     "args,message,code",
     [

@@ -71,6 +71,20 @@ def name_or_id(text: str, group: str, type_: str, namespace: str = ids_module.CO
     return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
 
 
+def application_target(group: str | None, gallery: str | None, name: str | None) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("-n", name))
+    return ids_module.application_id(_subscription(), group, gallery or "", name or "")
+
+
+def application_version_target(
+    group: str | None, gallery: str | None, application: str | None, version: str | None
+) -> ResourceId:
+    group = _given(group, ("-r", gallery), ("--application-name", application), ("-n", version))
+    return ids_module.application_version_id(
+        _subscription(), group, gallery or "", application or "", version or ""
+    )
+
+
 def parse_id(text: str) -> ResourceId:
     """A resource id given on the command line, or az's usage error."""
     try:

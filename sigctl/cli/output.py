@@ -43,6 +43,21 @@ def flatten(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def prune(value: Any, schema: dict[str, Any] | None) -> Any:
+    """Keep only what a generated command's schema knows ({"key": sub-schema or None for any}).
+
+    az reads a response through the command's own schema, so a field the service returns but
+    the schema lacks is never printed; a list is read element by element.
+    """
+    if schema is None:
+        return value
+    if isinstance(value, list):
+        return [prune(item, schema) for item in value]
+    if isinstance(value, dict):
+        return {k: prune(v, schema[k]) for k, v in value.items() if k in schema}
+    return value
+
+
 # -- --query -----------------------------------------------------------------------------------
 
 

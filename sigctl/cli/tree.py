@@ -59,6 +59,13 @@ TREE: dict[tuple[str, ...], Node] = {
     ("gallery", "identity"): Node(
         "Manage the managed identities of a gallery.", "gallery_identity"
     ),
+    ("gallery-application",): Node(
+        "Manage VM applications: definitions of packages that VMs install.", "gallery_application"
+    ),
+    ("gallery-application", "version"): Node(
+        "Manage VM application versions: packages replicated to regions.",
+        "gallery_application_version",
+    ),
     ("group",): Node("Manage resource groups (az group).", "resource_group"),
     ("identity",): Node("Manage managed identities (az identity).", "managed_identity"),
     ("image-definition",): Node("Manage gallery image definitions.", "image_definition"),
@@ -94,6 +101,10 @@ TREE: dict[tuple[str, ...], Node] = {
     ),
     ("sig", "in-vm-access-control-profile-version"): Node(
         "Manage in VM access control profile version.", "access_control_profile_version"
+    ),
+    ("sig", "gallery-application"): Node("Manage gallery application.", "gallery_application"),
+    ("sig", "gallery-application", "version"): Node(
+        "Manage gallery application version.", "gallery_application_version"
     ),
     ("sig", "image-definition"): Node(
         "Manage shared gallery image definitions.", "image_definition"

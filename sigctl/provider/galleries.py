@@ -304,7 +304,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
             409,
         )
     nested = []
-    for kind in ("images", "inVMAccessControlProfiles"):
+    for kind in ("images", "inVMAccessControlProfiles", "applications"):
         for child in ctx.tx.children(ctx.key("galleries", name, kind)):
             child_name = ctx.tx.read(ctx.key("galleries", name, kind, child))["resource"]["name"]
             nested.append(f"{ids.COMPUTE}/galleries/{name}/{kind}/{child_name}")

@@ -30,6 +30,7 @@ _TYPE_CASING = {
         "diskEncryptionSets",
         "inVMAccessControlProfiles",
         "userAssignedIdentities",
+        "applications",
     )
 }
 
@@ -133,6 +134,16 @@ def version_id(sub: str, group: str, gallery: str, image: str, version: str) -> 
 def inventory_id(subscription: str, group: str | None) -> ResourceId:
     """sigctl's tree of a subscription, or of one resource group (sigctl.provider.inventory)."""
     return ResourceId(subscription, group, SIGCTL, ("inventory",), ())
+
+
+def application_id(sub: str, group: str, gallery: str, application: str) -> ResourceId:
+    return compute_id(sub, group, "galleries", gallery, "applications", application)
+
+
+def application_version_id(
+    sub: str, group: str, gallery: str, application: str, version: str
+) -> ResourceId:
+    return application_id(sub, group, gallery, application).child("versions", version)
 
 
 def parse(text: str) -> ResourceId:

@@ -4,12 +4,17 @@ A version is made from exactly one kind of source, must be compatible with its d
 replicates to its target regions over time (sigctl.provider.replication). What the service
 fills in (display-name regions, per-region counts and storage types, publishedDate, the safety
 profile) is filled here; what may change after create is enforced here.
+
+The publishing rules (names, target regions, replication, changing the regions) are the
+service's rules for every replicated gallery artifact: VM application versions
+(sigctl.provider.gallery_application_versions) use them through `Kind`.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from sigctl.errors import (
@@ -58,6 +63,22 @@ SOFT_DELETE_DAYS = 7
 _NAME = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")  # ASCII digits only, as the service
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the kinds of replicated versions: how errors name them, their limit."""
+
+    noun: str  # "image version", in the service's messages
+    name_parameter: str  # the request parameter a bad name is reported against
+    property_path: (
+        str  # how immutable-property errors name the body ("galleryImageVersion.properties.")
+    )
+    replica_limit: str  # the limits.* key bounding replicas per region
+    type: str  # the ARM resource type, for region errors
+
+
+IMAGE = Kind("image version", "galleryImageVersionName", PATH, "replicas", TYPE)
+
+
 # -- names and keys -----------------------------------------------------------------------------
 
 
@@ -71,13 +92,13 @@ def version_tuple(name: str) -> tuple[int, int, int] | None:
     return parts  # type: ignore[return-value]
 
 
-def check_name(name: str) -> None:
+def check_name(name: str, kind: Kind = IMAGE) -> None:
     if version_tuple(name) is None:
         raise invalid_parameter(
-            "The image version name is invalid. The image version name should follow "
+            f"The {kind.noun} name is invalid. The {kind.noun} name should follow "
             "Major(int).Minor(int).Patch(int) format, where int is between 0 and 2,147,483,647 "
             "(inclusive). For e.g: 1.0.0, 2018.12.1 etc",
-            "galleryImageVersionName",
+            kind.name_parameter,
         )
 
 
@@ -165,19 +186,22 @@ def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
     return ended.get(overall) or doc["replication"].get("operation", "Creating")
 
 
+def replication_status(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
+    """`properties.replicationStatus`, as `$expand=ReplicationStatus` shows it."""
+    summary = [{"region": place["label"], **state} for _, place, state in place_states(ctx, doc)]
+    return {
+        "aggregatedState": replication.aggregate([s["state"] for s in summary]),
+        "summary": summary,
+    }
+
+
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
     props["provisioningState"] = provisioning_state(ctx, doc)
     props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
     if expand and expand.lower() == "replicationstatus":
-        summary = [
-            {"region": place["label"], **state} for _, place, state in place_states(ctx, doc)
-        ]
-        props["replicationStatus"] = {
-            "aggregatedState": replication.aggregate([s["state"] for s in summary]),
-            "summary": summary,
-        }
+        props["replicationStatus"] = replication_status(ctx, doc)
     return body
 
 
@@ -233,11 +257,11 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 # -- create or update ---------------------------------------------------------------------------
 
 
-def _replicas(ctx: Request, value: Any, path: str, default: int) -> int:
+def _replicas(ctx: Request, value: Any, path: str, default: int, kind: Kind) -> int:
     count = expect_int(value, path)
     if count is None:
         return default
-    maximum = settings.limit(ctx.config, "replicas")
+    maximum = settings.limit(ctx.config, kind.replica_limit)
     if not 1 <= count <= maximum:
         raise invalid_parameter(
             f"The value {count} of parameter {path} is out of range. The value must be between 1 and {maximum}, inclusive.",
@@ -247,9 +271,13 @@ def _replicas(ctx: Request, value: Any, path: str, default: int) -> int:
 
 
 def publishing_profile(
-    ctx: Request, profile: dict[str, Any], location: regions.Region, existing: dict[str, Any] | None
+    ctx: Request,
+    profile: dict[str, Any],
+    location: regions.Region,
+    existing: dict[str, Any] | None,
+    kind: Kind = IMAGE,
 ) -> dict[str, Any]:
-    replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1)
+    replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1, kind)
     storage_type = (
         expect_choice(profile.get("storageAccountType"), STORAGE_TYPES, "storageAccountType")
         or "Standard_LRS"
@@ -268,7 +296,7 @@ def publishing_profile(
     for i, item in enumerate(given):
         entry = expect_dict(item, f"publishingProfile.targetRegions[{i}]")
         name = expect_str(entry.get("name"), f"publishingProfile.targetRegions[{i}].name") or ""
-        region = regions.require(name, TYPE, ctx.allowed_regions())
+        region = regions.require(name, kind.type, ctx.allowed_regions())
         if region.name in seen:
             raise invalid_parameter(
                 "Duplicate regions are not allowed in target publishing regions.", "targetRegions"
@@ -294,6 +322,7 @@ def publishing_profile(
                 entry.get("regionalReplicaCount"),
                 f"targetRegions[{i}].regionalReplicaCount",
                 replica_count,
+                kind,
             ),
             "storageAccountType": region_type,
         }
@@ -312,7 +341,7 @@ def publishing_profile(
     if location.name not in seen:
         listed = ", ".join(t["name"] for t in targets)
         raise invalid_parameter(
-            f"Gallery image version publishing profile regions '{listed}' must contain the location of image version '{location.display_name}'.",
+            f"Gallery {kind.noun} publishing profile regions '{listed}' must contain the location of {kind.noun} '{location.display_name}'.",
             "targetRegions",
         )
     if mode == "Shallow" and (len(targets) != 1 or targets[0]["regionalReplicaCount"] != 1):
@@ -340,7 +369,7 @@ def publishing_profile(
         ctx,
         profile.get("targetExtendedLocations"),
         TYPE,
-        lambda value, path: _replicas(ctx, value, path, replica_count),
+        lambda value, path: _replicas(ctx, value, path, replica_count, kind),
     )
     if zones:
         out["targetExtendedLocations"] = zones
@@ -659,20 +688,28 @@ def check_size(ctx: Request, disks: list[dict[str, int]], shallow: bool) -> None
         )
 
 
-def _schedule(
+def occupied_gb(doc: dict[str, Any]) -> float:
+    """The GB a version replicates: its disks' used size, or the size recorded for a package."""
+    if "occupiedGB" in doc:
+        return float(doc["occupiedGB"])
+    return sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
+
+
+def schedule(
     ctx: Request,
     doc: dict[str, Any],
     names_to_start: list[str],
     gallery: str,
-    image: str,
+    artifact: str,
+    occupied: float,
     held: dict[str, int] | None = None,
 ) -> None:
-    """Start replication to the given places (regions, edge zones) now.
+    """Start replication to the given places (regions, edge zones) now, copying `occupied` GB.
 
+    `artifact` is the definition (or application) the version belongs to, for matching faults.
     A place in `held` already holds that many replicas and only copies the extra ones.
     """
     profile = doc["resource"]["properties"]["publishingProfile"]
-    occupied = sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
     shallow = profile.get("replicationMode") == "Shallow"
     location = doc["resource"]["location"]
     places = replica_places(profile)
@@ -691,7 +728,7 @@ def _schedule(
                 occupied, place["count"], place["storage"], name == location, len(places), shallow
             )
         # a fault injected into a region also fails the replicas in its edge zones
-        fault = faults.matching(ctx.tx, place["region"], gallery, image, doc["resource"]["name"])
+        fault = faults.matching(ctx.tx, place["region"], gallery, artifact, doc["resource"]["name"])
         doc["replication"]["regions"][name] = replication.start(clock, at, modelled, fault, kept)
     save_clock(ctx.tx, clock)
 
@@ -745,7 +782,7 @@ def _create(
         raise invalid_parameter(
             "Required parameter 'storageProfile' is missing (null).", "storageProfile"
         )
-    _check_same_number(ctx, key)
+    check_same_number(ctx, key)
     stored_gallery = galleries.stored_gallery(ctx, gallery)
     if stored_gallery is not None:
         galleries.require_home_region(stored_gallery, location.name)
@@ -775,7 +812,7 @@ def _create(
         "refs": refs,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    _schedule(ctx, doc, list(replica_places(publishing)), gallery, image["name"])
+    schedule(ctx, doc, list(replica_places(publishing)), gallery, image["name"], occupied_gb(doc))
     ctx.tx.write(key, doc)
     ctx.count_usage(location.name, "versions", +1)
     return render(ctx, doc)
@@ -806,7 +843,7 @@ def _encryption_facts(
     )
 
 
-def _check_same_number(ctx: Request, key: tuple[str, ...]) -> None:
+def check_same_number(ctx: Request, key: tuple[str, ...], kind: Kind = IMAGE) -> None:
     """Names compare as numbers, so 01.0.0 is 1.0.0: a second spelling of a version is refused."""
     name, number = key[-1], version_tuple(key[-1])
     for other in ctx.tx.children(key[:-1]):  # names only: no version document is read
@@ -815,9 +852,9 @@ def _check_same_number(ctx: Request, key: tuple[str, ...]) -> None:
         doc = ctx.tx.read((*key[:-1], other), shapes.resource)
         if doc is not None and lifecycle(ctx, doc) != "purged":
             raise conflict(
-                f"Gallery image version '{name}' is the existing version '{doc['resource']['name']}': "
+                f"Gallery {kind.noun} '{name}' is the existing version '{doc['resource']['name']}': "
                 "versions are compared as numbers (Major.Minor.Patch).",
-                "galleryImageVersionName",
+                kind.name_parameter,
             )
 
 
@@ -875,6 +912,41 @@ def _update(
     tags: dict[str, str] | None,
     storage: dict[str, Any],
 ) -> dict[str, Any]:
+    old = existing["resource"]
+    if _has_refs(refs) and not _same_refs(existing["refs"], refs):
+        changed = (
+            "source.id" if refs["source"] or existing["refs"]["source"] else "osDiskImage.source.id"
+        )
+        if [d["lun"] for d in refs["data"]] != [d["lun"] for d in existing["refs"]["data"]]:
+            raise invalid_parameter(
+                "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed",
+                "storageProfile.dataDiskImages",
+            )
+        raise property_change_not_allowed(f"{PATH}storageProfile.{changed}")
+    _check_disks(old["properties"]["storageProfile"], storage, refs)
+    doc = republish(ctx, key, existing, location, publishing, safety, tags, gallery, definition)
+    return render(ctx, doc)
+
+
+def republish(
+    ctx: Request,
+    key: tuple[str, ...],
+    existing: dict[str, Any],
+    location: regions.Region,
+    publishing: dict[str, Any],
+    safety: dict[str, Any],
+    tags: dict[str, str] | None,
+    gallery: str,
+    definition: dict[str, Any] | None = None,
+    kind: Kind = IMAGE,
+) -> dict[str, Any]:
+    """A PUT on an existing version: a new publishing and safety profile and tags.
+
+    Location, storage type and replication mode stay; a region that holds replicas leaves only
+    with allowDeletionOfReplicatedLocations; regions added or given more replicas start
+    replicating. An image version (its `definition` given) also has its encryption checked.
+    Returns the stored document (`existing` itself when nothing changed).
+    """
     doc = copy.deepcopy(existing)
     old = doc["resource"]
     old_profile = old["properties"]["publishingProfile"]
@@ -882,22 +954,13 @@ def _update(
         raise invalid_resource_location(
             old["name"], old["location"], ids.parse(old["id"]).resource_group or "", location.name
         )
-    if _has_refs(refs) and not _same_refs(doc["refs"], refs):
-        changed = (
-            "source.id" if refs["source"] or doc["refs"]["source"] else "osDiskImage.source.id"
-        )
-        if [d["lun"] for d in refs["data"]] != [d["lun"] for d in doc["refs"]["data"]]:
-            raise invalid_parameter(
-                "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed",
-                "storageProfile.dataDiskImages",
-            )
-        raise property_change_not_allowed(f"{PATH}storageProfile.{changed}")
-    _check_disks(old["properties"]["storageProfile"], storage, refs)
     if old_profile.get("storageAccountType") != publishing.get("storageAccountType"):
-        raise property_change_not_allowed(f"{PATH}publishingProfile.storageAccountType")
+        raise property_change_not_allowed(
+            f"{kind.property_path}publishingProfile.storageAccountType"
+        )
     old_mode = old_profile.get("replicationMode", "Full")  # Full is the default (service-rules §3c)
     if publishing.pop("replicationMode", old_mode) != old_mode:
-        raise property_change_not_allowed(f"{PATH}publishingProfile.replicationMode")
+        raise property_change_not_allowed(f"{kind.property_path}publishingProfile.replicationMode")
     if "replicationMode" in old_profile:
         publishing["replicationMode"] = old_mode
     old_places = replica_places(old_profile)
@@ -908,7 +971,7 @@ def _update(
             continue
         if place["edgeZone"]:
             raise property_change_not_allowed(
-                f"{PATH}publishingProfile.targetExtendedLocations.storageAccountType"
+                f"{kind.property_path}publishingProfile.targetExtendedLocations.storageAccountType"
             )
         raise invalid_parameter(
             f"Global storage account type does not match the storage account type in the existing TargetRegion: "
@@ -933,10 +996,11 @@ def _update(
         for k, place in new_places.items()
         if k not in old_places or place["count"] > old_places[k]["count"]
     ]
-    facts = _encryption_facts(
-        ctx, definition, gallery, old["properties"]["storageProfile"], doc["refs"]
-    )
-    encryption.check(ctx, publishing, location, facts, lambda k: k in restart)
+    if definition is not None:
+        facts = _encryption_facts(
+            ctx, definition, gallery, old["properties"]["storageProfile"], doc["refs"]
+        )
+        encryption.check(ctx, publishing, location, facts, lambda k: k in restart)
     new_resource = copy.deepcopy(old)
     new_resource["properties"]["publishingProfile"] = publishing
     new_resource["properties"]["safetyProfile"] = safety
@@ -945,16 +1009,17 @@ def _update(
     else:
         new_resource.pop("tags", None)
     if new_resource == old:
-        return render(ctx, existing)  # an identical PUT changes nothing
+        return existing  # an identical PUT changes nothing
     doc["resource"] = new_resource
     for name in removed:
         del doc["replication"]["regions"][name]
     if restart:
         doc["replication"]["operation"] = "Updating"
         held = _held_replicas(existing, states, old_places, restart)
-        _schedule(ctx, doc, restart, gallery, ids.parse(old["id"]).names[1], held)
+        artifact = ids.parse(old["id"]).names[1]
+        schedule(ctx, doc, restart, gallery, artifact, occupied_gb(doc), held)
     ctx.tx.write(key, doc)
-    return render(ctx, doc)
+    return doc
 
 
 def _carry_encryption(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:

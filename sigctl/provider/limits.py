@@ -69,6 +69,7 @@ def report(ctx: Request, location: str) -> list[dict[str, Any]]:
         ("shallow_disk_size_gb", "Largest Source Disk, Shallow Replication (GB)", "GB"),
         ("share_subscriptions", "Subscriptions per Directly Shared Gallery", "Count"),
         ("share_tenants", "Tenants per Directly Shared Gallery", "Count"),
+        ("vm_application_replicas", "Replicas per Application Version per Region", "Count"),
     )
     rows += [
         _row(n, label, None, settings.limit(ctx.config, n), unit) for n, label, unit in per_resource

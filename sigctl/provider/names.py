@@ -50,15 +50,18 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9._-]+")
 IDENTIFIER_LIMITS = {"publisher": 128, "offer": 64, "sku": 64}
 
 
-def check_image_name(gallery: str, name: str) -> None:
-    """Image definition names: 1-80 of letters, digits, _ - ., starting and ending alphanumeric."""
+def check_image_name(gallery: str, name: str, entity: str = "galleryImageName") -> None:
+    """Image definition names: 1-80 of letters, digits, _ - ., starting and ending alphanumeric.
+
+    VM application names follow the same rule (`entity` galleryApplicationName).
+    """
     if name and name[-1] in "._":
         raise _trailing(f"{gallery}/{name}", name[-1])
     if not _IMAGE.fullmatch(name):
         raise invalid_parameter(
-            f"The entity name 'galleryImageName' is invalid according to its validation rule: "
+            f"The entity name '{entity}' is invalid according to its validation rule: "
             f"{_IMAGE_PATH_RULE}.",
-            "galleryImageName",
+            entity,
         )
 
 

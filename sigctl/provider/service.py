@@ -30,6 +30,11 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
         ("galleries", "invmaccesscontrolprofiles", "versions"),
     ): "access_control_profile_versions",
     ("microsoft.managedidentity", ("userassignedidentities",)): "managed_identities",
+    ("microsoft.compute", ("galleries", "applications")): "gallery_applications",
+    (
+        "microsoft.compute",
+        ("galleries", "applications", "versions"),
+    ): "gallery_application_versions",
     (
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),

@@ -21,6 +21,7 @@ LIMITS = {
     "shallow_disk_size_gb": (32768, "largest source disk of a Shallow-replication version, GB"),
     "share_subscriptions": (30, "subscriptions a gallery can be shared with directly"),
     "share_tenants": (5, "tenants a gallery can be shared with directly"),
+    "vm_application_replicas": (3, "replicas of one VM application version in one region"),
 }
 
 
@@ -48,7 +49,7 @@ def _at_least_one(text: str) -> int:
 
 
 # A count limit of 0 forbids creating any; a replica or size limit of 0 would forbid everything.
-_POSITIVE = {"replicas", "disk_size_gb", "shallow_disk_size_gb"}
+_POSITIVE = {"replicas", "disk_size_gb", "shallow_disk_size_gb", "vm_application_replicas"}
 for _name, (_default, _help) in LIMITS.items():
     _parser = _at_least_one if _name in _POSITIVE else non_negative_int
     config.register(f"limits.{_name}", KeySpec(_parser, _default, None, _help))

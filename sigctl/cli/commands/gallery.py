@@ -415,8 +415,8 @@ def delete(
 ) -> None:
     """Delete a Shared Image Gallery.
 
-    Fails with CannotDeleteResource while image definitions exist; deleting a gallery that does
-    not exist succeeds silently.
+    Fails with CannotDeleteResource while image definitions or applications exist; deleting a
+    gallery that does not exist succeeds silently.
     """
     client = context.current().client
     for target in targets(ids_, gallery_target, resource_group, gallery_name):

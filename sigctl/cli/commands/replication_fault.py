@@ -44,7 +44,10 @@ def add(
         str | None, typer.Option("--gallery", help="Only versions in this gallery.")
     ] = None,
     definition: Annotated[
-        str | None, typer.Option("--definition", help="Only versions of this image definition.")
+        str | None,
+        typer.Option(
+            "--definition", help="Only versions of this image definition (or VM application)."
+        ),
     ] = None,
     version: Annotated[
         str | None, typer.Option("--version", help="Only this version name.")

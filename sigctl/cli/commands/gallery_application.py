@@ -1,0 +1,351 @@
+"""VM applications: `sigctl gallery-application ...` and `sigctl sig gallery-application ...`.
+
+az's commands here are all generated ones: AAZ tags (`k=v`), AAZ booleans, `--ids`, late
+"Missing required field" checks, a confirmation before delete, and output read through the
+command's schema (what the service adds beyond it, such as customActions, is not printed).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from sigctl.cli import context
+from sigctl.cli.arguments import (
+    aaz_location,
+    aaz_tags,
+    application_target,
+    confirm,
+    one_or_many,
+    targets,
+)
+from sigctl.cli.framework import CommandGroup
+from sigctl.cli.generic_update import Updater, decode, unflatten
+from sigctl.cli.output import flatten, prune
+from sigctl.cli.paging import MaxItems, NextToken, paginate
+from sigctl.cli.params import (
+    AazNoWait,
+    AazTags,
+    AcquirePolicyToken,
+    AddArg,
+    ChangeReference,
+    Created,
+    Custom,
+    Deleted,
+    Exists,
+    ForceString,
+    GalleryName,
+    GalleryNameLate,
+    Ids,
+    Interval,
+    Location,
+    RemoveArg,
+    ResourceGroup,
+    ResourceGroupLate,
+    SetArg,
+    Timeout,
+    Updated,
+    Yes,
+    choice_option,
+)
+from sigctl.provider import ids
+
+commands = CommandGroup("Manage gallery application.")
+
+API_VERSION = "2021-07-01"
+# What az's generated commands read from a response (flattened); the rest is not printed.
+SCHEMA: dict[str, Any] = {
+    key: None
+    for key in (
+        "description",
+        "endOfLifeDate",
+        "eula",
+        "id",
+        "location",
+        "name",
+        "privacyStatementUri",
+        "provisioningState",
+        "releaseNoteUri",
+        "supportedOSType",
+        "tags",
+        "type",
+    )
+}
+STRING_PATHS = (
+    "tags.*",
+    "description",
+    "endOfLifeDate",
+    "eula",
+    "privacyStatementUri",
+    "releaseNoteUri",
+    "supportedOSType",
+)
+
+_NAME = typer.Option(
+    "--application-name",
+    "--gallery-application-name",
+    "--name",
+    "-n",
+    metavar="NAME",
+    help="The name of the gallery application.",
+)
+Name = Annotated[str, _NAME]
+NameLate = Annotated[str | None, _NAME]  # show/update/delete/wait: -n may come from --ids
+Description = Annotated[
+    str | None,
+    typer.Option(
+        "--description",
+        help="The description of this gallery Application Definition resource. This property is "
+        "updatable.",
+    ),
+]
+
+
+def shape(body: dict[str, Any]) -> dict[str, Any]:
+    """What az prints of an application: flattened, through its schema."""
+    return prune(flatten(body), SCHEMA)
+
+
+@commands.command(
+    "create",
+    examples=[
+        (
+            "Create a Windows application in a gallery, in the resource group's region.",
+            "{prefix} create --gallery-name MyGallery --name AppName -g MyResourceGroup --os-type windows",
+        ),
+        (
+            "Create a Linux application with a description and tags, in a given region.",
+            '{prefix} create -r MyGallery -n monitor-agent -g MyResourceGroup --os-type Linux -l westus2 --description "Monitoring agent" --tags team=ops',
+        ),
+    ],
+)
+def create(
+    gallery_application_name: Name,
+    gallery_name: GalleryName,
+    resource_group: ResourceGroup,
+    os_type: Annotated[
+        str,
+        choice_option(
+            "--os-type",
+            allowed=("Linux", "Windows"),
+            help="The supported type of the OS that the application is built for.",
+        ),
+    ],
+    location: Location = None,
+    description: Description = None,
+    tags: AazTags = None,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> Any:
+    """Create a gallery Application Definition.
+
+    Creating an application that exists updates it (a PUT). The location defaults to the
+    resource group's.
+    """
+    client = context.current().client
+    tags_body = aaz_tags(tags)
+    location = aaz_location(client, resource_group, location)
+    props: dict[str, Any] = {"supportedOSType": os_type}
+    if description is not None:
+        props["description"] = description
+    body: dict[str, Any] = {"location": location, "properties": props}
+    if tags_body is not None:
+        body["tags"] = tags_body
+    target = ids.application_id(
+        client.subscription, resource_group, gallery_name, gallery_application_name
+    )
+    result = client.put(target, body, **{"api-version": API_VERSION})
+    return None if no_wait else shape(result)
+
+
+@commands.command(
+    "show",
+    examples=[
+        (
+            "Get information about a gallery application.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -n AppName",
+        ),
+        (
+            "Show it as a table.",
+            "{prefix} show -g MyResourceGroup -r MyGallery -n AppName -o table",
+        ),
+    ],
+)
+def show(
+    gallery_application_name: NameLate = None,
+    gallery_name: GalleryNameLate = None,
+    resource_group: ResourceGroupLate = None,
+    ids_: Ids = None,
+) -> Any:
+    """Get information about a gallery Application Definition."""
+    client = context.current().client
+    found = [
+        shape(client.get(t, **{"api-version": API_VERSION}))
+        for t in targets(
+            ids_, application_target, resource_group, gallery_name, gallery_application_name
+        )
+    ]
+    return one_or_many(found, ids_)
+
+
+@commands.command(
+    "list",
+    examples=[
+        ("List the applications of a gallery.", "{prefix} list -g MyResourceGroup -r MyGallery"),
+        (
+            "List their names and OS types as a table.",
+            '{prefix} list -g MyResourceGroup -r MyGallery --query "[].{name:name, os:supportedOSType}" -o table',
+        ),
+    ],
+)
+def list_(
+    gallery_name: GalleryName,
+    resource_group: ResourceGroup,
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
+) -> Any:
+    """List gallery Application Definitions in a gallery."""
+    client = context.current().client
+    collection = ids.compute_id(
+        client.subscription, resource_group, "galleries", gallery_name, "applications"
+    )
+    found = [shape(a) for a in client.list(collection, **{"api-version": API_VERSION})]
+    return paginate(found, max_items, next_token)
+
+
+@commands.command(
+    "update",
+    examples=[
+        (
+            "Change the description and replace the tags.",
+            '{prefix} update -g MyResourceGroup -r MyGallery -n AppName --description "Agent, signed build" --tags team=ops',
+        ),
+        (
+            "Set an end-of-life date and a release-note link.",
+            "{prefix} update -g MyResourceGroup -r MyGallery -n AppName --set endOfLifeDate=2030-12-31T00:00:00Z releaseNoteUri=https://contoso.com/notes",
+        ),
+    ],
+)
+def update(
+    gallery_application_name: NameLate = None,
+    gallery_name: GalleryNameLate = None,
+    resource_group: ResourceGroupLate = None,
+    ids_: Ids = None,
+    location: Location = None,
+    description: Description = None,
+    tags: AazTags = None,
+    set_: SetArg = None,
+    add: AddArg = None,
+    remove: RemoveArg = None,
+    force_string: ForceString = None,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> Any:
+    """Update a gallery Application Definition.
+
+    --tags replaces every tag; --set/--add/--remove work on the printed shape. The OS type
+    cannot change.
+    """
+    client = context.current().client
+    tags_body = aaz_tags(tags)
+    results = []
+    for target in targets(
+        ids_, application_target, resource_group, gallery_name, gallery_application_name
+    ):
+        with client.atomically():  # parallel updates of one application lose nothing
+            instance = shape(client.get(target, **{"api-version": API_VERSION}))
+            if location is not None:
+                instance["location"] = location
+            if description is not None:
+                instance["description"] = description
+            if tags_body is not None:
+                instance["tags"] = tags_body
+            Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
+                decode(set_, add, remove), bool(force_string)
+            )
+            instance.pop("provisioningState", None)
+            results.append(
+                shape(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+            )
+    return None if no_wait else one_or_many(results, ids_)
+
+
+@commands.command(
+    "delete",
+    examples=[
+        (
+            "Delete an application (it must have no versions left).",
+            "{prefix} delete -g MyResourceGroup -r MyGallery -n AppName --yes",
+        )
+    ],
+)
+def delete(
+    gallery_application_name: NameLate = None,
+    gallery_name: GalleryNameLate = None,
+    resource_group: ResourceGroupLate = None,
+    ids_: Ids = None,
+    yes: Yes = False,
+    no_wait: AazNoWait = None,
+    acquire_policy_token: AcquirePolicyToken = None,
+    change_reference: ChangeReference = None,
+) -> None:
+    """Delete a gallery Application.
+
+    Fails with CannotDeleteResource while the application has versions. Asks for confirmation
+    unless --yes is given.
+    """
+    if not yes:  # az asks before it reads the other arguments
+        confirm()
+    client = context.current().client
+    for target in targets(
+        ids_, application_target, resource_group, gallery_name, gallery_application_name
+    ):
+        client.delete(target, **{"api-version": API_VERSION})
+
+
+@commands.command(
+    "wait",
+    examples=[
+        (
+            "Wait until an application exists and has succeeded.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -n AppName --created",
+        ),
+        (
+            "Wait until it is deleted.",
+            "{prefix} wait -g MyResourceGroup -r MyGallery -n AppName --deleted",
+        ),
+    ],
+)
+def wait(
+    gallery_application_name: NameLate = None,
+    gallery_name: GalleryNameLate = None,
+    resource_group: ResourceGroupLate = None,
+    ids_: Ids = None,
+    created: Created = False,
+    updated: Updated = False,
+    deleted: Deleted = False,
+    exists: Exists = False,
+    custom: Custom = None,
+    interval: Interval = 30,
+    timeout: Timeout = 3600,
+) -> Any:
+    """Place the CLI in a waiting state until a condition of the application is met."""
+    from sigctl.cli.wait import poll
+
+    target = targets(
+        ids_, application_target, resource_group, gallery_name, gallery_application_name
+    )[0]
+    return poll(
+        target,
+        {"api-version": API_VERSION},
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        exists=exists,
+        custom=custom,
+        interval=interval,
+        timeout=timeout,
+    )
