@@ -946,14 +946,13 @@ def delete(ctx: Request, rid: ResourceId) -> None:
 
 
 def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    """PATCH with properties.restore=true brings a soft-deleted version back (az undelete)."""
-    props = expect_dict(body.get("properties"), "properties")
+    """PATCH with properties.restore=true brings a soft-deleted version back (az undelete);
+    any other PATCH updates the version as a PUT of the merged body would."""
+    props = expect_dict(expect_dict(body, "body").get("properties"), "properties")
     if not expect_bool(props.get("restore"), "properties.restore"):
-        raise ArmError(
-            "MethodNotAllowed",
-            "sigctl emulates PATCH of image versions only to restore soft-deleted ones.",
-            405,
-        )
+        from sigctl.provider import updates
+
+        return updates.by_put(ctx, rid, body, get, put)
     definition = _definition(ctx, rid)
     key = _key(ctx, *_owner(definition), rid.names[2])
     doc = ctx.tx.read(key, shapes.resource)
