@@ -77,7 +77,7 @@ def handle(
         from sigctl.provider import emulator_api
 
         return _signed_in(principal, headers) or emulator_api.handle(
-            provider, verb, segments[1:], query, body
+            provider, verb, segments[1:], query, body, principal
         )
     if len(segments) >= 2 and segments[1].lower() in _IDENTITY_SEGMENTS:
         from sigctl.provider import identity

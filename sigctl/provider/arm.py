@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 AUTHORIZATION = "microsoft.authorization"
 PENDING = {"Creating", "Updating", "Deleting", "Accepted", "Migrating"}
+_OPERATIONS = ("microsoft.compute", ("locations", "capsoperations"))
 
 
 def handle(
@@ -63,6 +64,10 @@ def handle(
         return Response(
             200, {"value": provider.dispatch("list", rid, query, None, principal).result}
         )
+    if verb == "GET" and rid.route == _OPERATIONS:
+        from sigctl.provider import operations
+
+        return operations.answer(provider, rid, query, principal)
     if verb == "GET":
         return Response(200, provider.dispatch("get", rid, query, None, principal).result)
     if verb == "HEAD":

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import ids, rbac
+from sigctl.provider.api import Response
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+
+if TYPE_CHECKING:
+    from sigctl.provider.service import Provider
 
 RETRY_AFTER_SECONDS = "1"
 
@@ -86,6 +90,32 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     if state == "Failed":
         status["error"] = _error(replication_failure(body))
     return status
+
+
+def answer(
+    provider: Provider, rid: ResourceId, query: dict[str, str], principal: str | None
+) -> Response:
+    """The status monitor (Azure-AsyncOperation), or with monitor=true the Location monitor:
+    202 while running, then the resource (200) or nothing (204, after a delete)."""
+    status = provider.dispatch("get", rid, query, None, principal).result
+    running = status["status"] == "InProgress"
+    retry = {"Retry-After": RETRY_AFTER_SECONDS} if running else {}
+    if str(query.get("monitor", "")).lower() != "true":
+        return Response(200, status, retry)
+    if running:
+        return Response(202, None, retry)
+    if "error" in status:
+        error = status["error"]
+        raise ArmError(
+            error["code"], error["message"], 409 if status["status"] == "Failed" else 400
+        )
+    found = _decode(rid.name)
+    if found["verb"] == "delete":
+        return Response(204)
+    target = provider.dispatch(
+        "get", found["id"], {"api-version": query.get("api-version")}, None, principal
+    )
+    return Response(200, target.result)
 
 
 def _with_replication(ctx: Request) -> Request:

@@ -1,7 +1,7 @@
 """PATCH as Compute serves it: the resource as it is, merged with the request, then PUT again.
 
 A PATCH body is a JSON merge patch (RFC 7396): objects merge key by key, `null` removes a key,
-anything else (lists included) replaces. Running the merged body through the resource's PUT
+anything else (lists included) replaces. `tags`, as everywhere in ARM, are replaced whole. Running the merged body through the resource's PUT
 applies every rule a PUT applies, which is what az's generic update (GET, change, PUT) relies on.
 """
 
@@ -29,6 +29,13 @@ def merge(target: Any, patch: Any) -> Any:
     return merged
 
 
+def merge_resource(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = merge(current, {k: v for k, v in patch.items() if k != "tags"})
+    if patch.get("tags") is not None:
+        merged["tags"] = copy.deepcopy(patch["tags"])
+    return merged
+
+
 def by_put(
     ctx: Request,
     rid: ResourceId,
@@ -36,7 +43,7 @@ def by_put(
     get: Callable[[Request, ResourceId], dict[str, Any]],
     put: Callable[[Request, ResourceId, dict[str, Any]], dict[str, Any]],
 ) -> dict[str, Any]:
-    return put(ctx, rid, merge(get(ctx, rid), expect_dict(body, "body")))
+    return put(ctx, rid, merge_resource(get(ctx, rid), expect_dict(body, "body")))
 
 
 def patch_through_put(handler: ModuleType) -> Callable[[Request, ResourceId, Any], Any]:
