@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 AUTHORIZATION = "microsoft.authorization"
 PENDING = {"Creating", "Updating", "Deleting", "Accepted", "Migrating"}
 _OPERATIONS = ("microsoft.compute", ("locations", "capsoperations"))
+# The disk service declares no 201: a PUT that creates a disk or snapshot answers 200.
+_NO_CREATED = {("microsoft.compute", ("disks",)), ("microsoft.compute", ("snapshots",))}
 
 
 def handle(
@@ -76,7 +78,8 @@ def handle(
         outcome = provider.dispatch("delete", rid, query, None, principal)
         return Response(200 if outcome.existed else 204)
     outcome = provider.dispatch(verb.lower(), rid, query, _object(body), principal)
-    status = 201 if verb == "PUT" and not outcome.existed else 200
+    created = verb == "PUT" and not outcome.existed and rid.route not in _NO_CREATED
+    status = 201 if created else 200
     result = outcome.result
     state = (
         result.get("properties", {}).get("provisioningState") if isinstance(result, dict) else None
