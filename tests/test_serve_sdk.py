@@ -7,14 +7,12 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
-
 from served import ServedCloud, StaticToken
 
 SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
