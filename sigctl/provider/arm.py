@@ -50,6 +50,7 @@ def handle(
         return authorization.handle(provider, verb, segments, query, body, principal)
     action = None
     if verb == "POST":
+        _refuse_post_to_collection(segments, path)
         action, segments = segments[-1], segments[:-1]
     rid = ids.parse("/" + "/".join(segments))
     _check_version(provider, rid, api_version, body)
@@ -91,6 +92,18 @@ def handle(
         location = str(result.get("location") or "global")
         headers = operations.monitor_headers(base, rid, verb, api_version or "", location)
     return Response(status, result, headers)
+
+
+def _refuse_post_to_collection(segments: list[str], path: str) -> None:
+    """POST names an action after a resource; on a collection ARM has no POST."""
+    from sigctl.provider.service import _ROUTES
+
+    try:
+        whole = ids.parse(path)
+    except ArmError:
+        return
+    if whole.is_collection and whole.route in _ROUTES:
+        raise method_not_allowed("POST", path)
 
 
 def _api_version(query: dict[str, str]) -> str | None:
