@@ -7,15 +7,8 @@ Azure client accepts it, and it is made in milliseconds.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
@@ -31,6 +24,20 @@ def ensure_certificate(home: Path) -> tuple[Path, Path]:
     if cert_path.is_file() and key_path.is_file():
         return cert_path, key_path
     ensure_private_dir(folder)
+    _make(cert_path, key_path)
+    return cert_path, key_path
+
+
+def _make(cert_path: Path, key_path: Path) -> None:
+    """Imported here: a server whose certificate exists never loads the X.509 library."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sigctl local cloud")])
     now = datetime.datetime.now(datetime.UTC)
@@ -83,7 +90,6 @@ def ensure_certificate(home: Path) -> tuple[Path, Path]:
         0o600,
     )
     _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    return cert_path, key_path
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
