@@ -252,3 +252,14 @@ def test_graph_for_az_ad(cloud: ServedCloud) -> None:
     assert (
         missing.status_code == 404 and missing.json()["error"]["code"] == "Request_ResourceNotFound"
     )
+
+
+def test_a_role_definition_id_names_the_subscription_at_any_scope(cloud: ServedCloud) -> None:
+    """az maps an assignment's roleDefinitionId to a role name through this list."""
+    auth = AuthorizationManagementClient(StaticToken(), SUB, **cloud.client_options())
+    at_group = auth.role_definitions.list(f"/subscriptions/{SUB}/resourceGroups/anything")
+    reader = next(d for d in at_group if d.role_name == "Reader")
+    assert (
+        reader.id
+        == f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{READER}"
+    )

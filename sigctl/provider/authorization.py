@@ -190,7 +190,7 @@ def _definitions(
             subscription = accounts.subscription(tx, subscription)["id"]
     match = _ROLE_NAME_FILTER.search(query.get("$filter", ""))
     shown = [
-        _definition_body(d, scope)
+        _definition_body(d, subscription)
         for d in rbac.definitions(subscription or "", match.group(1) if match else None)
     ]
     if name is None:
@@ -205,9 +205,13 @@ def _definitions(
     return Response(200, found)
 
 
-def _definition_body(flat: dict[str, Any], scope: str) -> dict[str, Any]:
+def _definition_body(flat: dict[str, Any], subscription: str | None) -> dict[str, Any]:
+    """A built-in role's id names the subscription whatever scope it was read at (or none, read
+    at the tenant: /providers/Microsoft.Authorization/roleDefinitions/{id})."""
     return {
-        "id": f"{scope}/providers/{rbac.AUTHORIZATION}/roleDefinitions/{flat['name']}",
+        "id": flat["id"]
+        if subscription
+        else f"/providers/{rbac.AUTHORIZATION}/roleDefinitions/{flat['name']}",
         "name": flat["name"],
         "type": flat["type"],
         "properties": {
