@@ -106,14 +106,16 @@ def _faults(provider: Provider, verb: str, rest: list[str], body: Any, path: str
 def _state(provider: Provider, verb: str, body: Any, path: str) -> Response:
     from sigctl.provider import fixtures
 
+    if verb == "DELETE":  # as `sigctl state reset`: everything, under the writers' lock
+        from sigctl.store.maintenance import wipe
+
+        wipe(provider.store.root)
+        return Response(204)
     with provider.store.transaction(write=verb != "GET") as tx:
         if verb == "GET":
             return Response(200, fixtures.export(tx))
         if verb == "PUT":
             return Response(200, {"documents": fixtures.replace(tx, expect_dict(body, "body"))})
-        if verb == "DELETE":
-            tx.delete_tree(())
-            return Response(204)
     raise method_not_allowed(verb, path)
 
 
