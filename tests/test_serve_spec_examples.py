@@ -39,9 +39,17 @@ NOT_EMULATED = {
 }
 # Examples sigctl answers with an error instead, and why.
 REFUSED: dict[str, tuple[int, str, str]] = {
-    "GalleryImageVersion_Create": (400, "InvalidParameter", "disk encryption sets are not emulated"),
+    "GalleryImageVersion_Create": (
+        400,
+        "InvalidParameter",
+        "disk encryption sets are not emulated",
+    ),
 }
-DIFFERENCES: dict[str, set[str]] = {}
+DIFFERENCES: dict[str, set[str]] = {
+    # Managed identities of galleries are not emulated: `identity` is not kept or returned.
+    "Gallery_Create_WithManagedIdentity": {"identity", "properties.softDeletePolicy"},
+    "Gallery_Get_WithManagedIdentity": {"identity"},
+}
 
 
 def substitute(value: Any) -> Any:
@@ -207,7 +215,7 @@ def prepare(
     if kind == "GalleryImage":
         make_gallery(replay, name)
         if action != "Create":
-            replay.ok("PUT", image, DEFINITION)
+            replay.ok("PUT", image, definition_like(body))
         if action == "ListByGallery":
             return "GET", f"{gallery}/images", None, query
         return _crud(action), image, body, query
@@ -232,6 +240,17 @@ def prepare(
     return consumer_view(replay, kind, action, params, query)
 
 
+def definition_like(body: Any) -> dict[str, Any]:
+    """The definition an update presumes: as the request's generation says, if it says."""
+    generation = (body or {}).get("properties", {}).get("hyperVGeneration")
+    if generation is None:
+        return DEFINITION
+    return {
+        **DEFINITION,
+        "properties": {**DEFINITION["properties"], "hyperVGeneration": generation},
+    }
+
+
 def _crud(action: str) -> str:
     return {
         "Create": "PUT",
@@ -251,6 +270,11 @@ def make_gallery(replay: Replay, name: str) -> None:
     if "SoftDelet" in name:
         properties["softDeletePolicy"] = {"isSoftDeleteEnabled": True}
     replay.ok("PUT", gallery_path(), {"location": "westus", "properties": properties})
+    if "Expand" in name or "Select" in name:  # groups to show
+        groups = [{"type": "Subscriptions", "ids": [SUB]}, {"type": "AADTenants", "ids": [TENANT]}]
+        replay.ok("POST", f"{gallery_path()}/share", {"operationType": "Add", "groups": groups})
+    if name == "CommunityGallery_Get":
+        replay.ok("POST", f"{gallery_path()}/share", {"operationType": "EnableCommunity"})
 
 
 def make_version(replay: Replay, version: str) -> None:
