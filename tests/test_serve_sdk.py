@@ -131,7 +131,9 @@ def make_source(compute: ComputeManagementClient, group: str) -> str:
             "properties": {
                 "hyperVGeneration": "V2",
                 "storageProfile": {
-                    "osDisk": {"osType": "Linux", "osState": "Generalized", "diskSizeGB": 30}
+                    "osDisk": {"osType": "Linux", "osState": "Generalized", "diskSizeGB": 30},
+                    # a data disk: a PATCH sends the version's disks back without sources
+                    "dataDisks": [{"lun": 0, "diskSizeGB": 10}],
                 },
             },
         },

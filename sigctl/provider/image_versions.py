@@ -798,7 +798,11 @@ def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
             return [canon(v) for v in value]
         return value.lower() if isinstance(value, str) else value
 
-    return canon(old) == canon(new)
+    def sourced(refs: dict[str, Any]) -> dict[str, Any]:
+        # A data disk described without a source (a GET's body sent back) names no source.
+        return {**refs, "data": [d for d in refs["data"] if d["source"]]}
+
+    return canon(sourced(old)) == canon(sourced(new))
 
 
 def _update(
