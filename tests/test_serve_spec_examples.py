@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 import requests
-
 from served import ServedCloud
 
 API = "2025-03-03"
@@ -54,11 +53,12 @@ DATA_KEYS = (
 )
 # Examples sigctl answers with an error instead, and why.
 REFUSED: dict[str, tuple[int, str, str]] = {
-    "GalleryImageVersion_Create": (
-        400,
-        "InvalidParameter",
-        "disk encryption sets are not emulated",
-    ),
+    name: (400, "InvalidParameter", "disk encryption sets (targetRegions[].encryption)")
+    for name in (
+        "GalleryImageVersion_Create",
+        "GalleryImageVersion_Create_WithVHD",
+        "GalleryImageVersion_Create_WithVmAsSource",
+    )
 }
 DIFFERENCES: dict[str, set[str]] = {
     # Managed identities of galleries are not emulated: `identity` is not kept or returned.
@@ -72,6 +72,7 @@ def substitute(value: Any) -> Any:
     text = text.replace("{subscription-id}", SUB).replace("{subscriptionId}", SUB)
     text = re.sub(r"\{(resourceGroup|rgName|resourceGroupName)\}", GROUP, text)
     text = text.replace("{imageName}", "myImage").replace("{tenantId}", TENANT)
+    text = text.replace("{vmName}", "myVM").replace("{storageAccount}", "gallerysourcencus")
     return json.loads(text)
 
 
