@@ -14,6 +14,9 @@ from typing import Any
 from azure.core.credentials import AccessToken
 
 READY = re.compile(r"at (https://\S+)")
+# The emulated cloud's default subscription and tenant (sigctl.provider.accounts).
+SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
+TENANT = "7f3c1b2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
 
 
 def sigctl_command() -> list[str]:

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 import requests
-from served import ServedCloud
+from served import SUB, ServedCloud
 
-SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 AUTH = {"Authorization": "Bearer any-token"}
 GALLERY_API = "api-version=2026-03-03"
 

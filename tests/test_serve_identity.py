@@ -15,10 +15,8 @@ from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
-from served import ServedCloud, StaticToken
+from served import SUB, TENANT, ServedCloud, StaticToken
 
-SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
-TENANT = "7f3c1b2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
 OWNER = "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a"
 READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 

@@ -13,9 +13,8 @@ import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
-from served import ServedCloud, StaticToken
+from served import SUB, ServedCloud, StaticToken
 
-SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 LOCATION = "eastus2"
 
 
@@ -104,8 +103,15 @@ def test_errors_arrive_with_the_arm_code(compute: ComputeManagementClient, group
     assert code_of(no_group) == "ResourceGroupNotFound"
 
 
-def make_definition(compute: ComputeManagementClient, group: str, gallery: str) -> None:
-    compute.galleries.begin_create_or_update(group, gallery, {"location": LOCATION}).result()
+def make_definition(
+    compute: ComputeManagementClient,
+    group: str,
+    gallery: str,
+    gallery_body: dict[str, Any] | None = None,
+) -> None:
+    compute.galleries.begin_create_or_update(
+        group, gallery, gallery_body or {"location": LOCATION}
+    ).result()
     compute.gallery_images.begin_create_or_update(
         group,
         gallery,
@@ -193,21 +199,7 @@ def test_versions_are_long_running_on_the_replication_clock(
 def make_version(
     compute: ComputeManagementClient, group: str, gallery: str, gallery_body: dict[str, Any]
 ) -> None:
-    compute.galleries.begin_create_or_update(group, gallery, gallery_body).result()
-    compute.gallery_images.begin_create_or_update(
-        group,
-        gallery,
-        "img",
-        {
-            "location": LOCATION,
-            "properties": {
-                "osType": "Linux",
-                "osState": "Generalized",
-                "hyperVGeneration": "V2",
-                "identifier": {"publisher": "pub", "offer": "off", "sku": unique("sku")},
-            },
-        },
-    ).result()
+    make_definition(compute, group, gallery, gallery_body)
     compute.gallery_image_versions.begin_create_or_update(
         group,
         gallery,

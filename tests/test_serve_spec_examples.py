@@ -18,11 +18,9 @@ from typing import Any
 
 import pytest
 import requests
-from served import ServedCloud
+from served import SUB, TENANT, ServedCloud
 
 API = "2025-03-03"
-SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
-TENANT = "7f3c1b2a-0d4e-4f6a-9b8c-5d2e1f0a3b4c"
 GROUP, GALLERY, IMAGE, VERSION = "myResourceGroup", "myGalleryName", "myGalleryImageName", "1.0.0"
 FOLDER = Path(__file__).parent / "spec_examples" / API
 EXAMPLES = sorted(FOLDER.glob("*/*.json"))

@@ -17,7 +17,7 @@ public documents (metadata, token service) answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
@@ -35,6 +35,28 @@ class Response:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the handler of its API family sees it (`segments` below the family's
+    prefix for Graph and /sigctl); `base` is the served cloud's address, '' in-process."""
+
+    provider: Provider
+    verb: str
+    segments: list[str]
+    query: dict[str, str]
+    body: Any
+    principal: str | None
+    base: str
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.segments)
+
+    def below(self, count: int) -> Call:
+        """The same call seen by a family that owns the first `count` segments."""
+        return replace(self, segments=self.segments[count:])
 
 
 def base_url(headers: dict[str, str]) -> str:
@@ -57,32 +79,27 @@ def handle(
     first = segments[0].lower() if segments else ""
     if verb not in VERBS:
         raise method_not_allowed(verb, path)
+    call = Call(provider, verb, segments, query, body, principal, base_url(headers))
     if first in ("subscriptions", "tenants", "providers"):
         from sigctl.provider import arm
 
-        return _signed_in(principal, headers) or arm.handle(
-            provider, verb, segments, query, body, principal, base_url(headers)
-        )
+        return _signed_in(call) or arm.handle(call)
     if [s.lower() for s in segments] == ["metadata", "endpoints"] and verb == "GET":
         from sigctl.provider import cloud
 
-        return Response(200, cloud.metadata_endpoints(base_url(headers)))
+        return Response(200, cloud.metadata_endpoints(call.base))
     if first == "v1.0":
         from sigctl.provider import graph
 
-        return _signed_in(principal, headers) or graph.handle(
-            provider, verb, segments[1:], query, body, principal
-        )
+        return _signed_in(call) or graph.handle(call.below(1))
     if first == "sigctl":
         from sigctl.provider import emulator_api
 
-        return _signed_in(principal, headers) or emulator_api.handle(
-            provider, verb, segments[1:], query, body, principal
-        )
+        return _signed_in(call) or emulator_api.handle(call.below(1))
     if len(segments) >= 2 and segments[1].lower() in _IDENTITY_SEGMENTS:
         from sigctl.provider import identity
 
-        return identity.handle(provider, verb, segments, query, body, base_url(headers))
+        return identity.handle(call)
     raise route_not_found(verb, path)
 
 
@@ -108,14 +125,14 @@ def method_not_allowed(verb: str, path: str) -> ArmError:
     )
 
 
-def _signed_in(principal: str | None, headers: dict[str, str]) -> Response | None:
+def _signed_in(call: Call) -> Response | None:
     """ARM's answer to a request without credentials (401, with where to get a token)."""
-    if principal != ANONYMOUS:
+    if call.principal != ANONYMOUS:
         return None
     from sigctl.provider import identity
 
     return identity.unauthenticated(
         "AuthenticationFailed",
         "Authentication failed. The 'Authorization' header is missing.",
-        base_url(headers),
+        call.base,
     )

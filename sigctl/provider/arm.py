@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import api_versions, ids
-from sigctl.provider.api import Response, method_not_allowed
+from sigctl.provider.api import Call, Response, method_not_allowed
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -25,29 +25,29 @@ _OPERATIONS = ("microsoft.compute", ("locations", "capsoperations"))
 _NO_CREATED = {("microsoft.compute", ("disks",)), ("microsoft.compute", ("snapshots",))}
 
 
-def handle(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-    base: str,
-) -> Response:
+def handle(call: Call) -> Response:
+    provider, verb, query, body, principal = (
+        call.provider,
+        call.verb,
+        call.query,
+        call.body,
+        call.principal,
+    )
+    segments = call.segments
     api_version = _api_version(query)
     lowered = [s.lower() for s in segments]
-    path = "/" + "/".join(segments)
+    path = call.path
     from sigctl.provider import cloud
 
     own = cloud.route(lowered)
     if own is not None:
         api_versions.check_resources(api_version)
-        return own(provider, verb, segments, query, body, principal)
+        return own(call)
     if AUTHORIZATION in lowered:
         from sigctl.provider import authorization
 
         api_versions.require_present(api_version)
-        return authorization.handle(provider, verb, segments, query, body, principal)
+        return authorization.handle(call)
     action = None
     if verb == "POST":
         _refuse_post_to_collection(segments, path)
@@ -90,7 +90,7 @@ def handle(
         from sigctl.provider import operations
 
         location = str(result.get("location") or "global")
-        headers = operations.monitor_headers(base, rid, verb, api_version or "", location)
+        headers = operations.monitor_headers(call.base, rid, verb, api_version or "", location)
     return Response(status, result, headers)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, rbac
-from sigctl.provider.api import Response, method_not_allowed
+from sigctl.provider.api import Call, Response, method_not_allowed
 from sigctl.provider.validate import expect_dict, expect_str
 
 if TYPE_CHECKING:
@@ -26,14 +26,14 @@ _PRINCIPAL_FILTER = re.compile(r"(?:principalId\s+eq|assignedTo\()\s*'([^']*)'\)
 _ROLE_NAME_FILTER = re.compile(r"roleName\s+eq\s+'([^']*)'", re.I)
 
 
-def handle(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
+def handle(call: Call) -> Response:
+    provider, verb, segments, query, principal = (
+        call.provider,
+        call.verb,
+        call.segments,
+        call.query,
+        call.principal,
+    )
     lowered = [s.lower() for s in segments]
     at = max(
         i
@@ -44,7 +44,7 @@ def handle(
     rest = segments[at + 2 :]
     kind = rest[0].lower() if rest else ""
     name = rest[1] if len(rest) == 2 else None
-    path = "/" + "/".join(segments)
+    path = call.path
     if len(rest) > 2 or kind not in ("roleassignments", "roledefinitions", "permissions"):
         raise ArmError(
             "InvalidResourceType",
@@ -92,7 +92,7 @@ def handle(
             return Response(200, _body(found))
         if verb != "PUT":
             raise method_not_allowed(verb, path)
-        return Response(201, _body(_create(tx, principal, scope, name, body)))
+        return Response(201, _body(_create(tx, principal, scope, name, call.body)))
 
 
 def _create(tx: Any, principal: str | None, scope: str, name: str, body: Any) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, api_versions, rbac, regions
-from sigctl.provider.api import Response, method_not_allowed
+from sigctl.provider.api import Call, Response, method_not_allowed
 
 if TYPE_CHECKING:
-    from sigctl.provider.service import Provider
+    pass
 
 CLOUD_NAME = "sigctl"
 Route = Callable[..., Response]
@@ -78,9 +78,9 @@ def route(lowered: list[str]) -> Route | None:
     return None
 
 
-def _read_only(verb: str, segments: list[str]) -> None:
-    if verb != "GET":
-        raise method_not_allowed(verb, "/" + "/".join(segments))
+def _read_only(call: Call) -> None:
+    if call.verb != "GET":
+        raise method_not_allowed(call.verb, call.path)
 
 
 def _visible(tx: Any, principal: str | None, subscription: dict[str, Any]) -> bool:
@@ -108,54 +108,37 @@ def subscription_body(sub: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _subscriptions(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
-    _read_only(verb, segments)
-    with provider.store.transaction() as tx:
+def _subscriptions(call: Call) -> Response:
+    _read_only(call)
+    with call.provider.store.transaction() as tx:
         subs = accounts.load(tx)["subscriptions"].values()
-        value = [subscription_body(s) for s in subs if _visible(tx, principal, s)]
+        value = [subscription_body(s) for s in subs if _visible(tx, call.principal, s)]
     return Response(200, {"value": value})
 
 
-def _subscription(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
-    _read_only(verb, segments)
-    with provider.store.transaction() as tx:
-        found = accounts.subscription(tx, segments[1])
-        if not _visible(tx, principal, found):
+def _subscription(call: Call) -> Response:
+    _read_only(call)
+    with call.provider.store.transaction() as tx:
+        found = accounts.subscription(tx, call.segments[1])
+        if not _visible(tx, call.principal, found):
             raise ArmError(
-                "SubscriptionNotFound", f"The subscription '{segments[1]}' could not be found.", 404
+                "SubscriptionNotFound",
+                f"The subscription '{call.segments[1]}' could not be found.",
+                404,
             )
         return Response(200, subscription_body(found))
 
 
-def _tenants(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
-    _read_only(verb, segments)
-    with provider.store.transaction() as tx:
+def _tenants(call: Call) -> Response:
+    _read_only(call)
+    with call.provider.store.transaction() as tx:
         known = accounts.load(tx)
         wanted = {
-            s["tenantId"] for s in known["subscriptions"].values() if _visible(tx, principal, s)
+            s["tenantId"]
+            for s in known["subscriptions"].values()
+            if _visible(tx, call.principal, s)
         }
-        home = known["principals"].get(principal or "", {}).get("tenantId")
+        home = known["principals"].get(call.principal or "", {}).get("tenantId")
         wanted |= {home} if home else set()
         value = [
             {
@@ -169,22 +152,15 @@ def _tenants(
                 "tenantType": "AAD",
             }
             for tid, t in sorted(known["tenants"].items())
-            if principal is None or tid in wanted
+            if call.principal is None or tid in wanted
         ]
     return Response(200, {"value": value})
 
 
-def _locations(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
-    _read_only(verb, segments)
-    with provider.store.transaction() as tx:
-        sub = accounts.subscription(tx, segments[1])["id"]
+def _locations(call: Call) -> Response:
+    _read_only(call)
+    with call.provider.store.transaction() as tx:
+        sub = accounts.subscription(tx, call.segments[1])["id"]
     value = [
         {
             "id": f"/subscriptions/{sub}/locations/{r.name}",
@@ -244,24 +220,17 @@ def _provider_body(subscription: str | None, namespace: str) -> dict[str, Any]:
     }
 
 
-def _providers(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
+def _providers(call: Call) -> Response:
     """GET .../providers[/{namespace}], and POST .../providers/{namespace}/register (a no-op:
     every emulated provider is registered)."""
-    at_subscription = segments[0].lower() == "subscriptions"
-    subscription = segments[1] if at_subscription else None
-    rest = segments[3:] if at_subscription else segments[1:]
+    at_subscription = call.segments[0].lower() == "subscriptions"
+    subscription = call.segments[1] if at_subscription else None
+    rest = call.segments[3:] if at_subscription else call.segments[1:]
     if subscription is not None:
-        with provider.store.transaction() as tx:
+        with call.provider.store.transaction() as tx:
             subscription = accounts.subscription(tx, subscription)["id"]
-    if (verb == "POST") != (len(rest) == 2):
-        raise method_not_allowed(verb, "/" + "/".join(segments))
+    if (call.verb == "POST") != (len(rest) == 2):
+        raise method_not_allowed(call.verb, call.path)
     if not rest:
         value = [_provider_body(subscription, ns) for ns in _NAMESPACES]
         return Response(200, {"value": value})

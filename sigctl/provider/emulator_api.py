@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids
-from sigctl.provider.api import Response, method_not_allowed, route_not_found
+from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_str
 
@@ -35,16 +35,11 @@ if TYPE_CHECKING:
     from sigctl.provider.service import Provider
 
 
-def handle(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
+def handle(call: Call) -> Response:
+    """`call.segments` are below /sigctl."""
+    provider, verb, segments, body = call.provider, call.verb, call.segments, call.body
     lowered = [s.lower() for s in segments]
-    path = "/sigctl/" + "/".join(segments)
+    path = "/sigctl" + call.path
     if lowered[:1] == ["clock"]:
         return _clock(provider, verb, lowered[1:], body, path)
     if lowered[:1] == ["faults"]:
@@ -54,9 +49,7 @@ def handle(
     if lowered == ["vm-image-aliases.json"] and verb == "GET":
         return Response(200, {"outputs": {"aliases": {"value": {}}}})
     if lowered[:1] == ["subscriptions"] and len(segments) >= 3:
-        return _in_subscription(
-            provider, verb, segments[1], segments[2:], query, body, principal, path
-        )
+        return _in_subscription(call, segments[1], segments[2:], path)
     raise route_not_found(verb, path)
 
 
@@ -119,22 +112,15 @@ def _state(provider: Provider, verb: str, body: Any, path: str) -> Response:
     raise method_not_allowed(verb, path)
 
 
-def _in_subscription(
-    provider: Provider,
-    verb: str,
-    subscription: str,
-    rest: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-    path: str,
-) -> Response:
+def _in_subscription(call: Call, subscription: str, rest: list[str], path: str) -> Response:
     from sigctl.provider import billing, sources
 
+    verb, query, body = call.verb, call.query, call.body
+
     lowered = [s.lower() for s in rest]
-    with provider.store.transaction(write=verb in ("PUT", "DELETE")) as tx:
+    with call.provider.store.transaction(write=verb in ("PUT", "DELETE")) as tx:
         sub = accounts.subscription(tx, subscription)["id"]
-        ctx = Request(tx, sub.lower(), principal, query)
+        ctx = Request(tx, sub.lower(), call.principal, query)
         if lowered == ["billing"] and verb == "GET":
             scope = ids.parse(query["scope"]) if query.get("scope") else None
             return Response(200, billing.existing(ctx, scope))

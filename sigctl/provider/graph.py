@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts
-from sigctl.provider.api import Response, method_not_allowed, route_not_found
+from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
 
 if TYPE_CHECKING:
-    from sigctl.provider.service import Provider
+    pass
 
 _COLLECTIONS = {
     "users": "user",
@@ -89,18 +89,19 @@ def _application(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def handle(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    principal: str | None,
-) -> Response:
+def handle(call: Call) -> Response:
+    """`call.segments` are below /v1.0."""
+    verb, segments, query, body, principal = (
+        call.verb,
+        call.segments,
+        call.query,
+        call.body,
+        call.principal,
+    )
     lowered = [s.lower() for s in segments]
-    path = "/v1.0/" + "/".join(segments)
+    path = "/v1.0" + call.path
     write = verb in ("POST", "PATCH", "DELETE", "PUT")
-    with provider.store.transaction(write=write) as tx:
+    with call.provider.store.transaction(write=write) as tx:
         if lowered == ["me"] and verb == "GET":
             me = accounts.principal(tx, principal or "") if principal else None
             if me is None:

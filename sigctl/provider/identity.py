@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts
-from sigctl.provider.api import ANONYMOUS, Response, method_not_allowed, route_not_found
+from sigctl.provider.api import ANONYMOUS, Call, Response, method_not_allowed, route_not_found
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -153,16 +153,16 @@ def _utc(seconds: float) -> str:
 # -- the endpoints -------------------------------------------------------------------------------
 
 
-def handle(
-    provider: Provider,
-    verb: str,
-    segments: list[str],
-    query: dict[str, str],
-    body: Any,
-    base: str,
-) -> Response:
+def handle(call: Call) -> Response:
+    provider, verb, segments, body, base = (
+        call.provider,
+        call.verb,
+        call.segments,
+        call.body,
+        call.base,
+    )
     tenant, rest = segments[0], [s.lower() for s in segments[1:]]
-    path = "/" + "/".join(segments)
+    path = call.path
     if rest in (
         ["v2.0", ".well-known", "openid-configuration"],
         [".well-known", "openid-configuration"],
@@ -334,17 +334,14 @@ def issue(
     """A token response for `principal`; users also get an id token and a refresh token."""
     now = int(time.time())
     tid = principal["tenantId"]
-    claims: dict[str, Any] = {
-        "aud": audience,
-        "iss": f"{base}/{tid}/",
-        "iat": now,
-        "nbf": now,
-        "exp": now + LIFETIME_SECONDS,
-        "oid": principal["id"],
-        "sub": principal["id"],
-        "tid": tid,
-        "ver": "1.0",
-    }
+
+    def signed_for(principal_claims: dict[str, Any]) -> dict[str, Any]:
+        """The claims every token of `principal` carries: who, which tenant, when."""
+        base_claims = {"iat": now, "nbf": now, "exp": now + LIFETIME_SECONDS}
+        ids = {"oid": principal["id"], "sub": principal["id"], "tid": tid}
+        return {**base_claims, **ids, **principal_claims}
+
+    claims = signed_for({"aud": audience, "iss": f"{base}/{tid}/", "ver": "1.0"})
     if principal["type"] == "servicePrincipal":
         claims.update(appid=principal["appId"], azp=principal["appId"], idtyp="app")
     else:
@@ -363,19 +360,15 @@ def issue(
             resource=audience, expires_on=str(now + LIFETIME_SECONDS), not_before=str(now)
         )
     if principal["type"] == "user":
-        identity = {
-            "aud": client_id,
-            "iss": f"{base}/{tid}/v2.0",
-            "iat": now,
-            "nbf": now,
-            "exp": now + LIFETIME_SECONDS,
-            "oid": principal["id"],
-            "sub": principal["id"],
-            "tid": tid,
-            "name": claims["name"],
-            "preferred_username": claims["upn"],
-            "ver": "2.0",
-        }
+        identity = signed_for(
+            {
+                "aud": client_id,
+                "iss": f"{base}/{tid}/v2.0",
+                "name": claims["name"],
+                "preferred_username": claims["upn"],
+                "ver": "2.0",
+            }
+        )
         answer["id_token"] = encode(identity, key)
         answer["client_info"] = _b64(json.dumps({"uid": principal["id"], "utid": tid}).encode())
         answer["refresh_token"] = encode(
