@@ -48,12 +48,15 @@ def launcher() -> list[str]:
 
 
 class Server:
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, workers: int = 1) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))}
         env["SIGCTL_HOME"] = str(home)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [*launcher(), "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True
+            [*launcher(), "serve", "--port", "0", "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -131,10 +134,10 @@ def phase(server: Server, connections: int, seconds: float, write: bool) -> dict
     }
 
 
-def startup(home: Path) -> tuple[float, float]:
+def startup(home: Path, workers: int) -> tuple[float, float]:
     """Seconds from launching `sigctl serve` to its first answered request, and the CPU
     seconds the server process used until then (what a busy machine cannot inflate)."""
-    server = Server(home)
+    server = Server(home, workers)
     try:
         while True:
             try:
@@ -153,6 +156,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="sigctl serve --workers")
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--scratch-dir",
@@ -163,9 +167,11 @@ def main() -> int:
     load = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews every figure
     with tempfile.TemporaryDirectory(prefix="sigctl-serve-bench-", dir=args.scratch_dir) as scratch:
         home = Path(scratch) / "home"
-        first, _ = startup(home)  # makes the certificate
-        starts, start_cpu = zip(*(startup(home) for _ in range(args.starts)), strict=True)
-        server = Server(home)
+        first, _ = startup(home, args.workers)  # makes the certificate
+        starts, start_cpu = zip(
+            *(startup(home, args.workers) for _ in range(args.starts)), strict=True
+        )
+        server = Server(home, args.workers)
         try:
             seed = server.connect()
             assert request(seed, "PUT", GROUP, {"location": "eastus2"}) < 300
@@ -177,6 +183,7 @@ def main() -> int:
             server.stop()
     figures = {
         "connections": args.connections,
+        "workers": args.workers,
         "cpus": os.cpu_count(),
         "reads": reads,
         "writes": writes,
@@ -188,7 +195,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"connections: {args.connections} on {os.cpu_count()} CPUs, load average {load}")
+        print(
+            f"connections: {args.connections}, server workers: {args.workers},"
+            f" {os.cpu_count()} CPUs, load average {load}"
+        )
         for name in ("reads", "writes"):
             r = figures[name]
             print(

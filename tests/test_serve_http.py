@@ -336,3 +336,29 @@ def test_cli_processes_and_the_server_lose_no_update(cloud: ServedCloud) -> None
     )
     counted = {u["name"]["value"]: u["currentValue"] for u in usage.json()["value"]}
     assert counted["galleries"] == len(listed)
+
+
+def test_worker_processes_share_the_port_and_the_state(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    served = ServedCloud(tmp_path_factory.mktemp("workers") / "home", "--workers", "2")
+    try:
+        group = f"/subscriptions/{SUB}/resourcegroups/rg?api-version=2025-04-01"
+        assert call(served, "PUT", group, json={"location": "eastus2"}).status_code == 201
+        names = [f"w{i}" for i in range(12)]
+
+        def create(name: str) -> None:
+            answer = call(
+                served, "PUT", f"{GALLERY}/{name}?{GALLERY_API}", json={"location": "eastus2"}
+            )
+            assert answer.status_code == 201, answer.text
+
+        threads = [threading.Thread(target=create, args=(n,)) for n in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        listed = call(served, "GET", f"{GALLERY}?{GALLERY_API}").json()["value"]
+        assert sorted(g["name"] for g in listed) == sorted(names)
+    finally:
+        served.stop()

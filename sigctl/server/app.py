@@ -23,6 +23,7 @@ from sigctl.provider import api, identity
 from sigctl.provider.service import Provider
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # ARM refuses request bodies over 4 MiB
+REQUIRE_TOKEN_ENV = "SIGCTL_SERVE_REQUIRE_TOKEN"
 _JSON_TYPES = ("application/json", "text/json")
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _HIDDEN_SEPARATORS = ("%2f", "%5c", "%00")
@@ -30,6 +31,15 @@ _HIDDEN_SEPARATORS = ("%2f", "%5c", "%00")
 
 class BadRequest(ArmError):
     """An HTTP-level refusal (before the request reaches the provider)."""
+
+
+def from_environment() -> Starlette:
+    """The app of one server process, for SIGCTL_HOME (set by `sigctl serve`)."""
+    import os
+
+    from sigctl.home import home_dir
+
+    return create_app(Provider(home_dir()), bool(os.environ.get(REQUIRE_TOKEN_ENV)))
 
 
 def create_app(provider: Provider, require_token: bool = False) -> Starlette:

@@ -1,7 +1,9 @@
-"""Starting the server: the certificate, a listening socket, then uvicorn."""
+"""Starting the server: the certificate, a listening socket, then uvicorn (one process, or
+several worker processes sharing the socket: the state is safe across processes)."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -14,11 +16,12 @@ def serve(
     cert: Path | None,
     key: Path | None,
     require_token: bool,
+    workers: int = 1,
 ) -> None:
     import uvicorn
 
-    from sigctl.provider.service import Provider
-    from sigctl.server.app import create_app
+    from sigctl.home import HOME_ENV
+    from sigctl.server.app import REQUIRE_TOKEN_ENV
     from sigctl.server.tls import ensure_certificate
 
     if cert is None:
@@ -32,9 +35,13 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving the emulated cloud at https://{shown}:{bound}", flush=True)
     print(f"Certificate: {cert}", flush=True)
-    app = create_app(Provider(home), require_token)
+    # Workers build the app themselves (sigctl.server.app:from_environment), from these.
+    os.environ[HOME_ENV] = str(home)
+    os.environ[REQUIRE_TOKEN_ENV] = "1" if require_token else ""
     config = uvicorn.Config(
-        app,
+        "sigctl.server.app:from_environment",
+        factory=True,
+        workers=workers,
         ssl_certfile=str(cert),
         ssl_keyfile=str(key) if key else None,
         log_level="warning",
@@ -42,9 +49,13 @@ def serve(
         lifespan="off",
         timeout_graceful_shutdown=2,
     )
-    server = uvicorn.Server(config)
     try:
-        server.run(sockets=[sock])
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
     sys.stdout.flush()

@@ -135,6 +135,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 64:
+        raise typer.BadParameter(f"argument --workers: invalid value: '{text}' (1 to 64)")
+    return int(text)
+
+
 @commands.command(
     "serve",
     examples=[
@@ -167,6 +173,14 @@ def serve(
             "default subscription's owner).",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            parser=_count,
+            help="Server processes sharing the port (more use more cores). Default: 1.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the state in SIGCTL_HOME over HTTPS on Azure's own REST API (Resource Manager,
     Microsoft Graph, a token service), for the Azure SDKs, az, Terraform and Packer.
@@ -198,6 +212,7 @@ def serve(
             Path(cert) if cert else None,
             Path(key) if key else None,
             require_token,
+            workers,
         )
     except OSError as exc:
         raise CliError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}") from None
