@@ -129,13 +129,15 @@ def logout() -> None:
     profile.save(invocation.home, saved)
 
 
-def _port(text: str) -> int:
+def _port(value: str | int) -> int:
+    text = str(value)  # typer hands the default over as it is
     if not text.isascii() or not text.isdigit() or int(text) > 65535:
         raise typer.BadParameter(f"argument --port: invalid port value: '{text}' (0 to 65535)")
     return int(text)
 
 
-def _count(text: str) -> int:
+def _count(value: str | int) -> int:
+    text = str(value)  # typer hands the default over as it is
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 64:
         raise typer.BadParameter(f"argument --workers: invalid value: '{text}' (1 to 64)")
     return int(text)
