@@ -44,3 +44,29 @@ def test_no_cli_import_anywhere_in_provider_or_store_source() -> None:
                     names = [node.module]
                 for name in names:
                     assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
+
+
+def test_only_serve_loads_the_server_stack() -> None:
+    """CLI start-up must not grow: uvicorn, starlette, cryptography and the SDKs stay unloaded."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from sigctl.cli.app import app\n"
+        "for argv in (['group', 'create', '-n', 'rg', '-l', 'eastus2'], ['sig', 'list'],\n"
+        "             ['ad', 'user', 'list'], ['role', 'assignment', 'list']):\n"
+        "    assert CliRunner().invoke(app, argv).exit_code == 0, argv\n"
+        "heavy = ('uvicorn', 'starlette', 'cryptography', 'azure', 'sigctl.server', 'anyio')\n"
+        "print([m for m in sys.modules if m.split('.')[0] in heavy or m.startswith('sigctl.server')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_provider_never_imports_the_server() -> None:
+    for path in (PACKAGE / "provider").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("sigctl.server"), path.name
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("sigctl.server") for a in node.names), path.name

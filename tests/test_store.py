@@ -209,3 +209,27 @@ def test_all_keys_and_replacing_everything(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.all_keys() == [("z",)]
         assert tx.read(("a",)) is None
+
+
+def test_threads_of_one_process_lose_no_update(store: Store) -> None:
+    """A threaded server runs transactions side by side: each thread takes the lock itself."""
+    import threading
+    import time
+
+    with store.transaction(write=True) as tx:
+        tx.write(("counter",), {"n": 0})
+
+    def bump() -> None:
+        for _ in range(10):
+            with store.transaction(write=True) as tx:
+                current = tx.read(("counter",))["n"]
+                time.sleep(0.001)  # widen the window another thread would slip into
+                tx.write(("counter",), {"n": current + 1})
+
+    workers = [threading.Thread(target=bump) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    with store.transaction() as tx:
+        assert tx.read(("counter",)) == {"n": 60}

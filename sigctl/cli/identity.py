@@ -1,42 +1,7 @@
-"""How identities print, as az's Microsoft Graph commands print them."""
+"""How identities print, as az's Microsoft Graph commands print them (Graph's own shape)."""
 
 from __future__ import annotations
 
-from typing import Any
+from sigctl.provider.graph import shape as graph_shape
 
-
-def graph_shape(record: dict[str, Any]) -> dict[str, Any]:
-    kind = record["type"]
-    if kind == "user":
-        return {
-            "businessPhones": [],
-            "displayName": record["displayName"],
-            "givenName": None,
-            "id": record["id"],
-            "jobTitle": None,
-            "mail": None,
-            "mobilePhone": None,
-            "officeLocation": None,
-            "preferredLanguage": None,
-            "surname": None,
-            "userPrincipalName": record["userPrincipalName"],
-        }
-    if kind == "servicePrincipal":
-        return {
-            "accountEnabled": True,
-            "appDisplayName": record["displayName"],
-            "appId": record["appId"],
-            "appOwnerOrganizationId": record["tenantId"],
-            "displayName": record["displayName"],
-            "id": record["id"],
-            "servicePrincipalNames": [record["appId"]],
-            "servicePrincipalType": record.get("servicePrincipalType", "Application"),
-        }
-    return {
-        "description": record.get("description"),
-        "displayName": record["displayName"],
-        "id": record["id"],
-        "mailEnabled": False,
-        "mailNickname": record["mailNickname"],
-        "securityEnabled": True,
-    }
+__all__ = ["graph_shape"]

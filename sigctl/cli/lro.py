@@ -6,29 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from sigctl.cli import context
-from sigctl.errors import ArmError
+from sigctl.provider.operations import replication_failure
 
 # az polls an ARM operation every so often; in modelled seconds.
 POLL_SECONDS = 15
 TERMINAL = ("Succeeded", "Failed", "Canceled")
 MAX_POLLS = 100_000
-
-
-def replication_failure(body: dict[str, Any]) -> ArmError:
-    status = body.get("properties", {}).get("replicationStatus", {})
-    failed = [
-        f"{s['region']} ({s['details']})"
-        for s in status.get("summary", [])
-        if s["state"] == "Failed"
-    ]
-    return ArmError(
-        "ReplicationFailed",
-        "Gallery replication jobs failed in one or more regions: "
-        + "; ".join(failed)
-        + ". If retry does not work, then please do an update by removing the failed regions and "
-        "update again by adding them back.",
-        409,
-    )
 
 
 def say_clock_advanced(advanced: float) -> None:

@@ -896,7 +896,11 @@ def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
             return [canon(v) for v in value]
         return value.lower() if isinstance(value, str) else value
 
-    return canon(old) == canon(new)
+    def sourced(refs: dict[str, Any]) -> dict[str, Any]:
+        # A data disk described without a source (a GET's body sent back) names no source.
+        return {**refs, "data": [d for d in refs["data"] if d["source"]]}
+
+    return canon(sourced(old)) == canon(sourced(new))
 
 
 def _update(
@@ -1099,14 +1103,13 @@ def delete(ctx: Request, rid: ResourceId) -> None:
 
 
 def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    """PATCH with properties.restore=true brings a soft-deleted version back (az undelete)."""
-    props = expect_dict(body.get("properties"), "properties")
+    """PATCH with properties.restore=true brings a soft-deleted version back (az undelete);
+    any other PATCH updates the version as a PUT of the merged body would."""
+    props = expect_dict(expect_dict(body, "body").get("properties"), "properties")
     if not expect_bool(props.get("restore"), "properties.restore"):
-        raise ArmError(
-            "MethodNotAllowed",
-            "sigctl emulates PATCH of image versions only to restore soft-deleted ones.",
-            405,
-        )
+        from sigctl.provider import updates
+
+        return updates.by_put(ctx, rid, body, get, put)
     definition = _definition(ctx, rid)
     key = _key(ctx, *_owner(definition), rid.names[2])
     doc = ctx.tx.read(key, shapes.resource)

@@ -192,9 +192,18 @@ def assignments(tx: Any, subscription: str) -> list[dict[str, Any]]:
 
 
 def _record(
-    subscription: str, scope: str, principal_id: str, principal_type: str, found: Role, created: str
+    subscription: str,
+    scope: str,
+    principal_id: str,
+    principal_type: str,
+    found: Role,
+    created: str,
+    name: str | None = None,
 ) -> dict[str, Any]:
-    name = accounts.stable_id("roleAssignment", f"{scope.lower()}|{principal_id}|{found.id}")
+    """`name` is the assignment's GUID: the client's (an ARM PUT), else derived from the rest."""
+    name = name or accounts.stable_id(
+        "roleAssignment", f"{scope.lower()}|{principal_id}|{found.id}"
+    )
     return {
         "id": f"{scope}/providers/{AUTHORIZATION}/roleAssignments/{name}",
         "name": name,
@@ -208,12 +217,12 @@ def _record(
     }
 
 
-def _covers(scope: str, resource_id: str) -> bool:
+def covers(scope: str, resource_id: str) -> bool:
     scope, resource_id = scope.lower().rstrip("/"), resource_id.lower().rstrip("/")
     return resource_id == scope or resource_id.startswith(scope + "/")
 
 
-def _scope_subscription(scope: str) -> str:
+def scope_subscription(scope: str) -> str:
     parts = scope.split("/")
     if len(parts) < 3 or parts[1].lower() != "subscriptions" or not parts[2]:
         raise ArmError("InvalidScope", f"The scope '{scope}' is not a valid ARM scope.", 400)
@@ -221,9 +230,9 @@ def _scope_subscription(scope: str) -> str:
 
 
 def create_assignment(
-    tx: Any, now: Any, principal: dict[str, Any], found: Role, scope: str
+    tx: Any, now: Any, principal: dict[str, Any], found: Role, scope: str, name: str | None = None
 ) -> dict[str, Any]:
-    subscription = _scope_subscription(scope)
+    subscription = scope_subscription(scope)
     accounts.subscription(tx, subscription)
     current = assignments(tx, subscription)
     record = _record(
@@ -233,8 +242,14 @@ def create_assignment(
         accounts.PRINCIPAL_TYPES[principal["type"]],
         found,
         iso_precise(now),
+        name,
     )
-    if any(a["name"] == record["name"] for a in current):
+    same = ("principalId", "roleDefinitionId")
+    if any(
+        a["name"] == record["name"]
+        or (a["scope"].lower() == scope.lower() and all(a[k] == record[k] for k in same))
+        for a in current
+    ):
         raise ArmError("RoleAssignmentExists", "The role assignment already exists.", 409)
     tx.write(_key(subscription), [*current, record])
     return copy.deepcopy(record)
@@ -283,10 +298,10 @@ def _principal_name(principal: dict[str, Any] | None) -> str:
 
 
 def permitted(tx: Any, principal_id: str, action: str, resource_id: str) -> bool:
-    subscription = _scope_subscription(resource_id)
+    subscription = scope_subscription(resource_id)
     holders = {principal_id} | accounts.groups_of(tx, principal_id)
     for assignment in assignments(tx, subscription):
-        if assignment["principalId"] in holders and _covers(assignment["scope"], resource_id):
+        if assignment["principalId"] in holders and covers(assignment["scope"], resource_id):
             found = _BY_ID.get(assignment["roleDefinitionId"].rsplit("/", 1)[-1])
             if found and found.permits(action):
                 return True
@@ -344,7 +359,7 @@ def listing(
     for record in assignments(ctx.tx, ctx.subscription):
         at = record["scope"]
         if scope is not None:
-            if not (at.lower() == scope.lower() or (include_inherited and _covers(at, scope))):
+            if not (at.lower() == scope.lower() or (include_inherited and covers(at, scope))):
                 continue
         elif not everything and at.lower() != subscription_scope.lower():
             continue

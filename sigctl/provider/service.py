@@ -7,6 +7,7 @@ state transaction: a handler that raises leaves the state exactly as it was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -51,14 +52,29 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
         "microsoft.compute",
         ("locations", "communitygalleries", "images", "versions"),
     ): "community_galleries",
+    ("microsoft.compute", ("locations", "usages")): "usages",
+    ("microsoft.compute", ("locations", "capsoperations")): "operations",
+    ("microsoft.compute", ("images",)): "source_resources",
+    ("microsoft.compute", ("snapshots",)): "source_resources",
+    ("microsoft.compute", ("disks",)): "source_resources",
+    ("microsoft.compute", ("virtualmachines",)): "source_resources",
+    ("microsoft.storage", ("storageaccounts",)): "source_resources",
     # sigctl's own read of a subscription as one tree (no Azure counterpart)
     ("sigctl.emulator", ("inventory",)): "inventory",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
-# Handlers that decide what the caller may see themselves (from sharing, or node by node)
-# instead of one role check up front.
-_SELF_FILTERED = {"shared_galleries", "community_galleries", "inventory"}
+# Handlers that decide access themselves: the consumer views by sharing, not by roles; an
+# operation's status by the caller's right on the resource it changes; the inventory node by node.
+_SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations", "inventory"}
+
+
+@dataclass
+class Outcome:
+    """What one ARM call did: its result, and for a PUT or DELETE whether the resource existed."""
+
+    result: Any
+    existed: bool = False
 
 
 def _handler(rid: ResourceId) -> ModuleType:
@@ -176,16 +192,47 @@ class Provider:
                 "user": accounts.principal(tx, sub["owner"]),
             }
 
+    # -- the one request interface ------------------------------------------------------------
+
+    def request(
+        self,
+        verb: str,
+        path: str,
+        query: dict[str, str] | None = None,
+        body: Any = None,
+        principal: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised."""
+        from sigctl.provider import api
+
+        return api.handle(self, verb, path, query or {}, body, principal, headers or {})
+
     # -- dispatch --------------------------------------------------------------------------
 
     def _call(
         self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None
     ) -> Any:
+        return self.dispatch(verb, rid, query, body, self.principal).result
+
+    def dispatch(
+        self,
+        verb: str,
+        rid: str | ResourceId,
+        query: dict[str, Any],
+        body: Any,
+        principal: str | None,
+    ) -> Outcome:
+        """One ARM call in one transaction, authorized for `principal` (None: the emulator)."""
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
         handler = _handler(parsed)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
             raise ArmError("InvalidResourceId", f"'{parsed}' names a collection, not a resource.")
         function = getattr(handler, "list_" if verb == "list" else verb, None)
+        if function is None and verb == "patch" and hasattr(handler, "put"):
+            from sigctl.provider import updates
+
+            function = updates.patch_through_put(handler)
         if function is None:
             raise ArmError(
                 "MethodNotAllowed",
@@ -194,25 +241,37 @@ class Provider:
             )
         with self.store.transaction(write=verb in _WRITES) as tx:
             accounts.subscription(tx, parsed.subscription)
-            ctx = Request(tx, parsed.subscription.lower(), self.principal, query)
-            if handler.__name__.rsplit(".", 1)[-1] in _SELF_FILTERED:
-                return function(ctx, parsed)  # visibility comes from sharing, or node by node
+            ctx = Request(tx, parsed.subscription.lower(), principal, query)
+            if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
+                return Outcome(function(ctx, parsed))
             if verb == "list":
                 found = function(ctx, parsed)
-                return [item for item in found if self._may_read(tx, parsed, item)]
+                return Outcome([i for i in found if _may_read(tx, principal, parsed, i)])
             action = (
                 f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
                 if verb == "post"
                 else rbac.action_for(parsed, verb)
             )
-            rbac.require(tx, self.principal, action, str(parsed))
+            rbac.require(tx, principal, action, str(parsed))
+            existed = verb in ("put", "delete") and _exists(handler, ctx, parsed)
             if body is None:
-                return function(ctx, parsed)
-            return function(ctx, parsed, body)
+                return Outcome(function(ctx, parsed), existed)
+            return Outcome(function(ctx, parsed, body), existed)
 
-    def _may_read(self, tx: Any, collection: ResourceId, item: dict[str, Any]) -> bool:
-        """Lists show only what the caller may read."""
-        if self.principal is None or "id" not in item:
-            return True
-        action = rbac.action_for(collection, "list")
-        return rbac.permitted(tx, self.principal, action, item["id"])
+
+def _exists(handler: ModuleType, ctx: Request, rid: ResourceId) -> bool:
+    """Whether a PUT replaces a resource (200, else 201), or a DELETE removes one (200, else 204)."""
+    try:
+        handler.get(ctx, rid)
+    except ArmError as error:
+        if error.status == 404:
+            return False
+    return True
+
+
+def _may_read(tx: Any, principal: str | None, collection: ResourceId, item: Any) -> bool:
+    """Lists show only what the caller may read."""
+    if principal is None or not isinstance(item, dict) or "id" not in item:
+        return True
+    action = rbac.action_for(collection, "list")
+    return rbac.permitted(tx, principal, action, item["id"])

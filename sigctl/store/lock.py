@@ -1,13 +1,16 @@
 """An inter-process lock on the state folder (shared for readers, exclusive for writers).
 
-flock() locks belong to an open file, so a process that opened the lock file twice would wait
-on itself. A transaction opened while the same process already holds the lock (an emulator
+flock() locks belong to an open file, so a thread that opened the lock file twice would wait
+on itself. A transaction opened while the same thread already holds the lock (an emulator
 command reading the subscription inside its own write) therefore joins the held lock instead.
+Other threads (a server's workers) open the file themselves, so flock() keeps them apart exactly
+as it keeps processes apart.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 try:
@@ -15,8 +18,15 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-# lock path -> [fd, exclusive, holders] for the locks this process holds
-_HELD: dict[Path, list[int | bool]] = {}
+
+class _Held(threading.local):
+    """lock path -> [fd, exclusive, holders] for the locks the current thread holds."""
+
+    def __init__(self) -> None:
+        self.locks: dict[Path, list[int | bool]] = {}
+
+
+_HELD = _Held()
 
 
 class StateLock:
@@ -27,11 +37,11 @@ class StateLock:
         self.joined = False
 
     def acquire(self, exclusive: bool) -> None:
-        held = _HELD.get(self.path)
+        held = _HELD.locks.get(self.path)
         if held is not None:
             if exclusive and not held[1]:
                 # Waiting for an exclusive lock over our own shared one would never end.
-                raise RuntimeError("a state write was started inside a read of the same process")
+                raise RuntimeError("a state write was started inside a read of the same thread")
             held[2] = int(held[2]) + 1
             self.joined, self.exclusive = True, bool(held[1])
             return
@@ -44,17 +54,17 @@ class StateLock:
 
             msvcrt.locking(self.fd, msvcrt.LK_LOCK, 1)
         self.exclusive = exclusive
-        _HELD[self.path] = [self.fd, exclusive, 1]
+        _HELD.locks[self.path] = [self.fd, exclusive, 1]
 
     def release(self) -> None:
         if self.joined:
-            held = _HELD[self.path]
+            held = _HELD.locks[self.path]
             held[2] = int(held[2]) - 1
             self.joined = False
             return
         if self.fd is None:
             return
-        _HELD.pop(self.path, None)
+        _HELD.locks.pop(self.path, None)
         if fcntl is not None:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)

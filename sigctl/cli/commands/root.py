@@ -188,3 +188,94 @@ def logout() -> None:
     saved = profile.load(invocation.home)
     saved.pop("principal", None)
     profile.save(invocation.home, saved)
+
+
+def _port(value: str | int) -> int:
+    text = str(value)  # typer hands the default over as it is
+    if not text.isascii() or not text.isdigit() or int(text) > 65535:
+        raise typer.BadParameter(f"argument --port: invalid port value: '{text}' (0 to 65535)")
+    return int(text)
+
+
+def _count(value: str | int) -> int:
+    text = str(value)  # typer hands the default over as it is
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 64:
+        raise typer.BadParameter(f"argument --workers: invalid value: '{text}' (1 to 64)")
+    return int(text)
+
+
+@commands.command(
+    "serve",
+    examples=[
+        ("Serve the emulated cloud at https://127.0.0.1:8443.", "{prefix} serve"),
+        (
+            "On a free port, refusing tokens it did not issue.",
+            "{prefix} serve --port 0 --require-token",
+        ),
+    ],
+)
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option("--port", parser=_port, help="Port; 0 picks a free one."),
+    ] = 8443,
+    cert: Annotated[
+        str | None,
+        typer.Option(
+            "--cert",
+            help="PEM certificate to serve. Default: a self-signed one in SIGCTL_HOME/tls/.",
+        ),
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="PEM private key of --cert.")] = None,
+    require_token: Annotated[
+        bool,
+        typer.Option(
+            "--require-token",
+            help="Refuse bearer tokens this cloud did not issue (otherwise they act as the "
+            "default subscription's owner).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            parser=_count,
+            help="Server processes sharing the port (more use more cores). Default: 1.",
+        ),
+    ] = 1,
+) -> None:
+    """Serve the state in SIGCTL_HOME over HTTPS on Azure's own REST API (Resource Manager,
+    Microsoft Graph, a token service), for the Azure SDKs, az, Terraform and Packer.
+
+    Needs the server extra: pip install 'sigctl[serve]'. See docs/serve.md.
+    """
+    from pathlib import Path
+
+    from sigctl.cli.errors import CliError, usage_error
+
+    if (cert is None) != (key is None):
+        raise usage_error("usage error: --cert and --key go together")
+    for given in (cert, key):
+        if given is not None and not Path(given).is_file():
+            raise CliError(f"The file '{given}' does not exist.")
+    try:
+        from sigctl.server.run import serve as run
+    except ImportError as missing:
+        raise CliError(
+            f"sigctl serve needs the server extra ({missing.name} is not installed): "
+            "pip install 'sigctl[serve]'"
+        ) from None
+    invocation = context.current()
+    try:
+        run(
+            invocation.home,
+            host,
+            port,
+            Path(cert) if cert else None,
+            Path(key) if key else None,
+            require_token,
+            workers,
+        )
+    except OSError as exc:
+        raise CliError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}") from None

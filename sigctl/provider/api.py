@@ -1,0 +1,138 @@
+"""The one request interface of the emulated cloud: an HTTP-shaped request in, a Response out.
+
+Every caller meets the same rules and role checks through it: `sigctl serve` maps each HTTP
+request onto it, and the CLI can make the same requests in-process. A request is a verb, a
+path, query parameters, a decoded body (JSON, or the fields of a form), the acting principal
+and the request headers; the answer is a status, headers and a JSON body, or an ArmError.
+
+The paths are Azure's own where Azure has an API (sigctl.provider.arm for Resource Manager,
+sigctl.provider.graph for Microsoft Graph, sigctl.provider.identity for the token service, the
+cloud metadata document); what Azure has no API for lives under /sigctl
+(sigctl.provider.emulator_api).
+
+`principal` is the acting principal's object id. None is the emulator itself (no role checks:
+sigctl's own trusted callers); ANONYMOUS is a caller that sent no credentials, which only the
+public documents (metadata, token service) answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from sigctl.errors import ArmError
+
+if TYPE_CHECKING:
+    from sigctl.provider.service import Provider
+
+ANONYMOUS = ""
+VERBS = ("GET", "HEAD", "PUT", "PATCH", "DELETE", "POST")
+_IDENTITY_SEGMENTS = {"oauth2", "v2.0", ".well-known", "discovery", "userrealm"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the handler of its API family sees it (`segments` below the family's
+    prefix for Graph and /sigctl); `base` is the served cloud's address, '' in-process."""
+
+    provider: Provider
+    verb: str
+    segments: list[str]
+    query: dict[str, str]
+    body: Any
+    principal: str | None
+    base: str
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.segments)
+
+    def below(self, count: int) -> Call:
+        """The same call seen by a family that owns the first `count` segments."""
+        return replace(self, segments=self.segments[count:])
+
+
+def base_url(headers: dict[str, str]) -> str:
+    """The served cloud's own address, for the links it hands out (operations, metadata)."""
+    host = headers.get("host")
+    return f"https://{host}" if host else ""
+
+
+def handle(
+    provider: Provider,
+    verb: str,
+    path: str,
+    query: dict[str, str],
+    body: Any,
+    principal: str | None,
+    headers: dict[str, str],
+) -> Response:
+    verb = verb.upper()
+    segments = path_segments(path)
+    first = segments[0].lower() if segments else ""
+    if verb not in VERBS:
+        raise method_not_allowed(verb, path)
+    call = Call(provider, verb, segments, query, body, principal, base_url(headers))
+    if first in ("subscriptions", "tenants", "providers"):
+        from sigctl.provider import arm
+
+        return _signed_in(call) or arm.handle(call)
+    if [s.lower() for s in segments] == ["metadata", "endpoints"] and verb == "GET":
+        from sigctl.provider import cloud
+
+        return Response(200, cloud.metadata_endpoints(call.base))
+    if first == "v1.0":
+        from sigctl.provider import graph
+
+        return _signed_in(call) or graph.handle(call.below(1))
+    if first == "sigctl":
+        from sigctl.provider import emulator_api
+
+        return _signed_in(call) or emulator_api.handle(call.below(1))
+    if len(segments) >= 2 and segments[1].lower() in _IDENTITY_SEGMENTS:
+        from sigctl.provider import identity
+
+        return identity.handle(call)
+    raise route_not_found(verb, path)
+
+
+def path_segments(path: str) -> list[str]:
+    """The path's segments; '.' and '..' are refused rather than resolved."""
+    segments = [s for s in path.split("/") if s != ""]
+    if any(s in (".", "..") for s in segments):
+        raise ArmError(
+            "InvalidRequestUri",
+            f"The request path '{path}' is not valid: it contains a '.' or '..' segment.",
+            400,
+        )
+    return segments
+
+
+def route_not_found(verb: str, path: str) -> ArmError:
+    return ArmError("NotFound", f"No API matches {verb} '{path}'.", 404)
+
+
+def method_not_allowed(verb: str, path: str) -> ArmError:
+    return ArmError(
+        "MethodNotAllowed", f"The HTTP method '{verb}' is not supported on '{path}'.", 405
+    )
+
+
+def _signed_in(call: Call) -> Response | None:
+    """ARM's answer to a request without credentials (401, with where to get a token)."""
+    if call.principal != ANONYMOUS:
+        return None
+    from sigctl.provider import identity
+
+    return identity.unauthenticated(
+        "AuthenticationFailed",
+        "Authentication failed. The 'Authorization' header is missing.",
+        call.base,
+    )

@@ -1,0 +1,34 @@
+"""`sigctl serve`'s own arguments: az-style usage errors (exit 2) and errors (exit 1)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from conftest import Runner
+
+
+def test_argument_errors(sigctl: Runner, tmp_path: Path) -> None:
+    for args in (
+        "serve --port 99999",
+        "serve --port x",
+        "serve --workers 0",
+        f"serve --cert {tmp_path / 'c.pem'}",
+    ):
+        result = sigctl(args)
+        assert result.exit_code == 2 and result.stderr.startswith("ERROR: "), args
+    missing = sigctl(f"serve --cert {tmp_path / 'c.pem'} --key {tmp_path / 'k.pem'}")
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith(f"ERROR: The file '{tmp_path / 'c.pem'}' does not exist.")
+
+
+def test_a_port_in_use_is_an_error_not_a_traceback(sigctl: Runner, home: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = sigctl(f"serve --port {port}")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ERROR: Cannot serve on 127.0.0.1:{port}: ")
+    assert (home / "tls" / "cert.pem").is_file()  # the certificate is made before listening
+    assert oct((home / "tls" / "key.pem").stat().st_mode & 0o777) == "0o600"
