@@ -476,9 +476,26 @@ class TestDirectSharing:
             "sig share add -g rg1 -r gal1 --tenant-ids 22222222-2222-2222-2222-222222222222"
         )
         assert over.exit_code == 1 and "at most 1 tenants" in over.stderr
-        assert ok("sig share reset -g rg1 -r gal1") == {"operationType": "Reset"}
-        assert "groups" not in ok("sig show -g rg1 -r gal1 --sharing-groups")["sharingProfile"]
         assert sigctl("sig update -g rg1 -r gal1 --permissions Private").exit_code == 1
+        assert ok("sig share reset -g rg1 -r gal1") == {"operationType": "Reset"}
+
+    def test_reset_returns_the_gallery_to_private(
+        self, sigctl: Runner, ok: Any, published: None
+    ) -> None:
+        ok(f"sig share add -g rg1 -r gal1 --subscription-ids {SUB}")
+        ok("sig share reset -g rg1 -r gal1")
+        shown = ok("sig show -g rg1 -r gal1 --sharing-groups")
+        assert shown["sharingProfile"] == {"permissions": "Private"}
+        assert "sharingStatus" not in shown
+        selected = ok("sig show -g rg1 -r gal1 --select Permissions")
+        assert selected["sharingProfile"] == {"permissions": "Private"}
+        consumer = ok("account subscription create --name consumer-after-reset")["subscriptionId"]
+        assert ok(f"sig list-shared -l eastus2 --subscription {consumer}") == []
+        # A private gallery is shared through RBAC only, as one created private.
+        again = sigctl(f"sig share add -g rg1 -r gal1 --subscription-ids {SUB}")
+        assert again.exit_code == 1 and "'Private'" in again.stderr
+        ok("sig share reset -g rg1 -r gal1")  # resetting a private gallery changes nothing
+        assert ok("sig show -g rg1 -r gal1")["sharingProfile"] == {"permissions": "Private"}
 
 
 class TestCommunity:
@@ -541,12 +558,15 @@ class TestCommunity:
         assert blocked.exit_code == 1 and "Reset its sharing" in blocked.stderr
         ok("sig share reset -g rg1 -r comm")
         assert ok("sig list-community -l eastus2") == []
-        profile = ok("sig show -g rg1 -r comm")["sharingProfile"]
-        assert profile["permissions"] == "Community"
-        assert profile["communityGalleryInfo"]["publicNames"] == []
-        ok("sig share enable-community -g rg1 -r comm")  # publishes again, under the same name
-        info = ok("sig show -g rg1 -r comm")["sharingProfile"]["communityGalleryInfo"]
-        assert info["publicNames"] == [public]
+        assert sigctl(f"sig show-community -n {public} -l eastus2").exit_code == 3
+        # Reset unpublishes it and returns it to Private, as the service reports it.
+        shown = ok("sig show -g rg1 -r comm")
+        assert shown["sharingProfile"] == {"permissions": "Private"}
+        assert "sharingStatus" not in shown
+        again = sigctl("sig share enable-community -g rg1 -r comm")
+        assert again.exit_code == 1 and "not a community gallery" in again.stderr
+        nested = sigctl("sig delete -g rg1 -r comm")  # only its image definition is in the way
+        assert nested.exit_code == 1 and "Reset its sharing" not in nested.stderr
 
     def test_community_arguments_are_required(self, sigctl: Runner, ok: Any) -> None:
         ok("group create -n rg1 -l eastus2")

@@ -1,9 +1,10 @@
 """Direct and community sharing of galleries, and the read-only views consumers see.
 
 A gallery created with `sharingProfile.permissions: Groups` can be shared with subscriptions and
-tenants (POST .../share, operationType Add/Remove/Reset); one created with `Community` can be
-made public (EnableCommunity). Consumers read them through proxies that do not live in the
-publisher's subscription: `.../locations/{region}/sharedGalleries/{uniqueName}/...` and
+tenants (POST .../share, operationType Add/Remove); one created with `Community` can be made
+public (EnableCommunity). Reset returns either kind to `Private`. Consumers read them through
+proxies that do not live in the publisher's subscription:
+`.../locations/{region}/sharedGalleries/{uniqueName}/...` and
 `.../locations/{region}/communityGalleries/{publicName}/...`. A small top-level document maps
 shared unique names and public names to their galleries, so a consumer's read touches only the
 galleries shared with it.
@@ -80,11 +81,10 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
                 current[group_type] = [i for i in have if i not in ids]
         _check_share_limits(ctx, current)
     elif operation == "Reset":
+        # The service returns any gallery to RBAC-only sharing: a community gallery is unpublished
+        # and loses its community info, and both kinds read back as `Private` with no groups.
         current = {}
-        if permissions == "Community":
-            info = profile["communityGalleryInfo"]
-            info["communityGalleryEnabled"] = False
-            info["publicNames"] = []
+        props["sharingProfile"] = profile = {"permissions": "Private"}
     else:  # EnableCommunity
         if permissions != "Community":
             raise ArmError(
