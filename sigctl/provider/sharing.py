@@ -248,8 +248,8 @@ def _replicated_anywhere(publisher: Request, stored: dict[str, Any], location: s
     )
 
 
-def _location(rid: ResourceId) -> str:
-    return regions.require(rid.names[0], "Microsoft.Compute/locations", regions.EVERY).name
+def _location(ctx: Request, rid: ResourceId) -> str:
+    return regions.require(rid.names[0], "Microsoft.Compute/locations", ctx.known_regions()).name
 
 
 def _missing(rid: ResourceId) -> ArmError:
@@ -358,7 +358,7 @@ def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bo
 
 def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
     """GET of a shared/community proxy: a gallery, its images, an image, its versions, a version."""
-    location = _location(rid)
+    location = _location(ctx, rid)
     name = rid.names[1] if len(rid.names) > 1 else None
     if name is None:  # list galleries in the location
         if kind == "community":

@@ -79,7 +79,7 @@ def create(
     kind = KINDS[kind_name]
     record_group = resource_groups.require(ctx, group)["name"]
     region = regions.require(
-        spec.get("location") or "", f"{kind.namespace}/{kind.type}", regions.EVERY
+        spec.get("location") or "", f"{kind.namespace}/{kind.type}", ctx.known_regions()
     )
     os_disk = check_disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
     data_disks = []
