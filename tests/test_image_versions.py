@@ -504,6 +504,23 @@ class TestSources:
         assert ok("source list") == []
 
 
+def test_arguments_as_az_names_them(sigctl: Runner, ok: Any, definition: None) -> None:
+    # create, update and undelete know -i and -e by one long name each, as az's do
+    alias = sigctl(f"{V} --gallery-image-version-name 1.0.0 --managed-image img1")
+    assert alias.exit_code == 2
+    assert alias.stderr.startswith(
+        "ERROR: the following arguments are required: --gallery-image-version/-e\n"
+    )
+    ok(f"{V} -e 1.0.0 --managed-image img1")
+    # image-version update's --force-string is a plain flag (az's hand-written update)
+    update = "sig image-version update -g rg1 -r gal1 -i def1 -e 1.0.0"
+    assert ok(f"{update} --set tags.n=01 --force-string")["tags"] == {"n": "01"}
+    flag = sigctl(f"{update} --set tags.n=02 --force-string true")
+    assert flag.exit_code == 2 and "unrecognized arguments: true" in flag.stderr
+    # generated commands take az's policy arguments
+    ok("sig image-version delete -g rg1 -r gal1 -i def1 -e 1.0.0 --acquire-policy-token")
+
+
 class TestUpdate:
     @pytest.fixture(autouse=True)
     def version(self, ok: Any, definition: None) -> None:
@@ -688,6 +705,11 @@ class TestDelete:
             ("1.0.0", "Images", "East US 2")
         ]
         assert listed[0]["resourceArmId"].endswith("/galleries/soft/images/d/versions/1.0.0")
+        # az's other arguments: --gallery-image-name, --artifact-type (Images), paging
+        spelt = "sig image-version list-soft-deleted -g rg1 -r soft --gallery-image-name d"
+        assert ok(f"{spelt} --artifact-type Images --max-items 1") == listed
+        other = sigctl(f"{spelt} --artifact-type Applications")
+        assert other.exit_code == 1 and "Target: artifactType" in other.stderr
         again = sigctl(f"sig image-version create {base} --managed-image img1 --only-show-errors")
         assert again.exit_code == 1 and "soft-deleted" in again.stderr
         logged = sigctl(f"sig image-version undelete {base} --debug -o none")

@@ -53,6 +53,8 @@ GLOBAL_NAMES = {
 
 # Marks a parser whose option takes zero or one value (argparse nargs='?').
 OPTIONAL_VALUE = "_sigctl_optional_value"
+# A parser's accepted values (argparse choices), which help lists as az's does.
+ALLOWED_VALUES = "_sigctl_allowed"
 # Stands for "this list option was given with no values" (argparse nargs='*').
 NO_VALUES = "\x00"
 # Options whose occurrences are kept whole and in order (az's generic update arguments).
@@ -382,9 +384,10 @@ def normalise(
     for canonical, values in lists.values():
         out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
 
+    ids_given = any("--ids" in p.opts and p.name in seen for p in command.params)
     for param in command.params:
-        if param.param_type_name != "option" or param.name in seen:
-            continue
+        if param.param_type_name != "option" or param.name in seen or ids_given:
+            continue  # --ids names the resources whole: no configured default joins them
         setting = next(
             (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
         )

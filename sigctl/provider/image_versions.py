@@ -979,6 +979,12 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
 
 def soft_deleted(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     """GET .../galleries/{g}/softdeletedartifacttypes/Images/artifacts/{image}/versions."""
+    if rid.names[1].lower() != "images":
+        raise invalid_parameter(
+            f"The artifact type '{rid.names[1]}' is not supported; soft-deleted artifacts are of "
+            "type 'Images'.",
+            "artifactType",
+        )
     image_rid = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[2])
     definition = _definition(
         ctx, image_rid, resource_not_found(image_rid.type_path(), rid.resource_group or "")

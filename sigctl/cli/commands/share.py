@@ -69,6 +69,7 @@ def _post(
 
 @commands.command(
     "add",
+    policy=True,
     examples=[
         (
             "Share a gallery with another subscription and a tenant.",
@@ -91,6 +92,7 @@ def add(
 
 @commands.command(
     "remove",
+    policy=True,
     examples=[
         (
             "Stop sharing with a subscription.",
@@ -113,6 +115,7 @@ def remove(
 
 @commands.command(
     "reset",
+    policy=True,
     examples=[
         (
             "Share the gallery with nobody (needed before deleting a community gallery).",
@@ -133,6 +136,7 @@ def reset(
 
 @commands.command(
     "enable-community",
+    policy=True,
     examples=[
         (
             "Make a community gallery public.",
@@ -158,6 +162,7 @@ def enable_community(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until the gallery's sharing is updated.",
