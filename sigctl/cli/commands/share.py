@@ -118,7 +118,8 @@ def remove(
     policy=True,
     examples=[
         (
-            "Share the gallery with nobody (needed before deleting a community gallery).",
+            "Share the gallery with nobody and make it Private (needed before deleting a "
+            "community gallery).",
             "{prefix} reset -g MyResourceGroup -r MyGallery",
         )
     ],
@@ -129,7 +130,10 @@ def reset(
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> Any:
-    """Disable gallery from being shared with subscription or tenant, and from the community."""
+    """Disable gallery from being shared with subscription or tenant, and from the community.
+
+    The gallery's sharing permission becomes Private, with no groups and no community info.
+    """
     result = _post("Reset", resource_group, gallery_name, ids_)
     return None if no_wait else result
 
