@@ -149,6 +149,8 @@ _ARG_GROUPS.update(
 )
 GLOBAL_GROUP = "Global Arguments"
 REQUIRED_TAG = "[Required]"
+
+
 def allowed_values(param: Any) -> tuple[str, ...] | None:
     """The values an option accepts, when its parser names them (a choice, a bool)."""
     func = getattr(param.type, "func", None)

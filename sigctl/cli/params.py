@@ -220,14 +220,6 @@ AazNoWait = Annotated[
 StoreTrueNoWait = Annotated[
     bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
 ]
-AazTags = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tags",
-        metavar="KEY=VALUE",
-        help="Space-separated tags: key=value [key=value ...]; every tag needs a non-empty value.",
-    ),
-]
 CustomTags = Annotated[
     list[str] | None,
     typer.Option(
