@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +78,96 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
 )
 def test_docs_pages_exist(page: str) -> None:
     assert (DOCS / page).is_file()
+
+
+# -- the arguments every command shares with az ------------------------------------------------
+
+AZ_HELP = Path("/work/shared/reference/az-help")
+if not AZ_HELP.is_dir():  # the reference lives beside the repository's checkout
+    AZ_HELP = Path(__file__).resolve().parents[2] / "shared" / "reference" / "az-help"
+# az's managed identity on `sig create` belongs with `sig identity`, which sigctl does not have.
+NOT_YET = {
+    ("sig create", "--mi-system-assigned --system-assigned"),
+    ("sig create", "--mi-user-assigned --user-assigned"),
+}
+
+
+def arguments_of(text: str) -> dict[str, tuple[str, bool, str | None, str | None]]:
+    """knack's argument rows: names -> (group, required, allowed values, default)."""
+    rows: dict[str, list[Any]] = {}
+    group, current = "", None
+    for line in text.split("\nExamples\n")[0].splitlines():
+        if line and not line.startswith(" "):
+            group, current = line.strip(), None
+            continue
+        match = re.match(r"^    (-[^:]*?)\s*(\[Required\])?\s+:\s(.*)$", line)
+        if match:
+            current = [group, bool(match.group(2)), match.group(3)]
+            names = re.sub(
+                r"\[(Breaking Change|Deprecated|Preview|Experimental)\]", "", match.group(1)
+            )
+            rows[" ".join(names.split())] = current
+        elif current is not None and line.strip():
+            current[2] += " " + line.strip()
+    out = {}
+    for names, (grp, required, summary) in rows.items():
+        summary = " ".join(summary.split())
+        allowed = re.search(r"Allowed values: (.*?)\.(?: |$)", summary)
+        default = re.search(r"Default: (.*?)\.(?: |$)", summary)
+        out[names] = (
+            grp,
+            required,
+            allowed.group(1) if allowed else None,
+            default.group(1) if default else None,
+        )
+    return out
+
+
+def _az_commands() -> list[tuple[str, Path]]:
+    found = []
+    for page in sorted(AZ_HELP.glob("az-sig*.txt")):
+        text = page.read_text()
+        if text.split()[0] != "Command":
+            continue
+        words = text.splitlines()[2].split(" : ")[0].split()[1:]
+        node = tree.TREE.get(tuple(words[:-1]))
+        group = node.load() if node else None
+        if group and words[-1] in group.commands:
+            found.append((" ".join(words), page))
+    return found
+
+
+AZ_COMMANDS = _az_commands()
+
+
+def test_the_reference_help_is_there() -> None:
+    assert len(AZ_COMMANDS) >= 37, "az's help pages for the sig commands sigctl has"
+
+
+@pytest.mark.parametrize("command,page", AZ_COMMANDS, ids=[c for c, _ in AZ_COMMANDS])
+def test_arguments_match_az(sigctl: Runner, command: str, page: Path) -> None:
+    """Names and short forms, [Required], allowed values, defaults and groups, as az lists them."""
+    result = sigctl(*command.split(), "-h")
+    assert result.exit_code == 0
+    ours = arguments_of(result.stdout)
+    assert ours.pop("--as")[0] == "Global Arguments"  # sigctl's own global argument
+    theirs = {
+        names: row
+        for names, row in arguments_of(page.read_text()).items()
+        if (command, names) not in NOT_YET
+    }
+    assert ours == theirs
+
+
+def test_allowed_values_and_defaults_in_az_s_words(sigctl: Runner) -> None:
+    shown = " ".join(sigctl("sig image-definition create -h").stdout.split())
+    assert "Allowed values: Linux, Windows." in shown
+    assert "Allowed values: V1, V2. Default: V2." in shown
+    assert "Allowed values: Generalized, Specialized. Default: Generalized." in shown
+    wait = " ".join(sigctl("sig image-version wait -h").stdout.split())
+    assert "Default: 30." in wait and "Default: 3600." in wait
+    create = sigctl("sig image-version create -h").stdout
+    assert "Allowed values: false, true." in " ".join(create.split())
+    # knack's layout: one column for every group, [Required] right-aligned in it
+    required = next(line for line in create.splitlines() if "--gallery-image-version -e" in line)
+    assert re.match(r"^    --gallery-image-version -e +\[Required\] : ", required)
