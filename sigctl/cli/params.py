@@ -229,6 +229,20 @@ AazNoWait = Annotated[
 StoreTrueNoWait = Annotated[
     bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
 ]
+
+
+def aaz_tags_option(group: str | None = None) -> Any:
+    """Tags on az's generated commands (`key=value` items); `group` is the help group az shows
+    them in (the gallery commands' "Gallery Arguments"), none for most commands."""
+    return typer.Option(
+        "--tags",
+        metavar="KEY=VALUE",
+        help="Space-separated tags: key=value [key=value ...]; every tag needs a non-empty value.",
+        rich_help_panel=group,
+    )
+
+
+AazTags = Annotated[list[str] | None, aaz_tags_option()]
 CustomTags = Annotated[
     list[str] | None,
     typer.Option(

@@ -24,9 +24,7 @@ from sigctl.cli.generic_update import Updater, decode
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -83,6 +81,7 @@ Description = Annotated[
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a profile for the WireServer endpoint of Linux VMs.",
@@ -107,8 +106,6 @@ def create(
     applicable_host_endpoint: Endpoint = None,
     description: Description = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery in VM access control profile.
 
@@ -178,6 +175,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change a profile's description.",
@@ -203,8 +201,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery in VM access control profile.
 
@@ -228,6 +224,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a profile (it must have no versions left).",
@@ -243,8 +240,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery in VM access control profile.
 

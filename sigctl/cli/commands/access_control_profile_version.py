@@ -25,10 +25,8 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -131,6 +129,7 @@ def _finish(target: Any, no_wait: bool | None) -> Any:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create an audited version that lets everything through.",
@@ -165,8 +164,6 @@ def create(
         ),
     ] = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery in VM access control profile version."""
     from sigctl.cli.shorthand import object_value
@@ -265,6 +262,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Exclude a version from latest.",
@@ -293,8 +291,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery in VM access control profile version.
 
@@ -323,6 +319,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a version.",
@@ -339,8 +336,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery in VM access control profile version.
 

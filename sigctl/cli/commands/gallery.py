@@ -35,6 +35,7 @@ from sigctl.cli.params import (
     Timeout,
     Updated,
     aaz_bool_option,
+    aaz_tags_option,
     choice_option,
     integer,
 )
@@ -75,15 +76,7 @@ GalleryLocation = Annotated[
         rich_help_panel="Gallery Arguments",
     ),
 ]
-GalleryTags = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tags",
-        metavar="KEY=VALUE",
-        help="Space-separated tags: key=value [key=value ...]; every tag needs a non-empty value.",
-        rich_help_panel="Gallery Arguments",
-    ),
-]
+GalleryTags = Annotated[list[str] | None, aaz_tags_option("Gallery Arguments")]
 Description = Annotated[
     str | None,
     typer.Option(

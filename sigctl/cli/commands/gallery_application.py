@@ -27,9 +27,7 @@ from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
     AazTags,
-    AcquirePolicyToken,
     AddArg,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -109,6 +107,7 @@ def shape(body: dict[str, Any]) -> dict[str, Any]:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a Windows application in a gallery, in the resource group's region.",
@@ -136,8 +135,6 @@ def create(
     description: Description = None,
     tags: AazTags = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery Application Definition.
 
@@ -217,6 +214,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change the description and replace the tags.",
@@ -241,8 +239,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery Application Definition.
 
@@ -275,6 +271,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an application (it must have no versions left).",
@@ -289,8 +286,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery Application.
 

@@ -30,10 +30,8 @@ from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
     AazTags,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -302,6 +300,7 @@ def _finish(target: ids.ResourceId, no_wait: Any) -> Any:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Publish version 1.0.0 of a package, replicated to the version's region.",
@@ -354,8 +353,6 @@ def create(
     end_of_life_date: EndOfLifeDate = None,
     exclude_from: ExcludeFrom = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery application version.
 
@@ -468,6 +465,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Set an end-of-life date (az sends the package link on every update: give the version's own).",
@@ -501,8 +499,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery application version.
 
@@ -549,6 +545,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an application version.",
@@ -564,8 +561,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery application version.
 

@@ -16,8 +16,6 @@ from sigctl.cli.framework import CommandGroup
 from sigctl.cli.identity_update import SystemAssigned, UserAssigned
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -86,6 +84,7 @@ def _change(
 
 @commands.command(
     "assign",
+    policy=True,
     examples=[
         (
             "Enable the system assigned identity.",
@@ -110,8 +109,6 @@ def assign(
     system_assigned: SystemAssigned = None,
     user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Assign the user or system managed identities.
 
@@ -123,6 +120,7 @@ def assign(
 
 @commands.command(
     "remove",
+    policy=True,
     examples=[
         (
             "Remove the system assigned identity.",
@@ -144,8 +142,6 @@ def remove(
     system_assigned: SystemAssigned = None,
     user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Remove the user or system managed identities.
 
