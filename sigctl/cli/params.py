@@ -160,16 +160,21 @@ GalleryNameLate = Annotated[
         rich_help_panel=RESOURCE_ID_GROUP,
     ),
 ]
-Location = Annotated[
-    str | None,
-    typer.Option(
+
+
+def location_option(group: str | None = None) -> Any:
+    """-l/--location; `group` is the help group az shows it in, where it has one."""
+    return typer.Option(
         "--location",
         "-l",
         metavar="LOCATION",
         help="Location. Values from `sigctl account list-locations`. You can configure the "
         "default location using `sigctl config set defaults.location=<location>`.",
-    ),
-]
+        rich_help_panel=group,
+    )
+
+
+Location = Annotated[str | None, location_option()]
 Ids = Annotated[
     list[str] | None,
     typer.Option(

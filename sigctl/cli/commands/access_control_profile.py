@@ -23,6 +23,7 @@ from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AddArg,
     Created,
@@ -32,7 +33,6 @@ from sigctl.cli.params import (
     ForceString,
     Ids,
     Interval,
-    Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupLate,
@@ -41,6 +41,7 @@ from sigctl.cli.params import (
     Updated,
     Yes,
     choice_option,
+    location_option,
 )
 from sigctl.provider import ids
 
@@ -54,20 +55,34 @@ GalleryName = Annotated[
     str, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
 ]
 GalleryNameLate = Annotated[
-    str | None, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
+    str | None,
+    typer.Option(
+        "--gallery-name",
+        metavar="NAME",
+        help="The name of the gallery.",
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
 ]
 _NAME_HELP = (
     "The name of the in VM access control profile: letters and digits, with dots, dashes and "
     "underscores allowed in the middle; at most 80 characters."
 )
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
-NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+NameLate = Annotated[
+    str | None,
+    typer.Option(
+        "--name", "-n", metavar="NAME", help=_NAME_HELP, rich_help_panel=RESOURCE_ID_GROUP
+    ),
+]
+# az's help groups of the profile's own arguments.
+PROPERTIES_GROUP = "Properties Arguments"
 Endpoint = Annotated[
     str | None,
     choice_option(
         "--applicable-host-endpoint",
         allowed=("IMDS", "WireServer"),
         help="The host endpoint whose access the profile controls.",
+        rich_help_panel=PROPERTIES_GROUP,
     ),
 ]
 Description = Annotated[
@@ -75,6 +90,7 @@ Description = Annotated[
     typer.Option(
         "--description",
         help="The description of the profile. This property is updatable.",
+        rich_help_panel=PROPERTIES_GROUP,
     ),
 ]
 
@@ -94,13 +110,16 @@ def create(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     name: Name,
-    location: Location = None,
+    location: Annotated[
+        str | None, location_option("GalleryInVMAccessControlProfile Arguments")
+    ] = None,
     os_type: Annotated[
         str | None,
         choice_option(
             "--os-type",
             allowed=("Linux", "Windows"),
             help="The OS type of the VMs the profile applies to. It cannot change later.",
+            rich_help_panel=PROPERTIES_GROUP,
         ),
     ] = None,
     applicable_host_endpoint: Endpoint = None,
@@ -256,6 +275,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a profile exists.",

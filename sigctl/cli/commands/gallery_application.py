@@ -25,6 +25,7 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
@@ -80,16 +81,21 @@ STRING_PATHS = (
     "supportedOSType",
 )
 
-_NAME = typer.Option(
-    "--application-name",
-    "--gallery-application-name",
-    "--name",
-    "-n",
-    metavar="NAME",
-    help="The name of the gallery application.",
-)
-Name = Annotated[str, _NAME]
-NameLate = Annotated[str | None, _NAME]  # show/update/delete/wait: -n may come from --ids
+
+def _name(group: str | None = None) -> Any:
+    return typer.Option(
+        "--application-name",
+        "--gallery-application-name",
+        "--name",
+        "-n",
+        metavar="NAME",
+        help="The name of the gallery application.",
+        rich_help_panel=group,
+    )
+
+
+Name = Annotated[str, _name()]
+NameLate = Annotated[str | None, _name(RESOURCE_ID_GROUP)]  # -n may come from --ids
 Description = Annotated[
     str | None,
     typer.Option(
@@ -303,6 +309,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until an application exists and has succeeded.",

@@ -28,6 +28,7 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
@@ -207,24 +208,34 @@ def parse_target_regions(given: list[str] | None) -> list[dict[str, Any]] | None
 
 # -- options ------------------------------------------------------------------------------------
 
-_APPLICATION = typer.Option(
-    "--application-name",
-    "--gallery-application-name",
-    metavar="NAME",
-    help="The name of the gallery application.",
-)
-_VERSION = typer.Option(
-    "--gallery-application-version-name",
-    "--name",
-    "--version-name",
-    "-n",
-    metavar="VERSION",
-    help="The name of the gallery application version (Major.Minor.Patch).",
-)
-Application = Annotated[str, _APPLICATION]
-ApplicationLate = Annotated[str | None, _APPLICATION]  # the names may come from --ids
-Version = Annotated[str, _VERSION]
-VersionLate = Annotated[str | None, _VERSION]
+
+def _application(group: str | None = None) -> Any:
+    return typer.Option(
+        "--application-name",
+        "--gallery-application-name",
+        metavar="NAME",
+        help="The name of the gallery application.",
+        rich_help_panel=group,
+    )
+
+
+def _version(group: str | None = None) -> Any:
+    return typer.Option(
+        "--gallery-application-version-name",
+        "--name",
+        "--version-name",
+        "-n",
+        metavar="VERSION",
+        help="The name of the gallery application version (Major.Minor.Patch).",
+        rich_help_panel=group,
+    )
+
+
+Application = Annotated[str, _application()]
+ApplicationLate = Annotated[str | None, _application(RESOURCE_ID_GROUP)]  # may come from --ids
+Version = Annotated[str, _version()]
+VersionLate = Annotated[str | None, _version(RESOURCE_ID_GROUP)]
+_PUBLISHING = "PublishingProfile Arguments"
 TargetRegions = Annotated[
     list[str] | None,
     typer.Option(
@@ -232,7 +243,7 @@ TargetRegions = Annotated[
         metavar="LIST",
         help="The target regions to replicate the version to, as one list in shorthand syntax "
         '("[{name:eastus2},{name:westus2,regional-replica-count:2,storage-account-type:'
-        "Standard_ZRS}]\"), JSON, or a JSON/YAML file. Default: the version's location.",
+        "Standard_ZRS}]\"), JSON, or a JSON/YAML file; the version's location when omitted.",
     ),
 ]
 PackageFileLink = Annotated[
@@ -254,6 +265,7 @@ EndOfLifeDate = Annotated[
     typer.Option(
         "--end-of-life-date",
         help="The end of life date of the version, e.g. '2030-12-31T00:00:00Z'. Updatable.",
+        rich_help_panel=_PUBLISHING,
     ),
 ]
 ExcludeFrom = Annotated[
@@ -261,6 +273,7 @@ ExcludeFrom = Annotated[
     aaz_bool_option(
         "--exclude-from",
         help="If true, deployments asking for the latest version do not use this one.",
+        rich_help_panel=_PUBLISHING,
     ),
 ]
 Expand = Annotated[
@@ -340,11 +353,13 @@ def create(
     ) = None,
     config_file_name: _command(
         "--config-file-name",
-        help='The name of the downloaded configuration file on the VM. Default: the application name plus "_config".',
+        help="The name of the downloaded configuration file on the VM; the application name "
+        'plus "_config" when omitted.',
     ) = None,
     package_file_name: _command(
         "--package-file-name",
-        help="The name of the downloaded package file on the VM. Default: the application name.",
+        help="The name of the downloaded package file on the VM; the application name when "
+        "omitted.",
     ) = None,
     default_file_link: DefaultFileLink = None,
     location: Location = None,
@@ -582,6 +597,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a version is created (replicated everywhere).",
