@@ -82,20 +82,21 @@ STRING_PATHS = (
 )
 
 
-def _name(group: str | None = None) -> Any:
+def application_option(*also: str, group: str | None = None) -> Any:
+    """The application's name: `--application-name` and az's other spellings of it here."""
     return typer.Option(
         "--application-name",
         "--gallery-application-name",
-        "--name",
-        "-n",
+        *also,
         metavar="NAME",
         help="The name of the gallery application.",
         rich_help_panel=group,
     )
 
 
-Name = Annotated[str, _name()]
-NameLate = Annotated[str | None, _name(RESOURCE_ID_GROUP)]  # -n may come from --ids
+Name = Annotated[str, application_option("--name", "-n")]
+# show/update/delete/wait: -n may come from --ids
+NameLate = Annotated[str | None, application_option("--name", "-n", group=RESOURCE_ID_GROUP)]
 Description = Annotated[
     str | None,
     typer.Option(

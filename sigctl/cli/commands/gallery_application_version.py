@@ -22,6 +22,7 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.commands.gallery_application import application_option
 from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -209,16 +210,6 @@ def parse_target_regions(given: list[str] | None) -> list[dict[str, Any]] | None
 # -- options ------------------------------------------------------------------------------------
 
 
-def _application(group: str | None = None) -> Any:
-    return typer.Option(
-        "--application-name",
-        "--gallery-application-name",
-        metavar="NAME",
-        help="The name of the gallery application.",
-        rich_help_panel=group,
-    )
-
-
 def _version(group: str | None = None) -> Any:
     return typer.Option(
         "--gallery-application-version-name",
@@ -231,8 +222,8 @@ def _version(group: str | None = None) -> Any:
     )
 
 
-Application = Annotated[str, _application()]
-ApplicationLate = Annotated[str | None, _application(RESOURCE_ID_GROUP)]  # may come from --ids
+Application = Annotated[str, application_option()]
+ApplicationLate = Annotated[str | None, application_option(group=RESOURCE_ID_GROUP)]  # or --ids
 Version = Annotated[str, _version()]
 VersionLate = Annotated[str | None, _version(RESOURCE_ID_GROUP)]
 _PUBLISHING = "PublishingProfile Arguments"
