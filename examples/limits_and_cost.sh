@@ -47,3 +47,12 @@ sigctl sig image-version create -g cost-rg -r teamA -i app -e 1.0.0 --managed-im
 # What the published version costs, and the gallery, and the whole subscription.
 sigctl billing estimate -g cost-rg -r teamA -i app -e 1.0.0 -o table
 sigctl billing estimate --query "{versions: versions, monthly: cost.monthlyStorage, currency: cost.currency}"
+
+# The early-access (canary) regions work as for an enrolled subscription, unless turned off.
+sigctl group create -n canary-rg -l centraluseuap -o none
+sigctl sig create -g canary-rg -r canary -o none
+sigctl config set limits.early_access_regions=false
+if sigctl sig create -g canary-rg -r canary2 -o none 2>/dev/null; then
+  echo "early-access regions are off: centraluseuap should be refused" >&2; exit 1
+fi
+sigctl config unset limits.early_access_regions

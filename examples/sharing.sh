@@ -59,3 +59,9 @@ sigctl role assignment list --all -o table
 # Stop sharing with the consumer: the gallery is gone from its view.
 sigctl sig share remove -g pub-rg -r PubGallery --subscription-ids "$CONSUMER" -o none
 test "$(sigctl sig list-shared -l eastus2 --subscription consumer --query 'length(@)')" = 0
+
+# Reset ends direct sharing for good: the partner's tenant loses access, and the gallery is Private.
+sigctl sig share reset -g pub-rg -r PubGallery -o none
+test "$(sigctl sig show -g pub-rg -r PubGallery --query sharingProfile.permissions -o tsv)" = Private
+test "$(sigctl sig list-shared -l eastus2 --shared-to tenant --subscription fabrikam-sub \
+  --as ops@fabrikam.com --query 'length(@)')" = 0

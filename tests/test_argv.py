@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
+import jmespath
 import pytest
 import typer
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigctl.cli.argv import NO_VALUES, normalise, split_globals
+from sigctl.cli import params
+from sigctl.cli.argv import (
+    NO_VALUES,
+    OPTIONAL_VALUE,
+    OUTPUT_FORMATS,
+    OptionTable,
+    _arity,
+    normalise,
+    option_table,
+    split_globals,
+)
 from sigctl.cli.context import GlobalOptions
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, invoke, typer_command
@@ -125,7 +137,10 @@ def test_configured_defaults_fill_omitted_options() -> None:
 def test_globals_are_taken_from_anywhere() -> None:
     options = GlobalOptions()
     rest = split_globals(
-        ["-g", "rg", "-o", "TABLE", "--only-show-errors", "--query", "[].name"], set(), options, "p"
+        ["-g", "rg", "-o", "TABLE", "--only-show-errors", "--query", "[].name"],
+        option_table(),
+        options,
+        "p",
     )
     assert rest == ["-g", "rg"]
     assert (options.output, options.query, options.only_show_errors) == ("table", "[].name", True)
@@ -133,7 +148,8 @@ def test_globals_are_taken_from_anywhere() -> None:
 
 def test_a_command_keeps_its_own_option_named_like_a_global() -> None:
     options = GlobalOptions()
-    assert split_globals(["--subscription", "x"], {"--subscription"}, options, "p") == [
+    own = OptionTable(["--subscription"], frozenset({"--subscription"}))
+    assert split_globals(["--subscription", "x"], own, options, "p") == [
         "--subscription",
         "x",
     ]
@@ -187,3 +203,195 @@ def test_any_region_list_survives_normalisation(regions: list[str], sets: list[s
     assert parsed["regions"] == regions
     if sets:
         assert json.loads(parsed["set_"][0])[1] == [f"k{i}={s}" for i, s in enumerate(sets)]
+
+
+# -- az's grammar against argparse itself ---------------------------------------------------
+#
+# az parses a command line with argparse (knack's and azure-cli's parsers add no grammar of
+# their own), so the normaliser must read every line as an argparse parser holding the same
+# options reads it: the same values, or the same error text.
+
+
+def _as_text(value: str) -> str:
+    return value
+
+
+setattr(_as_text, OPTIONAL_VALUE, True)  # nargs='?': bare means "true"
+
+oracle_group = CommandGroup("oracle")
+
+
+@oracle_group.command("probe", examples=[])
+def oracle_probe(
+    name: Annotated[str, typer.Option("--name", "-n")],
+    group_: Annotated[str | None, typer.Option("--resource-group", "-g")] = None,
+    gallery: Annotated[str | None, typer.Option("--gallery-name", "-r")] = None,
+    version: Annotated[
+        str | None,
+        typer.Option("--gallery-image-version", "--gallery-image-version-name", "-e"),
+    ] = None,
+    regions: Annotated[list[str] | None, typer.Option("--target-regions")] = None,
+    exclude: Annotated[str | None, typer.Option("--exclude-from-latest", parser=_as_text)] = None,
+    no_wait: Annotated[bool, typer.Option("--no-wait")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y")] = False,
+    set_: SetArg = None,
+) -> Any:
+    return {k: v for k, v in locals().items()}
+
+
+ORACLE_COMMAND = typer_command(oracle_group.commands["probe"])
+
+
+class _Refused(Exception):
+    pass
+
+
+class _Argparse(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # az prints it as "ERROR: <message>", exit 2
+        raise _Refused(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # azure-cli's own override: its wording for a value outside the choices
+        if action.choices is not None and value not in action.choices:
+            raise _Refused(
+                f"{self.prog}: '{value}' is not a valid value for '{action.option_strings[0]}'. "
+                f"Allowed values: {', '.join(action.choices)}."
+            )
+
+
+def jmespath_type(text: str) -> Any:  # az's converter, by name: argparse quotes its name
+    jmespath.compile(text)  # refuses what az refuses; the value stays the text
+    return text
+
+
+def _argparse_for(command: Any) -> argparse.ArgumentParser:
+    """The parser az would build: -h/--help, knack's globals, the command's own, --subscription."""
+    parser = _Argparse(prog="p")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--only-show-errors", action="store_true")
+    parser.add_argument("--output", "-o", type=str.lower, choices=OUTPUT_FORMATS)
+    parser.add_argument("--query", type=jmespath_type)
+    for param in command.params:
+        names = [*param.opts, *param.secondary_opts]
+        kind = _arity(param)
+        if kind == "flag":
+            parser.add_argument(*names, dest=param.name, action="store_true")
+        elif kind == "optional":
+            parser.add_argument(*names, dest=param.name, nargs="?", const="true")
+        elif kind == "list":
+            parser.add_argument(*names, dest=param.name, nargs="*")
+        elif kind == "ordered":
+            parser.add_argument(*names, dest=param.name, nargs="+", action="append")
+        else:
+            parser.add_argument(*names, dest=param.name, required=param.required)
+    parser.add_argument("--subscription")
+    parser.add_argument("--as", dest="principal")
+    return parser
+
+
+ORACLE = _argparse_for(ORACLE_COMMAND)
+GLOBALS = ("verbose", "debug", "only_show_errors", "output", "query", "subscription", "principal")
+
+
+def _ours(tokens: list[str]) -> dict[str, Any] | str:
+    options = GlobalOptions()
+    try:
+        args = normalise(ORACLE_COMMAND, list(tokens), lambda key: None, "probe", options, "p")
+    except CliError as error:
+        return error.message
+    got = invoke(ORACLE_COMMAND, args, "p")
+    got["regions"] = params.values(got["regions"])
+    got["set_"] = [json.loads(v)[1] for v in sorted(got["set_"] or [])] or None
+    got["group_"] = got.pop("group_")
+    return {**got, **{g: getattr(options, g) for g in GLOBALS}}
+
+
+def _theirs(tokens: list[str]) -> dict[str, Any] | str:
+    try:
+        return vars(ORACLE.parse_args(tokens))
+    except _Refused as refused:
+        return str(refused)
+
+
+_OPTION_STRINGS = [s for s in ORACLE._option_string_actions if s not in ("-h", "--help")]
+_values = st.sampled_from(["x", "rg", "1.0.0", "a=b", "-1", "-2.5", "a b", "-q z", "", "TABLE"])
+
+
+@st.composite
+def _option_token(draw: st.DrawFn) -> str:
+    option = draw(st.sampled_from(_OPTION_STRINGS))
+    if option.startswith("--"):
+        option = option[: draw(st.integers(min_value=3, max_value=len(option)))]  # abbreviated
+    else:
+        option += draw(st.sampled_from(["", "", "x", "yq", "n"]))  # -gVALUE, clusters
+    if draw(st.booleans()):
+        return option
+    return f"{option}={draw(_values)}"
+
+
+_tokens = st.lists(
+    st.one_of(_option_token(), _values, st.just("--"), st.just("-y")), min_size=0, max_size=7
+)
+
+
+@given(_tokens)
+@settings(max_examples=400, deadline=None)
+def test_the_grammar_is_argparse_s(tokens: list[str]) -> None:
+    assert _ours(tokens) == _theirs(tokens)
+
+
+@pytest.mark.parametrize(
+    "tokens,expected",
+    [
+        (["-nx", "-grg"], {"name": "x", "group_": "rg"}),
+        (["--na", "x", "--resource-gr=rg"], {"name": "x", "group_": "rg"}),
+        (["-n=x", "-g=rg"], {"name": "x", "group_": "rg"}),
+        (["-yn", "x"], {"name": "x", "yes": True}),
+        (["-n", "x", "--out", "TSV"], {"name": "x", "output": "tsv"}),
+    ],
+)
+def test_attached_values_and_abbreviations(tokens: list[str], expected: dict[str, Any]) -> None:
+    got = _ours(tokens)
+    assert isinstance(got, dict) and {k: got[k] for k in expected} == expected
+    assert got == _theirs(tokens)
+
+
+@pytest.mark.parametrize(
+    "tokens,message",
+    [
+        (
+            ["-n", "x", "--gallery-image-v", "1"],
+            "ambiguous option: --gallery-image-v could match --gallery-image-version, "
+            "--gallery-image-version-name",
+        ),
+        (
+            ["-n", "x", "--o", "tsv"],
+            "ambiguous option: --o could match --only-show-errors, --output",
+        ),
+        (["-n", "x", "--no-wait=1"], "argument --no-wait: ignored explicit argument '1'"),
+        (["-n", "x", "-yq"], "argument --yes/-y: ignored explicit argument 'q'"),
+        (["-n", "x", "--debug=yes"], "argument --debug: ignored explicit argument 'yes'"),
+        (["-n", "x", "--target-regions=a", "b"], "unrecognized arguments: b"),
+        (["--", "-n", "x"], "the following arguments are required: --name/-n"),
+        (["-n", "x", "--", "y"], "unrecognized arguments: -- y"),
+        (["--bogus", "-n"], "argument --name/-n: expected one argument"),
+    ],
+)
+def test_what_argparse_refuses(tokens: list[str], message: str) -> None:
+    assert _ours(tokens) == message == _theirs(tokens)
+
+
+def test_abbreviations_through_the_cli(sigctl: Runner, ok: Any) -> None:
+    ok("group create -n rg1 -l eastus2")
+    assert ok("sig create -grg1 -rgal1")["name"] == "gal1"
+    assert ok("sig show --resource-gr rg1 --gallery-n=gal1")["name"] == "gal1"
+    assert sigctl("sig show -g=rg1 -r gal1 --qu name --out tsv").stdout == "gal1\n"
+    shown = sigctl("sig list --he")
+    assert shown.exit_code == 0 and "sigctl sig list" in shown.stdout
+    ambiguous = sigctl("sig image-definition create -g rg1 -r gal1 -i d -p P --o x -s S")
+    assert ambiguous.exit_code == 2
+    assert ambiguous.stderr.startswith(
+        "ERROR: ambiguous option: --o could match --only-show-errors, --output, --offer, "
+        "--os-type, --os-state\n"
+    )

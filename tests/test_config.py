@@ -177,7 +177,8 @@ def test_unknown_keys_in_sigctls_own_sections_are_refused(
         typo = sigctl("config set limits.gallery=1")
         speed = sigctl("config set replication.sped=instant")
     assert typo.exit_code == 1 and typo.stderr.startswith(
-        "ERROR: limits.gallery: unknown key; the limits keys are: limits.disk_size_gb, limits.galleries,"
+        "ERROR: limits.gallery: unknown key; the limits keys are: limits.disk_size_gb, "
+        "limits.early_access_regions, limits.galleries,"
     )
     assert speed.stderr == (
         "ERROR: replication.sped: unknown key; the replication keys are: replication.speed\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.sh"))
+EVERY_COMMAND = Path(__file__).parent.parent / "examples" / "az_sig_every_command.sh"
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
@@ -29,3 +31,25 @@ def test_example_runs(script: Path, home: Path) -> None:
 
 def test_there_are_examples() -> None:
     assert EXAMPLES
+
+
+def _az_sig_commands() -> set[str]:
+    """Every command of sigctl's az tree (test_help checks that tree against az's own help)."""
+    from sigctl.cli import tree
+
+    commands = set()
+    for path, node in tree.TREE.items():
+        group = node.load() if path[:1] == ("sig",) else None
+        commands |= {" ".join((*path, name)) for name in (group.commands if group else ())}
+    return commands
+
+
+def test_the_ci_script_runs_every_az_sig_command() -> None:
+    """examples/az_sig_every_command.sh calls each `az sig` command through $AZ, so that it
+    runs against az too; a command added to the tree must be added to the script."""
+    script = EVERY_COMMAND.read_text().replace("\\\n", " ")
+    called = {m.group(1) for m in re.finditer(r"\$AZ (sig(?: [a-z][a-z-]*)+)", script)}
+    commands = _az_sig_commands()
+    assert len(commands) == 65
+    assert sorted(commands - called) == [], "not called by the script"
+    assert sorted(called - commands) == [], "not az sig commands"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +78,152 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
 )
 def test_docs_pages_exist(page: str) -> None:
     assert (DOCS / page).is_file()
+
+
+# -- the arguments every command shares with az ------------------------------------------------
+
+AZ_HELP = Path("/work/shared/reference/az-help")
+if not AZ_HELP.is_dir():  # the reference lives beside the repository's checkout
+    AZ_HELP = Path(__file__).resolve().parents[2] / "shared" / "reference" / "az-help"
+
+
+def arguments_of(text: str) -> dict[str, tuple[str, bool, str | None, str | None]]:
+    """knack's argument rows: names -> (group, required, allowed values, default)."""
+    rows: dict[str, list[Any]] = {}
+    group, current = "", None
+    for line in text.split("\nExamples\n")[0].splitlines():
+        if line and not line.startswith(" "):
+            group, current = line.strip(), None
+            continue
+        match = re.match(r"^    (-[^:]*?)\s*(\[Required\])?\s+:\s(.*)$", line)
+        if match:
+            current = [group, bool(match.group(2)), match.group(3)]
+            names = re.sub(
+                r"\[(Breaking Change|Deprecated|Preview|Experimental)\]", "", match.group(1)
+            )
+            rows[" ".join(names.split())] = current
+        elif current is not None and line.strip():
+            current[2] += " " + line.strip()
+    out = {}
+    for names, (grp, required, summary) in rows.items():
+        summary = " ".join(summary.split())
+        allowed = re.search(r"Allowed values: (.*?)\.(?: |$)", summary)
+        default = re.search(r"Default: (.*?)\.(?: |$)", summary)
+        out[names] = (
+            grp,
+            required,
+            allowed.group(1) if allowed else None,
+            default.group(1) if default else None,
+        )
+    return out
+
+
+def _az_pages(kind: str) -> dict[str, Path]:
+    """az's help pages of one kind ("Group" or "Command"), by the command line they describe."""
+    pages = {}
+    for page in sorted(AZ_HELP.glob("az-sig*.txt")):
+        text = page.read_text()
+        if text.split()[0] == kind:
+            words = text.splitlines()[2].split(" : ")[0].split()[1:]
+            pages[" ".join(words)] = page
+    return pages
+
+
+AZ_GROUPS = _az_pages("Group")
+AZ_COMMANDS = sorted(_az_pages("Command").items())
+
+
+def _listed(page: Path, heading: str) -> list[str]:
+    """The names a group page lists under "Subgroups:" or "Commands:"."""
+    section = page.read_text().split(f"\n{heading}\n")
+    if len(section) == 1:
+        return []
+    names = []
+    for line in section[1].split("\n\n")[0].splitlines():
+        match = re.match(r"^    (\S+)\s+:", line)
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+def test_the_reference_help_is_there() -> None:
+    assert len(AZ_GROUPS) == 9 and len(AZ_COMMANDS) == 65, "az 2.91's sig help pages"
+
+
+@pytest.mark.parametrize("group", sorted(AZ_GROUPS))
+def test_the_az_tree_has_every_az_sig_group_and_command(group: str) -> None:
+    """`sigctl sig ...` has exactly az's subgroups and commands, no fewer and no more."""
+    path = tuple(group.split())
+    assert path in tree.TREE, f"sigctl has no {group}"
+    node = tree.TREE[path].load()
+    assert tree.children(path) == sorted(_listed(AZ_GROUPS[group], "Subgroups:"))
+    assert sorted(node.commands if node else []) == sorted(_listed(AZ_GROUPS[group], "Commands:"))
+
+
+def test_every_az_sig_group_has_a_reference_page() -> None:
+    ours = {" ".join(path) for path in tree.TREE if path[:1] == ("sig",)}
+    assert ours == set(AZ_GROUPS)
+
+
+@pytest.mark.parametrize("command,page", AZ_COMMANDS, ids=[c for c, _ in AZ_COMMANDS])
+def test_arguments_match_az(sigctl: Runner, command: str, page: Path) -> None:
+    """Names and short forms, [Required], allowed values, defaults and groups, as az lists them."""
+    result = sigctl(*command.split(), "-h")
+    assert result.exit_code == 0
+    ours = arguments_of(result.stdout)
+    assert ours.pop("--as")[0] == "Global Arguments"  # sigctl's own global argument
+    assert ours == arguments_of(page.read_text())
+
+
+def test_allowed_values_and_defaults_in_az_s_words(sigctl: Runner) -> None:
+    shown = " ".join(sigctl("sig image-definition create -h").stdout.split())
+    assert "Allowed values: Linux, Windows." in shown
+    assert "Allowed values: V1, V2. Default: V2." in shown
+    assert "Allowed values: Generalized, Specialized. Default: Generalized." in shown
+    wait = " ".join(sigctl("sig image-version wait -h").stdout.split())
+    assert "Default: 30." in wait and "Default: 3600." in wait
+    create = sigctl("sig image-version create -h").stdout
+    assert "Allowed values: false, true." in " ".join(create.split())
+    # knack's layout: one column for every group, [Required] right-aligned in it
+    required = next(line for line in create.splitlines() if "--gallery-image-version -e" in line)
+    assert re.match(r"^    --gallery-image-version -e +\[Required\] : ", required)
+
+
+# az groups outside `az sig` that sigctl has, with no help page in the reference: the help groups
+# and policy arguments of their arguments as az 2.91's generated commands declare them (id parts
+# in Resource Id Arguments; policy arguments on every command but show and list).
+_RESOURCE_ID, _POLICY = "Resource Id Arguments", "Global Policy Arguments"
+_DES_NAME = "--disk-encryption-set-name --name -n"
+OTHER_AZ_GROUPS = {
+    "disk-encryption-set create": {
+        _DES_NAME: "Arguments",
+        "--mi-system-assigned": "Managed Identity Arguments",
+        "--mi-user-assigned": "Managed Identity Arguments",
+        "--tags": "Arguments",
+        "--acquire-policy-token": _POLICY,
+    },
+    "disk-encryption-set update": {_DES_NAME: _RESOURCE_ID, "--acquire-policy-token": _POLICY},
+    "disk-encryption-set show": {_DES_NAME: _RESOURCE_ID, "--acquire-policy-token": None},
+    "disk-encryption-set list": {
+        "--resource-group -g": "Arguments",
+        "--acquire-policy-token": None,
+    },
+    "disk-encryption-set delete": {_DES_NAME: _RESOURCE_ID, "--acquire-policy-token": _POLICY},
+    "disk-encryption-set wait": {_DES_NAME: _RESOURCE_ID, "--acquire-policy-token": _POLICY},
+    "identity create": {
+        "--name -n": "Arguments",
+        "--location -l": "Parameters Arguments",
+        "--tags": "Parameters Arguments",
+        "--acquire-policy-token": _POLICY,
+    },
+    "identity show": {"--name -n": _RESOURCE_ID, "--acquire-policy-token": None},
+    "identity list": {"--resource-group -g": "Arguments", "--acquire-policy-token": None},
+    "identity delete": {"--name -n": _RESOURCE_ID, "--acquire-policy-token": _POLICY},
+}
+
+
+@pytest.mark.parametrize("command", sorted(OTHER_AZ_GROUPS))
+def test_other_az_groups_keep_az_s_argument_groups(sigctl: Runner, command: str) -> None:
+    ours = arguments_of(sigctl(f"{command} -h").stdout)
+    for names, group in OTHER_AZ_GROUPS[command].items():
+        assert (ours[names][0] if names in ours else None) == group, names

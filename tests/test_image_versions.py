@@ -383,6 +383,67 @@ class TestSources:
             in special.stderr
         )
 
+    def test_disks_and_snapshots_have_no_os_state(
+        self, sigctl: Runner, ok: Any, unchanged: Any
+    ) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r gal1")
+        ok(
+            "sig image-definition create -g rg1 -r gal1 -i spec -p P -f O -s S --os-type linux "
+            "--os-state Specialized --only-show-errors"
+        )
+        snapshot = ok("source create snapshot -g rg1 -n os1 --os-type linux")["properties"]
+        assert "osState" not in snapshot and "hyperVGeneration" not in snapshot
+        disk = ok("source create disk -g rg1 -n os2 --os-type linux --hyper-v-generation V2")
+        assert "osState" not in disk["properties"]
+        assert disk["properties"]["hyperVGeneration"] == "V2"
+        # A Specialized definition takes an OS disk snapshot or disk: it has no state to clash.
+        made = ok("sig image-version create -g rg1 -r gal1 -i spec -e 1.0.0 --os-snapshot os1")
+        assert made["storageProfile"]["osDiskImage"]["source"]["id"].endswith("/snapshots/os1")
+        disk_id = disk["id"]
+        ok(f"sig image-version create -g rg1 -r gal1 -i spec -e 1.0.1 --os-snapshot {disk_id}")
+        with unchanged():
+            refused = sigctl("source create snapshot -g rg1 -n s3 --os-state Specialized")
+        assert refused.exit_code == 1
+        assert "(InvalidParameter) A snapshot has no OS state" in refused.stderr
+        assert "Target: osState" in refused.stderr
+
+    def test_os_type_and_generation_are_optional_on_disks(
+        self, sigctl: Runner, ok: Any, definition: None
+    ) -> None:
+        bare = ok("source create snapshot -g rg1 -n empty --size-gb 16")["properties"]
+        assert not {"osType", "osState", "hyperVGeneration"} & set(bare)
+        ok("source create snapshot -g rg1 -n data0 --size-gb 8")
+        ok("source create vhd -g rg1 -n blank --storage-account acct1")
+        # With no OS type or generation, the definition's (Linux, V2) stand: no mismatch rule.
+        made = ok(f"{V} -e 1.0.0 --os-snapshot empty --data-snapshots data0")
+        assert made["storageProfile"]["osDiskImage"]["sizeInGB"] == 16
+        vhd = ok(
+            f"{V} -e 1.0.1 --os-vhd-uri https://acct1.blob.core.windows.net/vhds/blank.vhd "
+            "--os-vhd-storage-account acct1"
+        )
+        assert vhd["storageProfile"]["osDiskImage"]["source"]["uri"].endswith("/blank.vhd")
+        # A disk that has an OS type or generation is still checked against the definition.
+        ok("source create snapshot -g rg1 -n win --os-type windows")
+        ok("source create snapshot -g rg1 -n gen1 --hyper-v-generation V1")
+        windows = sigctl(f"{V} -e 1.0.2 --os-snapshot win")
+        assert windows.exit_code == 1 and "has a different OS type ['Windows']" in windows.stderr
+        gen1 = sigctl(f"{V} -e 1.0.2 --os-snapshot gen1")
+        assert gen1.exit_code == 1 and "has a different Hypervisor generation ['V1']" in gen1.stderr
+        # managed images and VMs still need an OS type
+        assert sigctl("source create managed-image -g rg1 -n noos").exit_code == 1
+
+    def test_a_vhd_name_with_its_extension_is_not_doubled(self, ok: Any, definition: None) -> None:
+        made = ok("source create vhd -g rg1 -n osdisk.vhd --os-type linux --storage-account acct1")
+        uri = "https://acct1.blob.core.windows.net/vhds/osdisk.vhd"
+        assert made["id"] == made["properties"]["uri"] == uri
+        assert ok("source show vhd -g rg1 -n osdisk.vhd")["id"] == uri
+        assert ok("source show vhd -g rg1 -n osdisk")["id"] == uri  # one blob, either spelling
+        version = ok(f"{V} -e 1.0.0 --os-vhd-uri {uri} --os-vhd-storage-account acct1")
+        assert version["storageProfile"]["osDiskImage"]["source"]["uri"] == uri
+        ok("source delete vhd -g rg1 -n osdisk.vhd")
+        assert ok("source list -g rg1 --kind vhd") == []
+
     def test_source_in_another_region_is_refused(
         self, sigctl: Runner, ok: Any, definition: None, unchanged: Any
     ) -> None:
@@ -441,6 +502,23 @@ class TestSources:
         )
         ok("source delete managed-image -g rg1 -n img1")
         assert ok("source list") == []
+
+
+def test_arguments_as_az_names_them(sigctl: Runner, ok: Any, definition: None) -> None:
+    # create, update and undelete know -i and -e by one long name each, as az's do
+    alias = sigctl(f"{V} --gallery-image-version-name 1.0.0 --managed-image img1")
+    assert alias.exit_code == 2
+    assert alias.stderr.startswith(
+        "ERROR: the following arguments are required: --gallery-image-version/-e\n"
+    )
+    ok(f"{V} -e 1.0.0 --managed-image img1")
+    # image-version update's --force-string is a plain flag (az's hand-written update)
+    update = "sig image-version update -g rg1 -r gal1 -i def1 -e 1.0.0"
+    assert ok(f"{update} --set tags.n=01 --force-string")["tags"] == {"n": "01"}
+    flag = sigctl(f"{update} --set tags.n=02 --force-string true")
+    assert flag.exit_code == 2 and "unrecognized arguments: true" in flag.stderr
+    # generated commands take az's policy arguments
+    ok("sig image-version delete -g rg1 -r gal1 -i def1 -e 1.0.0 --acquire-policy-token")
 
 
 class TestUpdate:
@@ -627,6 +705,11 @@ class TestDelete:
             ("1.0.0", "Images", "East US 2")
         ]
         assert listed[0]["resourceArmId"].endswith("/galleries/soft/images/d/versions/1.0.0")
+        # az's other arguments: --gallery-image-name, --artifact-type (Images), paging
+        spelt = "sig image-version list-soft-deleted -g rg1 -r soft --gallery-image-name d"
+        assert ok(f"{spelt} --artifact-type Images --max-items 1") == listed
+        other = sigctl(f"{spelt} --artifact-type Applications")
+        assert other.exit_code == 1 and "Target: artifactType" in other.stderr
         again = sigctl(f"sig image-version create {base} --managed-image img1 --only-show-errors")
         assert again.exit_code == 1 and "soft-deleted" in again.stderr
         logged = sigctl(f"sig image-version undelete {base} --debug -o none")

@@ -32,7 +32,7 @@ def definition(ok: Any) -> None:
 class TestRegions:
     def test_list_locations_as_az(self, sigctl: Runner, ok: Any) -> None:
         locations = ok("account list-locations")
-        assert len(locations) == 59
+        assert len(locations) == 61
         east = next(r for r in locations if r["name"] == "eastus2")
         assert (
             east["displayName"] == "East US 2" and east["regionalDisplayName"] == "(US) East US 2"
@@ -43,6 +43,63 @@ class TestRegions:
         assert "availabilityZoneMappings" not in west
         table = sigctl("account list-locations -o table").stdout.splitlines()
         assert table[0].split() == ["DisplayName", "Name", "RegionalDisplayName"]
+
+    def test_early_access_regions_are_open_to_every_subscription(
+        self, sigctl: Runner, ok: Any
+    ) -> None:
+        shown = {r["name"]: r for r in ok("account list-locations")}
+        canary = shown["centraluseuap"]
+        assert (canary["displayName"], canary["regionalDisplayName"]) == (
+            "Central US EUAP",
+            "(US) Central US EUAP",
+        )
+        assert canary["metadata"]["pairedRegion"][0]["name"] == "eastus2euap"
+        assert canary["metadata"]["regionCategory"] == "Other"
+        assert shown["eastus2euap"]["displayName"] == "East US 2 EUAP"
+        assert ok("group create -n rg1 -l centraluseuap")["location"] == "centraluseuap"
+        assert ok("sig create -g rg1 -r gal1")["location"] == "centraluseuap"
+        ok(
+            "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux "
+            "--only-show-errors"
+        )
+        ok("source create managed-image -g rg1 -n img --os-type linux")
+        made = ok(
+            f"{V} -e 1.0.0 --managed-image img --target-regions centraluseuap "
+            '"East US 2 EUAP=1=Standard_ZRS"'
+        )
+        assert [t["name"] for t in made["publishingProfile"]["targetRegions"]] == [
+            "Central US EUAP",
+            "East US 2 EUAP",
+        ]
+        assert ok("sig list-community -l eastus2euap") == []
+        assert ok("sig list-shared -l centraluseuap") == []
+
+    def test_early_access_regions_can_be_refused(
+        self, sigctl: Runner, ok: Any, unchanged: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r gal1")
+        ok("config set limits.early_access_regions=false")
+        with unchanged():
+            group = sigctl("group create -n rg2 -l centraluseuap")
+            gallery = sigctl("sig create -g rg1 -r gal2 -l eastus2euap")
+            community = sigctl("sig list-community -l eastus2euap")
+        assert group.exit_code == 1
+        assert "(LocationNotAvailableForResourceGroup)" in group.stderr
+        available = group.stderr.splitlines()[0].split("List of available regions is ")[1]
+        assert "westus" in available and "euap" not in available
+        assert gallery.exit_code == 1 and community.exit_code == 1
+        assert "(LocationRequiresEarlyAccess) East US 2 EUAP is an early-access" in gallery.stderr
+        assert "limits.early_access_regions" in gallery.stderr
+        names = ok("account list-locations --query [].name")
+        assert len(names) == 59 and "eastus2euap" not in names
+        # the variable wins over the file, as for every limit
+        monkeypatch.setenv("SIGCTL_LIMITS_EARLY_ACCESS_REGIONS", "true")
+        assert ok("sig create -g rg1 -r gal2 -l eastus2euap")["location"] == "eastus2euap"
+        monkeypatch.setenv("SIGCTL_LIMITS_EARLY_ACCESS_REGIONS", "maybe")
+        bad = sigctl("sig list-community -l eastus2euap")
+        assert bad.exit_code == 1
+        assert "'maybe' is not a boolean" in bad.stderr
 
     def test_names_match_case_and_space_insensitively(self, ok: Any) -> None:
         ok("group create -n rg1 -l eastus2")

@@ -417,6 +417,42 @@ class TestDirectSharing:
         assert "Replicating" in str(state)
         assert [g["name"] for g in ok(listed + "westus")] == [f"{SUB}-GAL1"]
 
+    def test_consumer_show_commands_take_ids_as_az_s_do(
+        self, sigctl: Runner, ok: Any, published: None
+    ) -> None:
+        ok("sig share add -g rg1 -r gal1 --subscription-ids " + SUB)
+        view = f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/sharedGalleries/{SUB}-GAL1"
+        assert ok(f"sig show-shared --ids {view}")["name"] == f"{SUB}-GAL1"
+        assert ok(f"sig show-shared -n {SUB}-GAL1 -l eastus2")["name"] == f"{SUB}-GAL1"
+        assert ok(f"sig image-definition show-shared --ids {view}/images/def1")["name"] == "def1"
+        both = ok(
+            f"sig image-version show-shared --ids {view}/images/def1/versions/1.0.0 "
+            f"{view}/images/def1/versions/1.0.0"
+        )
+        assert [v["name"] for v in both] == ["1.0.0", "1.0.0"]  # several ids: a list
+        # a missing part is reported after parsing, as az's generated show commands do
+        missing = sigctl(
+            f"sig image-version show-shared --gallery-unique-name {SUB}-GAL1 -i def1 -l eastus2"
+        )
+        assert missing.exit_code == 1
+        assert missing.stderr == "ERROR: InvalidArgumentValue: Missing required field: -e\n"
+        no_location = sigctl(f"sig show-shared --gallery-unique-name {SUB}-GAL1")
+        assert no_location.stderr == (
+            "ERROR: InvalidArgumentValue: Missing required field: --location\n"
+        )
+        mixed = sigctl(f"sig show-shared --ids {view} -l eastus2")
+        assert mixed.exit_code == 1 and "--ids cannot be combined" in mixed.stderr
+        # the policy arguments of az's generated commands are accepted, and change nothing
+        assert (
+            ok(f"sig show-shared --ids {view} --acquire-policy-token --change-reference CR1")[
+                "name"
+            ]
+            == f"{SUB}-GAL1"
+        )
+        flag = sigctl(f"sig show-shared --ids {view} --acquire-policy-token=yes")
+        assert flag.exit_code == 2
+        assert "argument --acquire-policy-token: ignored explicit argument 'yes'" in flag.stderr
+
     def test_consumer_views_take_azs_spellings_and_pages(
         self, sigctl: Runner, ok: Any, published: None
     ) -> None:
@@ -476,9 +512,26 @@ class TestDirectSharing:
             "sig share add -g rg1 -r gal1 --tenant-ids 22222222-2222-2222-2222-222222222222"
         )
         assert over.exit_code == 1 and "at most 1 tenants" in over.stderr
-        assert ok("sig share reset -g rg1 -r gal1") == {"operationType": "Reset"}
-        assert "groups" not in ok("sig show -g rg1 -r gal1 --sharing-groups")["sharingProfile"]
         assert sigctl("sig update -g rg1 -r gal1 --permissions Private").exit_code == 1
+        assert ok("sig share reset -g rg1 -r gal1") == {"operationType": "Reset"}
+
+    def test_reset_returns_the_gallery_to_private(
+        self, sigctl: Runner, ok: Any, published: None
+    ) -> None:
+        ok(f"sig share add -g rg1 -r gal1 --subscription-ids {SUB}")
+        ok("sig share reset -g rg1 -r gal1")
+        shown = ok("sig show -g rg1 -r gal1 --sharing-groups")
+        assert shown["sharingProfile"] == {"permissions": "Private"}
+        assert "sharingStatus" not in shown
+        selected = ok("sig show -g rg1 -r gal1 --select Permissions")
+        assert selected["sharingProfile"] == {"permissions": "Private"}
+        consumer = ok("account subscription create --name consumer-after-reset")["subscriptionId"]
+        assert ok(f"sig list-shared -l eastus2 --subscription {consumer}") == []
+        # A private gallery is shared through RBAC only, as one created private.
+        again = sigctl(f"sig share add -g rg1 -r gal1 --subscription-ids {SUB}")
+        assert again.exit_code == 1 and "'Private'" in again.stderr
+        ok("sig share reset -g rg1 -r gal1")  # resetting a private gallery changes nothing
+        assert ok("sig show -g rg1 -r gal1")["sharingProfile"] == {"permissions": "Private"}
 
 
 class TestCommunity:
@@ -541,12 +594,32 @@ class TestCommunity:
         assert blocked.exit_code == 1 and "Reset its sharing" in blocked.stderr
         ok("sig share reset -g rg1 -r comm")
         assert ok("sig list-community -l eastus2") == []
-        profile = ok("sig show -g rg1 -r comm")["sharingProfile"]
-        assert profile["permissions"] == "Community"
-        assert profile["communityGalleryInfo"]["publicNames"] == []
-        ok("sig share enable-community -g rg1 -r comm")  # publishes again, under the same name
-        info = ok("sig show -g rg1 -r comm")["sharingProfile"]["communityGalleryInfo"]
-        assert info["publicNames"] == [public]
+        assert sigctl(f"sig show-community -n {public} -l eastus2").exit_code == 3
+        # Reset unpublishes it and returns it to Private, as the service reports it.
+        shown = ok("sig show -g rg1 -r comm")
+        assert shown["sharingProfile"] == {"permissions": "Private"}
+        assert "sharingStatus" not in shown
+        again = sigctl("sig share enable-community -g rg1 -r comm")
+        assert again.exit_code == 1 and "not a community gallery" in again.stderr
+        nested = sigctl("sig delete -g rg1 -r comm")  # only its image definition is in the way
+        assert nested.exit_code == 1 and "Reset its sharing" not in nested.stderr
+
+    def test_list_community_markers_and_location(self, sigctl: Runner, ok: Any) -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok(self.CREATE)
+        ok("sig share enable-community -g rg1 -r comm")
+        listed = ok("sig list-community -l eastus2 --show-next-marker")
+        assert listed[-1] == {"nextMarker": None} and len(listed) == 2
+        assert ok("sig list-community -l eastus2 --marker x") == listed[:-1]
+        missing = sigctl("sig list-community")
+        assert missing.exit_code == 1
+        assert missing.stderr == "ERROR: InvalidArgumentValue: Missing required field: --location\n"
+        ok("config set defaults.location=eastus2")
+        assert ok("sig list-community") == listed[:-1]
+        public = listed[0]["name"]
+        view = f"/subscriptions/{SUB}/providers/Microsoft.Compute/locations/eastus2/communityGalleries/{public}"
+        assert ok(f"sig show-community --ids {view}")["name"] == public
+        ok("sig share reset -g rg1 -r comm")
 
     def test_community_arguments_are_required(self, sigctl: Runner, ok: Any) -> None:
         ok("group create -n rg1 -l eastus2")

@@ -12,7 +12,12 @@ would report, with argparse's words:
 - a three-state flag takes an optional value (`--exclude-from-latest` = `... true`);
 - `--set/--add/--remove` keep each occurrence's values together, in command-line order;
 - configured defaults (`defaults.group`, `defaults.location`) fill -g and -l when omitted;
-- missing required and unrecognised arguments are reported all at once.
+- missing required and unrecognised arguments are reported all at once;
+- options are recognised as argparse (Python 3.11, which az runs on) recognises them: a long
+  option by any unambiguous prefix (`--resource-gr`), with its value attached by `=`
+  (`--resource-gr=rg`); a short option with its value attached (`-gMyGroup`, `-g=MyGroup`) and
+  flags clustered (`-yg rg`); a prefix that fits several option strings is an error, listing
+  them in the parser's order (az's help and global options first, then the command's own).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sigctl.cli.context import GlobalOptions
@@ -47,6 +53,8 @@ GLOBAL_NAMES = {
 
 # Marks a parser whose option takes zero or one value (argparse nargs='?').
 OPTIONAL_VALUE = "_sigctl_optional_value"
+# A parser's accepted values (argparse choices), which help lists as az's does.
+ALLOWED_VALUES = "_sigctl_allowed"
 # Stands for "this list option was given with no values" (argparse nargs='*').
 NO_VALUES = "\x00"
 # Options whose occurrences are kept whole and in order (az's generic update arguments).
@@ -57,54 +65,193 @@ APPEND_OPTIONS = ("--data-disk",)
 CONFIGURED_DEFAULTS = {"--resource-group": "defaults.group", "--location": "defaults.location"}
 
 END_OF_OPTIONS = "--"
-_NEGATIVE_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
+HELP = ("-h", "--help")
+# The option strings az's command parser holds before a command's own, in argparse's order:
+# -h/--help (add_help), then knack's global group (logging, output, query).
+_LEADING_STRINGS = (
+    *HELP,
+    "--verbose",
+    "--debug",
+    "--only-show-errors",
+    "--output",
+    "-o",
+    "--query",
+)
+# Added to every command after its own arguments (sigctl's --as is its own).
+_TRAILING_STRINGS = ("--subscription", "--as")
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse's negative-number look
 
 
-def is_option(token: str) -> bool:
-    return token.startswith("-") and len(token) > 1 and not _NEGATIVE_NUMBER.match(token)
+@dataclass(frozen=True)
+class Found:
+    """An option token as argparse reads it: the option string it names (None for an option
+    the parser does not have) and the value attached to it, if any."""
+
+    option: str | None
+    explicit: str | None = None
 
 
-def split_globals(tokens: list[str], own: set[str], options: GlobalOptions, prog: str) -> list[str]:
+class OptionTable:
+    """The option strings one parser knows, in the order argparse registered them."""
+
+    def __init__(self, strings: list[str] | tuple[str, ...], own: frozenset[str] = frozenset()):
+        self.strings = list(dict.fromkeys(strings))
+        self.known = set(self.strings)
+        self.own = own  # the command's own options (`account set --subscription` is not global)
+
+    def parse(self, token: str) -> Found | None:
+        """argparse's `_parse_optional`: None for a positional (a value), else the option."""
+        if not token or token[0] != "-" or token == END_OF_OPTIONS:
+            return None
+        if token in self.known:
+            return Found(token)
+        if len(token) == 1:
+            return None
+        if "=" in token:
+            name, explicit = token.split("=", 1)
+            if name in self.known:
+                return Found(name, explicit)
+        matches = self._prefix_matches(token)
+        if len(matches) > 1:
+            names = ", ".join(m.option or "" for m in matches)
+            raise usage_error(f"ambiguous option: {token} could match {names}")
+        if matches:
+            return matches[0]
+        if _NEGATIVE_NUMBER.match(token) or " " in token:
+            return None
+        return Found(None)
+
+    def _prefix_matches(self, token: str) -> list[Found]:
+        """argparse's `_get_option_tuples`: the option strings an abbreviation may stand for."""
+        if token.startswith("--"):
+            prefix, eq, explicit = token.partition("=")
+            value = explicit if eq else None
+            return [Found(s, value) for s in self.strings if s.startswith(prefix)]
+        short, attached = token[:2], token[2:]
+        return [
+            Found(s, attached) if s == short else Found(s)
+            for s in self.strings
+            if s == short or s.startswith(token)
+        ]
+
+
+def is_option(token: str, table: OptionTable | None = None) -> bool:
+    """Whether argparse would read `token` as an option (of any parser, without a table)."""
+    if table is not None:
+        return table.parse(token) is not None
+    return (
+        token.startswith("-")
+        and len(token) > 1
+        and not _NEGATIVE_NUMBER.match(token)
+        and " " not in token
+    )
+
+
+def option_table(command: Any | None = None) -> OptionTable:
+    """The options az's parser for `command` knows: help, the globals, the command's own."""
+    own = [
+        name
+        for param in (command.params if command is not None else [])
+        if param.param_type_name == "option"
+        for name in (*param.opts, *param.secondary_opts)
+    ]
+    return OptionTable([*_LEADING_STRINGS, *own, *_TRAILING_STRINGS], frozenset(own))
+
+
+def asks_for_help(tokens: list[str], table: OptionTable) -> bool:
+    """Whether -h/--help (or an abbreviation of --help) is among the options."""
+    for token in tokens:
+        if token == END_OF_OPTIONS:
+            return False
+        found = table.parse(token)
+        if found is not None and found.option in HELP:
+            return True
+    return False
+
+
+def take_leading_globals(argv: list[str], options: GlobalOptions) -> list[str]:
+    """The global options before the command's name (`sigctl -o tsv group list`), taken out."""
+    table = OptionTable([*_LEADING_STRINGS, *_TRAILING_STRINGS, "--version"])
+    end = 0
+    while end < len(argv):
+        found = table.parse(argv[end])
+        if found is None or found.option in (*HELP, "--version"):
+            break
+        end += 1
+        if found.option in GLOBAL_VALUES and found.explicit is None and end < len(argv):
+            end += 1
+    split_globals(argv[:end], table, options, "sigctl")
+    return argv[end:]
+
+
+def split_globals(
+    tokens: list[str], table: OptionTable, options: GlobalOptions, prog: str
+) -> list[str]:
     """Take the global options out of `tokens` into `options`; return the rest.
 
-    Options the command declares itself (`own`, e.g. `account set --subscription`) stay.
+    Options the command declares itself (in `table`, e.g. `account set --subscription`) stay.
     """
+    classify(tokens, table)
     rest: list[str] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        i += 1
         if token == END_OF_OPTIONS:
-            return rest + tokens[i:]
-        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        if name in own or not is_option(token):
-            rest.append(token)
-        elif name in GLOBAL_FLAGS and not eq:
-            setattr(options, GLOBAL_FLAGS[name], True)
-        elif name in GLOBAL_VALUES:
-            attr = GLOBAL_VALUES[name]
-            if eq:
-                value = inline
-            elif i + 1 < len(tokens):
-                i += 1
-                value = tokens[i]
-            else:
-                raise usage_error(f"argument {GLOBAL_NAMES[attr]}: expected one argument")
-            if attr == "output":
-                value = value.lower()
-                if value not in OUTPUT_FORMATS:
-                    raise usage_error(
-                        f"{prog}: '{value}' is not a valid value for '--output'. "
-                        f"Allowed values: {', '.join(OUTPUT_FORMATS)}."
-                    )
-            setattr(options, attr, value)
+            return rest + tokens[i - 1 :]
+        found = table.parse(token)
+        if found is not None and is_global(found, table):
+            i = take_global(found, tokens, i, table, options, prog)
         else:
             rest.append(token)
-        i += 1
     return rest
 
 
-def option_names(command: Any) -> set[str]:
-    return {o for p in command.params for o in (*p.opts, *p.secondary_opts) if is_option(o)}
+def classify(tokens: list[str], table: OptionTable) -> None:
+    """Read every token before "--" as argparse does first, so an ambiguous abbreviation is
+    reported before anything else."""
+    for token in tokens:
+        if token == END_OF_OPTIONS:
+            return
+        table.parse(token)
+
+
+def is_global(found: Found, table: OptionTable) -> bool:
+    name = found.option or ""
+    return name not in table.own and (name in GLOBAL_FLAGS or name in GLOBAL_VALUES)
+
+
+def take_global(
+    found: Found, tokens: list[str], i: int, table: OptionTable, options: GlobalOptions, prog: str
+) -> int:
+    """Store one global option (its value is tokens[i] unless attached); return the next index."""
+    name = found.option or ""
+    if name in GLOBAL_FLAGS:
+        if found.explicit is not None:
+            raise usage_error(f"argument {name}: ignored explicit argument '{found.explicit}'")
+        setattr(options, GLOBAL_FLAGS[name], True)
+        return i
+    attr = GLOBAL_VALUES[name]
+    if found.explicit is not None:
+        value = found.explicit
+    elif i < len(tokens) and tokens[i] != END_OF_OPTIONS and table.parse(tokens[i]) is None:
+        value = tokens[i]
+        i += 1
+    else:
+        raise usage_error(f"argument {GLOBAL_NAMES[attr]}: expected one argument")
+    if attr == "output":
+        value = value.lower()
+        if value not in OUTPUT_FORMATS:
+            raise usage_error(
+                f"{prog}: '{value}' is not a valid value for '--output'. "
+                f"Allowed values: {', '.join(OUTPUT_FORMATS)}."
+            )
+    if attr == "query":
+        from sigctl.cli.output import compile_query
+
+        compile_query(value)  # argparse converts (and refuses) the value as it takes it
+    setattr(options, attr, value)
+    return i
 
 
 def _arity(param: Any) -> str:
@@ -123,14 +270,27 @@ def _display(param: Any) -> str:
 
 
 def normalise(
-    command: Any, tokens: list[str], default_for: Callable[[str], Any], command_name: str = ""
+    command: Any,
+    tokens: list[str],
+    default_for: Callable[[str], Any],
+    command_name: str = "",
+    options: GlobalOptions | None = None,
+    prog: str = "",
 ) -> list[str]:
-    """Rewrite `tokens` for `command` (a click command built by Typer), or raise a usage error."""
+    """Rewrite `tokens` for `command` (a click command built by Typer), or raise a usage error.
+
+    Global options met on the way go into `options`. Errors come in argparse's order: an
+    ambiguous abbreviation anywhere, then what taking each option in turn finds wrong, then
+    missing required arguments, then unrecognised ones.
+    """
+    options = options if options is not None else GlobalOptions()
     by_name: dict[str, Any] = {}
     for param in command.params:
         if param.param_type_name == "option":
             for name in (*param.opts, *param.secondary_opts):
                 by_name[name] = param
+    table = option_table(command)
+    classify(tokens, table)
     positional_slots = sum(
         (1 if p.nargs == 1 else len(tokens))
         for p in command.params
@@ -144,57 +304,72 @@ def normalise(
     positionals: list[str] = []
     sequence = 0
     after_end = False
+
+    def is_value(at: int) -> bool:
+        if at >= len(tokens):
+            return False
+        return after_end or (tokens[at] != END_OF_OPTIONS and table.parse(tokens[at]) is None)
+
     i = 0
     while i < len(tokens):
         token = tokens[i]
         i += 1
         if token == END_OF_OPTIONS and not after_end:
             after_end = True  # as argparse: what follows is positional, even "-5m"
+            if not positional_slots:
+                unrecognised.append(token)  # argparse has nothing to give it to
             continue
-        if after_end or not is_option(token):
+        found = None if after_end else table.parse(token)
+        if found is None:
             if len(positionals) < positional_slots and not unrecognised:
                 positionals.append(token)
             else:
                 unrecognised.append(token)
             continue
-        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
-        param = by_name.get(name)
-        if param is None:
+        if is_global(found, table):
+            i = take_global(found, tokens, i, table, options, prog)
+            continue
+        param = by_name.get(found.option or "")
+        if param is None:  # not an option of this command
             unrecognised.append(token)
-            while i < len(tokens) and not is_option(tokens[i]):
+            while is_value(i) and not after_end:
                 unrecognised.append(tokens[i])
                 i += 1
             continue
+        option, explicit = found.option or "", found.explicit
+        while _arity(param) == "flag" and explicit and not option.startswith("--"):
+            # argparse reads "-yq" as -y -q: the next letter must be a short option itself
+            if "-" + explicit[0] not in by_name:
+                raise usage_error(
+                    f"argument {_display(param)}: ignored explicit argument '{explicit}'"
+                )
+            seen.add(param.name)
+            out.append(param.opts[0])
+            option, explicit = "-" + explicit[0], explicit[1:] or None
+            param = by_name[option]
         seen.add(param.name)
         canonical = param.opts[0]
         arity = _arity(param)
         if arity == "flag":
-            if eq:
+            if explicit is not None:
                 raise usage_error(
-                    f"argument {_display(param)}: ignored explicit argument '{inline}'"
+                    f"argument {_display(param)}: ignored explicit argument '{explicit}'"
                 )
             out.append(canonical)
-        elif arity == "single":
-            if eq:
-                value = inline
-            elif i < len(tokens) and not is_option(tokens[i]):
+        elif arity in ("single", "optional"):
+            if explicit is not None:
+                value = explicit
+            elif is_value(i):
                 value = tokens[i]
                 i += 1
+            elif arity == "optional":
+                value = "true"
             else:
                 raise usage_error(f"argument {_display(param)}: expected one argument")
             out += [canonical, value]
-        elif arity == "optional":
-            if eq:
-                value = inline
-            elif i < len(tokens) and not is_option(tokens[i]):
-                value = tokens[i]
-                i += 1
-            else:
-                value = "true"
-            out += [canonical, value]
         else:
-            values = [inline] if eq else []
-            while not eq and i < len(tokens) and not is_option(tokens[i]):
+            values = [explicit] if explicit is not None else []
+            while explicit is None and is_value(i) and not after_end:
                 values.append(tokens[i])
                 i += 1
             if arity == "ordered":
@@ -209,16 +384,10 @@ def normalise(
     for canonical, values in lists.values():
         out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
 
-    if unrecognised:
-        message = f"unrecognized arguments: {' '.join(unrecognised)}"
-        dashed = next((t for t in unrecognised if re.match(r"^-\d", t)), None)
-        if dashed and positional_slots:
-            message += f" (a value starting with '-' goes after '--': -- {dashed})"
-        raise usage_error(message)
-
+    ids_given = any("--ids" in p.opts and p.name in seen for p in command.params)
     for param in command.params:
-        if param.param_type_name != "option" or param.name in seen:
-            continue
+        if param.param_type_name != "option" or param.name in seen or ids_given:
+            continue  # --ids names the resources whole: no configured default joins them
         setting = next(
             (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
         )
@@ -229,6 +398,13 @@ def normalise(
             out += [param.opts[0], str(value)]
             seen.add(param.name)
 
+    dashed = next((t for t in unrecognised if re.match(r"^-\d", t)), None)
+    if dashed and positional_slots:
+        # sigctl's own positionals (a duration such as -5m) get a hint before anything else
+        raise usage_error(
+            f"unrecognized arguments: {' '.join(unrecognised)} "
+            f"(a value starting with '-' goes after '--': -- {dashed})"
+        )
     missing = [
         _display(p)
         for p in command.params
@@ -238,5 +414,8 @@ def normalise(
     missing += [p.name.upper() for p in required_args[len(positionals) :]]
     if missing:
         raise usage_error(f"the following arguments are required: {', '.join(missing)}")
+    if unrecognised:
+        raise usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
+
     # Positionals after "--", so click never takes a value like "-5" for an option.
     return [*out, END_OF_OPTIONS, *positionals] if positionals else out

@@ -22,6 +22,7 @@ class CommandSpec:
     func: Callable[..., Any]
     examples: list[tuple[str, str]]
     table: TableTransformer | None = None
+    policy: bool = False  # takes az's "Global Policy Arguments" (accepted and ignored)
 
     @property
     def summary(self) -> str:
@@ -49,9 +50,10 @@ class CommandGroup:
         *,
         examples: list[tuple[str, str]],
         table: TableTransformer | None = None,
+        policy: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
-            self.commands[name] = CommandSpec(name, func, examples, table)
+            self.commands[name] = CommandSpec(name, func, examples, table, policy)
             return func
 
         return register
@@ -84,8 +86,13 @@ def typer_command(spec: CommandSpec) -> Any:
 
         from sigctl.cli import context
 
+        for name in POLICY_ARGUMENTS:
+            kwargs.pop(name, None)
         context.current().invoked_at = time.perf_counter()  # az's --verbose splits init/invoke
         return Done(spec.func(*args, **kwargs))
+
+    if spec.policy:
+        run.__signature__ = _with_policy_arguments(spec.func)  # type: ignore[attr-defined]
 
     app = typer.Typer(
         add_completion=False,
@@ -95,6 +102,24 @@ def typer_command(spec: CommandSpec) -> Any:
     )
     app.command(spec.name, help=spec.summary)(run)
     return typer.main.get_command(app)
+
+
+POLICY_ARGUMENTS = ("acquire_policy_token", "change_reference")
+
+
+def _with_policy_arguments(func: Callable[..., Any]) -> inspect.Signature:
+    """The command's signature plus az's --acquire-policy-token and --change-reference."""
+    from sigctl.cli.params import AcquirePolicyToken, ChangeReference
+
+    signature = inspect.signature(func, eval_str=True)
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, default, kind in (
+            ("acquire_policy_token", False, AcquirePolicyToken),
+            ("change_reference", None, ChangeReference),
+        )
+    ]
+    return signature.replace(parameters=[*signature.parameters.values(), *extra])
 
 
 def invoke(command: Any, args: list[str], prog: str) -> Any:

@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from sigctl.cli import tree
+from sigctl.cli.argv import ALLOWED_VALUES
 from sigctl.cli.framework import CommandGroup, CommandSpec
 
 WIDTH = 100
@@ -139,17 +140,105 @@ def group_help(path: tuple[str, ...], group: CommandGroup | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _param_row(param: Any) -> tuple[str, str, str]:
-    names = sorted((*param.opts, *param.secondary_opts), key=lambda n: (-len(n), n))
-    label = " ".join(names)
-    if param.param_type_name == "argument":
-        label = param.metavar or param.name.upper()
-    text = param.help or ""
-    group = next((_ARG_GROUPS[n] for n in param.opts if n in _ARG_GROUPS), "Arguments")
-    return group, label, text
+# Where knack puts an argument whose declaration names no group, by option string.
+_ARG_GROUPS.update(
+    {
+        "--max-items": "Pagination Arguments",
+        "--next-token": "Pagination Arguments",
+    }
+)
+GLOBAL_GROUP = "Global Arguments"
+REQUIRED_TAG = "[Required]"
+
+
+def allowed_values(param: Any) -> tuple[str, ...] | None:
+    """The values an option accepts, when its parser names them (a choice, a bool)."""
+    func = getattr(param.type, "func", None)
+    return getattr(func, ALLOWED_VALUES, None)
+
+
+def _default_text(param: Any) -> str | None:
+    """What knack prints after "Default:": the default az's parser holds, when it has one."""
+    shown = getattr(param, "show_default", None)
+    if isinstance(shown, str):
+        return shown
+    if getattr(param, "is_flag", False) or param.multiple or shown is False:
+        return None
+    default = param.default
+    return None if default in (None, "", False) or callable(default) else str(default)
+
+
+def _summary(text: str, param: Any) -> str:
+    """knack's short summary: the description made a sentence, then allowed values, default."""
+    text = (text or "").strip()
+    if len(text) > 1:
+        text = text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+    allowed = allowed_values(param)
+    if allowed:
+        text += "  Allowed values: {}.".format(", ".join(sorted(allowed)))
+    default = _default_text(param)
+    if default:
+        text += f"  Default: {default}."
+    return text.strip()
+
+
+def _group_of(param: Any, has_ids: bool) -> str | None:
+    names = (*param.opts, *param.secondary_opts)
+    panel = getattr(param, "rich_help_panel", None)
+    if panel == RESOURCE_ID and not has_ids:
+        return None  # the id parts are plain arguments where --ids is not offered
+    return panel or next((_ARG_GROUPS[n] for n in names if n in _ARG_GROUPS), None)
+
+
+RESOURCE_ID = "Resource Id Arguments"
+
+
+def _argument_rows(command: Any) -> list[tuple[str | None, str, bool, str]]:
+    """(group, names, required, summary) for every argument, the global ones included."""
+    has_ids = any("--ids" in p.opts for p in command.params)
+    rows: list[tuple[str | None, str, bool, str]] = []
+    for param in command.params:
+        if param.param_type_name == "argument":
+            label = param.metavar or param.name.upper()
+            rows.append((None, label, bool(param.required), _summary(param.help or "", param)))
+            continue
+        names = " ".join(sorted((*param.opts, *param.secondary_opts)))
+        rows.append(
+            (
+                _group_of(param, has_ids),
+                names,
+                bool(param.required),
+                _summary(param.help or "", param),
+            )
+        )
+    own = {name for p in command.params for name in (*p.opts, *p.secondary_opts)}
+    for names, text in GLOBAL_ARGUMENTS:
+        if set(names.split()) & own:
+            continue  # the command's own option of that name (account set --subscription)
+        group = RESOURCE_ID if names == "--subscription" and has_ids else GLOBAL_GROUP
+        rows.append((group, names, False, text))
+    return rows
+
+
+def _group_order(group: str | None) -> tuple[int, str]:
+    """knack's ArgumentGroupRegistry: ungrouped first, named groups A-Z, global last."""
+    if group is None:
+        return (0, "")
+    return (2, "") if group == GLOBAL_GROUP else (1, group)
+
+
+def _wrap(line: str, hanging: int) -> list[str]:
+    wrapper = textwrap.TextWrapper(
+        width=WIDTH,
+        initial_indent="    ",
+        subsequent_indent=" " * hanging,
+        replace_whitespace=False,
+    )
+    return wrapper.wrap(line) or [""]
 
 
 def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
+    """knack's command help: header, long summary, arguments by group in one column, examples."""
     lines = ["", "Command", *_header(f"{prefix} {spec.name} : {spec.summary}")]
     if spec.description:
         for paragraph in spec.description.split("\n\n"):
@@ -159,39 +248,22 @@ def command_help(prefix: str, spec: CommandSpec, command: Any) -> str:
                 initial_indent=" " * 8,
                 subsequent_indent=" " * 8,
             )
-    lines.append("")
-    grouped: dict[str, list[tuple[str, str, bool]]] = {}
-    for param in command.params:
-        group, label, text = _param_row(param)
-        grouped.setdefault(group, []).append((label, text, bool(param.required)))
-    # One column for every group; names longer than the cap get a line of their own.
-    lengths = [
-        len(label) + (11 if req else 0) for rows in grouped.values() for label, _, req in rows
-    ]
-    lengths += [len(n) for n, _ in GLOBAL_ARGUMENTS]
-    width = max(n for n in lengths if n <= NAME_CAP)
-    order = [
-        "Arguments",
-        "Resource Id Arguments",
-        "Generic Update Arguments",
-        "Global Policy Arguments",
-    ]
-    for group in order:
-        rows = grouped.get(group)
-        if not rows:
-            continue
-        rows.sort(key=lambda r: (not r[2], r[0]))
-        lines.append(group)
-        lines += _rows(
-            [
-                ((label + (" [Required]" if req else "")).ljust(width), text)
-                for label, text, req in rows
-            ],
-            width=width,
-        )
-        lines.append("")
-    lines.append("Global Arguments")
-    lines += _rows(list(GLOBAL_ARGUMENTS), width=width)
+    lines += ["", "Arguments"]
+    rows = _argument_rows(command)
+    rows.sort(key=lambda r: (_group_order(r[0]), not r[2], r[1]))
+    widths = [len(names) + (len(REQUIRED_TAG) + 2 if req else 1) for _, names, req, _ in rows]
+    column = max(widths, default=0)
+    hanging = column + 4 + 3 - 1
+    last: str | None = None
+    for (group, names, required, summary), width in zip(rows, widths, strict=True):
+        if group != last:
+            if group:
+                lines += ["", group]
+            last = group
+        tag = REQUIRED_TAG if required else ""
+        padding = " " * (column - width + (1 if tag else 0))
+        separator = " : " if summary else ""
+        lines += _wrap(f"{names}{padding}{tag}{separator}{summary}", hanging)
     lines.append("")
     lines += _example_lines(spec.examples_for(prefix))
     return "\n".join(lines) + "\n"

@@ -23,26 +23,32 @@ def _as_given(value: str) -> str:
 
 setattr(_as_given, OPTIONAL_VALUE, True)
 
-SystemAssigned = Annotated[
-    str | None,
-    typer.Option(
+
+def system_assigned_option(group: str) -> Any:
+    return typer.Option(
         "--system-assigned",
         "--mi-system-assigned",
         parser=_as_given,
         metavar="",
         help="Set the system managed identity.",
-    ),
-]
-UserAssigned = Annotated[
-    list[str] | None,
-    typer.Option(
+        rich_help_panel=group,
+    )
+
+
+def user_assigned_option(group: str) -> Any:
+    return typer.Option(
         "--user-assigned",
         "--mi-user-assigned",
         metavar="ID",
         help="Set the user managed identities: resource ids of user-assigned identities "
         "(space-separated).",
-    ),
-]
+        rich_help_panel=group,
+    )
+
+
+# The help group az shows them in differs: `sig create` and `sig identity assign/remove`.
+SystemAssigned = Annotated[str | None, system_assigned_option("Identity Arguments")]
+UserAssigned = Annotated[list[str] | None, user_assigned_option("Identity Arguments")]
 
 SYSTEM = "SystemAssigned"
 USER = "UserAssigned"

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from sigctl.cli import context, tree
-from sigctl.cli.argv import GLOBAL_VALUES, is_option, split_globals
+from sigctl.cli.argv import HELP, is_option, take_leading_globals
 from sigctl.cli.context import GlobalOptions, Invocation
 from sigctl.cli.errors import (
     EXIT_ERROR,
@@ -26,8 +26,6 @@ from sigctl.cli.errors import (
     write_stderr,
 )
 from sigctl.errors import ArmError
-
-HELP = ("-h", "--help")
 
 
 def version_text() -> str:
@@ -100,12 +98,7 @@ def _unexpected(error: Exception, invocation: Invocation) -> int:
 
 def _dispatch(argv: list[str], invocation: Invocation) -> int:
     options = invocation.options
-    leading: list[str] = []
-    while argv and is_option(argv[0]) and argv[0] not in (*HELP, "--version"):
-        leading.append(argv.pop(0))
-        if leading[-1] in GLOBAL_VALUES and argv:
-            leading.append(argv.pop(0))
-    split_globals(leading, set(), options, "sigctl")
+    argv = take_leading_globals(argv, options)
 
     path, rest = tree.resolve(argv)
     invocation.path = path
@@ -127,22 +120,22 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     prefix = " ".join(["sigctl", *path])
     invocation.examples = spec.examples_for(prefix)
 
-    from sigctl.cli.argv import normalise, option_names
+    from sigctl.cli.argv import asks_for_help, normalise, option_table
     from sigctl.cli.framework import Shown, invoke, typer_command
 
     command = typer_command(spec)
     args = rest[1:]
-    if any(a in HELP for a in args):
+    table = option_table(command)
+    if asks_for_help(args, table):
         from sigctl.cli.help import command_help
 
         sys.stdout.write(command_help(prefix, spec, command))
         return 0
-    args = split_globals(args, option_names(command), options, invocation.prog)
+    args = normalise(command, args, invocation.setting, name, options, invocation.prog)
     from sigctl.cli import output
 
     query = output.compile_query(options.query) if options.query is not None else None
     fmt = invocation.output_format
-    args = normalise(command, args, invocation.setting, name)
     result = invoke(command, args, invocation.prog)
     table = spec.table
     if isinstance(result, Shown):

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.argv import NO_VALUES, OPTIONAL_VALUE
+from sigctl.cli.argv import ALLOWED_VALUES, NO_VALUES, OPTIONAL_VALUE
 
 
 class BoolValue:
@@ -21,6 +21,12 @@ class BoolValue:
 
 def _optional_value(parser: Callable[[str], Any]) -> Callable[[str], Any]:
     setattr(parser, OPTIONAL_VALUE, True)
+    return parser
+
+
+def _allowing(parser: Callable[[str], Any], allowed: tuple[str, ...]) -> Callable[[str], Any]:
+    """Record the values a parser accepts, for help to list them."""
+    setattr(parser, ALLOWED_VALUES, allowed)
     return parser
 
 
@@ -36,7 +42,7 @@ def choice(option: str, *allowed: str) -> Callable[[str], str]:
             f"Allowed values: {', '.join(allowed)}."
         )
 
-    return parse
+    return _allowing(parse, allowed)
 
 
 def integer(option: str) -> Callable[[str], int]:
@@ -59,7 +65,7 @@ def three_state(option: str) -> Callable[[str], bool]:
             f"'{value}' is not a valid value for '{option}'. Allowed values: true, false."
         )
 
-    return _optional_value(parse)
+    return _allowing(_optional_value(parse), ("true", "false"))
 
 
 AAZ_TRUE = ("1", "t", "true", "y", "yes")
@@ -80,27 +86,26 @@ def aaz_bool(option: str) -> Callable[[str], bool]:
             f"'{value}' is not a valid value for '{option}'. Allowed values: {allowed}."
         )
 
-    return _optional_value(parse)
+    return _allowing(_optional_value(parse), AAZ_TRUE + AAZ_FALSE)
 
 
-def choice_option(*flags: str, allowed: tuple[str, ...], help: str) -> Any:
-    """An option taking one of `allowed` (any case), shown in help as az shows it: {A,B}."""
+def choice_option(
+    *flags: str, allowed: tuple[str, ...], help: str, default: str | None = None, **extra: Any
+) -> Any:
+    """An option taking one of `allowed` (any case); help lists them, and `default` (the value
+    az's parser holds when the option is omitted) as az does."""
     return typer.Option(
         *flags,
         parser=choice(flags[0], *allowed),
-        metavar="{" + ",".join(sorted(allowed)) + "}",
         help=help,
+        show_default=default if default is not None else False,
+        **extra,
     )
 
 
-def aaz_bool_option(*flags: str, help: str) -> Any:
+def aaz_bool_option(*flags: str, help: str, **extra: Any) -> Any:
     """An option with az's generated-command bool value (bare, or 0 1 f false n no t true y yes)."""
-    return typer.Option(
-        *flags,
-        parser=aaz_bool(flags[0]),
-        metavar="{" + ",".join(sorted(AAZ_TRUE + AAZ_FALSE)) + "}",
-        help=help,
-    )
+    return typer.Option(*flags, parser=aaz_bool(flags[0]), help=help, **extra)
 
 
 def values(given: list[str] | None) -> list[str] | None:
@@ -112,6 +117,9 @@ def values(given: list[str] | None) -> list[str] | None:
 
 # -- resource addressing -----------------------------------------------------------------------
 
+# az's help group for the arguments --ids stands for, on commands that take --ids.
+RESOURCE_ID_GROUP = "Resource Id Arguments"
+
 _GROUP_HELP = (
     "Name of resource group. You can configure the default group using "
     "`sigctl config set defaults.group=<name>`."
@@ -121,7 +129,14 @@ ResourceGroup = Annotated[
     str, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
 ]
 ResourceGroupLate = Annotated[
-    str | None, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
+    str | None,
+    typer.Option(
+        "--resource-group",
+        "-g",
+        metavar="NAME",
+        help=_GROUP_HELP,
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
 ]
 ListGroup = Annotated[
     str | None,
@@ -136,23 +151,36 @@ GalleryName = Annotated[
     str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
 ]
 GalleryNameLate = Annotated[
-    str | None, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
-]
-Location = Annotated[
     str | None,
     typer.Option(
+        "--gallery-name",
+        "-r",
+        metavar="NAME",
+        help="Gallery name.",
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
+]
+
+
+def location_option(group: str | None = None) -> Any:
+    """-l/--location; `group` is the help group az shows it in, where it has one."""
+    return typer.Option(
         "--location",
         "-l",
         metavar="LOCATION",
         help="Location. Values from `sigctl account list-locations`. You can configure the "
         "default location using `sigctl config set defaults.location=<location>`.",
-    ),
-]
+        rich_help_panel=group,
+    )
+
+
+Location = Annotated[str | None, location_option()]
 Ids = Annotated[
     list[str] | None,
     typer.Option(
         "--ids",
         metavar="ID",
+        rich_help_panel=RESOURCE_ID_GROUP,
         help="One or more resource IDs (space-delimited). If provided, no other 'Resource Id' "
         "arguments should be specified.",
     ),
@@ -178,6 +206,18 @@ VersionNameLate = Annotated[
         "-e",
         metavar="VERSION",
         help="Gallery image version.",
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
+]
+# az's custom version commands (create, update, undelete) have no --gallery-image-version-name.
+VersionNameOnly = Annotated[
+    str,
+    typer.Option(
+        "--gallery-image-version",
+        "-e",
+        metavar="VERSION",
+        help="Gallery image version in semantic version pattern. The allowed characters are digit "
+        "and period. Digits must be within the range of a 32-bit integer, e.g. <MajorVersion>.<MinorVersion>.<Patch>.",
     ),
 ]
 
@@ -194,14 +234,20 @@ AazNoWait = Annotated[
 StoreTrueNoWait = Annotated[
     bool, typer.Option("--no-wait", help="Do not wait for the long-running operation to finish.")
 ]
-AazTags = Annotated[
-    list[str] | None,
-    typer.Option(
+
+
+def aaz_tags_option(group: str | None = None) -> Any:
+    """Tags on az's generated commands (`key=value` items); `group` is the help group az shows
+    them in (the gallery commands' "Gallery Arguments"), none for most commands."""
+    return typer.Option(
         "--tags",
         metavar="KEY=VALUE",
         help="Space-separated tags: key=value [key=value ...]; every tag needs a non-empty value.",
-    ),
-]
+        rich_help_panel=group,
+    )
+
+
+AazTags = Annotated[list[str] | None, aaz_tags_option()]
 CustomTags = Annotated[
     list[str] | None,
     typer.Option(
@@ -242,28 +288,42 @@ RemoveArg = Annotated[
         "Example: --remove property.list <indexToRemove> OR --remove propertyToRemove.",
     ),
 ]
+_FORCE_STRING_HELP = (
+    "When using 'set' or 'add', preserve string literals instead of attempting to convert to JSON."
+)
 ForceString = Annotated[
-    BoolValue | None,
-    aaz_bool_option(
-        "--force-string",
-        help="When using 'set' or 'add', preserve string literals instead of attempting to "
-        "convert to JSON.",
-    ),
+    BoolValue | None, aaz_bool_option("--force-string", help=_FORCE_STRING_HELP)
 ]
+# az's hand-written generic updates (image-version update) take it as a plain flag.
+ForceStringFlag = Annotated[bool, typer.Option("--force-string", help=_FORCE_STRING_HELP)]
 
 
 # -- wait --------------------------------------------------------------------------------------
 
+WAIT_GROUP = "Wait Condition Arguments"
 Created = Annotated[
     bool,
-    typer.Option("--created", help="Wait until created with 'provisioningState' at 'Succeeded'."),
+    typer.Option(
+        "--created",
+        help="Wait until created with 'provisioningState' at 'Succeeded'.",
+        rich_help_panel=WAIT_GROUP,
+    ),
 ]
 Updated = Annotated[
     bool,
-    typer.Option("--updated", help="Wait until updated with provisioningState at 'Succeeded'."),
+    typer.Option(
+        "--updated",
+        help="Wait until updated with provisioningState at 'Succeeded'.",
+        rich_help_panel=WAIT_GROUP,
+    ),
 ]
-Deleted = Annotated[bool, typer.Option("--deleted", help="Wait until deleted.")]
-Exists = Annotated[bool, typer.Option("--exists", help="Wait until the resource exists.")]
+Deleted = Annotated[
+    bool, typer.Option("--deleted", help="Wait until deleted.", rich_help_panel=WAIT_GROUP)
+]
+Exists = Annotated[
+    bool,
+    typer.Option("--exists", help="Wait until the resource exists.", rich_help_panel=WAIT_GROUP),
+]
 Custom = Annotated[
     str | None,
     typer.Option(
@@ -271,6 +331,7 @@ Custom = Annotated[
         metavar="JMESPATH",
         help="Wait until the condition satisfies a custom JMESPath query. "
         "E.g. provisioningState!='InProgress', instanceView.statuses[?code=='PowerState/running'].",
+        rich_help_panel=WAIT_GROUP,
     ),
 ]
 Interval = Annotated[
@@ -279,7 +340,8 @@ Interval = Annotated[
         "--interval",
         parser=integer("--interval"),
         metavar="SECONDS",
-        help="Polling interval in seconds (modelled seconds: see docs/replication.md). Default: 30.",
+        help="Polling interval in seconds (modelled seconds: see docs/replication.md).",
+        rich_help_panel=WAIT_GROUP,
     ),
 ]
 Timeout = Annotated[
@@ -288,7 +350,8 @@ Timeout = Annotated[
         "--timeout",
         parser=integer("--timeout"),
         metavar="SECONDS",
-        help="Maximum wait in seconds. Default: 3600.",
+        help="Maximum wait in seconds.",
+        rich_help_panel=WAIT_GROUP,
     ),
 ]
 
@@ -317,6 +380,18 @@ ImageDefinitionLate = Annotated[
         "-i",
         metavar="NAME",
         help=_DEFINITION_HELP,
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
+]
+# Some of az's commands name the definition without the --gallery-image-name spelling.
+ImageDefinitionOnlyLate = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-definition",
+        "-i",
+        metavar="NAME",
+        help=_DEFINITION_HELP,
+        rich_help_panel=RESOURCE_ID_GROUP,
     ),
 ]
 AllowUpdateImage = Annotated[
@@ -324,6 +399,7 @@ AllowUpdateImage = Annotated[
     aaz_bool_option(
         "--allow-update-image",
         help="Must be set to true if the gallery image features are being updated.",
+        rich_help_panel="Properties Arguments",
     ),
 ]
 
@@ -331,11 +407,12 @@ AllowUpdateImage = Annotated[
 # -- az's "Global Policy Arguments" on generated create/update/delete commands -------------------
 
 AcquirePolicyToken = Annotated[
-    BoolValue | None,
-    aaz_bool_option(
+    bool,
+    typer.Option(
         "--acquire-policy-token",
         help="Acquiring an Azure Policy token automatically for this resource operation. "
         "Accepted as az accepts it; the emulator has no Azure Policy.",
+        rich_help_panel="Global Policy Arguments",
     ),
 ]
 ChangeReference = Annotated[
@@ -343,6 +420,7 @@ ChangeReference = Annotated[
     typer.Option(
         "--change-reference",
         help="The related change reference ID for this resource operation. Accepted and ignored.",
+        rich_help_panel="Global Policy Arguments",
     ),
 ]
 

@@ -7,9 +7,46 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli import context
-from sigctl.cli.params import choice_option
+from sigctl.cli.errors import CliError
+from sigctl.cli.params import RESOURCE_ID_GROUP, Ids, choice_option
 
 Location = Annotated[str, typer.Option("--location", "-l", metavar="LOCATION", help="Location.")]
+
+
+def _late(*names: str, help: str) -> Any:
+    """A part of a view's id on az's show commands: optional, as --ids may stand for it."""
+    return Annotated[
+        str | None,
+        typer.Option(*names, help=help, rich_help_panel=RESOURCE_ID_GROUP),
+    ]
+
+
+# The show commands' resource-id arguments (az checks them after parsing, as for sig show).
+LocationLate = _late("--location", "-l", help="Location.")
+UniqueNameLate = _late("--gallery-unique-name", help="The unique name of the Shared Gallery.")
+UniqueNameToShow = _late(
+    "--gallery-unique-name", "--name", "-n", help="The unique name of the Shared Gallery."
+)
+PublicNameLate = _late("--public-gallery-name", help="The public name of the community gallery.")
+PublicNameToShow = _late(
+    "--public-gallery-name", "--name", "-n", help="The public name of the community gallery."
+)
+DefinitionLate = _late(
+    "--gallery-image-definition",
+    "--gallery-image-name",
+    "-i",
+    help="The name of the Shared Gallery Image Definition.",
+)
+DefinitionOnlyLate = _late(
+    "--gallery-image-definition", "-i", help="The name of the Shared Gallery Image Definition."
+)
+VersionLate = _late(
+    "--gallery-image-version",
+    "--gallery-image-version-name",
+    "-e",
+    help="The name of the gallery image version.",
+)
+ViewIds = Ids
 SharedTo = Annotated[
     str | None,
     choice_option(
@@ -25,38 +62,10 @@ UniqueName = Annotated[
 PublicName = Annotated[
     str, typer.Option("--public-gallery-name", help="The public name of the community gallery.")
 ]
-# az's show commands take more spellings of a name than its list commands do.
-PublicNameToShow = Annotated[
-    str,
-    typer.Option(
-        "--public-gallery-name",
-        "--name",
-        "-n",
-        help="The public name of the community gallery.",
-    ),
-]
 Definition = Annotated[
     str,
     typer.Option(
         "--gallery-image-definition", "-i", help="The name of the Shared Gallery Image Definition."
-    ),
-]
-DefinitionToShow = Annotated[
-    str,
-    typer.Option(
-        "--gallery-image-definition",
-        "--gallery-image-name",
-        "-i",
-        help="The name of the Shared Gallery Image Definition.",
-    ),
-]
-Version = Annotated[
-    str,
-    typer.Option(
-        "--gallery-image-version",
-        "--gallery-image-version-name",
-        "-e",
-        help="The name of the gallery image version.",
     ),
 ]
 
@@ -82,3 +91,33 @@ def shape(body: dict[str, Any]) -> dict[str, Any]:
     out["uniqueId"] = body["identifier"]["uniqueId"]
     out.update(body.get("properties") or {})
     return out
+
+
+def show(
+    kind: str, ids: list[str] | None, location: str | None, *named: tuple[str, str | None]
+) -> Any:
+    """GET views named by --ids, or by the location and names: `named` holds (flag, value) pairs
+    in gallery, image, version order. A missing one is reported as az's show commands do."""
+    from sigctl.cli.arguments import missing_field, one_or_many, parse_id
+    from sigctl.cli.params import values
+
+    given = values(ids)
+    if given and (location or any(value for _, value in named)):
+        raise CliError("usage error: --ids cannot be combined with other 'Resource Id' arguments")
+    wanted: list[tuple[str | None, list[str | None]]] = []
+    for text in given or []:
+        parts = list(parse_id(text).names)
+        wanted.append(
+            (parts[0] if parts else None, (parts[1:] + [None] * len(named))[: len(named)])
+        )
+    if not given:
+        wanted.append((location, [value for _, value in named]))
+    found = []
+    for where, names in wanted:
+        for (flag, _), value in zip(named, names, strict=True):
+            if not value:
+                raise missing_field(flag)
+        if not where:
+            raise missing_field("--location")
+        found.append(fetch(kind, where, *[n for n in names if n]))
+    return one_or_many(found, ids)

@@ -82,12 +82,23 @@ class Request:
         self.tx.write(self.key("index"), self.index())
 
     def allowed_regions(self) -> frozenset[str]:
-        """The allow-listed regions of this request's subscription."""
-        from sigctl.provider import accounts
+        """The gated regions this request's subscription may use: its allow-listed ones, and
+        the early-access ones unless `limits.early_access_regions` is off."""
+        from sigctl.provider import accounts, regions, settings
 
-        return frozenset(
+        listed = frozenset(
             accounts.subscription(self.tx, self.subscription).get("allowedRegions", [])
         )
+        return listed | regions.EARLY_ACCESS if settings.early_access(self.config) else listed
+
+    def known_regions(self) -> frozenset[str]:
+        """Every region this subscription can name (allow-listed ones included): all but the
+        early-access ones while early access is off."""
+        from sigctl.provider import regions, settings
+
+        if settings.early_access(self.config):
+            return regions.EVERY
+        return regions.EVERY - regions.EARLY_ACCESS
 
     def body_region(self, body: dict[str, Any], resource_type: str) -> Region:
         """The region a PUT body's `location` names, for a resource type in this subscription."""

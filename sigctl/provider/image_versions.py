@@ -479,19 +479,23 @@ def _resolve_sources(
 
 
 def _check_compatible(source_id: str, source: dict[str, Any], definition: dict[str, Any]) -> None:
+    """A source's OS facts must match the definition's; a fact the source lacks is no mismatch."""
     parent = definition["resource"]["properties"]
     props = source["properties"]
-    if props["osType"].lower() != parent["osType"].lower():
+    if props.get("osType") and props["osType"].lower() != parent["osType"].lower():
         raise invalid_parameter(
             f"The resource with id '{source_id}' has a different OS type ['{props['osType']}'] than the parent gallery image OS type generation ['{parent['osType']}']",
             "storageProfile",
         )
-    if props["osState"].lower() != parent["osState"].lower():
+    # Only images and VMs have an OS state; a disk or snapshot takes the definition's.
+    has_state = source.get("kind") not in ("snapshot", "disk", "vhd") and props.get("osState")
+    if has_state and props["osState"].lower() != parent["osState"].lower():
         raise invalid_parameter(
             f"Cannot create Gallery Image Version from: {source_id} since the OS State in the parent gallery image ({parent['osState']}) is not {props['osState']}",
             "storageProfile",
         )
-    if props["hyperVGeneration"].lower() != parent["hyperVGeneration"].lower():
+    generation = props.get("hyperVGeneration")
+    if generation and generation.lower() != parent["hyperVGeneration"].lower():
         raise invalid_parameter(
             f"The resource with id '{source_id}' has a different Hypervisor generation ['{props['hyperVGeneration']}'] than the parent gallery image Hypervisor generation ['{parent['hyperVGeneration']}']",
             "storageProfile",
@@ -612,12 +616,7 @@ def _disk_source(
             )
         shown = {"id": record["id"]}
     check_source_region(source_id, record["location"], location)
-    if os_disk:
-        if not record["properties"].get("osType"):
-            raise invalid_parameter(
-                f"The source {source_id} has no OS type, so it cannot be an OS disk image.",
-                path,
-            )
+    if os_disk:  # without an OS type or generation, the definition's stand
         _check_compatible(source_id, record, definition)
     return {"record": record, "source": shown, "key": source_id.lower()}
 
@@ -1136,6 +1135,12 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
 
 def soft_deleted(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     """GET .../galleries/{g}/softdeletedartifacttypes/Images/artifacts/{image}/versions."""
+    if rid.names[1].lower() != "images":
+        raise invalid_parameter(
+            f"The artifact type '{rid.names[1]}' is not supported; soft-deleted artifacts are of "
+            "type 'Images'.",
+            "artifactType",
+        )
     image_rid = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[2])
     definition = _definition(
         ctx, image_rid, resource_not_found(image_rid.type_path(), rid.resource_group or "")

@@ -5,7 +5,9 @@ For every region in `sigctl.provider.regions.CATALOGUE`, the `metadata` fields (
 the public cloud: geography, geography group, coordinates (strings, as ARM writes them),
 physical location, paired regions (programmatic names; empty when the region has none) and
 the region category ("Recommended" or "Other"). Coordinates of the newest regions are the
-city's; the rest are ARM's values, quirks included.
+city's; the rest are ARM's values, quirks included. The early-access (EUAP) regions share their
+host region's coordinates, form a pair, and have no physical location, as ARM lists them for an
+enrolled subscription.
 """
 
 from __future__ import annotations
@@ -131,6 +133,16 @@ METADATA: dict[str, dict[str, object]] = {
         "pairedRegion": ["eastus2"],
         "regionCategory": "Recommended",
     },
+    "centraluseuap": {
+        "regionalDisplayName": "(US) Central US EUAP",
+        "geography": "Canary (US)",
+        "geographyGroup": "US",
+        "latitude": "41.5908",
+        "longitude": "-93.6208",
+        "physicalLocation": "",
+        "pairedRegion": ["eastus2euap"],
+        "regionCategory": "Other",
+    },
     "chilecentral": {
         "regionalDisplayName": "(South America) Chile Central",
         "geography": "Chile",
@@ -180,6 +192,16 @@ METADATA: dict[str, dict[str, object]] = {
         "physicalLocation": "Virginia",
         "pairedRegion": ["centralus"],
         "regionCategory": "Recommended",
+    },
+    "eastus2euap": {
+        "regionalDisplayName": "(US) East US 2 EUAP",
+        "geography": "Canary (US)",
+        "geographyGroup": "US",
+        "latitude": "36.6681",
+        "longitude": "-78.3889",
+        "physicalLocation": "",
+        "pairedRegion": ["centraluseuap"],
+        "regionCategory": "Other",
     },
     "francecentral": {
         "regionalDisplayName": "(Europe) France Central",

@@ -1,7 +1,10 @@
 """Azure's public regions: programmatic name, display name, availability zones, gallery access.
 
 Source: shared/reference/service-rules.md §6. Names match case- and space-insensitively
-('East US 2' = 'eastus2'), as clients and the service normalise them.
+('East US 2' = 'eastus2'), as clients and the service normalise them. The two early-access
+(EUAP, canary) regions, where gallery features land first, are open to a subscription enrolled
+in the early-access programme: every emulated subscription is, unless the
+`limits.early_access_regions` setting is off.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ class Region:
     zones: bool  # has availability zones, so Standard_ZRS is possible
     restricted: bool = False  # access-restricted pair region (service-rules §6)
     allow_list: bool = False  # galleries need the subscription on an allow-list
+    early_access: bool = False  # an EUAP (canary) region: only for enrolled subscriptions
+    zone_count: int = 3  # availability zones, when it has them
 
     def open_to(self, allowed: frozenset[str] | set[str]) -> bool:
-        """Whether galleries may use the region, given the subscription's allow-list."""
-        return not self.allow_list or self.name in allowed
+        """Whether the region may be used, given the gated regions open to the subscription."""
+        return not (self.allow_list or self.early_access) or self.name in allowed
 
 
 _R = Region
@@ -40,11 +45,13 @@ CATALOGUE: tuple[Region, ...] = (
     _R("canadaeast", "Canada East", False),
     _R("centralindia", "Central India", True),
     _R("centralus", "Central US", True),
+    _R("centraluseuap", "Central US EUAP", True, early_access=True, zone_count=2),
     _R("chilecentral", "Chile Central", True),
     _R("denmarkeast", "Denmark East", True),
     _R("eastasia", "East Asia", True),
     _R("eastus", "East US", True),
     _R("eastus2", "East US 2", True),
+    _R("eastus2euap", "East US 2 EUAP", True, early_access=True, zone_count=4),
     _R("francecentral", "France Central", True),
     _R("francesouth", "France South", False, restricted=True),
     _R("germanynorth", "Germany North", False, restricted=True),
@@ -91,6 +98,7 @@ CATALOGUE: tuple[Region, ...] = (
 
 _BY_KEY = {r.name: r for r in CATALOGUE}
 EVERY = frozenset(_BY_KEY)
+EARLY_ACCESS = frozenset(r.name for r in CATALOGUE if r.early_access)
 
 
 def normalise(text: str) -> str:
@@ -128,8 +136,9 @@ def require(
 ) -> Region:
     """The region for `text`, or the service's LocationNotAvailableForResourceType error.
 
-    Regions that need an allow-list (Australia Central and Central 2) are available only when
-    listed in `allowed`, the subscription's allow-list.
+    Gated regions are available only when listed in `allowed`: those that need an allow-list
+    (Australia Central and Central 2) when on the subscription's allow-list, the early-access
+    ones while early access is on.
     """
     from sigctl.errors import ErrorDetail, location_not_available
 
@@ -139,6 +148,14 @@ def require(
         error = location_not_available(text, resource_type, available)
         if region is None:
             error.details += suggestion(text)
+        elif region.early_access:
+            error.details.append(
+                ErrorDetail(
+                    "LocationRequiresEarlyAccess",
+                    f"{region.display_name} is an early-access (EUAP) region, and early access "
+                    "is off in this emulated cloud (limits.early_access_regions).",
+                )
+            )
         else:
             error.details.append(
                 ErrorDetail(

@@ -55,9 +55,12 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     if not location:
         raise ArmError("LocationRequired", "The location property is required for this definition.")
     region = regions.find(location)
-    if region is None:
-        error = location_not_available_for_group(location, regions.names())
-        error.details += regions.suggestion(location)
+    known = ctx.known_regions()
+    if region is None or region.name not in known:
+        error = location_not_available_for_group(
+            location, [name for name in regions.names() if name in known]
+        )
+        error.details += regions.suggestion(location) if region is None else []
         raise error
     tags = expect_tags(body.get("tags"), "tags")
     index = ctx.index()

@@ -54,6 +54,15 @@ for _name, (_default, _help) in LIMITS.items():
     _parser = _at_least_one if _name in _POSITIVE else non_negative_int
     config.register(f"limits.{_name}", KeySpec(_parser, _default, None, _help))
 config.register(
+    "limits.early_access_regions",
+    KeySpec(
+        config.parse_bool,
+        True,
+        None,
+        "whether the early-access (EUAP) regions centraluseuap and eastus2euap may be used",
+    ),
+)
+config.register(
     "replication.speed",
     KeySpec(_speed, 3600.0, None, "modelled replication seconds per real second, or 'instant'"),
 )
@@ -68,3 +77,8 @@ def limits(settings: config.Config) -> dict[str, int]:
 
 def limit(settings: config.Config, name: str) -> int:
     return limits(settings)[name]
+
+
+def early_access(settings: config.Config) -> bool:
+    """Whether the early-access regions are open (as to an enrolled subscription)."""
+    return bool(settings.value("limits.early_access_regions"))

@@ -1,9 +1,10 @@
 """Direct and community sharing of galleries, and the read-only views consumers see.
 
 A gallery created with `sharingProfile.permissions: Groups` can be shared with subscriptions and
-tenants (POST .../share, operationType Add/Remove/Reset); one created with `Community` can be
-made public (EnableCommunity). Consumers read them through proxies that do not live in the
-publisher's subscription: `.../locations/{region}/sharedGalleries/{uniqueName}/...` and
+tenants (POST .../share, operationType Add/Remove); one created with `Community` can be made
+public (EnableCommunity). Reset returns either kind to `Private`. Consumers read them through
+proxies that do not live in the publisher's subscription:
+`.../locations/{region}/sharedGalleries/{uniqueName}/...` and
 `.../locations/{region}/communityGalleries/{publicName}/...`. A small top-level document maps
 shared unique names and public names to their galleries, so a consumer's read touches only the
 galleries shared with it.
@@ -80,11 +81,10 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
                 current[group_type] = [i for i in have if i not in ids]
         _check_share_limits(ctx, current)
     elif operation == "Reset":
+        # The service returns any gallery to RBAC-only sharing: a community gallery is unpublished
+        # and loses its community info, and both kinds read back as `Private` with no groups.
         current = {}
-        if permissions == "Community":
-            info = profile["communityGalleryInfo"]
-            info["communityGalleryEnabled"] = False
-            info["publicNames"] = []
+        props["sharingProfile"] = profile = {"permissions": "Private"}
     else:  # EnableCommunity
         if permissions != "Community":
             raise ArmError(
@@ -248,8 +248,8 @@ def _replicated_anywhere(publisher: Request, stored: dict[str, Any], location: s
     )
 
 
-def _location(rid: ResourceId) -> str:
-    return regions.require(rid.names[0], "Microsoft.Compute/locations", regions.EVERY).name
+def _location(ctx: Request, rid: ResourceId) -> str:
+    return regions.require(rid.names[0], "Microsoft.Compute/locations", ctx.known_regions()).name
 
 
 def _missing(rid: ResourceId) -> ArmError:
@@ -358,7 +358,7 @@ def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bo
 
 def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
     """GET of a shared/community proxy: a gallery, its images, an image, its versions, a version."""
-    location = _location(rid)
+    location = _location(ctx, rid)
     name = rid.names[1] if len(rid.names) > 1 else None
     if name is None:  # list galleries in the location
         if kind == "community":

@@ -2,8 +2,10 @@
 
 Azure keeps these in other resource providers; the emulator keeps a small record of each with
 what a version needs from it: its real resource id (a VHD also gets its blob URI and storage
-account id), region, OS type/state, Hyper-V generation, and disk sizes (provisioned and used,
-for storageProfile and for cost estimates).
+account id), region, OS type, Hyper-V generation, OS state (managed images and VMs only: a disk,
+snapshot or VHD has none in Azure), and disk sizes (provisioned and used, for storageProfile and
+for cost estimates). A disk, snapshot or VHD may also lack an OS type and a generation, as one
+created empty does.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ DEFAULT_STORAGE_ACCOUNT = "sigctlvhds"
 
 
 def _key(ctx: Request, group: str, kind: str, name: str) -> tuple[str, ...]:
-    return ctx.key("resourceGroups", group, "sources", kind, name)
+    return ctx.key("resourceGroups", group, "sources", kind, _stem(name) if kind == "vhd" else name)
 
 
 def source_id(subscription: str, group: str, kind: Kind, name: str) -> ResourceId:
@@ -46,7 +48,12 @@ def source_id(subscription: str, group: str, kind: Kind, name: str) -> ResourceI
 
 
 def vhd_uri(account: str, name: str) -> str:
-    return f"https://{account}.blob.core.windows.net/vhds/{name}.vhd"
+    return f"https://{account}.blob.core.windows.net/vhds/{_stem(name)}.vhd"
+
+
+def _stem(name: str) -> str:
+    """A VHD blob's name without its `.vhd` extension (`-n os` and `-n os.vhd` are one blob)."""
+    return name[:-4] if name.lower().endswith(".vhd") else name
 
 
 def storage_account_id(subscription: str, group: str, account: str) -> str:
@@ -72,7 +79,7 @@ def create(
     kind = KINDS[kind_name]
     record_group = resource_groups.require(ctx, group)["name"]
     region = regions.require(
-        spec.get("location") or "", f"{kind.namespace}/{kind.type}", regions.EVERY
+        spec.get("location") or "", f"{kind.namespace}/{kind.type}", ctx.known_regions()
     )
     os_disk = check_disk(spec.get("sizeGB", 30), spec.get("usedGB"), "osDisk")
     data_disks = []
@@ -89,14 +96,25 @@ def create(
         raise invalid_parameter(
             f"A {kind.name} needs an OS type (--os-type Linux or Windows).", "osType"
         )
+    if not kind.whole_image and spec.get("osState"):
+        raise invalid_parameter(
+            f"A {kind.name} has no OS state; only managed images and VMs are generalized or "
+            "specialized (the version takes its image definition's OS state).",
+            "osState",
+        )
     if spec.get("storageAccount") and kind.name != "vhd":
         raise invalid_parameter(
             "Only a vhd lives in a storage account (--storage-account).", "storageAccount"
         )
-    properties: dict[str, Any] = {
+    os_facts = {
         "osType": spec.get("osType"),
         "osState": spec.get("osState") or "Generalized",
         "hyperVGeneration": spec.get("hyperVGeneration") or "V2",
+    }
+    if not kind.whole_image:  # a disk carries only what it was given
+        os_facts = {k: spec[k] for k in ("osType", "hyperVGeneration") if spec.get(k)}
+    properties: dict[str, Any] = {
+        **os_facts,
         "osDisk": os_disk,
         "dataDisks": data_disks,
         "provisioningState": "Succeeded",
@@ -184,7 +202,7 @@ def resolve_id(ctx: Request, text: str, path: str) -> dict[str, Any]:
 
 def resolve_vhd(ctx: Request, uri: str, account_id: str | None, path: str) -> dict[str, Any]:
     """The VHD record for a blob URI; its storage account id must match when given."""
-    name = uri.rsplit("/", 1)[-1].removesuffix(".vhd")
+    name = uri.rsplit("/", 1)[-1]
     group = None
     owner: Request | None = ctx
     if account_id:

@@ -23,10 +23,9 @@ from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -34,7 +33,6 @@ from sigctl.cli.params import (
     ForceString,
     Ids,
     Interval,
-    Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupLate,
@@ -43,6 +41,7 @@ from sigctl.cli.params import (
     Updated,
     Yes,
     choice_option,
+    location_option,
 )
 from sigctl.provider import ids
 
@@ -56,20 +55,34 @@ GalleryName = Annotated[
     str, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
 ]
 GalleryNameLate = Annotated[
-    str | None, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
+    str | None,
+    typer.Option(
+        "--gallery-name",
+        metavar="NAME",
+        help="The name of the gallery.",
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
 ]
 _NAME_HELP = (
     "The name of the in VM access control profile: letters and digits, with dots, dashes and "
     "underscores allowed in the middle; at most 80 characters."
 )
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
-NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+NameLate = Annotated[
+    str | None,
+    typer.Option(
+        "--name", "-n", metavar="NAME", help=_NAME_HELP, rich_help_panel=RESOURCE_ID_GROUP
+    ),
+]
+# az's help groups of the profile's own arguments.
+PROPERTIES_GROUP = "Properties Arguments"
 Endpoint = Annotated[
     str | None,
     choice_option(
         "--applicable-host-endpoint",
         allowed=("IMDS", "WireServer"),
         help="The host endpoint whose access the profile controls.",
+        rich_help_panel=PROPERTIES_GROUP,
     ),
 ]
 Description = Annotated[
@@ -77,12 +90,14 @@ Description = Annotated[
     typer.Option(
         "--description",
         help="The description of the profile. This property is updatable.",
+        rich_help_panel=PROPERTIES_GROUP,
     ),
 ]
 
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a profile for the WireServer endpoint of Linux VMs.",
@@ -95,20 +110,21 @@ def create(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     name: Name,
-    location: Location = None,
+    location: Annotated[
+        str | None, location_option("GalleryInVMAccessControlProfile Arguments")
+    ] = None,
     os_type: Annotated[
         str | None,
         choice_option(
             "--os-type",
             allowed=("Linux", "Windows"),
             help="The OS type of the VMs the profile applies to. It cannot change later.",
+            rich_help_panel=PROPERTIES_GROUP,
         ),
     ] = None,
     applicable_host_endpoint: Endpoint = None,
     description: Description = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery in VM access control profile.
 
@@ -178,6 +194,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change a profile's description.",
@@ -203,8 +220,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery in VM access control profile.
 
@@ -228,6 +243,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a profile (it must have no versions left).",
@@ -243,8 +259,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery in VM access control profile.
 
@@ -261,6 +275,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a profile exists.",

@@ -18,17 +18,21 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
-from sigctl.cli.commands.access_control_profile import KIND, GalleryName, GalleryNameLate
+from sigctl.cli.commands.access_control_profile import (
+    KIND,
+    PROPERTIES_GROUP,
+    GalleryName,
+    GalleryNameLate,
+)
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -36,7 +40,6 @@ from sigctl.cli.params import (
     ForceString,
     Ids,
     Interval,
-    Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupLate,
@@ -46,6 +49,7 @@ from sigctl.cli.params import (
     Yes,
     aaz_bool_option,
     choice_option,
+    location_option,
     values,
 )
 from sigctl.provider import ids
@@ -73,7 +77,10 @@ READ_ONLY = ("provisioningState", "publishedDate", "replicationStatus")
 _PROFILE_HELP = "The name of the in VM access control profile."
 ProfileName = Annotated[str, typer.Option("--profile-name", metavar="NAME", help=_PROFILE_HELP)]
 ProfileNameLate = Annotated[
-    str | None, typer.Option("--profile-name", metavar="NAME", help=_PROFILE_HELP)
+    str | None,
+    typer.Option(
+        "--profile-name", metavar="NAME", help=_PROFILE_HELP, rich_help_panel=RESOURCE_ID_GROUP
+    ),
 ]
 _VERSION_HELP = (
     "The name of the version: Major.Minor.Patch, each a 32-bit integer (digits and periods)."
@@ -84,23 +91,32 @@ VersionName = Annotated[
 ]
 VersionNameLate = Annotated[
     str | None,
-    typer.Option("--version-name", "--profile-version", metavar="VERSION", help=_VERSION_HELP),
+    typer.Option(
+        "--version-name",
+        "--profile-version",
+        metavar="VERSION",
+        help=_VERSION_HELP,
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
 ]
 _MODE = choice_option(
     "--mode",
     allowed=("Audit", "Disabled", "Enforce"),
     help="Whether the rules are audited, enforced, or disabled.",
+    rich_help_panel=PROPERTIES_GROUP,
 )
 _DEFAULT_ACCESS = choice_option(
     "--default-access",
     allowed=("Allow", "Deny"),
     help="Whether requests the rules do not cover may reach the host endpoint.",
+    rich_help_panel=PROPERTIES_GROUP,
 )
 ExcludeFromLatest = Annotated[
     BoolValue | None,
     aaz_bool_option(
         "--exclude-from-latest",
         help="If true, VMs deployed from the latest version of the profile do not use this one.",
+        rich_help_panel=PROPERTIES_GROUP,
     ),
 ]
 TargetRegions = Annotated[
@@ -109,7 +125,7 @@ TargetRegions = Annotated[
         "--target-regions",
         metavar="REGION",
         help="The regions the version is replicated to (space-separated); they replace the "
-        "current ones. Default: the version's location.",
+        "current ones; the version's location when omitted.",
     ),
 ]
 
@@ -131,6 +147,7 @@ def _finish(target: Any, no_wait: bool | None) -> Any:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create an audited version that lets everything through.",
@@ -152,7 +169,9 @@ def create(
     profile_version: VersionName,
     mode: Annotated[str, _MODE],
     default_access: Annotated[str, _DEFAULT_ACCESS],
-    location: Location = None,
+    location: Annotated[
+        str | None, location_option("GalleryInVMAccessControlProfileVersion Arguments")
+    ] = None,
     target_regions: TargetRegions = None,
     exclude_from_latest: ExcludeFromLatest = None,
     rules: Annotated[
@@ -162,11 +181,10 @@ def create(
             metavar="RULES",
             help="The access control rules (privileges, roles, identities, roleAssignments): "
             "JSON, shorthand syntax, or a JSON/YAML file (path or @path).",
+            rich_help_panel=PROPERTIES_GROUP,
         ),
     ] = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery in VM access control profile version."""
     from sigctl.cli.shorthand import object_value
@@ -265,6 +283,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Exclude a version from latest.",
@@ -293,8 +312,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery in VM access control profile version.
 
@@ -323,6 +340,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a version.",
@@ -339,8 +357,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery in VM access control profile version.
 
@@ -356,6 +372,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a version has replicated.",

@@ -157,16 +157,21 @@ def list_locations(
     ] = False,
 ) -> Any:
     """List the supported regions for the current subscription."""
-    from sigctl.provider import regions
+    from sigctl.provider import regions, settings
     from sigctl.provider.region_metadata import METADATA
 
-    client = context.current().client
+    invocation = context.current()
+    client = invocation.client
     sub = client.subscription
     allowed: frozenset[str] = frozenset()
     if gallery_access:
         allowed = client.provider.operate(sub, lambda ctx: ctx.allowed_regions())
+    # A subscription outside the early-access programme is not shown its regions.
+    early_access = settings.early_access(invocation.config)
     out = []
     for region in regions.CATALOGUE:
+        if region.early_access and not early_access:
+            continue
         meta = METADATA[region.name]
         entry: dict[str, Any] = {
             "displayName": region.display_name,
@@ -190,7 +195,8 @@ def list_locations(
         }
         if region.zones:
             entry["availabilityZoneMappings"] = [
-                {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"} for z in (1, 2, 3)
+                {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"}
+                for z in range(1, region.zone_count + 1)
             ]
         if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
             entry["sigctl"] = {

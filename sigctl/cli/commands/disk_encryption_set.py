@@ -26,6 +26,7 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
@@ -80,8 +81,16 @@ Name = Annotated[
 ]
 NameLate = Annotated[
     str | None,
-    typer.Option("--name", "-n", "--disk-encryption-set-name", metavar="NAME", help=_NAME_HELP),
+    typer.Option(
+        "--name",
+        "-n",
+        "--disk-encryption-set-name",
+        metavar="NAME",
+        help=_NAME_HELP,
+        rich_help_panel=RESOURCE_ID_GROUP,
+    ),
 ]
+_IDENTITY_GROUP = "Managed Identity Arguments"
 SourceVault = Annotated[
     str | None,
     typer.Option("--source-vault", help="Name or ID of the KeyVault containing the key or secret."),
@@ -115,6 +124,7 @@ def _target(group: str | None, name: str | None) -> ResourceId:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a disk encryption set.",
@@ -161,7 +171,9 @@ def create(
     mi_system_assigned: Annotated[
         BoolValue | None,
         aaz_bool_option(
-            "--mi-system-assigned", help="Provide this flag to use system assigned identity."
+            "--mi-system-assigned",
+            help="Provide this flag to use system assigned identity.",
+            rich_help_panel=_IDENTITY_GROUP,
         ),
     ] = None,
     mi_user_assigned: Annotated[
@@ -170,6 +182,7 @@ def create(
             "--mi-user-assigned",
             metavar="ID",
             help="Space separated resource IDs to add user-assigned identities.",
+            rich_help_panel=_IDENTITY_GROUP,
         ),
     ] = None,
     no_wait: AazNoWait = None,
@@ -253,6 +266,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Update a disk encryption set.",
@@ -312,6 +326,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a disk encryption set.",
@@ -336,6 +351,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a disk encryption set is created.",

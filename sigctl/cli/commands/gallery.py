@@ -16,11 +16,8 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
-    AazTags,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -31,7 +28,6 @@ from sigctl.cli.params import (
     Ids,
     Interval,
     ListGroup,
-    Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupLate,
@@ -39,6 +35,7 @@ from sigctl.cli.params import (
     Timeout,
     Updated,
     aaz_bool_option,
+    aaz_tags_option,
     choice_option,
     integer,
 )
@@ -66,11 +63,26 @@ SCHEMA_KEYS = [
     "type",
 ]
 
+_COMMUNITY = "CommunityGalleryInfo Arguments"
+# az's generated gallery commands put the resource's own location and tags in this group.
+GalleryLocation = Annotated[
+    str | None,
+    typer.Option(
+        "--location",
+        "-l",
+        metavar="LOCATION",
+        help="Location. Values from `sigctl account list-locations`; the resource group's when "
+        "omitted.",
+        rich_help_panel="Gallery Arguments",
+    ),
+]
+GalleryTags = Annotated[list[str] | None, aaz_tags_option("Gallery Arguments")]
 Description = Annotated[
     str | None,
     typer.Option(
         "--description",
         help="The description of this Shared Image Gallery resource. This property is updatable.",
+        rich_help_panel="Properties Arguments",
     ),
 ]
 Permissions = Annotated[
@@ -79,10 +91,14 @@ Permissions = Annotated[
         "--permissions",
         allowed=("Community", "Groups", "Private"),
         help="This property allows you to specify the permission of sharing gallery.",
+        rich_help_panel="SharingProfile Arguments",
     ),
 ]
 PublisherUri = Annotated[
-    str | None, typer.Option("--publisher-uri", help="Community gallery publisher uri.")
+    str | None,
+    typer.Option(
+        "--publisher-uri", help="Community gallery publisher uri.", rich_help_panel=_COMMUNITY
+    ),
 ]
 PublisherEmail = Annotated[
     str | None,
@@ -90,11 +106,20 @@ PublisherEmail = Annotated[
         "--publisher-email",
         "--publisher-contact",
         help="Community gallery publisher contact email.",
+        rich_help_panel=_COMMUNITY,
     ),
 ]
-Eula = Annotated[str | None, typer.Option("--eula", help="Community gallery publisher eula.")]
+Eula = Annotated[
+    str | None,
+    typer.Option("--eula", help="Community gallery publisher eula.", rich_help_panel=_COMMUNITY),
+]
 PublicNamePrefix = Annotated[
-    str | None, typer.Option("--public-name-prefix", help="Community gallery public name prefix.")
+    str | None,
+    typer.Option(
+        "--public-name-prefix",
+        help="Community gallery public name prefix.",
+        rich_help_panel=_COMMUNITY,
+    ),
 ]
 SoftDelete = Annotated[
     BoolValue | None,
@@ -102,6 +127,7 @@ SoftDelete = Annotated[
         "--soft-delete",
         help="Enable soft-deletion for resources in this gallery, allowing them to be recovered "
         "within retention time.",
+        rich_help_panel="SoftDeletePolicy Arguments",
     ),
 ]
 SoftDeleteRetention = Annotated[
@@ -111,6 +137,7 @@ SoftDeleteRetention = Annotated[
         "--soft-delete-retention",
         parser=integer("--soft-delete-retention-period"),
         help="Retention period in days for soft-deleted resources.",
+        rich_help_panel="SoftDeletePolicy Arguments",
     ),
 ]
 SoftDeleteGrace = Annotated[
@@ -120,6 +147,7 @@ SoftDeleteGrace = Annotated[
         "--soft-delete-grace",
         parser=integer("--soft-delete-grace-period"),
         help="Grace period in days before a soft-deleted resource is purged.",
+        rich_help_panel="SoftDeletePolicy Arguments",
     ),
 ]
 
@@ -162,6 +190,7 @@ def _soft_delete(
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a shared image gallery.",
@@ -186,9 +215,9 @@ def _soft_delete(
 def create(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    location: Location = None,
+    location: GalleryLocation = None,
     description: Description = None,
-    tags: AazTags = None,
+    tags: GalleryTags = None,
     permissions: Permissions = None,
     publisher_uri: PublisherUri = None,
     publisher_email: PublisherEmail = None,
@@ -200,8 +229,6 @@ def create(
     system_assigned: SystemAssigned = None,
     user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a shared image gallery.
 
@@ -308,6 +335,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change a gallery's description and add a tag.",
@@ -324,7 +352,7 @@ def update(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
     ids_: Ids = None,
-    location: Location = None,
+    location: GalleryLocation = None,
     permissions: Permissions = None,
     publisher_uri: PublisherUri = None,
     publisher_email: PublisherEmail = None,
@@ -338,8 +366,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a Shared Image Gallery.
 
@@ -398,6 +424,7 @@ def _update_one(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a gallery.",
@@ -410,8 +437,6 @@ def delete(
     gallery_name: GalleryNameLate = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a Shared Image Gallery.
 
@@ -425,6 +450,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a gallery exists and has succeeded.",
@@ -474,6 +500,7 @@ def wait(
 
 @commands.command(
     "list-shared",
+    policy=True,
     examples=[
         (
             "Galleries shared with the current subscription, in a region.",
@@ -498,6 +525,7 @@ def list_shared(
 
 @commands.command(
     "show-shared",
+    policy=True,
     examples=[
         (
             "Show a gallery shared with you.",
@@ -506,23 +534,50 @@ def list_shared(
     ],
 )
 def show_shared(
-    gallery_unique_name: shared_views.UniqueName, location: shared_views.Location
+    gallery_unique_name: shared_views.UniqueNameToShow = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a gallery that has been shared directly to your subscription or tenant."""
-    return shared_views.fetch("sharedGalleries", location, gallery_unique_name)
+    return shared_views.show(
+        "sharedGalleries", ids_, location, ("--gallery-unique-name", gallery_unique_name)
+    )
 
 
 @commands.command(
     "list-community",
+    policy=True,
     examples=[("Community galleries in a region.", "{prefix} list-community -l eastus2")],
 )
-def list_community(location: shared_views.Location) -> Any:
+def list_community(
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", metavar="LOCATION", help="Location.")
+    ] = None,
+    marker: Annotated[
+        str | None,
+        typer.Option(
+            "--marker",
+            help="Where to start the listing: the nextMarker of a previous page. The emulated "
+            "service returns every community gallery on one page, so there is never a next one.",
+        ),
+    ] = None,
+    show_next_marker: Annotated[
+        bool,
+        typer.Option("--show-next-marker", help="Add the nextMarker object to the result."),
+    ] = False,
+) -> Any:
     """List community galleries, by location."""
-    return shared_views.fetch("communityGalleries", location, many=True)
+    from sigctl.cli.arguments import missing_field
+
+    if not location:
+        raise missing_field("--location")
+    galleries = shared_views.fetch("communityGalleries", location, many=True)
+    return [*galleries, {"nextMarker": None}] if show_next_marker else galleries
 
 
 @commands.command(
     "show-community",
+    policy=True,
     examples=[
         (
             "Show a community gallery.",
@@ -531,7 +586,11 @@ def list_community(location: shared_views.Location) -> Any:
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicNameToShow, location: shared_views.Location
+    public_gallery_name: shared_views.PublicNameToShow = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery by its public name."""
-    return shared_views.fetch("communityGalleries", location, public_gallery_name)
+    return shared_views.show(
+        "communityGalleries", ids_, location, ("--public-gallery-name", public_gallery_name)
+    )

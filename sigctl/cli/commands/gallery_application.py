@@ -25,11 +25,10 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
-    AcquirePolicyToken,
     AddArg,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -82,16 +81,22 @@ STRING_PATHS = (
     "supportedOSType",
 )
 
-_NAME = typer.Option(
-    "--application-name",
-    "--gallery-application-name",
-    "--name",
-    "-n",
-    metavar="NAME",
-    help="The name of the gallery application.",
-)
-Name = Annotated[str, _NAME]
-NameLate = Annotated[str | None, _NAME]  # show/update/delete/wait: -n may come from --ids
+
+def application_option(*also: str, group: str | None = None) -> Any:
+    """The application's name: `--application-name` and az's other spellings of it here."""
+    return typer.Option(
+        "--application-name",
+        "--gallery-application-name",
+        *also,
+        metavar="NAME",
+        help="The name of the gallery application.",
+        rich_help_panel=group,
+    )
+
+
+Name = Annotated[str, application_option("--name", "-n")]
+# show/update/delete/wait: -n may come from --ids
+NameLate = Annotated[str | None, application_option("--name", "-n", group=RESOURCE_ID_GROUP)]
 Description = Annotated[
     str | None,
     typer.Option(
@@ -109,6 +114,7 @@ def shape(body: dict[str, Any]) -> dict[str, Any]:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a Windows application in a gallery, in the resource group's region.",
@@ -136,8 +142,6 @@ def create(
     description: Description = None,
     tags: AazTags = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery Application Definition.
 
@@ -217,6 +221,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change the description and replace the tags.",
@@ -241,8 +246,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery Application Definition.
 
@@ -275,6 +278,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an application (it must have no versions left).",
@@ -289,8 +293,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery Application.
 
@@ -308,6 +310,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until an application exists and has succeeded.",

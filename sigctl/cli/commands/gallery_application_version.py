@@ -22,18 +22,18 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.commands.gallery_application import application_option
 from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -209,24 +209,24 @@ def parse_target_regions(given: list[str] | None) -> list[dict[str, Any]] | None
 
 # -- options ------------------------------------------------------------------------------------
 
-_APPLICATION = typer.Option(
-    "--application-name",
-    "--gallery-application-name",
-    metavar="NAME",
-    help="The name of the gallery application.",
-)
-_VERSION = typer.Option(
-    "--gallery-application-version-name",
-    "--name",
-    "--version-name",
-    "-n",
-    metavar="VERSION",
-    help="The name of the gallery application version (Major.Minor.Patch).",
-)
-Application = Annotated[str, _APPLICATION]
-ApplicationLate = Annotated[str | None, _APPLICATION]  # the names may come from --ids
-Version = Annotated[str, _VERSION]
-VersionLate = Annotated[str | None, _VERSION]
+
+def _version(group: str | None = None) -> Any:
+    return typer.Option(
+        "--gallery-application-version-name",
+        "--name",
+        "--version-name",
+        "-n",
+        metavar="VERSION",
+        help="The name of the gallery application version (Major.Minor.Patch).",
+        rich_help_panel=group,
+    )
+
+
+Application = Annotated[str, application_option()]
+ApplicationLate = Annotated[str | None, application_option(group=RESOURCE_ID_GROUP)]  # or --ids
+Version = Annotated[str, _version()]
+VersionLate = Annotated[str | None, _version(RESOURCE_ID_GROUP)]
+_PUBLISHING = "PublishingProfile Arguments"
 TargetRegions = Annotated[
     list[str] | None,
     typer.Option(
@@ -234,7 +234,7 @@ TargetRegions = Annotated[
         metavar="LIST",
         help="The target regions to replicate the version to, as one list in shorthand syntax "
         '("[{name:eastus2},{name:westus2,regional-replica-count:2,storage-account-type:'
-        "Standard_ZRS}]\"), JSON, or a JSON/YAML file. Default: the version's location.",
+        "Standard_ZRS}]\"), JSON, or a JSON/YAML file; the version's location when omitted.",
     ),
 ]
 PackageFileLink = Annotated[
@@ -256,6 +256,7 @@ EndOfLifeDate = Annotated[
     typer.Option(
         "--end-of-life-date",
         help="The end of life date of the version, e.g. '2030-12-31T00:00:00Z'. Updatable.",
+        rich_help_panel=_PUBLISHING,
     ),
 ]
 ExcludeFrom = Annotated[
@@ -263,6 +264,7 @@ ExcludeFrom = Annotated[
     aaz_bool_option(
         "--exclude-from",
         help="If true, deployments asking for the latest version do not use this one.",
+        rich_help_panel=_PUBLISHING,
     ),
 ]
 Expand = Annotated[
@@ -302,6 +304,7 @@ def _finish(target: ids.ResourceId, no_wait: Any) -> Any:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Publish version 1.0.0 of a package, replicated to the version's region.",
@@ -341,11 +344,13 @@ def create(
     ) = None,
     config_file_name: _command(
         "--config-file-name",
-        help='The name of the downloaded configuration file on the VM. Default: the application name plus "_config".',
+        help="The name of the downloaded configuration file on the VM; the application name "
+        'plus "_config" when omitted.',
     ) = None,
     package_file_name: _command(
         "--package-file-name",
-        help="The name of the downloaded package file on the VM. Default: the application name.",
+        help="The name of the downloaded package file on the VM; the application name when "
+        "omitted.",
     ) = None,
     default_file_link: DefaultFileLink = None,
     location: Location = None,
@@ -354,8 +359,6 @@ def create(
     end_of_life_date: EndOfLifeDate = None,
     exclude_from: ExcludeFrom = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Create a gallery application version.
 
@@ -468,6 +471,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Set an end-of-life date (az sends the package link on every update: give the version's own).",
@@ -501,8 +505,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a gallery application version.
 
@@ -549,6 +551,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an application version.",
@@ -564,8 +567,6 @@ def delete(
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery application version.
 
@@ -587,6 +588,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a version is created (replicated everywhere).",

@@ -7,17 +7,15 @@ print the identity the service answers with.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from sigctl.cli import context, identity_update
 from sigctl.cli.arguments import gallery_target, targets
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.identity_update import SystemAssigned, UserAssigned
+from sigctl.cli.identity_update import system_assigned_option, user_assigned_option
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
-    ChangeReference,
     Created,
     Custom,
     Deleted,
@@ -34,6 +32,10 @@ from sigctl.cli.params import (
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage the managed identities of a gallery.")
+
+_IDENTITY_GROUP = "Gallery.identity Arguments"
+SystemAssigned = Annotated[str | None, system_assigned_option(_IDENTITY_GROUP)]
+UserAssigned = Annotated[list[str] | None, user_assigned_option(_IDENTITY_GROUP)]
 
 API_VERSION = "2025-03-03"
 # What az's 2025-03-03 gallery schema sends back on a PUT (read-only fields are left out).
@@ -86,6 +88,7 @@ def _change(
 
 @commands.command(
     "assign",
+    policy=True,
     examples=[
         (
             "Enable the system assigned identity.",
@@ -110,8 +113,6 @@ def assign(
     system_assigned: SystemAssigned = None,
     user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Assign the user or system managed identities.
 
@@ -123,6 +124,7 @@ def assign(
 
 @commands.command(
     "remove",
+    policy=True,
     examples=[
         (
             "Remove the system assigned identity.",
@@ -144,8 +146,6 @@ def remove(
     system_assigned: SystemAssigned = None,
     user_assigned: UserAssigned = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Remove the user or system managed identities.
 
@@ -171,6 +171,7 @@ def show(resource_group: ResourceGroup, gallery_name: GalleryName) -> Any:
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until the gallery's identity update has succeeded.",

@@ -15,10 +15,8 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
     AllowUpdateImage,
-    ChangeReference,
     Created,
     Custom,
     CustomTags,
@@ -30,6 +28,7 @@ from sigctl.cli.params import (
     Ids,
     ImageDefinitionCreate,
     ImageDefinitionLate,
+    ImageDefinitionOnlyLate,
     Interval,
     Location,
     RemoveArg,
@@ -106,12 +105,19 @@ STRING_PATHS = (
 )
 
 
-def _text(*names: str, help: str) -> Any:
-    return Annotated[str | None, typer.Option(*names, help=help)]
+def _text(*names: str, help: str, group: str | None = None) -> Any:
+    return Annotated[str | None, typer.Option(*names, help=help, rich_help_panel=group)]
 
 
 def _number(name: str, help: str) -> Any:
-    return Annotated[int | None, typer.Option(name, parser=integer(name), help=help)]
+    return Annotated[
+        int | None,
+        typer.Option(name, parser=integer(name), help=help, rich_help_panel=_RECOMMENDATION),
+    ]
+
+
+_RECOMMENDATION = "Recommendation Arguments"
+_PLAN = "Purchase plan Arguments"
 
 
 def parse_features(text: str | None) -> list[dict[str, str]] | None:
@@ -148,6 +154,7 @@ def security_defaults(
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create a Linux image definition (Generalized, Hyper-V V2 and Trusted Launch supported by default).",
@@ -187,7 +194,8 @@ def create(
         choice_option(
             "--os-state",
             allowed=("Generalized", "Specialized"),
-            help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'. Default: Generalized.",
+            help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'.",
+            default="Generalized",
         ),
     ] = None,
     hyper_v_generation: Annotated[
@@ -195,7 +203,8 @@ def create(
         choice_option(
             "--hyper-v-generation",
             allowed=("V1", "V2"),
-            help="The hypervisor generation of the Virtual Machine. Default: V2.",
+            help="The hypervisor generation of the Virtual Machine.",
+            default="V2",
         ),
     ] = None,
     features: _text(
@@ -234,9 +243,9 @@ def create(
     maximum_cpu_core: _number("--maximum-cpu-core", "Maximum cpu cores.") = None,
     minimum_memory: _number("--minimum-memory", "Minimum memory in MB.") = None,
     maximum_memory: _number("--maximum-memory", "Maximum memory in MB.") = None,
-    plan_name: _text("--plan-name", help="Plan name.") = None,
-    plan_product: _text("--plan-product", help="Plan product.") = None,
-    plan_publisher: _text("--plan-publisher", help="Plan publisher.") = None,
+    plan_name: _text("--plan-name", help="Plan name.", group=_PLAN) = None,
+    plan_product: _text("--plan-product", help="Plan product.", group=_PLAN) = None,
+    plan_publisher: _text("--plan-publisher", help="Plan publisher.", group=_PLAN) = None,
     tags: CustomTags = None,
 ) -> Any:
     """Create a gallery image definition.
@@ -350,6 +359,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Change the description.",
@@ -368,7 +378,7 @@ def list_(
 def update(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_definition: ImageDefinitionOnlyLate = None,
     ids_: Ids = None,
     allow_update_image: AllowUpdateImage = None,
     set_: SetArg = None,
@@ -376,8 +386,6 @@ def update(
     remove: RemoveArg = None,
     force_string: ForceString = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> Any:
     """Update a VM Image definition.
 
@@ -404,6 +412,7 @@ def update(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an image definition (it must have no versions).",
@@ -417,8 +426,6 @@ def delete(
     gallery_image_definition: ImageDefinitionLate = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery image definition."""
     client = context.current().client
@@ -430,6 +437,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until an image definition is created.",
@@ -474,6 +482,7 @@ def wait(
 
 @commands.command(
     "list-shared",
+    policy=True,
     examples=[
         (
             "The definitions of a gallery shared with you.",
@@ -497,6 +506,7 @@ def list_shared(
 
 @commands.command(
     "show-shared",
+    policy=True,
     examples=[
         (
             "Show a definition of a gallery shared with you.",
@@ -505,18 +515,24 @@ def list_shared(
     ],
 )
 def show_shared(
-    gallery_unique_name: shared_views.UniqueName,
-    gallery_image_definition: shared_views.DefinitionToShow,
-    location: shared_views.Location,
+    gallery_unique_name: shared_views.UniqueNameLate = None,
+    gallery_image_definition: shared_views.DefinitionLate = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a shared gallery image definition."""
-    return shared_views.fetch(
-        "sharedGalleries", location, gallery_unique_name, gallery_image_definition
+    return shared_views.show(
+        "sharedGalleries",
+        ids_,
+        location,
+        ("--gallery-unique-name", gallery_unique_name),
+        ("-i", gallery_image_definition),
     )
 
 
 @commands.command(
     "list-community",
+    policy=True,
     examples=[
         (
             "The definitions of a community gallery.",
@@ -537,6 +553,7 @@ def list_community(
 
 @commands.command(
     "show-community",
+    policy=True,
     examples=[
         (
             "Show a definition of a community gallery.",
@@ -545,11 +562,16 @@ def list_community(
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicName,
-    gallery_image_definition: shared_views.DefinitionToShow,
-    location: shared_views.Location,
+    public_gallery_name: shared_views.PublicNameLate = None,
+    gallery_image_definition: shared_views.DefinitionOnlyLate = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery image definition."""
-    return shared_views.fetch(
-        "communityGalleries", location, public_gallery_name, gallery_image_definition
+    return shared_views.show(
+        "communityGalleries",
+        ids_,
+        location,
+        ("--public-gallery-name", public_gallery_name),
+        ("-i", gallery_image_definition),
     )

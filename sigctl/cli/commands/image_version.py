@@ -24,21 +24,20 @@ from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     AazNoWait,
-    AcquirePolicyToken,
     AddArg,
     BoolValue,
-    ChangeReference,
     Created,
     Custom,
     CustomTags,
     Deleted,
     Exists,
-    ForceString,
+    ForceStringFlag,
     GalleryName,
     GalleryNameLate,
     Ids,
-    ImageDefinition,
+    ImageDefinitionCreate,
     ImageDefinitionLate,
+    ImageDefinitionOnlyLate,
     Interval,
     Location,
     RemoveArg,
@@ -48,8 +47,8 @@ from sigctl.cli.params import (
     StoreTrueNoWait,
     Timeout,
     Updated,
-    VersionName,
     VersionNameLate,
+    VersionNameOnly,
     aaz_bool_option,
     choice_option,
     integer,
@@ -279,6 +278,7 @@ def _lun(text: str) -> int:
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Add a new image version from a managed image, replicated to two regions.",
@@ -300,8 +300,8 @@ def _lun(text: str) -> int:
 def create(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinition,
-    gallery_image_version: VersionName,
+    gallery_image_definition: ImageDefinitionCreate,
+    gallery_image_version: VersionNameOnly,
     location: Location = None,
     managed_image: _text(
         "--managed-image", help="Image name (if in the same resource group) or resource id."
@@ -486,7 +486,7 @@ def create(
 def show(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_definition: ImageDefinitionOnlyLate = None,
     gallery_image_version: VersionNameLate = None,
     ids_: Ids = None,
     expand: Expand = None,
@@ -545,6 +545,7 @@ def list_(
 
 @commands.command(
     "update",
+    policy=True,
     examples=[
         (
             "Replace the target regions (the whole list) and the default replica count.",
@@ -563,8 +564,8 @@ def list_(
 def update(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinition,
-    gallery_image_version: VersionName,
+    gallery_image_definition: ImageDefinitionCreate,
+    gallery_image_version: VersionNameOnly,
     target_regions: TargetRegions = None,
     replica_count: ReplicaCount = None,
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
@@ -573,7 +574,7 @@ def update(
     set_: SetArg = None,
     add: AddArg = None,
     remove: RemoveArg = None,
-    force_string: ForceString = None,
+    force_string: ForceStringFlag = False,
     no_wait: StoreTrueNoWait = False,
 ) -> Any:
     """Update a share image version.
@@ -661,6 +662,7 @@ def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete a gallery image version.",
@@ -686,8 +688,6 @@ def delete(
         ),
     ] = None,
     no_wait: AazNoWait = None,
-    acquire_policy_token: AcquirePolicyToken = None,
-    change_reference: ChangeReference = None,
 ) -> None:
     """Delete a gallery image version."""
     client = context.current().client
@@ -708,6 +708,7 @@ def delete(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until a version is created (replicated everywhere).",
@@ -723,7 +724,7 @@ def delete(
 def wait(
     resource_group: ResourceGroupLate = None,
     gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    gallery_image_definition: ImageDefinitionOnlyLate = None,
     gallery_image_version: VersionNameLate = None,
     ids_: Ids = None,
     expand: Expand = None,
@@ -762,6 +763,7 @@ def wait(
 
 @commands.command(
     "undelete",
+    policy=True,
     examples=[
         (
             "Restore a soft-deleted image version.",
@@ -772,8 +774,8 @@ def wait(
 def undelete(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinition,
-    gallery_image_version: VersionName,
+    gallery_image_definition: ImageDefinitionCreate,
+    gallery_image_version: VersionNameOnly,
     location: Location = None,
     tags: CustomTags = None,
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
@@ -805,6 +807,7 @@ def undelete(
 
 @commands.command(
     "list-soft-deleted",
+    policy=True,
     examples=[
         (
             "List the soft-deleted versions of an image definition.",
@@ -819,20 +822,30 @@ def list_soft_deleted(
         str,
         typer.Option(
             "--gallery-image-definition",
-            "--artifact-name",
+            "--gallery-image-name",
             "-i",
             metavar="NAME",
             help="The artifact name (image definition) of the soft-deleted versions.",
         ),
     ],
+    artifact_type: Annotated[
+        str,
+        typer.Option(
+            "--artifact-type",
+            help="The type of the soft-deleted artifacts: image versions are of type Images.",
+        ),
+    ] = "Images",
+    max_items: MaxItems = None,
+    next_token: NextToken = None,
 ) -> Any:
     """List soft-deleted resources of an artifact in the gallery, such as soft-deleted gallery image version of an Image."""
     client = context.current().client
     collection = (
         f"/subscriptions/{client.subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/galleries/"
-        f"{gallery_name}/softDeletedArtifactTypes/Images/artifacts/{gallery_image_definition}/versions"
+        f"{gallery_name}/softDeletedArtifactTypes/{artifact_type}/artifacts/{gallery_image_definition}/versions"
     )
-    return [flatten(v) for v in client.list(collection, **{"api-version": API_VERSION})]
+    found = client.list(collection, **{"api-version": API_VERSION})
+    return paginate([flatten(v) for v in found], max_items, next_token)
 
 
 @commands.command(
@@ -931,6 +944,7 @@ def _definition_from_id(text: str) -> ResourceId:
 
 @commands.command(
     "list-shared",
+    policy=True,
     examples=[
         (
             "The versions of a definition shared with you.",
@@ -960,6 +974,7 @@ def list_shared(
 
 @commands.command(
     "show-shared",
+    policy=True,
     examples=[
         (
             "Show a shared version.",
@@ -968,23 +983,26 @@ def list_shared(
     ],
 )
 def show_shared(
-    gallery_unique_name: shared_views.UniqueName,
-    gallery_image_definition: shared_views.DefinitionToShow,
-    gallery_image_version: shared_views.Version,
-    location: shared_views.Location,
+    gallery_unique_name: shared_views.UniqueNameLate = None,
+    gallery_image_definition: shared_views.DefinitionLate = None,
+    gallery_image_version: shared_views.VersionLate = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a shared gallery image version."""
-    return shared_views.fetch(
+    return shared_views.show(
         "sharedGalleries",
+        ids_,
         location,
-        gallery_unique_name,
-        gallery_image_definition,
-        gallery_image_version,
+        ("--gallery-unique-name", gallery_unique_name),
+        ("-i", gallery_image_definition),
+        ("-e", gallery_image_version),
     )
 
 
 @commands.command(
     "list-community",
+    policy=True,
     examples=[
         (
             "The versions of a community image.",
@@ -1008,6 +1026,7 @@ def list_community(
 
 @commands.command(
     "show-community",
+    policy=True,
     examples=[
         (
             "Show a community version.",
@@ -1016,16 +1035,18 @@ def list_community(
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicName,
-    gallery_image_definition: shared_views.DefinitionToShow,
-    gallery_image_version: shared_views.Version,
-    location: shared_views.Location,
+    public_gallery_name: shared_views.PublicNameLate = None,
+    gallery_image_definition: shared_views.DefinitionLate = None,
+    gallery_image_version: shared_views.VersionLate = None,
+    location: shared_views.LocationLate = None,
+    ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery image version."""
-    return shared_views.fetch(
+    return shared_views.show(
         "communityGalleries",
+        ids_,
         location,
-        public_gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
+        ("--public-gallery-name", public_gallery_name),
+        ("-i", gallery_image_definition),
+        ("-e", gallery_image_version),
     )

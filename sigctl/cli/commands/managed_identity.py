@@ -22,7 +22,15 @@ from sigctl.cli.arguments import (
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
-from sigctl.cli.params import AazTags, Ids, Location, ResourceGroup, ResourceGroupLate
+from sigctl.cli.params import (
+    RESOURCE_ID_GROUP,
+    Ids,
+    ListGroup,
+    ResourceGroup,
+    ResourceGroupLate,
+    aaz_tags_option,
+    location_option,
+)
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage managed identities.")
@@ -30,11 +38,19 @@ commands = CommandGroup("Manage managed identities.")
 API_VERSION = "2023-01-31"
 _NAME_HELP = "The name of the identity resource."
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
-NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
+NameLate = Annotated[
+    str | None,
+    typer.Option(
+        "--name", "-n", metavar="NAME", help=_NAME_HELP, rich_help_panel=RESOURCE_ID_GROUP
+    ),
+]
+# az's generated identity create shows the location and tags in its "Parameters" group.
+_PARAMETERS = "Parameters Arguments"
 
 
 @commands.command(
     "create",
+    policy=True,
     examples=[
         (
             "Create an identity.",
@@ -49,8 +65,8 @@ NameLate = Annotated[str | None, typer.Option("--name", "-n", metavar="NAME", he
 def create(
     name: Name,
     resource_group: ResourceGroup,
-    location: Location = None,
-    tags: AazTags = None,
+    location: Annotated[str | None, location_option(_PARAMETERS)] = None,
+    tags: Annotated[list[str] | None, aaz_tags_option(_PARAMETERS)] = None,
 ) -> Any:
     """Create an identity.
 
@@ -89,15 +105,7 @@ def show(name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: 
     ],
 )
 def list_(
-    resource_group: Annotated[
-        str | None,
-        typer.Option(
-            "--resource-group",
-            "-g",
-            metavar="NAME",
-            help="Name of resource group. Omit it to list the whole subscription.",
-        ),
-    ] = None,
+    resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
@@ -112,6 +120,7 @@ def list_(
 
 @commands.command(
     "delete",
+    policy=True,
     examples=[
         (
             "Delete an identity.",

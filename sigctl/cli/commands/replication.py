@@ -124,7 +124,7 @@ def wait(
         typer.Option(
             "--timeout",
             parser=integer("--timeout"),
-            help=f"Maximum wait in modelled seconds. Default: {WAIT_TIMEOUT}.",
+            help="Maximum wait in modelled seconds.",
         ),
     ] = WAIT_TIMEOUT,
 ) -> Any:

@@ -69,6 +69,7 @@ def _post(
 
 @commands.command(
     "add",
+    policy=True,
     examples=[
         (
             "Share a gallery with another subscription and a tenant.",
@@ -91,6 +92,7 @@ def add(
 
 @commands.command(
     "remove",
+    policy=True,
     examples=[
         (
             "Stop sharing with a subscription.",
@@ -113,9 +115,11 @@ def remove(
 
 @commands.command(
     "reset",
+    policy=True,
     examples=[
         (
-            "Share the gallery with nobody (needed before deleting a community gallery).",
+            "Share the gallery with nobody and make it Private (needed before deleting a "
+            "community gallery).",
             "{prefix} reset -g MyResourceGroup -r MyGallery",
         )
     ],
@@ -126,13 +130,17 @@ def reset(
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> Any:
-    """Disable gallery from being shared with subscription or tenant, and from the community."""
+    """Disable gallery from being shared with subscription or tenant, and from the community.
+
+    The gallery's sharing permission becomes Private, with no groups and no community info.
+    """
     result = _post("Reset", resource_group, gallery_name, ids_)
     return None if no_wait else result
 
 
 @commands.command(
     "enable-community",
+    policy=True,
     examples=[
         (
             "Make a community gallery public.",
@@ -158,6 +166,7 @@ def enable_community(
 
 @commands.command(
     "wait",
+    policy=True,
     examples=[
         (
             "Wait until the gallery's sharing is updated.",

@@ -60,8 +60,8 @@ def create(
         choice_option(
             "--os-type",
             allowed=("Windows", "Linux"),
-            help="OS of the source. Required for managed images and VMs, and for a disk, "
-            "snapshot or VHD used as an OS disk.",
+            help="OS of the source. Required for managed images and VMs; a disk, snapshot or "
+            "VHD may have none (as an OS disk it then takes the image definition's).",
         ),
     ] = None,
     location: Location = None,
@@ -70,7 +70,8 @@ def create(
         choice_option(
             "--os-state",
             allowed=("Generalized", "Specialized"),
-            help="Default: Generalized.",
+            help="OS state of a managed image or VM (a disk, snapshot or VHD has none). "
+            "Default: Generalized.",
         ),
     ] = None,
     hyper_v_generation: Annotated[
@@ -78,7 +79,8 @@ def create(
         choice_option(
             "--hyper-v-generation",
             allowed=("V1", "V2"),
-            help="Default: V2.",
+            help="Hyper-V generation. Default: V2 for a managed image or VM; a disk, snapshot or "
+            "VHD has one only when given.",
         ),
     ] = None,
     size_gb: Annotated[
@@ -107,7 +109,11 @@ def create(
     ] = None,
     storage_account: Annotated[
         str | None,
-        typer.Option("--storage-account", help="Storage account of a VHD. Default: sigctlvhds."),
+        typer.Option(
+            "--storage-account",
+            help="Storage account of a VHD. Default: sigctlvhds. The blob is NAME.vhd (a name "
+            "that already ends in .vhd is used as it is).",
+        ),
     ] = None,
 ) -> Any:
     """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
