@@ -80,14 +80,15 @@ def render(record: dict[str, Any]) -> dict[str, Any]:
     else:
         body["sku"] = {"name": "Standard_LRS", "tier": "Standard"}
         body["properties"] = {
-            "hyperVGeneration": props["hyperVGeneration"],
             "diskSizeGB": os_disk["sizeGB"],
             "creationData": {"createOption": "Empty"},
             "diskState": "Unattached",
             "provisioningState": "Succeeded",
         }
-        if props.get("osType"):
-            body["properties"]["osType"] = props["osType"]
+        # a disk or snapshot carries an OS type and generation only when it was given them
+        for field in ("osType", "hyperVGeneration"):
+            if props.get(field):
+                body["properties"][field] = props[field]
     return body
 
 
