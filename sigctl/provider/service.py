@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids, rbac
+from sigctl.provider import accounts, ids, rbac, shapes, validate
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.store import Store
@@ -42,6 +42,8 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
+# The emulator's own paths (docs/emulation.md): what Azure has no API for.
+EMULATOR = "/providers/sigctl.emulator/"
 _CONSUMER_VIEWS = {"shared_galleries", "community_galleries"}
 
 
@@ -62,7 +64,7 @@ def _handler(rid: ResourceId) -> ModuleType:
 class Provider:
     def __init__(self, home: Path, principal: str | None = None) -> None:
         self.home = home
-        self.store = Store(home / "state")
+        self.store = Store(home / "state", shapes.for_key)
         self.principal = principal
 
     # -- ARM verbs -------------------------------------------------------------------------
@@ -165,6 +167,9 @@ class Provider:
     def _call(
         self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None
     ) -> Any:
+        validate.check_request(str(rid), query, body)
+        if isinstance(rid, str) and rid.lower().startswith(EMULATOR):
+            return self._emulator_call(verb, rid[len(EMULATOR) :], query)
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
         handler = _handler(parsed)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
@@ -193,6 +198,16 @@ class Provider:
             if body is None:
                 return function(ctx, parsed)
             return function(ctx, parsed, body)
+
+    def _emulator_call(self, verb: str, path: str, query: dict[str, Any]) -> Any:
+        """sigctl's own paths, for what Azure has no API for (not subject to roles)."""
+        if verb == "post" and path.strip("/").lower() == "state":
+            from sigctl.provider import state_health
+
+            return state_health.post(self.store, query["action"])
+        raise ArmError(
+            "InvalidResourceType", f"sigctl has no '{verb.upper()} {EMULATOR}{path}' path.", 404
+        )
 
     def _may_read(self, tx: Any, collection: ResourceId, item: dict[str, Any]) -> bool:
         """Lists show only what the caller may read."""
