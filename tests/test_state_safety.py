@@ -601,3 +601,25 @@ def test_check_prints_a_table_and_repair_names_what_it_refuses(
     locations = [p["location"] for p in repaired.json["problems"]]
     assert str(broken) in locations
     assert "restore it from a copy" in repaired.stderr
+
+
+def test_a_snapshot_that_would_leave_a_damaged_state_is_refused_whole(
+    sigctl: Runner, ok: Any, gallery: Any, tmp_path: Path, unchanged: Any
+) -> None:
+    snapshot_file = tmp_path / "state.json"
+    ok(f"state export --file {snapshot_file}")
+    exported = json.loads(snapshot_file.read_text())
+    index = f"subscriptions/{SUB}/index"
+    for damage, reason in (
+        ({index: {"galleries": 5}}, f"'{index}' is not a document sigctl stores, or not of its"),
+        ({"no/such/kind": {}}, "'no/such/kind' is not a document sigctl stores"),
+        ({index: None}, "do not agree"),
+    ):
+        documents = {**exported["documents"], **damage}
+        documents = {k: v for k, v in documents.items() if v is not None}
+        snapshot_file.write_text(json.dumps({**exported, "documents": documents}))
+        with unchanged():
+            result = sigctl(f"state import {snapshot_file} --yes")
+        assert result.exit_code == 1 and "(InvalidSnapshot)" in result.stderr
+        assert reason in result.stderr, result.stderr
+    healthy(sigctl)
