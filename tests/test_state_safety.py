@@ -19,6 +19,7 @@ from tests.conftest import Runner, snapshot
 
 SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 GALLERY_ID = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/galleries/gal1"
+UPDATE = "sig update -g rg1 -r gal1 --set"
 
 
 def subscription_dir(home: Path) -> Path:
@@ -59,19 +60,7 @@ def test_real_undecodable_bytes_in_argv_give_an_error_not_a_traceback(
 ) -> None:
     before = snapshot(home)
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sigctl",
-            "sig",
-            "update",
-            "-g",
-            "rg1",
-            "-r",
-            "gal1",
-            "--set",
-            b"x=\xff",
-        ],
+        [sys.executable, "-m", "sigctl", *UPDATE.split(), b"x=\xff"],
         capture_output=True,
         env={**os.environ, "PYTHONUTF8": "0"},
     )
@@ -123,19 +112,10 @@ def test_json_nested_beyond_what_python_reads_is_a_clean_error(
     sigctl: Runner, gallery: Any, unchanged: Any
 ) -> None:
     with unchanged():
-        result = sigctl("sig", "update", "-g", "rg1", "-r", "gal1", "--set", "tags.x=" + "[" * 5000)
+        result = sigctl(*UPDATE.split(), "tags.x=" + "[" * 5000)
     assert result.exit_code == 1 and "nested too deeply" in result.stderr
     with unchanged():
-        deep = sigctl(
-            "sig",
-            "update",
-            "-g",
-            "rg1",
-            "-r",
-            "gal1",
-            "--set",
-            "description=" + "[" * 70 + "]" * 70,
-        )
+        deep = sigctl(*UPDATE.split(), "description=" + "[" * 70 + "]" * 70)
     assert deep.exit_code == 1 and "MaxDepth of 64" in deep.stderr
 
 
@@ -623,3 +603,16 @@ def test_a_snapshot_that_would_leave_a_damaged_state_is_refused_whole(
         assert result.exit_code == 1 and "(InvalidSnapshot)" in result.stderr
         assert reason in result.stderr, result.stderr
     healthy(sigctl)
+
+
+def test_accounts_whose_references_do_not_agree_are_refused_by_name(
+    sigctl: Runner, ok: Any, home: Path
+) -> None:
+    ok("account tenant create --display-name Other --domain other.com")
+    accounts = home / "state" / "accounts.json"
+    wrapped = json.loads(accounts.read_text())
+    wrapped["document"]["defaultSubscription"] = "no-such-subscription"
+    accounts.write_text(json.dumps(wrapped))
+    for command in ("group list", "account show", "state export"):
+        result = sigctl(command)
+        assert result.exit_code == 1 and str(accounts) in result.stderr, command

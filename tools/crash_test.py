@@ -161,51 +161,19 @@ LISTS = {
 
 
 @dataclass
-class Report:
+class Report(harness.Failures):
     trials: int = 0
     killed: int = 0
     finished_first: int = 0
     failed_on_their_own: int = 0
     journals_left_by_kills: int = 0  # killed inside a commit: the next command finished it
     acknowledged: int = 0
-    corrupt_stores: int = 0
     lost_acknowledged_writes: int = 0
-    tracebacks: int = 0
-    exit_codes_outside_0_to_3: int = 0
-    failed_commands_that_changed_the_state: int = 0
-    unexpected_error_lines: int = 0
     by_command: dict[str, int] = field(default_factory=dict)
     kill_plans: dict[str, int] = field(default_factory=dict)
-    details: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    FAILURES = (
-        "corrupt_stores",
-        "lost_acknowledged_writes",
-        "tracebacks",
-        "exit_codes_outside_0_to_3",
-        "failed_commands_that_changed_the_state",
-        "unexpected_error_lines",
-    )
-
-    def clean(self) -> bool:
-        return all(getattr(self, name) == 0 for name in self.FAILURES)
-
-    def note(self, outcome: harness.Outcome) -> None:
-        for failure in outcome.failures():
-            if failure == "traceback":
-                self.tracebacks += 1
-            elif failure == "unexpected error":
-                self.unexpected_error_lines += 1
-            else:
-                self.exit_codes_outside_0_to_3 += 1
-            self.details.append(
-                f"{failure}: sigctl {_shown(outcome.argv)}: {outcome.stderr[-400:]}"
-            )
-
-
-def _shown(argv: list[str | bytes]) -> str:
-    return " ".join(a if isinstance(a, str) else repr(a) for a in argv)
+    COUNTS = (*harness.Failures.COUNTS, "lost_acknowledged_writes")
 
 
 class Trials:
@@ -252,11 +220,13 @@ class Trials:
                 self.report.failed_on_their_own += 1
                 if harness.snapshot(self.home) != before:
                     self.report.failed_commands_that_changed_the_state += 1
-                    self.report.details.append(f"changed the state on failure: {_shown(argv)}")
+                    self.report.details.append(
+                        f"changed the state on failure: {harness.shown(argv)}"
+                    )
         problems = harness.state_problems(self.home, self.work)
         if problems:
             self.report.corrupt_stores += 1
-            self.report.details.append(f"after {_shown(argv)}: {problems}")
+            self.report.details.append(f"after {harness.shown(argv)}: {problems}")
             self.run(["state", "repair", "-o", "none"])
         if n % 10 == 9:
             self.verify()
@@ -368,14 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     report = crash_test(args.trials, args.seed)
-    summary = {k: v for k, v in vars(report).items() if k != "details"}
-    if args.json:
-        print(json.dumps({**summary, "details": report.details}, indent=2))
-    else:
-        for key, value in summary.items():
-            print(f"{key.replace('_', ' ')}: {value}")
-        for line in report.details[:50]:
-            print("  " + line)
+    report.print(args.json)
     return 0 if report.clean() else 1
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import os
 import random
 import shutil
@@ -31,7 +30,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -252,40 +250,16 @@ def _is_option(arg: Arg) -> bool:
 
 
 @dataclass
-class Report:
+class Report(harness.Failures):
     invocations: int = 0
     commands_covered: int = 0
     commands_in_total: int = 0
     exit_codes: dict[str, int] = field(default_factory=dict)
     spoilers: dict[str, int] = field(default_factory=dict)
-    corrupt_stores: int = 0
-    tracebacks: int = 0
-    exit_codes_outside_0_to_3: int = 0
-    failed_commands_that_changed_the_state: int = 0
-    unexpected_error_lines: int = 0
     timeouts: int = 0
-    details: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    FAILURES = (
-        "corrupt_stores",
-        "tracebacks",
-        "exit_codes_outside_0_to_3",
-        "failed_commands_that_changed_the_state",
-        "unexpected_error_lines",
-        "timeouts",
-    )
-
-    def clean(self) -> bool:
-        return all(getattr(self, name) == 0 for name in self.FAILURES)
-
-    def summary(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if k != "details"}
-
-
-def _shown(argv: list[Arg]) -> str:
-    text = " ".join(a if isinstance(a, str) else repr(a) for a in argv)
-    return text if len(text) < 300 else text[:300] + "..."
+    COUNTS = (*harness.Failures.COUNTS, "timeouts")
 
 
 class Runner:
@@ -333,7 +307,7 @@ def fuzz(invocations: int, seed: int, in_process: bool = False) -> Report:
     try:
         template, home, work = scratch / "template", scratch / "home", scratch / "work"
         work.mkdir()
-        harness.seed(template, work)
+        harness.seed(template, work, Runner(template, work, in_process))
         seeded = harness.snapshot(template)
         run = Runner(home, work, in_process)
         checker = Runner(home, work, in_process)
@@ -372,27 +346,18 @@ def _judge(
     report.exit_codes[code] = report.exit_codes.get(code, 0) + 1
     if outcome.code is None:
         report.timeouts += 1
-        report.details.append(f"timeout: sigctl {_shown(outcome.argv)}")
-    for failure in outcome.failures():
-        if failure == "traceback":
-            report.tracebacks += 1
-        elif failure == "unexpected error":
-            report.unexpected_error_lines += 1
-        else:
-            report.exit_codes_outside_0_to_3 += 1
-        report.details.append(
-            f"{failure}: sigctl {_shown(outcome.argv)}: {outcome.stderr.strip()[-600:]}"
-        )
+        report.details.append(f"timeout: sigctl {harness.shown(outcome.argv)}")
+    report.note(outcome)
     changed = harness.snapshot(home) != seeded
     if outcome.code != 0 and changed:
         report.failed_commands_that_changed_the_state += 1
-        report.details.append(f"changed the state on failure: sigctl {_shown(outcome.argv)}")
+        report.details.append(f"changed the state on failure: sigctl {harness.shown(outcome.argv)}")
     if outcome.code == 0 and changed:
         check = checker(["state", "check", "-o", "json"])
         if check.code != 0:
             report.corrupt_stores += 1
             report.details.append(
-                f"state check failed after sigctl {_shown(outcome.argv)}: {check.stderr[-600:]}"
+                f"state check failed after sigctl {harness.shown(outcome.argv)}: {check.stderr[-600:]}"
             )
 
 
@@ -404,13 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     report = fuzz(args.invocations, args.seed, args.in_process)
-    if args.json:
-        print(json.dumps({**report.summary(), "details": report.details}, indent=2))
-    else:
-        for key, value in report.summary().items():
-            print(f"{key.replace('_', ' ')}: {value}")
-        for line in report.details[:50]:
-            print("  " + line)
+    report.print(args.json)
     return 0 if report.clean() else 1
 
 

@@ -11,8 +11,10 @@ import os
 import subprocess
 import sys
 import sysconfig
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SUBSCRIPTION = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
 GALLERY_ID = (
@@ -96,9 +98,13 @@ def _text(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", "backslashreplace")
 
 
-def seed(home: Path, cwd: Path) -> None:
+def seed(
+    home: Path, cwd: Path, runner: Callable[[list[str | bytes]], Outcome] | None = None
+) -> None:
+    """Create the seeded state, with `runner` (else a process per command)."""
     for argv in SEED:
-        outcome = run([*argv, "-o", "none"], home, cwd)
+        line: list[str | bytes] = [*argv, "-o", "none"]
+        outcome = runner(line) if runner else run(line, home, cwd)
         if outcome.code != 0:
             raise SystemExit(f"seeding failed: sigctl {' '.join(argv)}\n{outcome.stderr}")
 
@@ -123,3 +129,55 @@ def state_problems(home: Path, cwd: Path) -> list[str]:
         return [f"{p['location']}: {p['problem']}" for p in json.loads(outcome.stdout)["problems"]]
     except (ValueError, KeyError, TypeError):
         return [f"state check failed (exit {outcome.code}): {outcome.stderr.strip()}"]
+
+
+@dataclass
+class Failures:
+    """The counts that must all be zero, and a line on each failure."""
+
+    corrupt_stores: int = 0
+    tracebacks: int = 0
+    exit_codes_outside_0_to_3: int = 0
+    failed_commands_that_changed_the_state: int = 0
+    unexpected_error_lines: int = 0
+    details: list[str] = field(default_factory=list)
+
+    COUNTS = (
+        "corrupt_stores",
+        "tracebacks",
+        "exit_codes_outside_0_to_3",
+        "failed_commands_that_changed_the_state",
+        "unexpected_error_lines",
+    )
+
+    def clean(self) -> bool:
+        return all(getattr(self, name) == 0 for name in self.COUNTS)
+
+    def note(self, outcome: Outcome) -> None:
+        for failure in outcome.failures():
+            if failure == "traceback":
+                self.tracebacks += 1
+            elif failure == "unexpected error":
+                self.unexpected_error_lines += 1
+            else:
+                self.exit_codes_outside_0_to_3 += 1
+            self.details.append(
+                f"{failure}: sigctl {shown(outcome.argv)}: {outcome.stderr.strip()[-600:]}"
+            )
+
+    def summary(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "details"}
+
+    def print(self, as_json: bool) -> None:
+        if as_json:
+            print(json.dumps({**self.summary(), "details": self.details}, indent=2))
+            return
+        for key, value in self.summary().items():
+            print(f"{key.replace('_', ' ')}: {value}")
+        for line in self.details[:50]:
+            print("  " + line)
+
+
+def shown(argv: list[str | bytes]) -> str:
+    text = " ".join(a if isinstance(a, str) else repr(a) for a in argv)
+    return text if len(text) < 300 else text[:300] + "..."

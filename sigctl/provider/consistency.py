@@ -172,28 +172,20 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             galleries[rest[1]] = document
             accepted.add(key)
             continue
-        gallery_key = key[:4]
-        if gallery_key not in accepted:
+        parent = key[:4] if kind == "definition" else key[:6]
+        if parent not in accepted:
             report.refuse(
                 where,
-                f"its gallery's document '{tx.store.location(gallery_key)}' is missing",
-                f"restore that file, or delete '{tx.store.location(gallery_key, below=True)}'",
+                f"its {'gallery' if kind == 'definition' else 'definition'}'s document "
+                f"'{tx.store.location(parent)}' is missing",
+                f"restore that file, or delete '{tx.store.location(parent, below=True)}'",
             )
             continue
+        accepted.add(key)
         if kind == "definition":
             definitions[(rest[1], rest[3])] = document
-            accepted.add(key)
             _count(usage, resource["location"], "images")
-            continue
-        definition_key = key[:6]
-        if definition_key not in accepted:
-            report.refuse(
-                where,
-                f"its definition's document '{tx.store.location(definition_key)}' is missing",
-                f"restore that file, or delete '{tx.store.location(definition_key, below=True)}'",
-            )
-            continue
-        if not document.get("softDeleted"):  # a soft-deleted version no longer counts
+        elif not document.get("softDeleted"):  # a soft-deleted version no longer counts
             _count(usage, resource["location"], "versions")
 
     where = tx.store.location(index_key)

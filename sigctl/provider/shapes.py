@@ -98,12 +98,27 @@ SOURCE = fields(
     resourceGroup=is_str,
     properties=fields(osDisk=is_dict, dataDisks=list_of(is_dict)),
 )
-ACCOUNTS = fields(
+_ACCOUNT_FIELDS = fields(
     tenants=map_of(fields(tenantId=is_str)),
     subscriptions=map_of(fields(id=is_str, name=is_str, tenantId=is_str, owner=optional(is_str))),
     principals=map_of(fields(id=is_str, type=is_str)),
     defaultSubscription=is_str,
 )
+
+
+def _accounts(document: Any) -> bool:
+    """Every command starts from the default subscription, its tenant and its owner."""
+    if not _ACCOUNT_FIELDS(document):
+        return False
+    subscriptions = document["subscriptions"]
+    return document["defaultSubscription"] in subscriptions and all(
+        s["tenantId"] in document["tenants"]
+        and (s.get("owner") is None or s["owner"] in document["principals"])
+        for s in subscriptions.values()
+    )
+
+
+ACCOUNTS: Shape = _accounts
 SHARING = fields(
     direct=map_of(
         fields(

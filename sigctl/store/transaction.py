@@ -14,13 +14,11 @@ Readers share a lock, writers hold it alone.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from sigctl.errors import state_file_error, state_write_failed, unstorable
 from sigctl.store import files, journal
@@ -48,12 +46,16 @@ def _part(text: str) -> str:
         encoded = "%2e" + encoded[1:]
     if len(encoded) <= MAX_PART:
         return encoded or "%"
+    import hashlib  # only for names this long
+
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST]
     head = re.sub(r"%[0-9a-f]?$", "", encoded[: MAX_PART - _DIGEST - 1])  # whole escapes only
     return f"{head}~{digest}"  # '~' is escaped everywhere else: it marks a shortened name
 
 
 def _unpart(name: str) -> str:
+    from urllib.parse import unquote  # only listings need it
+
     return unquote(name, errors="surrogatepass")
 
 
