@@ -616,3 +616,12 @@ def test_accounts_whose_references_do_not_agree_are_refused_by_name(
     for command in ("group list", "account show", "state export"):
         result = sigctl(command)
         assert result.exit_code == 1 and str(accounts) in result.stderr, command
+
+
+def test_a_custom_wait_condition_that_is_not_jmespath_is_a_clean_error(
+    sigctl: Runner, gallery: Any
+) -> None:
+    bad = sigctl("sig", "wait", "-g", "rg1", "-r", "gal1", "--custom", "x=y=z")
+    assert bad.exit_code == 2 and "argument --custom: invalid jmespath_type value" in bad.stderr
+    wrong = sigctl("sig", "wait", "-g", "rg1", "-r", "gal1", "--custom", "abs(name)")
+    assert wrong.exit_code == 1 and "cannot be evaluated" in wrong.stderr

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sigctl.cli import context
-from sigctl.cli.errors import CliError
+from sigctl.cli.errors import CliError, usage_error
 from sigctl.errors import ArmError
 
 TIMED_OUT: dict[str, Any] = {}
@@ -41,11 +41,7 @@ def wait_for(
         )
     if interval <= 0:
         raise CliError("usage error: --interval must be a positive number of seconds")
-    condition = None
-    if custom:
-        import jmespath
-
-        condition = jmespath.compile(custom)
+    condition = _custom_condition(custom) if custom else None
     advanced = 0.0
     try:
         for _ in range(0, max(timeout, 0), interval):
@@ -66,7 +62,7 @@ def wait_for(
                     raise CliError("The operation failed")
                 if (created or updated) and state == "succeeded":
                     return None
-                if condition is not None and condition.search(instance):
+                if condition is not None and _holds(condition, custom, instance):
                     return None
             advanced += sleep(interval) or 0.0
         return TIMED_OUT
@@ -74,6 +70,26 @@ def wait_for(
         from sigctl.cli.lro import say_clock_advanced
 
         say_clock_advanced(advanced)
+
+
+def _custom_condition(custom: str) -> Any:
+    """--custom compiled as --query is, with the same refusal of an expression that is not one."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(custom)
+    except JMESPathError:
+        raise usage_error(f"argument --custom: invalid jmespath_type value: '{custom}'") from None
+
+
+def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool:
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return bool(condition.search(instance))
+    except JMESPathError as exc:  # a function given the wrong types, say
+        raise CliError(f"--custom '{custom}' cannot be evaluated: {exc}") from None
 
 
 def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:
