@@ -625,3 +625,11 @@ def test_a_custom_wait_condition_that_is_not_jmespath_is_a_clean_error(
     assert bad.exit_code == 2 and "argument --custom: invalid jmespath_type value" in bad.stderr
     wrong = sigctl("sig", "wait", "-g", "rg1", "-r", "gal1", "--custom", "abs(name)")
     assert wrong.exit_code == 1 and "cannot be evaluated" in wrong.stderr
+
+
+@pytest.mark.parametrize("option", ["--query", "--custom"])
+def test_an_expression_nested_beyond_the_parser_is_refused_as_usage(
+    sigctl: Runner, gallery: Any, option: str
+) -> None:
+    result = sigctl("sig", "wait", "-g", "rg1", "-r", "gal1", "--created", option, "[" * 3000)
+    assert result.exit_code == 2 and f"argument {option}: invalid jmespath_type" in result.stderr

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sigctl.cli import context
-from sigctl.cli.errors import CliError, usage_error
+from sigctl.cli.errors import CliError
 from sigctl.errors import ArmError
 
 TIMED_OUT: dict[str, Any] = {}
@@ -74,13 +74,9 @@ def wait_for(
 
 def _custom_condition(custom: str) -> Any:
     """--custom compiled as --query is, with the same refusal of an expression that is not one."""
-    import jmespath
-    from jmespath.exceptions import JMESPathError
+    from sigctl.cli.output import compile_query
 
-    try:
-        return jmespath.compile(custom)
-    except JMESPathError:
-        raise usage_error(f"argument --custom: invalid jmespath_type value: '{custom}'") from None
+    return compile_query(custom, "--custom")
 
 
 def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool:
@@ -88,7 +84,7 @@ def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool
 
     try:
         return bool(condition.search(instance))
-    except JMESPathError as exc:  # a function given the wrong types, say
+    except (JMESPathError, RecursionError) as exc:  # a function given the wrong types, say
         raise CliError(f"--custom '{custom}' cannot be evaluated: {exc}") from None
 
 
