@@ -250,7 +250,7 @@ def load(home: Path | None = None) -> Config:
 
     try:
         data = tomllib.loads(raw.decode())
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(
             f"the config file '{path}' is not valid TOML ({exc}); it was left untouched"
         ) from None

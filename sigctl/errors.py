@@ -147,10 +147,27 @@ def conflict(message: str, target: str | None = None) -> ArmError:
 # --- the emulator's own state ----------------------------------------------------------------
 
 
-def state_file_error(path: str, reason: str) -> ArmError:
+STATE_ADVICE = (
+    "run 'sigctl state check' to see every problem, and 'sigctl state repair' to fix what can "
+    "be rebuilt (docs/state.md, Recovery)"
+)
+
+
+def state_file_error(path: str, reason: str, advice: str | None = None) -> ArmError:
     return ArmError(
         "StateFileUnreadable",
         f"The state file '{path}' cannot be used: {reason}. It was left untouched; "
-        "repair or remove it, or run 'sigctl state reset --yes' to start over.",
+        f"{advice or STATE_ADVICE}.",
         500,
     )
+
+
+def unstorable(reason: str) -> ArmError:
+    """A change the store refused before writing anything (the provider should have refused it)."""
+    return ArmError(
+        "InvalidRequestContent", f"The change cannot be stored: {reason}. Nothing was changed.", 400
+    )
+
+
+def state_write_failed(message: str) -> ArmError:
+    return ArmError("StateWriteFailed", message, 500)

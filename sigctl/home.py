@@ -18,13 +18,19 @@ def home_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` (and parents) readable by its owner only."""
+    """Create `path` readable by its owner only, and any missing parent the same way (mkdir -p
+    would give the parents the process umask's mode: world-writable under umask 000)."""
+    from sigctl.store.files import make_private_dirs
+
     try:
-        if not path.is_dir():
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path)
         os.chmod(path, 0o700)
     except OSError as exc:
         from sigctl.errors import state_file_error
 
         # A home that is a file, or a folder we may not write, is the user's to fix: say where.
-        raise state_file_error(str(path), exc.strerror or str(exc)) from None
+        raise state_file_error(
+            str(path),
+            exc.strerror or str(exc),
+            "make it a folder you may write, or point SIGCTL_HOME at another one",
+        ) from None

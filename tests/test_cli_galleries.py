@@ -227,15 +227,12 @@ def test_delete(sigctl: Runner, gallery: Any) -> None:
 
 
 def test_delete_refuses_while_definitions_exist(
-    sigctl: Runner, gallery: Any, home: Path, unchanged: Any
+    sigctl: Runner, ok: Any, gallery: Any, unchanged: Any
 ) -> None:
-    from sigctl.store import Store
-
-    with Store(home / "state").transaction(write=True) as tx:
-        tx.write(
-            ("subscriptions", SUB, "galleries", "gal1", "images", "def1"),
-            {"resource": {"name": "def1", "location": "eastus2"}},
-        )
+    ok(
+        "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux "
+        "--only-show-errors"
+    )
     with unchanged():
         result = sigctl("sig delete -g rg1 -r gal1")
     assert result.exit_code == 1

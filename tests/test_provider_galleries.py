@@ -152,12 +152,15 @@ def test_delete_is_silent_for_a_missing_gallery(provider: Provider) -> None:
 
 def test_delete_refuses_while_definitions_exist(provider: Provider) -> None:
     provider.put(gallery("g"), {"location": "eastus2"})
-    # A definition as the store holds it (definitions get their own handler in a later layer).
-    with provider.session(write=True) as tx:
-        tx.write(
-            ("subscriptions", SUB, "galleries", "g", "images", "def1"),
-            {"resource": {"name": "def1", "location": "eastus2"}},
-        )
+    definition = {
+        "location": "eastus2",
+        "properties": {
+            "identifier": {"publisher": "P", "offer": "O", "sku": "S"},
+            "osType": "Linux",
+            "osState": "Generalized",
+        },
+    }
+    provider.put(ids.image_id(SUB, "rg1", "g", "def1"), definition)
     error = error_of(provider.delete, gallery("g"))
     assert (error.code, error.status) == ("CannotDeleteResource", 409)
     assert "'Microsoft.Compute/galleries/g/images/def1'" in error.message

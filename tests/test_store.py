@@ -100,7 +100,8 @@ def test_an_interrupted_commit_is_finished_by_the_next_transaction(store: Store)
 def test_a_journal_replayed_by_another_reader_meanwhile_is_not_replayed_again(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sigctl.store import lock, transaction
+    from sigctl.store import journal as journals
+    from sigctl.store import lock
 
     with store.transaction(write=True) as tx:
         tx.write(("a",), {"v": "old"})
@@ -111,7 +112,7 @@ def test_a_journal_replayed_by_another_reader_meanwhile_is_not_replayed_again(
     def other_reader_first(self: lock.StateLock, exclusive: bool) -> None:
         acquire(self, exclusive)
         if exclusive:  # the other reader got the exclusive lock first and replayed
-            transaction._replay(store.root)
+            journals.recover(store.root)
 
     monkeypatch.setattr(lock.StateLock, "acquire", other_reader_first)
     with store.transaction() as tx:

@@ -29,6 +29,7 @@ class Invocation:
         self.command: str | None = None
         self.examples: list[tuple[str, str]] = []
         self.invoked_at: float | None = None  # when the command's own code started
+        self.exit_code = 0  # a command that prints its result and still fails sets it
 
     @property
     def prog(self) -> str:

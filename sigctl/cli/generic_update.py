@@ -63,7 +63,17 @@ def snake(name: str) -> str:
 
 
 def _same_key(a: str, b: str) -> bool:
+    """A property of the schema, spelt in camelCase or snake_case."""
     return a == b or a.replace("_", "").lower() == b.replace("_", "").lower()
+
+
+# Mappings whose keys are the user's own names, not properties: tags. Their names match
+# case-insensitively, as Azure compares tag names; '_' is a character like any other.
+USER_KEYED = ("tags",)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
 
 
 def _split_path(path: str) -> list[str | int]:
@@ -106,6 +116,10 @@ def _value(text: str, force_string: bool) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+    except RecursionError:
+        raise CliError(
+            f"usage error: the JSON value '{text[:40]}...' is nested too deeply to read"
+        ) from None
 
 
 class Updater:
@@ -159,9 +173,10 @@ class Updater:
 
     # -- path resolution -------------------------------------------------------------------
 
-    def _key_in(self, container: dict[str, Any], key: str, top: bool) -> str:
+    def _key_in(self, container: dict[str, Any], key: str, top: bool, where: str = "") -> str:
+        same = _same_name if where in USER_KEYED else _same_key
         for existing in container:
-            if _same_key(existing, key):
+            if same(existing, key):
                 return existing
         if top:
             for known in self.known:
@@ -184,7 +199,7 @@ class Updater:
         if isinstance(node, dict) and isinstance(last, str):
             if len(path) > 1 and isinstance(schema, dict):
                 last = self._last_in_schema(node, last, schema, walked)
-            last = self._key_in(node, last, len(path) == 1)
+            last = self._key_in(node, last, len(path) == 1, walked)
         return node, last
 
     @staticmethod
@@ -226,7 +241,7 @@ class Updater:
             return node[part], f"{walked}[{part}]"
         if not isinstance(node, dict):
             raise CliError(f"Couldn't find '{part}' in '{walked}'.")
-        key = self._key_in(node, part, top)
+        key = self._key_in(node, part, top, walked)
         if node.get(key) is None:
             if not create:
                 options = sorted(snake(k) for k in node)

@@ -52,6 +52,7 @@ def run(argv: list[str]) -> int:
     started = time.perf_counter()
     invocation = context.begin(Invocation(GlobalOptions()))
     try:
+        _refuse_undecodable(argv)
         code = _dispatch(list(argv), invocation)
     except ArmError as error:
         write_stderr(render_arm(error))
@@ -71,6 +72,20 @@ def run(argv: list[str]) -> int:
         f"(init: {invoked - started:.3f}, invoke: {ended - invoked:.3f})"
     )
     return code
+
+
+def _refuse_undecodable(argv: list[str]) -> None:
+    """Arguments are UTF-8 text: bytes that are not (Python passes them on as lone surrogates)
+    are refused before anything runs, wherever they would have ended up."""
+    from sigctl.text import invalid_utf8, printable
+
+    for arg in argv:
+        bad = invalid_utf8(arg)
+        if bad is not None:
+            raise usage_error(
+                f"argument '{printable(arg)}' is not valid UTF-8 (bytes {bad[1]} at character "
+                f"{bad[0] + 1}); sigctl reads its arguments as UTF-8 text."
+            )
 
 
 def _unexpected(error: Exception, invocation: Invocation) -> int:
@@ -142,7 +157,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
         rows = result.table
         result, table = result.value, (lambda _: rows)
     output.emit(output.render(result, fmt, query=query, table=table, colour=_colour(invocation)))
-    return 0
+    return invocation.exit_code
 
 
 def _colour(invocation: Invocation) -> bool:

@@ -61,19 +61,22 @@ def prune(value: Any, schema: dict[str, Any] | None) -> Any:
 # -- --query -----------------------------------------------------------------------------------
 
 
-def compile_query(expression: str) -> Any:
+def compile_query(expression: str, option: str = "--query") -> Any:
+    """A JMESPath expression (`--query`, `wait --custom`), or az's refusal of it. An expression
+    nested too deeply for the parser is refused the same way."""
     import jmespath
     from jmespath.exceptions import JMESPathError
 
     try:
         return jmespath.compile(expression)
-    except JMESPathError:
-        error = usage_error(f"argument --query: invalid jmespath_type value: '{expression}'")
-        error.recommendations.append(
-            "To learn more about --query, please visit: "
-            "'https://learn.microsoft.com/cli/azure/query-azure-cli'"
-        )
-        error.usage = False
+    except (JMESPathError, RecursionError):
+        error = usage_error(f"argument {option}: invalid jmespath_type value: '{expression}'")
+        if option == "--query":
+            error.recommendations.append(
+                "To learn more about --query, please visit: "
+                "'https://learn.microsoft.com/cli/azure/query-azure-cli'"
+            )
+            error.usage = False
         raise error from None
 
 
@@ -83,8 +86,9 @@ def apply_query(compiled: Any, result: Any) -> Any:
 
     try:
         return compiled.search(result, jmespath.Options(dict_cls=dict))
-    except JMESPathError as exc:
-        raise CliError(f"Invalid jmespath query supplied for `--query`: {exc}") from None
+    except (JMESPathError, RecursionError) as exc:
+        reason = exc if isinstance(exc, JMESPathError) else "it is nested too deeply"
+        raise CliError(f"Invalid jmespath query supplied for `--query`: {reason}") from None
 
 
 # -- formats -----------------------------------------------------------------------------------

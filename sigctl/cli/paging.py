@@ -40,7 +40,7 @@ def _encode(offset: int) -> str:
 def _decode(token: str) -> int:
     try:
         offset = json.loads(base64.b64decode(token, validate=True))["offset"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         offset = None
     if type(offset) is not int:  # only what _encode writes: not true, 1.5 or a string
         raise CliError(f"usage error: '{token}' is not a valid --next-token value")

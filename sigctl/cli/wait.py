@@ -41,11 +41,7 @@ def wait_for(
         )
     if interval <= 0:
         raise CliError("usage error: --interval must be a positive number of seconds")
-    condition = None
-    if custom:
-        import jmespath
-
-        condition = jmespath.compile(custom)
+    condition = _custom_condition(custom) if custom else None
     advanced = 0.0
     try:
         for _ in range(0, max(timeout, 0), interval):
@@ -66,7 +62,7 @@ def wait_for(
                     raise CliError("The operation failed")
                 if (created or updated) and state == "succeeded":
                     return None
-                if condition is not None and condition.search(instance):
+                if condition is not None and _holds(condition, custom, instance):
                     return None
             advanced += sleep(interval) or 0.0
         return TIMED_OUT
@@ -74,6 +70,22 @@ def wait_for(
         from sigctl.cli.lro import say_clock_advanced
 
         say_clock_advanced(advanced)
+
+
+def _custom_condition(custom: str) -> Any:
+    """--custom compiled as --query is, with the same refusal of an expression that is not one."""
+    from sigctl.cli.output import compile_query
+
+    return compile_query(custom, "--custom")
+
+
+def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool:
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return bool(condition.search(instance))
+    except (JMESPathError, RecursionError) as exc:  # a function given the wrong types, say
+        raise CliError(f"--custom '{custom}' cannot be evaluated: {exc}") from None
 
 
 def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:

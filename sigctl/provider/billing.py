@@ -89,19 +89,15 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
         str(scope) if scope else f"/subscriptions/{ctx.subscription}",
     )
     if scope is None:
-        stored = (galleries.stored_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
-        definitions = [
-            d for g in stored if g is not None for d in image_definitions.in_gallery(ctx, g)
-        ]
+        stored = (galleries.listed_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
+        definitions = [d for g in stored for d in image_definitions.in_gallery(ctx, g)]
     elif scope.namespace == ids.RESOURCES:  # a resource group
         from sigctl.provider import resource_groups
 
         group = resource_groups.require(ctx, scope.resource_group or "")
         keys = [k for k, _ in resource_groups.list_galleries_in(ctx.index(), group["name"])]
-        stored = (galleries.stored_gallery(ctx, k) for k in sorted(keys))
-        definitions = [
-            d for g in stored if g is not None for d in image_definitions.in_gallery(ctx, g)
-        ]
+        stored = (galleries.listed_gallery(ctx, k) for k in sorted(keys))
+        definitions = [d for g in stored for d in image_definitions.in_gallery(ctx, g)]
     elif len(scope.names) == 1:
         definitions = image_definitions.in_gallery(ctx, galleries.require(ctx, scope))
     else:
@@ -213,7 +209,14 @@ def load_prices(text: str | None, source: str) -> dict[str, Any]:
             "egress_per_gb": _price(data["egress_per_gb"], "egress_per_gb"),
             "label": f"from {source}",
         }
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (
+        tomllib.TOMLDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise ArmError(
             "InvalidPriceTable",
             f"The price table {source} is not usable ({type(exc).__name__}: {exc}); it needs "

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from sigctl.errors import ArmError, state_file_error
 from sigctl.provider import shapes
 from sigctl.provider.clock import Clock
 from sigctl.store import Key, Transaction
@@ -75,8 +76,32 @@ class Request:
         """The subscription's index; the same object for the whole request."""
         if self._index is None:
             stored = self.tx.read(self.key("index"), shapes.INDEX)
+            if stored is None and any(
+                self.tx.any_below(self.key(kind)) for kind in ("galleries", "resourceGroups")
+            ):
+                # Without its index the subscription would silently forget those resources.
+                raise state_file_error(
+                    self.tx.store.location(self.key("index")),
+                    "it is missing, but the subscription still holds galleries or sources",
+                )
             self._index = stored or {"resourceGroups": {}, "galleries": {}, "usage": {}}
         return self._index
+
+    def refuse_orphans(self, key: Key) -> None:
+        """A resource about to be created where documents of a lost one remain below: it would
+        adopt them (a new definition inheriting old versions), so the state is reported instead."""
+        if self.tx.any_below(key):
+            raise state_file_error(
+                self.tx.store.location(key, below=True),
+                f"it holds documents of a resource whose own document "
+                f"'{self.tx.store.location(key)}' is missing",
+            )
+
+    def missing(self, key: Key, listed_in: str) -> ArmError:
+        """The error for a document the index lists but the state no longer has."""
+        return state_file_error(
+            self.tx.store.location(key), f"it is missing, but {listed_in} still lists it"
+        )
 
     def save_index(self) -> None:
         self.tx.write(self.key("index"), self.index())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import ids
+from sigctl.provider import ids, shapes
 from sigctl.provider.context import Request
 from sigctl.store.files import SCHEMA_VERSION
 
@@ -44,7 +44,21 @@ def replace(tx: Any, snapshot: dict[str, Any]) -> int:
         parts = tuple(p for p in str(key).split("/") if p)
         if not parts or any(p in (".", "..") for p in parts):
             raise ArmError("InvalidSnapshot", f"'{key}' is not a document key.")
+        shape = shapes.for_key(parts)
+        if shape is None or not shape(document):
+            raise ArmError(
+                "InvalidSnapshot", f"'{key}' is not a document sigctl stores, or not of its shape."
+            )
         tx.write(parts, document)
+    # A snapshot whose documents disagree (a missing index, orphaned versions) would leave a
+    # state every later command refuses: it is refused as a whole instead.
+    from sigctl.provider import consistency
+
+    problems = consistency.check(tx)
+    if problems:
+        root = f"{tx.store.root}/"
+        listed = "; ".join(f"{p.location.removeprefix(root)}: {p.problem}" for p in problems[:5])
+        raise ArmError("InvalidSnapshot", f"The snapshot's documents do not agree: {listed}.")
     return len(documents)
 
 

@@ -13,6 +13,7 @@ from sigctl.errors import (
     invalid_resource_location,
     property_change_not_allowed,
     resource_not_found,
+    state_file_error,
 )
 from sigctl.provider import ids, limits, names, resource_groups, shapes
 from sigctl.provider.context import Request
@@ -40,12 +41,20 @@ def stored_gallery(ctx: Request, name: str) -> dict[str, Any] | None:
     return ctx.tx.read(ctx.key("galleries", name), shapes.resource)
 
 
+def listed_gallery(ctx: Request, name: str) -> dict[str, Any]:
+    """The document of a gallery the index lists; its absence is damage, not a 404."""
+    stored = stored_gallery(ctx, name)
+    if stored is None:
+        raise ctx.missing(ctx.key("galleries", name), "the subscription's index")
+    return stored
+
+
 def find(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
     """The stored gallery `name` in resource group `group` (both case-insensitive), or None."""
     entry = ctx.index()["galleries"].get(name.lower())
     if entry is None or entry["resourceGroup"].lower() != group.lower():
         return None
-    return stored_gallery(ctx, name)
+    return listed_gallery(ctx, name)
 
 
 def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
@@ -129,8 +138,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     else:
         keys = [k for k in index["galleries"]]
     api_version = ctx.query.get("api-version")
-    stored = (stored_gallery(ctx, k) for k in sorted(keys))
-    return [render(ctx, s, api_version) for s in stored if s is not None]
+    return [render(ctx, listed_gallery(ctx, k), api_version) for k in sorted(keys)]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -152,8 +160,14 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             f"'{ctx.subscription}'. Please pick another gallery name.",
             "galleryName",
         )
-    existing = stored_gallery(ctx, name) if entry is not None else None
+    existing = listed_gallery(ctx, name) if entry is not None else None
     if existing is None:
+        key = ctx.key("galleries", name)
+        if stored_gallery(ctx, name) is not None:
+            raise state_file_error(
+                ctx.tx.store.location(key), "the subscription's index does not list this gallery"
+            )
+        ctx.refuse_orphans(key)
         limits.check(ctx, "galleries", region.name)
     stored_name = existing["resource"]["name"] if existing else name
     new_props = _properties(ctx, stored_name, props)

@@ -281,6 +281,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     _check_future(ctx, new_props.get("endOfLifeDate"), old_props.get("endOfLifeDate"))
     if existing is None:
         galleries.require_home_region(gallery, region.name)
+        ctx.refuse_orphans(key)
         limits.check(ctx, "image_definitions", region.name)
 
     identifiers = gallery.setdefault("identifiers", {})

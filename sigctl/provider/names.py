@@ -76,3 +76,28 @@ def check_identifier(part: str, value: str) -> None:
             f"of the name cannot exceed {limit} characters.",
             f"galleryImage.properties.identifier.{part}",
         )
+
+
+# Compute's rule for the resources versions are made from: managed images, disks and snapshots
+# (80 characters) and VMs (64); a VHD is a blob, whose names may be 1,024 characters long.
+SOURCE_NAME_LIMITS = {"managed-image": 80, "snapshot": 80, "disk": 80, "vm": 64, "vhd": 1024}
+_SOURCE = re.compile(r"\w(?:[\w.-]*\w)?")
+
+
+def check_source_name(kind: str, name: str) -> None:
+    limit = SOURCE_NAME_LIMITS[kind]
+    if kind == "vhd":
+        if not 0 < len(name) <= limit or not name.isprintable() or "/" in name:
+            raise invalid_parameter(
+                f"The blob name '{name}' is invalid: a VHD's name must be 1 to {limit} printable "
+                "characters, without '/'.",
+                "name",
+            )
+        return
+    if len(name) > limit or not _SOURCE.fullmatch(name):
+        raise invalid_parameter(
+            f"The resource name '{name}' is invalid. The name can be up to {limit} characters "
+            "long. It must begin with a word character, and it must end with a word character "
+            "or with '_'. The name may contain word characters or '.', '-', '_'.",
+            "name",
+        )

@@ -222,16 +222,46 @@ def covers(scope: str, resource_id: str) -> bool:
     return resource_id == scope or resource_id.startswith(scope + "/")
 
 
+def _invalid_scope(scope: str) -> ArmError:
+    return ArmError("InvalidScope", f"The scope '{scope}' is not a valid ARM scope.", 400)
+
+
 def scope_subscription(scope: str) -> str:
     parts = scope.split("/")
     if len(parts) < 3 or parts[1].lower() != "subscriptions" or not parts[2]:
-        raise ArmError("InvalidScope", f"The scope '{scope}' is not a valid ARM scope.", 400)
+        raise _invalid_scope(scope)
     return parts[2].lower()
+
+
+def normalised_scope(scope: str) -> str:
+    """A scope as it is stored: a subscription, resource group or resource id, without a
+    trailing slash. Empty, '.' or '..' segments are refused: a stored scope is compared by
+    prefix, so '.../rg1/../../x' must never be kept as if it were inside rg1."""
+    from sigctl.provider import ids
+
+    trimmed = scope[:-1] if scope.endswith("/") else scope
+    parts = trimmed.split("/")
+    if (
+        len(parts) < 3
+        or parts[0]
+        or parts[1].lower() != "subscriptions"
+        or any(p in ("", ".", "..") or p != p.strip() for p in parts[1:])
+    ):
+        raise _invalid_scope(scope)
+    if len(parts) > 3:
+        try:
+            parsed = ids.parse(trimmed)
+        except ArmError:
+            raise _invalid_scope(scope) from None
+        if parsed.is_collection:
+            raise _invalid_scope(scope)
+    return trimmed
 
 
 def create_assignment(
     tx: Any, now: Any, principal: dict[str, Any], found: Role, scope: str, name: str | None = None
 ) -> dict[str, Any]:
+    scope = normalised_scope(scope)
     subscription = scope_subscription(scope)
     accounts.subscription(tx, subscription)
     current = assignments(tx, subscription)
@@ -334,6 +364,7 @@ ASSIGNMENT_ACTIONS = {
 def assign(ctx: Any, assignee_text: str, role_text: str, scope: str) -> dict[str, Any]:
     found = role(role_text)
     principal = assignee_of(ctx.tx, assignee_text)
+    scope = normalised_scope(scope)  # before the check: it compares scopes by prefix
     ctx.authorize(ASSIGNMENT_ACTIONS["write"], scope)
     record = create_assignment(ctx.tx, ctx.clock.now(), principal, found, scope)
     # ARM's response carries no names; az's list adds them.

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.errors import ArmError, location_not_available_for_group, resource_group_not_found
+from sigctl.errors import (
+    ArmError,
+    location_not_available_for_group,
+    resource_group_not_found,
+    state_file_error,
+)
 from sigctl.provider import ids, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
@@ -65,6 +70,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     tags = expect_tags(body.get("tags"), "tags")
     index = ctx.index()
     existing = index["resourceGroups"].get(name.lower())
+    if existing is None:
+        _refuse_orphans(ctx, index, name)
     if existing is not None and existing["location"] != region.name:
         raise ArmError(
             "InvalidResourceGroupLocation",
@@ -95,6 +102,16 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     del index["resourceGroups"][rid.name.lower()]
     ctx.save_index()
     ctx.tx.delete_tree(ctx.key("resourceGroups", rid.name))
+
+
+def _refuse_orphans(ctx: Request, index: dict[str, Any], name: str) -> None:
+    """A new group must not adopt galleries or sources that a lost group record left behind."""
+    if list_galleries_in(index, name):
+        raise state_file_error(
+            ctx.tx.store.location(ctx.key("index")),
+            f"it lists galleries in resource group '{name}' but not the group itself",
+        )
+    ctx.refuse_orphans(ctx.key("resourceGroups", name))
 
 
 def list_galleries_in(index: dict[str, Any], group: str) -> list[tuple[str, dict[str, Any]]]:

@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids, rbac
+from sigctl.provider import accounts, ids, rbac, shapes, validate
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.store import Store
@@ -77,6 +77,10 @@ class Outcome:
     existed: bool = False
 
 
+# The emulator's own paths (docs/emulation.md): what Azure has no API for.
+EMULATOR = "/providers/sigctl.emulator/"
+
+
 def _handler(rid: ResourceId) -> ModuleType:
     module = _ROUTES.get(rid.route)
     if module is None:
@@ -94,7 +98,7 @@ def _handler(rid: ResourceId) -> ModuleType:
 class Provider:
     def __init__(self, home: Path, principal: str | None = None) -> None:
         self.home = home
-        self.store = Store(home / "state")
+        self.store = Store(home / "state", shapes.for_key)
         self.principal = principal
 
     # -- ARM verbs -------------------------------------------------------------------------
@@ -213,6 +217,9 @@ class Provider:
     def _call(
         self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None
     ) -> Any:
+        if isinstance(rid, str) and rid.lower().startswith(EMULATOR):
+            validate.check_request(rid, query, body)
+            return self._emulator_call(verb, rid[len(EMULATOR) :], query)
         return self.dispatch(verb, rid, query, body, self.principal).result
 
     def dispatch(
@@ -224,6 +231,7 @@ class Provider:
         principal: str | None,
     ) -> Outcome:
         """One ARM call in one transaction, authorized for `principal` (None: the emulator)."""
+        validate.check_request(str(rid), query, body)
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
         handler = _handler(parsed)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
@@ -257,6 +265,16 @@ class Provider:
             if body is None:
                 return Outcome(function(ctx, parsed), existed)
             return Outcome(function(ctx, parsed, body), existed)
+
+    def _emulator_call(self, verb: str, path: str, query: dict[str, Any]) -> Any:
+        """sigctl's own paths, for what Azure has no API for (not subject to roles)."""
+        if verb == "post" and path.strip("/").lower() == "state":
+            from sigctl.provider import state_health
+
+            return state_health.post(self.store, query["action"])
+        raise ArmError(
+            "InvalidResourceType", f"sigctl has no '{verb.upper()} {EMULATOR}{path}' path.", 404
+        )
 
 
 def _exists(handler: ModuleType, ctx: Request, rid: ResourceId) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter, resource_not_found
-from sigctl.provider import ids, regions, resource_groups
+from sigctl.provider import ids, names, regions, resource_groups
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -77,6 +77,7 @@ def create(
     ctx: Request, kind_name: str, group: str, name: str, spec: dict[str, Any]
 ) -> dict[str, Any]:
     kind = KINDS[kind_name]
+    names.check_source_name(kind.name, name)
     record_group = resource_groups.require(ctx, group)["name"]
     region = regions.require(
         spec.get("location") or "", f"{kind.namespace}/{kind.type}", ctx.known_regions()
@@ -143,15 +144,25 @@ def create(
     return copy.deepcopy(record)
 
 
+def _read_action(kind: Kind) -> str:
+    return f"{kind.namespace}/{kind.type}/read"
+
+
 def get(ctx: Request, kind_name: str, group: str, name: str) -> dict[str, Any]:
-    record = ctx.tx.read(_key(ctx, resource_groups.require(ctx, group)["name"], kind_name, name))
+    kind = KINDS[kind_name]
+    record_group = resource_groups.require(ctx, group)["name"]
+    # Checked before the lookup, as every read is: a missing source looks like a forbidden one.
+    ctx.authorize(_read_action(kind), str(source_id(ctx.subscription, record_group, kind, name)))
+    record = ctx.tx.read(_key(ctx, record_group, kind_name, name))
     if record is None:
-        kind = KINDS[kind_name]
         raise resource_not_found(f"{kind.namespace}/{kind.type}/{name}", group)
     return copy.deepcopy(record)
 
 
 def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[str, Any]]:
+    """The sources the caller may read (a list shows only those, as every list does)."""
+    from sigctl.provider import rbac
+
     groups = (
         [resource_groups.require(ctx, group)["name"]]
         if group
@@ -159,10 +170,19 @@ def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[s
     )
     out = []
     for group_name in sorted(groups, key=str.lower):
-        for kind in [kind_name] if kind_name else list(KINDS):
-            folder = ctx.key("resourceGroups", group_name, "sources", kind)
-            out += [ctx.tx.read((*folder, n)) for n in ctx.tx.children(folder)]
-    return [copy.deepcopy(r) for r in out if r is not None]
+        for kind in [KINDS[kind_name]] if kind_name else list(KINDS.values()):
+            folder = ctx.key("resourceGroups", group_name, "sources", kind.name)
+            for name in ctx.tx.children(folder):
+                record = ctx.tx.read((*folder, name))
+                readable = ctx.principal is None or rbac.permitted(
+                    ctx.tx,
+                    ctx.principal,
+                    _read_action(kind),
+                    str(source_id(ctx.subscription, group_name, kind, record["name"])),
+                )
+                if readable:
+                    out.append(copy.deepcopy(record))
+    return out
 
 
 def delete(ctx: Request, kind_name: str, group: str, name: str) -> None:

@@ -2,51 +2,80 @@
 
 The state is a tree of small JSON documents under `<home>/state/`, addressed by keys (tuples of
 path parts). A command reads only the documents it touches, so its cost does not grow with
-unrelated resources. A write transaction collects its changes in memory; commit writes them all
-to a redo journal first (one atomic rename), then applies them, then removes the journal. A
-process killed mid-commit leaves the journal behind and the next transaction finishes the job,
-so a commit is either fully visible or not at all. Readers share a lock, writers hold it alone.
+unrelated resources. A write transaction collects its changes in memory; commit first turns
+every change into the exact bytes of its file (refusing, before anything is written, a document
+that cannot be stored or a path the file system cannot hold), records them with the files they
+replace in a journal (one atomic rename), applies them, then removes the journal. A process
+killed mid-commit leaves the journal behind and the next transaction finishes the job; a commit
+that fails in a live process is undone before the command reports the failure (see journal.py).
+Readers share a lock, writers hold it alone.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sigctl.errors import state_file_error
-from sigctl.store import files
+from sigctl.errors import state_file_error, state_write_failed, unstorable
+from sigctl.store import files, journal
+from sigctl.store.journal import JOURNAL, ROLLBACK, SCRATCH, Entry
 from sigctl.store.lock import StateLock
 
 Key = tuple[str, ...]
+Shape = Callable[[Any], bool]
 
-JOURNAL = ".journal.json"  # hidden: no document key can be named like it
 LOCK = ".lock"
 _SAFE = re.compile(r"[^a-z0-9_.-]")
 _DELETED = object()
+# A key part longer than this once escaped is stored under a shortened name (a prefix and a
+# digest), so no valid name can exceed the file system's limit on one name (255 bytes).
+MAX_PART = 120
+_DIGEST = 40
 
 
 def _part(text: str) -> str:
-    """One key part as a file name: never a path separator, never hidden, never '..'."""
-    encoded = _SAFE.sub(lambda m: "".join(f"%{b:02x}" for b in m.group().encode()), text)
+    """One key part as a file name: never a path separator, never hidden, never '..', bounded."""
+    encoded = _SAFE.sub(
+        lambda m: "".join(f"%{b:02x}" for b in m.group().encode("utf-8", "surrogatepass")), text
+    )
     if encoded.startswith("."):
         encoded = "%2e" + encoded[1:]
-    return encoded or "%"
+    if len(encoded) <= MAX_PART:
+        return encoded or "%"
+    import hashlib  # only for names this long
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST]
+    head = re.sub(r"%[0-9a-f]?$", "", encoded[: MAX_PART - _DIGEST - 1])  # whole escapes only
+    return f"{head}~{digest}"  # '~' is escaped everywhere else: it marks a shortened name
 
 
 def _unpart(name: str) -> str:
-    from urllib.parse import unquote
+    from urllib.parse import unquote  # only listings need it
 
-    return unquote(name)
+    return unquote(name, errors="surrogatepass")
+
+
+def _shortened(name: str) -> bool:
+    return "~" in name
+
+
+@functools.cache
+def _path_max(root: str) -> int:
+    try:
+        return os.pathconf(root, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return 4096
 
 
 class Store:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, shape_of: Callable[[Key], Shape | None] | None = None) -> None:
         self.root = root
+        # What each document must look like, by key (the service's knowledge, not the store's).
+        self.shape_of = shape_of
 
     def transaction(self, write: bool = False) -> Transaction:
         return Transaction(self, write)
@@ -57,8 +86,24 @@ class Store:
     def dir_of(self, key: Key) -> Path:
         return self.root.joinpath(*(_part(p) for p in key))
 
+    def location(self, key: Key, below: bool = False) -> str:
+        """Where a document lives (with `below`: the documents under it), for messages."""
+        return f"{self.dir_of(key)}{os.sep}" if below else str(self.path_of(key))
+
     def exists(self) -> bool:
         return self.root.is_dir()
+
+    def key_of(self, rel: str) -> Key:
+        """The key of the file at `rel` (below the root); a shortened name is read back."""
+        parts = Path(rel).with_suffix("").parts
+        if any(_shortened(p) for p in parts):
+            recorded = files.recorded_key(self.root / rel)
+            if recorded is None:
+                raise state_file_error(
+                    str(self.root / rel), "its name is shortened but it does not record its key"
+                )
+            return tuple(recorded)
+        return tuple(_unpart(p) for p in parts)
 
 
 class Transaction:
@@ -83,17 +128,22 @@ class Transaction:
             return self  # nothing stored yet: every read sees the embedded defaults
         self.lock = StateLock(root / LOCK)
         self.lock.acquire(exclusive=self.write_mode)
-        if (root / JOURNAL).exists():
-            if not self.lock.exclusive:
-                self.lock.release()
-                self.lock.acquire(exclusive=True)
-            if (root / JOURNAL).exists():  # another process may have replayed it meanwhile
-                _replay(root)
+        try:
+            if journal.pending(root):
+                if not self.lock.exclusive:
+                    self.lock.release()
+                    self.lock.acquire(exclusive=True)
+                journal.recover(root)  # another process may have done it meanwhile: a no-op then
+            elif self.write_mode and not self.lock.joined:
+                journal.empty_scratch(root)
+        except BaseException:
+            self.lock.release()
+            raise
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
-            if exc_type is None and self.write_mode and self.pending:
+            if exc_type is None and self.write_mode and (self.pending or self.pending_trees):
                 self._commit()
         finally:
             if self.lock is not None:
@@ -101,19 +151,23 @@ class Transaction:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def read(self, key: Key, shape: Callable[[Any], bool] | None = None) -> Any | None:
-        """The document at `key`, or None. `shape` tells a document sigctl wrote from one that
-        was edited into something else; such a file is refused (naming it), never rewritten."""
+    def read(self, key: Key, shape: Shape | None = None) -> Any | None:
+        """The document at `key`, or None. `shape` (else the store's shape for the key) tells a
+        document sigctl wrote from one edited into something else; such a file is refused
+        (naming it), never rewritten."""
         if key in self.pending:
             value = self.pending[key]
             return None if value is _DELETED else value
-        if any(key[: len(tree)] == tree for tree in self.pending_trees):
+        if self._in_deleted_tree(key):
             return None
         if key not in self.cache:
             document = files.read_document(self.store.path_of(key))
-            if document is not None and shape is not None and not shape(document):
+            stored_shape = self.store.shape_of(key) if self.store.shape_of else None
+            if document is not None and not all(
+                check(document) for check in (shape, stored_shape) if check is not None
+            ):
                 raise state_file_error(
-                    str(self.store.path_of(key)), "it does not hold what sigctl stores there"
+                    self.store.location(key), "it does not hold what sigctl stores there"
                 )
             self.cache[key] = document
         return self.cache[key]
@@ -121,13 +175,17 @@ class Transaction:
     def children(self, key: Key) -> list[str]:
         """Names of the documents stored directly under `key`, sorted."""
         names: set[str] = set()
-        if not any(key[: len(tree)] == tree for tree in self.pending_trees):
+        if not self._in_deleted_tree(key):
             directory = self.store.dir_of(key)
             try:
                 entries = os.listdir(directory)
             except (FileNotFoundError, NotADirectoryError):
                 entries = []
-            names = {_unpart(e[:-5]) for e in entries if e.endswith(".json") and e[0] != "."}
+            root = self.store.root
+            for entry in entries:
+                if entry.endswith(".json") and entry[0] != ".":
+                    rel = str((directory / entry).relative_to(root))
+                    names.add(self.store.key_of(rel)[-1])
         for pkey, value in self.pending.items():
             if len(pkey) == len(key) + 1 and pkey[:-1] == key:
                 if value is _DELETED:
@@ -142,8 +200,8 @@ class Transaction:
         root = self.store.root
         if root.is_dir() and () not in self.pending_trees:
             for rel in _files_under(root, root):
-                key = tuple(_unpart(p) for p in Path(rel).with_suffix("").parts)
-                if not any(key[: len(tree)] == tree for tree in self.pending_trees):
+                key = self.store.key_of(rel)
+                if not self._in_deleted_tree(key):
                     found.add(key)
         for key, value in self.pending.items():
             if value is _DELETED:
@@ -151,6 +209,24 @@ class Transaction:
             else:
                 found.add(key)
         return sorted(found)
+
+    def any_below(self, key: Key) -> bool:
+        """Whether any document is stored below `key` (a resource's children), the document at
+        `key` itself not counted."""
+        for pkey, value in self.pending.items():
+            if len(pkey) > len(key) and pkey[: len(key)] == key and value is not _DELETED:
+                return True
+        if self._in_deleted_tree(key):
+            return False
+        root = self.store.root
+        for rel in _files_under(root, self.store.dir_of(key)):
+            below = self.store.key_of(rel)
+            if self.pending.get(below) is not _DELETED and not self._in_deleted_tree(below):
+                return True
+        return False
+
+    def _in_deleted_tree(self, key: Key) -> bool:
+        return any(key[: len(tree)] == tree for tree in self.pending_trees)
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -180,64 +256,100 @@ class Transaction:
 
     def _commit(self) -> None:
         root = self.store.root
-        writes: list[list[Any]] = []
+        entries = self._entries()
+        if not entries:
+            return
+        try:
+            files.write_atomically(root / JOURNAL, journal.encode(entries), root / SCRATCH)
+            files.fsync_dir(root)
+        except OSError as exc:
+            raise state_write_failed(
+                f"The change was not saved: its journal could not be written "
+                f"({journal.describe(exc)}). The state is as it was before the command."
+            ) from None
+        try:
+            journal.apply(root, entries)
+        except BaseException as failure:  # a full disk, a folder it may not write, Ctrl-C
+            self._roll_back(entries, failure)
+            raise
+        journal.finish(root, JOURNAL)
+
+    def _entries(self) -> list[Entry]:
+        """Every file the commit writes, as its final bytes and the bytes it replaces. Whatever
+        cannot be stored is refused here, before the journal exists."""
+        root = self.store.root
+        final: dict[str, bytes | None] = {}
         for tree in self.pending_trees:
-            writes.extend([[rel, None] for rel in _files_under(root, self.store.dir_of(tree))])
+            for rel in _files_under(root, self.store.dir_of(tree)):
+                final[rel] = None
         for key, value in self.pending.items():
-            rel = str(self.store.path_of(key).relative_to(root))
-            writes.append([rel, None if value is _DELETED else value])
-        journal = json.dumps({"schemaVersion": files.SCHEMA_VERSION, "writes": writes}).encode()
-        files.write_atomically(root / JOURNAL, journal)
-        files.fsync_dir(root)
-        _apply(root, writes)
-        (root / JOURNAL).unlink()
-        files.fsync_dir(root)
+            path = self.store.path_of(key)
+            self._check_path(key, path)
+            rel = str(path.relative_to(root))
+            if value is _DELETED:
+                final[rel] = None
+                continue
+            shortened = any(_shortened(p) for p in Path(rel).parts)
+            try:
+                final[rel] = files.encode(value, list(key) if shortened else None)
+            except files.Unstorable as exc:
+                raise unstorable(f"the document '{'/'.join(key)}' {exc}") from None
+        entries = []
+        for rel, new in final.items():
+            try:
+                old = (root / rel).read_bytes()
+            except FileNotFoundError:
+                old = None
+            except OSError as exc:
+                raise state_write_failed(
+                    f"The change was not saved: {journal.describe(exc)}. "
+                    "The state is as it was before the command."
+                ) from None
+            if old != new:
+                entries.append(Entry(rel, new, old))
+        return entries
+
+    def _check_path(self, key: Key, path: Path) -> None:
+        size = len(os.fsencode(path))
+        limit = _path_max(str(self.store.root.parent))
+        if size >= limit:
+            raise unstorable(
+                f"the document '{'/'.join(key)}' would need a file path of {size} bytes, and "
+                f"this file system allows {limit - 1}"
+            )
+
+    def _roll_back(self, entries: list[Entry], failure: BaseException) -> None:
+        """Undo a commit that failed in this process, so the command's failure stays true."""
+        root = self.store.root
+        why = journal.describe(failure) if isinstance(failure, OSError) else "it was interrupted"
+        try:
+            os.replace(root / JOURNAL, root / ROLLBACK)
+        except OSError:
+            raise state_write_failed(
+                f"The change could not be saved completely ({why}). It is recorded in "
+                f"'{root / JOURNAL}'; the next sigctl command completes it once the cause is fixed."
+            ) from None
+        try:
+            journal.apply(root, entries, undo=True)
+        except OSError as second:
+            raise state_write_failed(
+                f"The change was not saved ({why}), and undoing its partial writes failed too "
+                f"({journal.describe(second)}). The next sigctl command finishes undoing it "
+                f"(from '{root / ROLLBACK}') once the cause is fixed."
+            ) from None
+        journal.finish(root, ROLLBACK)
+        if isinstance(failure, OSError):
+            raise state_write_failed(
+                f"The change was not saved: {why}. The state is as it was before the command."
+            ) from None
 
 
 def _files_under(root: Path, directory: Path) -> Iterator[str]:
+    """Document files below `directory` (hidden files and folders are sigctl's own: skipped)."""
     if not directory.is_dir():
         return
-    for dirpath, _dirs, names in os.walk(directory):
+    for dirpath, dirs, names in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             if name.endswith(".json") and not name.startswith("."):
                 yield str((Path(dirpath) / name).relative_to(root))
-
-
-def _apply(root: Path, writes: list[list[Any]]) -> None:
-    touched: set[Path] = set()
-    for rel, document in writes:
-        path = root / rel
-        if document is None:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            _prune_empty_dirs(root, path.parent)
-        else:
-            files.write_atomically(path, files.encode(document))
-        touched.add(path.parent)
-    for directory in touched:
-        files.fsync_dir(directory)
-
-
-def _prune_empty_dirs(root: Path, directory: Path) -> None:
-    while directory != root and directory.is_dir():
-        try:
-            directory.rmdir()
-        except OSError:
-            return
-        directory = directory.parent
-
-
-def _replay(root: Path) -> None:
-    """Finish a commit that a killed process left half-applied."""
-    journal = root / JOURNAL
-    raw = journal.read_bytes()
-    try:
-        data = json.loads(raw)
-        writes = data["writes"]
-    except (ValueError, KeyError, TypeError):
-        from sigctl.errors import state_file_error
-
-        raise state_file_error(str(journal), "the commit journal is damaged") from None
-    _apply(root, writes)
-    journal.unlink()
-    files.fsync_dir(root)

@@ -165,7 +165,7 @@ def login(
     with invocation.client.emulator.session() as tx:
         principal = signed_in_principal(tx, as_)
         found = find_subscription(tx, subscription) if subscription else None
-    saved = profile.load(invocation.home)
+    saved = profile.load(invocation.home, replacing=True)
     saved["principal"] = principal["id"]
     if found:
         saved["subscription"] = found["id"]
@@ -185,7 +185,7 @@ def logout() -> None:
     from sigctl import profile
 
     invocation = context.current()
-    saved = profile.load(invocation.home)
+    saved = profile.load(invocation.home, replacing=True)
     saved.pop("principal", None)
     profile.save(invocation.home, saved)
 

@@ -47,6 +47,71 @@ def reset(yes: Yes = False) -> None:
     wipe(context.current().home / "state")
 
 
+STATE = "/providers/Sigctl.Emulator/state"
+
+
+def _problems_table(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"Location": p["location"], "Problem": p["problem"], "Repair": p["repair"] or "-"}
+        for p in result["problems"]
+    ]
+
+
+def _report(result: dict[str, Any]) -> None:
+    """One line per problem on stderr (the result has them all), and exit 1 if there is any."""
+    invocation = context.current()
+    for fixed in result.get("repaired", []):
+        invocation.warn(f"Repaired {fixed['location']}: {fixed['problem']} ({fixed['repair']}).")
+    for problem in result["problems"]:
+        remedy = (
+            f"'sigctl state repair' will {problem['repair']}."
+            if problem["repair"]
+            else f"'sigctl state repair' leaves this alone (data would be lost): "
+            f"{problem['advice'] or 'see docs/state.md, Recovery'}."
+        )
+        what = problem["problem"].rstrip(".")
+        sys.stderr.write(f"ERROR: {problem['location']}: {what}. {remedy}\n")
+    if not result["healthy"]:
+        invocation.exit_code = 1
+
+
+@commands.command(
+    "check",
+    table=_problems_table,
+    examples=[
+        ("Verify the whole state; exit 1 if anything is wrong.", "{prefix} check -o none"),
+        ("List the problems as a table.", "{prefix} check -o table"),
+    ],
+)
+def check() -> Any:
+    """Verify the whole state and print what is wrong (exit 1 if anything is).
+
+    Every document must be readable and sit where its id says, parents must exist, indexes and
+    usage counts must match the documents, and no leftovers of interrupted commands may remain. Like every command, it first completes (or
+    undoes) a change that an interrupted command left unfinished. See docs/state.md, Recovery.
+    """
+    result = context.current().client.emulator.post(STATE, "check", {})
+    _report(result)
+    return result
+
+
+@commands.command(
+    "repair",
+    table=_problems_table,
+    examples=[("Rebuild indexes and counts, remove leftovers.", "{prefix} repair")],
+)
+def repair() -> Any:
+    """Rebuild indexes and counts from the documents and remove leftovers; never lose data.
+
+    What derives from documents (indexes, usage counts, identifier maps) is rebuilt; where a
+    repair would lose data, it refuses and names the files. Prints what it repaired and what remains; exits 1 if anything remains. See docs/state.md,
+    Recovery.
+    """
+    result = context.current().client.emulator.post(STATE, "repair", {})
+    _report(result)
+    return result
+
+
 def _strip_none(value: Any) -> Any:
     """TOML has no null: drop them (JSON exports keep them)."""
     if isinstance(value, dict):
@@ -162,14 +227,14 @@ def _read(file: Path) -> dict[str, Any]:
 
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
             raise CliError(f"'{file}' is not valid TOML: {exc}") from None
     import json
 
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise CliError(f"'{file}' is not valid JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise CliError(f"'{file}' is not valid JSON: {exc or 'it is nested too deeply'}") from None
     if not isinstance(data, dict):
         raise CliError(f"'{file}' must hold a JSON object.")
     return data

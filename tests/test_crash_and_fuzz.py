@@ -1,0 +1,36 @@
+"""Samples of the full crash and fuzz runs (tools/crash_test.py, tools/fuzz.py; figures of the
+full runs in tools/README.md): bounded to seconds, with the same checks and the same zeros."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import ModuleType
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+
+
+def tool(name: str) -> ModuleType:
+    sys.path.insert(0, str(TOOLS))
+    try:
+        import importlib
+
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(TOOLS))
+
+
+def test_commands_killed_inside_their_commit_lose_nothing() -> None:
+    crash = tool("crash_test")
+    report = crash.crash_test(trials=3, seed=2, modes=("in commit",))
+    assert report.trials == report.killed == 3
+    assert report.clean(), report.details
+    # Killed with their journal on disk (the rest just after): the next command finished it.
+    assert report.journals_left_by_kills >= 1, vars(report)
+
+
+def test_hostile_arguments_to_every_kind_of_command_are_answered_cleanly() -> None:
+    fuzz = tool("fuzz")
+    report = fuzz.fuzz(invocations=50, seed=3, in_process=True)
+    assert report.invocations == report.commands_covered == 50
+    assert report.clean(), report.details
