@@ -56,6 +56,7 @@ def open_live(browser: Browser, endpoint: str) -> None:
     browser.open(f"{endpoint}/")
     browser.wait_for("document.getElementById('status').dataset.status === 'live'")
     browser.wait_for("document.querySelectorAll('#map .site').length")
+    browser.wait_for("document.getElementById('reader').textContent")
 
 
 def main(target: Path) -> None:

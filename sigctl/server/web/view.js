@@ -7,7 +7,7 @@
   const API_RESOURCES = "2022-12-01"; // ARM's subscriptions list
   const API_INVENTORY = "2026-01-01"; // sigctl's inventory read (docs/serve.md)
   const POLL_MS = 1000;
-  const RETRY_MAX_MS = 8000;
+  const RETRY_MAX_MS = 5000;
   const TIMEOUT_MS = 5000;
   // A bearer token this cloud did not issue: it reads as the default subscription's owner,
   // the account sigctl's own commands act as by default. #token=... reads as its principal.
@@ -499,6 +499,8 @@
     );
   }
 
+  // A token (or a version) typed into the address: start again with it.
+  window.addEventListener("hashchange", () => location.reload());
   legend();
   drawMap(null);
   poll();
