@@ -15,13 +15,7 @@ sigctl sig image-version create -g demo-rg -r DemoGallery -i ubuntu -e 1.1.0 \
   --only-show-errors -o none
 sigctl replication clock advance 4m -o none
 
-log="$(mktemp)"
-sigctl serve --port 0 >"$log" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 200); do grep -q '^Certificate:' "$log" && break; sleep 0.05; done
-endpoint="$(sed -n 's/^Serving the emulated cloud at //p' "$log")"
-ca="$SIGCTL_HOME/tls/cert.pem"
+source "$here/lib/serve_in_background.sh"
 echo "live view at $endpoint/"
 
 # The page and its files: no credentials, and a policy that lets it reach only this server.

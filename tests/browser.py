@@ -155,7 +155,7 @@ class Browser:
                     return value
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"timed out after {timeout} s waiting on {expression}: {value!r}"
+                    f"timed out after {timeout} s waiting on {expression}: {value!r:.3000}"
                 )
             time.sleep(0.1)
 
