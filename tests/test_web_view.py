@@ -50,7 +50,7 @@ PAGE_MODEL = """(() => {
     sites: [...document.querySelectorAll('#map .site')].map((g) => ({
       region: g.dataset.region, state: g.dataset.state, progress: number(g, 'progress'),
       x: Number(g.querySelector('.ring').getAttribute('cx')),
-      text: g.querySelector('.label').textContent,
+      text: g.querySelector('.label')?.textContent ?? null,
     })),
     rows: [...document.querySelectorAll('#regions tbody tr')].map((tr) => ({
       region: tr.dataset.region, text: tr.textContent,
@@ -160,6 +160,18 @@ def test_the_page_shows_the_tree_and_the_map_and_follows_the_clock(
     assert region(done, "westus2")["progress"] == 100
     assert "✔ Completed 100%" in {s["region"]: s["text"] for s in done["sites"]}["westus2"]
     assert region(done, "westeurope")["state"] == "Failed"  # a failure stays failed
+
+    # A version clicked goes on the map and stays there, read after read.
+    page.evaluate("document.querySelector('li[data-name=\"1.0.0\"] .pick').click()")
+    picked = page.wait_for(PAGE_MODEL, lambda m: "1.0.0" in m["caption"])
+    assert picked["caption"] == "DemoGallery / ubuntu / 1.0.0 from East US 2 to 2 regions"
+    assert {s["region"]: s["state"] for s in picked["sites"]} == {
+        "eastus2": "Completed",
+        "westus2": "Completed",
+    }
+    assert page.evaluate("location.hash").startswith("#version=%2Fsubscriptions%2F")
+    later = page.wait_for(PAGE_MODEL, lambda m: m["statusText"] != picked["statusText"])
+    assert later["caption"] == picked["caption"]
 
     # Read-only, and nothing but its own server: every request a GET to the same origin.
     sent = page.requests()

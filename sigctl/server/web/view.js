@@ -410,22 +410,50 @@
       path.style.strokeDasharray = lookOf(site.state).name === "working" ? `${unit} ${unit}` : "";
       map.append(path);
     }
-    const placed = [];
-    for (const site of [...sites].sort((a, b) => b.latitude - a.latitude)) {
-      map.append(marker(site, unit, placed));
-    }
+    // Markers first, then labels around them: a label goes where it covers no marker and no
+    // other label, else a short one (symbol and percentage), else none (the table has it all).
+    const r = unit * 2;
+    const taken = sites.map((s) => ({
+      left: s.longitude - r * 1.3,
+      top: -s.latitude - r * 1.3,
+      width: r * 2.6,
+      height: r * 2.6,
+    }));
+    const groups = sites.map((site) => marker(site, r));
+    const size = unit * LABEL_SIZE;
+    const rank = (site) => ["failed", "working", "queued"].indexOf(lookOf(site.state).name) >>> 0;
+    const order = sites.map((_, i) => i).sort((a, b) => rank(sites[a]) - rank(sites[b]));
+    order.forEach((i) => {
+      const site = sites[i];
+      const look = lookOf(site.state);
+      const lines = [
+        [label(site), `${look.symbol} ${site.state} ${site.progress}%`],
+        [`${look.symbol} ${site.progress}%`],
+      ];
+      for (const text of lines) {
+        const spot = place(site, r, text, size, box, taken);
+        if (spot) {
+          groups[i].append(caption(text, spot, size));
+          break;
+        }
+      }
+    });
+    map.append(...groups);
   }
 
-  function marker(site, unit, placed) {
+  function marker(site, r) {
     const look = lookOf(site.state);
     const [x, y] = [site.longitude, -site.latitude];
-    const r = unit * 2;
-    const group = svg("g", {
-      class: `site look-${look.name}`,
-      "data-region": site.name,
-      "data-state": site.state,
-      "data-progress": site.progress,
-    });
+    const group = svg(
+      "g",
+      {
+        class: `site look-${look.name}`,
+        "data-region": site.name,
+        "data-state": site.state,
+        "data-progress": site.progress,
+      },
+      svg("title", {}, `${label(site)}: ${site.state}, ${site.progress}%`),
+    );
     const ring = svg("circle", { class: "ring", cx: x, cy: y, r });
     const arc = svg("circle", {
       class: "arc",
@@ -440,31 +468,51 @@
     for (const circle of [ring, arc]) circle.style.strokeWidth = `${r * 0.45}`;
     const symbol = svg("text", { class: "symbol", x, y, dy: "0.35em" }, look.symbol);
     symbol.style.fontSize = `${r * 1.2}`;
-    // The label: beside the region, moved down or up until it clears the labels placed so far.
-    const size = unit * LABEL_SIZE;
-    const width = size * 0.62 * Math.max(label(site).length, site.state.length + 7);
-    const left = x + r * 1.6;
-    let top = y - size;
-    for (let step = 1; overlaps(placed, left, top, width, size * 2.3) && step < 12; step += 1) {
-      top = y - size + size * 1.2 * (step % 2 ? Math.ceil(step / 2) : -step / 2);
-    }
-    placed.push({ left, top, width, height: size * 2.3 });
-    const caption = svg(
-      "text",
-      { class: "label", x: left, y: top + size },
-      svg("tspan", { class: "where", x: left }, label(site)),
-      svg("tspan", { class: "how", x: left, dy: "1.15em" }, `${look.symbol} ${site.state} ${site.progress}%`),
-    );
-    caption.style.fontSize = `${size}`;
-    caption.style.strokeWidth = `${size * 0.25}`;
-    const title = svg("title", {}, `${label(site)}: ${site.state}, ${site.progress}%`);
-    group.append(title, ring, arc, symbol, caption);
+    group.append(ring, arc, symbol);
     return group;
   }
 
-  function overlaps(placed, left, top, width, height) {
-    return placed.some(
-      (p) => left < p.left + p.width && p.left < left + width && top < p.top + p.height && p.top < top + height,
+  // Right of the region, else left of it, moved up or down a little if need be; inside the map.
+  function place(site, r, lines, size, box, taken) {
+    const [x, y] = [site.longitude, -site.latitude];
+    const width = size * 0.62 * Math.max(...lines.map((l) => l.length));
+    const height = size * 1.2 * lines.length;
+    for (const shift of [0, -0.5, 0.5, -1, 1]) {
+      const top = y - height / 2 + shift * height;
+      for (const end of [false, true]) {
+        const left = end ? x - r * 1.5 - width : x + r * 1.5;
+        const spot = { left, top, width, height, end };
+        const inside =
+          left >= box.x && top >= box.y && left + width <= box.x + box.w && top + height <= box.y + box.h;
+        if (inside && !overlaps(taken, spot)) {
+          taken.push(spot);
+          return spot;
+        }
+      }
+    }
+    return null;
+  }
+
+  function caption(lines, spot, size) {
+    const x = spot.end ? spot.left + spot.width : spot.left;
+    const text = svg("text", {
+      class: "label",
+      x,
+      y: spot.top + size * 0.95,
+      "text-anchor": spot.end ? "end" : "start",
+    });
+    lines.forEach((line, i) => {
+      const kind = lines.length === 1 || i === 1 ? "how" : "where";
+      text.append(svg("tspan", { class: kind, x, dy: i ? "1.2em" : 0 }, line));
+    });
+    text.style.fontSize = `${size}`;
+    text.style.strokeWidth = `${size * 0.25}`;
+    return text;
+  }
+
+  function overlaps(taken, a) {
+    return taken.some(
+      (b) => a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height,
     );
   }
 
