@@ -402,3 +402,14 @@ def test_browser_tests_never_skip_in_ci(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("SIGCTL_SKIP_BROWSER_TESTS")
     with pytest.raises(pytest.fail.Exception, match="Chromium is not installed"):
         chromium_or_fail()
+
+
+def test_ci_installs_chromium_then_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"Run the tests:\n\n```bash\n(.+)\n```", readme)
+    assert command is not None
+    script = (ROOT / ".ci" / "run").read_text()
+    assert script.rstrip().splitlines()[-1] == command.group(1)
+    install = script.index("apt-get install -y chromium")
+    assert "if ! command -v chromium" in script[:install]
+    assert install < script.index(command.group(1))
