@@ -233,6 +233,10 @@ def test_a_token_in_the_address_reads_as_its_principal(
         page.open(f"{cloud.endpoint}/")
         refused = page.wait_for(PAGE_MODEL, lambda m: m["status"] == "unauthorized")
         assert "#token=" in refused["statusText"] and refused["nodes"] == []
+        assert "accepts only the tokens it issued" in refused["statusText"]
+        page.open(f"{cloud.endpoint}/#token=not-one-of-its-tokens")
+        wrong = page.wait_for(PAGE_MODEL, lambda m: "refused the token" in m["statusText"])
+        assert "InvalidAuthenticationToken" in wrong["statusText"]
 
         token = requests.post(
             f"{cloud.endpoint}/{TENANT}/oauth2/v2.0/token",

@@ -116,11 +116,10 @@
     const since = view.lastGood ? ` · showing data from ${time(view.lastGood)}` : "";
     const retry = ` · retrying in ${Math.round(view.retryMs / 1000)} s`;
     if (error instanceof ApiError && error.status === 401) {
-      status(
-        "unauthorized",
-        "This server accepts only the tokens it issued: open this page as " +
-          "/#token=ACCESS_TOKEN (see docs/serve.md)" + retry,
-      );
+      const why = token
+        ? `The server refused the token (${error.message}): open this page with a new one, `
+        : "This server accepts only the tokens it issued: open this page as ";
+      status("unauthorized", `${why}/#token=ACCESS_TOKEN (see docs/serve.md)${retry}`);
     } else if (error instanceof ApiError) {
       status("error", `The server answered ${error.message}${since}${retry}`);
     } else {
