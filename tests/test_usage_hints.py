@@ -1,0 +1,110 @@
+"""Usage errors keep az's text and exit code 2; sigctl adds what the user probably meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Runner
+
+EXIT_USAGE = 2
+
+
+@pytest.mark.parametrize("option", ["--install-completion", "--show-completion", "--verison", "-x"])
+def test_an_unknown_top_level_option_is_a_usage_error(sigctl: Runner, option: str) -> None:
+    result = sigctl(option)
+    assert result.exit_code == EXIT_USAGE
+    assert result.stdout == ""
+    # argparse's words: the command is a required argument, named by knack's destination
+    assert result.stderr.startswith(
+        "ERROR: the following arguments are required: _command_package\n"
+    )
+
+
+def test_top_level_hints(sigctl: Runner) -> None:
+    assert sigctl("--verison").stderr.splitlines()[1] == "Did you mean --version?"
+    assert "sigctl completion bash|zsh|fish|powershell" in sigctl("--install-completion").stderr
+    assert "Did you mean" not in sigctl("-x").stderr
+    # globals are still taken before the unknown option is reported
+    assert sigctl("-o", "json", "--verison").exit_code == EXIT_USAGE
+
+
+def test_an_unknown_option_before_the_command_is_reported_by_the_command(
+    sigctl: Runner,
+) -> None:
+    result = sigctl("--bogus", "sig", "list")
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("ERROR: unrecognized arguments: --bogus\n")
+
+
+def test_an_option_without_a_subcommand(sigctl: Runner) -> None:
+    result = sigctl("sig", "--bogus")
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("ERROR: the following arguments are required: _subcommand\n")
+    # help still wins, as argparse's -h acts when it is read
+    assert sigctl("--bogus", "-h").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "error", "hint"),
+    [
+        (
+            "sig list --resource-grop rg",
+            "unrecognized arguments: --resource-grop rg",
+            "Did you mean --resource-group?",
+        ),
+        (
+            "sig list --resource-grop=rg",
+            "unrecognized arguments: --resource-grop=rg",
+            "Did you mean --resource-group?",
+        ),
+        (
+            "sig image-version create -g rg -r gal -i def -e 1.0.0 --managed-img img",
+            "unrecognized arguments: --managed-img img",
+            "Did you mean --managed-image?",
+        ),
+        (
+            # argparse reads it as an abbreviation that fits three options
+            "sig image-version create -g rg -r gal -i def -e 1.0.0 --managed-image img "
+            "--target-region a b",
+            "ambiguous option: --target-region could match --target-regions, "
+            "--target-region-encryption, --target-region-cvm-encryption",
+            "Did you mean --target-regions?",
+        ),
+    ],
+)
+def test_a_mistyped_option_gets_a_suggestion_after_az_s_text(
+    sigctl: Runner, line: str, error: str, hint: str
+) -> None:
+    result = sigctl(line)
+    assert result.exit_code == EXIT_USAGE
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [f"ERROR: {error}", hint]
+    assert "Examples from command's help:" in lines  # az's examples still follow
+
+
+def test_no_suggestion_for_an_unrelated_option(sigctl: Runner) -> None:
+    lines = sigctl("sig list --colour red").stderr.splitlines()
+    assert lines[0] == "ERROR: unrecognized arguments: --colour red"
+    assert not any(line.startswith("Did you mean") for line in lines)
+
+
+def test_a_command_of_the_other_tree_is_named(sigctl: Runner) -> None:
+    result = sigctl("sig image-version resolve -g rg -r gal -i def")
+    assert result.exit_code == EXIT_USAGE
+    lines = result.stderr.splitlines()
+    assert lines[0] == "ERROR: 'resolve' is misspelled or not recognized by the system."
+    assert lines[1].startswith("'sigctl image-version resolve' exists: sigctl's own commands")
+    group = sigctl("sig replication status").stderr.splitlines()
+    assert group[1].startswith("'sigctl replication' exists")
+    both = sigctl("share add").stderr.splitlines()
+    assert both[1] == "'sigctl gallery share' and 'sigctl sig share' exist."
+
+
+def test_a_misspelled_command_keeps_az_s_single_suggestion(sigctl: Runner) -> None:
+    lines = sigctl("sig image-versions list").stderr.splitlines()
+    assert lines[:2] == [
+        "ERROR: 'image-versions' is misspelled or not recognized by the system.",
+        "Did you mean 'image-version' ?",
+    ]
+    # az's cutoff (0.7): an unrelated group is not proposed
+    assert "Did you mean" not in sigctl("sig replication status").stderr
