@@ -108,3 +108,53 @@ def test_a_misspelled_command_keeps_az_s_single_suggestion(sigctl: Runner) -> No
     ]
     # az's cutoff (0.7): an unrelated group is not proposed
     assert "Did you mean" not in sigctl("sig replication status").stderr
+
+
+def test_an_unknown_fault_region_gets_a_suggestion(sigctl: Runner) -> None:
+    result = sigctl("replication fault add --region westus9")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "ERROR: (InvalidParameter) Unknown region 'westus9'.",
+        "Code: InvalidParameter",
+    ]
+    assert "Exception Details:\t(LocationSuggestion) Did you mean 'westus'" in result.stderr
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    import os
+    import pty
+    import subprocess
+
+    main, terminal = pty.openpty()
+    try:
+        subprocess.run(args, stderr=terminal, stdout=subprocess.DEVNULL, env=env, check=False)
+    finally:
+        os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal is closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_an_unknown_region_s_suggestion_comes_first_on_a_terminal_only(
+    sigctl: Runner, home: object
+) -> None:
+    import os
+    import shutil
+
+    assert sigctl("group create -n rg1 -l eastus").exit_code == 0
+    line = "sig create -g rg1 -r gal1 -l eastus9"
+    piped = sigctl(line).stderr  # not a terminal: az's text, the suggestion last
+    assert piped.startswith("ERROR: (LocationNotAvailableForResourceType) The provided location")
+    assert piped.endswith("\tMessage: Did you mean 'eastus' or 'eastus2' or 'westus'?\n")
+    binary = shutil.which("sigctl")
+    assert binary
+    shown = _stderr_on_a_terminal([binary, *line.split()], dict(os.environ))
+    assert shown == "Did you mean 'eastus' or 'eastus2' or 'westus'?\n" + piped

@@ -54,7 +54,7 @@ def run(argv: list[str]) -> int:
     try:
         code = _dispatch(list(argv), invocation)
     except ArmError as error:
-        write_stderr(render_arm(error))
+        write_stderr(render_arm(error, terminal=sys.stderr.isatty()))
         code = arm_exit_code(error)
     except CliError as error:
         write_stderr(render_cli(error, invocation.examples))
