@@ -778,8 +778,8 @@ class TestLatest:
         resolve = "image-version resolve -g rg1 -r gal1 -i def1"
         assert sigctl(f"{resolve} --query name -o tsv").stdout == "1.9.0\n"
         explained = ok(f"{resolve} --explain")
-        assert explained["latest"] == "1.9.0"
-        first = explained["candidates"][0]
+        assert [c["name"] for c in explained if c["latest"]] == ["1.9.0"]
+        first = explained[0]
         assert first["name"] == "1.10.0" and first["eligible"] is False
         assert first["reasons"] == ["excluded from latest (publishingProfile.excludeFromLatest)"]
         ok(
@@ -837,18 +837,31 @@ class TestLatest:
         lines = sigctl(
             "image-version resolve -g rg1 -r gal1 -i def1 --explain -o table"
         ).stdout.splitlines()
-        assert lines[0].split() == ["Version", "Eligible", "Reasons"]
-        assert lines[2].split(None, 2) == [
+        assert lines[0].split() == ["Version", "Eligible", "Latest", "Reasons"]
+        assert lines[2].split(None, 3) == [
             "1.10.0",
+            "False",
             "False",
             "excluded from latest (publishingProfile.excludeFromLatest)",
         ]
         assert [line.split() for line in lines[3:]] == [
-            ["1.9.0", "True"],
-            ["1.0.1", "True"],
-            ["1.0.0", "True"],
+            ["1.9.0", "True", "True"],
+            ["1.0.1", "True", "False"],
+            ["1.0.0", "True", "False"],
+        ]
+
+    def test_explain_as_tsv_is_one_version_a_line(self, sigctl: Runner) -> None:
+        lines = sigctl(
+            "image-version resolve -g rg1 -r gal1 -i def1 --explain -o tsv"
+        ).stdout.splitlines()
+        # version, eligible, latest, provisioning state, then the reasons' and warnings' counts
+        assert lines == [
+            "1.10.0\tFalse\tFalse\tSucceeded\t1\t0",
+            "1.9.0\tTrue\tTrue\tSucceeded\t0\t0",
+            "1.0.1\tTrue\tFalse\tSucceeded\t0\t0",
+            "1.0.0\tTrue\tFalse\tSucceeded\t0\t0",
         ]
 
     def test_soft_deleted_versions_are_skipped(self, ok: Any) -> None:
         explained = ok("image-version resolve -g rg1 -r gal1 -i def1 --explain")
-        assert [c["name"] for c in explained["candidates"]] == ["1.10.0", "1.9.0", "1.0.1", "1.0.0"]
+        assert [c["name"] for c in explained] == ["1.10.0", "1.9.0", "1.0.1", "1.0.0"]
