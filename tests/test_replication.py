@@ -66,6 +66,9 @@ def test_fault_fails_a_region_and_the_remedy_recovers(
     ok: Any, sigctl: Runner, definition: None, frozen: None
 ) -> None:
     ok("replication fault add --region westus2 --at 50 --message Storage-unavailable")
+    # -o tsv prints a fault's fields in the table's order: id, region, ..., at, code, message
+    listed = sigctl("replication fault list -o tsv").stdout
+    assert listed == "1\twestus2\t\t\t\t50\tReplicationJobFailed\tStorage-unavailable\n"
     sigctl(
         f"sig image-version create {BASE} -e 1.0.0 --managed-image img --target-regions eastus2 westus2 --no-wait"
     )
