@@ -158,3 +158,20 @@ def test_an_unknown_region_s_suggestion_comes_first_on_a_terminal_only(
     assert binary
     shown = _stderr_on_a_terminal([binary, *line.split()], dict(os.environ))
     assert shown == "Did you mean 'eastus' or 'eastus2' or 'westus'?\n" + piped
+
+
+def test_sig_create_help_says_which_permissions_exist_and_that_they_are_final(
+    sigctl: Runner,
+) -> None:
+    shown = " ".join(sigctl("sig create -h").stdout.split())
+    assert "Allowed values: Community, Groups, Private." in shown
+    assert "only a Groups gallery can be shared with subscriptions and tenants" in shown
+    assert "The permission cannot be changed later, except back to Private by sig share reset" in (
+        shown
+    )
+    # the examples a usage error prints say it too, before the gallery exists
+    usage = sigctl("sig create -g rg1").stderr
+    assert "sigctl sig create -g MyResourceGroup -r MyGallery --permissions Groups" in usage
+    assert "the permission cannot be changed later" in usage
+    share = " ".join(sigctl("sig share add -h").stdout.split())
+    assert "Only a gallery created with `--permissions Groups` can be shared this way" in share
