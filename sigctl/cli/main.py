@@ -45,6 +45,10 @@ def main() -> None:
     if argv == ["--version"]:  # the one command that needs nothing else
         sys.stdout.write(version_text())
         return
+    if argv[:1] == ["__complete"]:  # the shell asking for candidates (sigctl completion)
+        from sigctl.cli.completion import main as complete
+
+        sys.exit(complete(argv[1:]))
     sys.exit(run(argv))
 
 
