@@ -97,7 +97,7 @@ def test_list_orders_versions_numerically(sigctl: Runner, ok: Any, definition: N
     ]
     missing = sigctl("sig image-version list -g rg1 -r gal1")
     assert missing.exit_code == 2
-    assert missing.stderr.startswith(  # az's generated list names -i first (az-cli-surface §2.3)
+    assert missing.stderr.startswith(  # az's generated list declares -i first
         "ERROR: the following arguments are required: -i/--gallery-image-name/--gallery-image-definition\n"
     )
 
@@ -120,7 +120,7 @@ def test_missing_parents_on_create_and_delete(
     ):
         assert result.exit_code == 3
         assert result.stderr.splitlines()[0] == parent.format(name)
-    # a GET of something missing stays ResourceNotFound (service-rules §4.4)
+    # a GET of something missing stays ResourceNotFound, as ARM answers
     assert shown.exit_code == 3 and shown.stderr.startswith("ERROR: (ResourceNotFound)")
 
 
@@ -542,7 +542,7 @@ class TestUpdate:
     def test_explicit_full_replication_mode_is_no_change(
         self, sigctl: Runner, ok: Any, unchanged: Any
     ) -> None:
-        # Full is the default (service-rules §3c): naming it changes nothing
+        # Full is the default replication mode: naming it changes nothing
         with unchanged():
             again = ok(
                 f"{V} -e 1.0.0 --managed-image img1 --target-regions eastus2 westus2 --replication-mode Full"

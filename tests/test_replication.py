@@ -326,7 +326,7 @@ def test_instant_mode_has_no_intermediate_states(ok: Any, sigctl: Runner, defini
 
 
 def test_default_speed_creates_a_30gb_version_to_3_regions_quickly(home: Any) -> None:
-    """The issue's bound: under 2 s of wall time at the default speed, as a user runs it."""
+    """The documented bound: under 2 s of wall time at the default speed, as a user runs it."""
     sigctl = shutil.which("sigctl")
     command = [sigctl] if sigctl else [sys.executable, "-m", "sigctl"]
     env = os.environ.copy()

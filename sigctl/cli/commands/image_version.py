@@ -138,7 +138,7 @@ Expand = Annotated[
         help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
     ),
 ]
-# az's generated `list` declares -i first, so argparse names it so when it is missing (§2.3).
+# az's generated `list` declares -i first, so argparse names it so when it is missing.
 ImageDefinitionList = Annotated[
     str,
     typer.Option(

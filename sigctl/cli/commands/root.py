@@ -285,13 +285,13 @@ def serve(
     "completion",
     examples=[
         ("Complete sigctl in this bash.", "source <({prefix} completion bash)"),
-        ("Complete sigctl in every new zsh.", "echo 'source <(sigctl completion zsh)' >> ~/.zshrc"),
+        ("Complete sigctl in this zsh.", "source <({prefix} completion zsh)"),
         (
-            "Complete sigctl in fish.",
+            "Complete sigctl in every new fish.",
             "{prefix} completion fish > ~/.config/fish/completions/sigctl.fish",
         ),
         (
-            "Complete sigctl in PowerShell.",
+            "Complete sigctl in this PowerShell session.",
             "{prefix} completion powershell | Out-String | Invoke-Expression",
         ),
     ],
