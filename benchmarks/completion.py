@@ -71,73 +71,29 @@ def seed(home: str) -> None:
         del os.environ[key]
     os.environ["SIGCTL_HOME"] = home
     os.environ["SIGCTL_REPLICATION_SPEED"] = "instant"
-    steps = []
+    steps: list[str] = []
     for i in range(GROUPS):
         steps += [
-            ["group", "create", "-n", f"rg{i}", "-l", "eastus2"],
-            ["sig", "create", "-g", f"rg{i}", "-r", f"gal{i}"],
-            [
-                "source",
-                "create",
-                "managed-image",
-                "-g",
-                f"rg{i}",
-                "-n",
-                "img",
-                "--os-type",
-                "linux",
-                "--size-gb",
-                "30",
-            ],
+            f"group create -n rg{i} -l eastus2",
+            f"sig create -g rg{i} -r gal{i}",
+            f"source create managed-image -g rg{i} -n img --os-type linux --size-gb 30",
         ]
-        for d in range(GROUPS if i == 0 else 1):
-            steps.append(
-                [
-                    "sig",
-                    "image-definition",
-                    "create",
-                    "-g",
-                    f"rg{i}",
-                    "-r",
-                    f"gal{i}",
-                    "-i",
-                    f"def{d}",
-                    "-p",
-                    "Contoso",
-                    "-f",
-                    f"Offer{i}",
-                    "-s",
-                    f"Sku{d}",
-                    "--os-type",
-                    "linux",
-                    "--only-show-errors",
-                ]
-            )
-        for version in ("1.0.0", "1.1.0"):
-            steps.append(
-                [
-                    "sig",
-                    "image-version",
-                    "create",
-                    "-g",
-                    f"rg{i}",
-                    "-r",
-                    f"gal{i}",
-                    "-i",
-                    "def0",
-                    "-e",
-                    version,
-                    "--managed-image",
-                    "img",
-                    "--only-show-errors",
-                ]
-            )
-    for argv in steps:
+        steps += [
+            f"sig image-definition create -g rg{i} -r gal{i} -i def{d} -p Contoso -f Offer{i} "
+            f"-s Sku{d} --os-type linux --only-show-errors"
+            for d in range(GROUPS if i == 0 else 1)
+        ]
+        steps += [
+            f"sig image-version create -g rg{i} -r gal{i} -i def0 -e {version} "
+            "--managed-image img --only-show-errors"
+            for version in ("1.0.0", "1.1.0")
+        ]
+    for step in steps:
         stderr = io.StringIO()
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-            code = run([*argv, "-o", "none"])
+            code = run([*step.split(), "-o", "none"])
         if code != 0:
-            raise SystemExit(f"sigctl {' '.join(argv)} failed ({code}):\n{stderr.getvalue()}")
+            raise SystemExit(f"sigctl {step} failed ({code}):\n{stderr.getvalue()}")
     for key in ("SIGCTL_HOME", "SIGCTL_REPLICATION_SPEED"):
         del os.environ[key]
 
