@@ -29,3 +29,8 @@ def test_scale_benchmark_runs_past_the_gallery_quota() -> None:
     # 101 galleries in one region exceed the default quota of 100; the benchmark lifts it.
     out = run("scale.py", "--galleries", "101", "--limit", "1000")
     assert "101 galleries" in out and "sigctl sig create" in out
+
+
+def test_completion_benchmark_runs() -> None:
+    out = run("completion.py", "--limit", "100000")
+    assert "galleries of a group" in out and "versions of a definition" in out

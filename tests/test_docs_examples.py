@@ -24,3 +24,10 @@ def test_docs_examples(page: Path) -> None:
         f"{page.name}: run `python tools/docs_examples.py fill docs/{page.name}` after checking:\n"
         + "\n".join(problems)
     )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_a_page_starts_with_a_throw_away_home(page: Path) -> None:
+    """Copied top to bottom, a page must not change the reader's own state (or clock)."""
+    first = docs_examples.examples(page.read_text())[0][2][0].command
+    assert first == "export SIGCTL_HOME=$(mktemp -d)", f"{page.name} starts with `{first}`"
