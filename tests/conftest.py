@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# A test that starts a process must be marked slow (`pytest -m "not slow"` stays in-process).
+from slow_guard import pytest_runtest_call, pytest_runtest_setup  # noqa: F401
 from typer.testing import CliRunner
 
 from sigctl.cli.app import app

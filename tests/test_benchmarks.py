@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from sigctl.cli.demo import STEPS
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 ESCAPE = "\x1b["
 PIPED_STEPS = [s for s in STEPS if not s.watched_only]
 

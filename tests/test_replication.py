@@ -183,6 +183,7 @@ def test_clock_commands(ok: Any, sigctl: Runner) -> None:
     assert (shown["mode"], shown["replicationSpeed"]) == ("instant", "instant")
 
 
+@pytest.mark.slow
 def test_advance_refuses_negative_durations_clearly(ok: Any, sigctl: Runner, home: Any) -> None:
     ok("replication clock set 2030-01-01T00:00:00Z")
     before = snapshot(home)
@@ -308,6 +309,7 @@ def test_instant_mode_has_no_intermediate_states(ok: Any, sigctl: Runner, defini
     assert status(ok, "1.0.0")["provisioningState"] == "Succeeded"
 
 
+@pytest.mark.slow
 def test_default_speed_creates_a_30gb_version_to_3_regions_quickly(home: Any) -> None:
     """The issue's bound: under 2 s of wall time at the default speed, as a user runs it."""
     sigctl = shutil.which("sigctl")

@@ -15,6 +15,8 @@ from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from served import SUB, ServedCloud, StaticToken
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 LOCATION = "eastus2"
 
 
