@@ -33,3 +33,8 @@ def test_scale_benchmark_runs_past_the_gallery_quota() -> None:
     # 101 galleries in one region exceed the default quota of 100; the benchmark lifts it.
     out = run("scale.py", "--galleries", "101", "--limit", "1000")
     assert "101 galleries" in out and "sigctl sig create" in out
+
+
+def test_waits_benchmark_runs() -> None:
+    out = run("waits.py", "--create-limit", "1000", "--demo-limit", "1000")
+    assert "sigctl sig image-version create (30 GB, 3 regions)" in out and "sigctl demo" in out
