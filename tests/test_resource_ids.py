@@ -33,8 +33,10 @@ KNOWN_TYPES = (
 
 # A segment is any text without '/'. A pasted id is trimmed, so a segment that ends the id
 # does not end in whitespace here (the parser's documented leniency, not a round-trip loss).
-segment = st.text(st.characters(exclude_characters="/"), min_size=1, max_size=12).filter(
-    lambda s: s == s.strip()
+segment = (
+    st.text(st.characters(exclude_characters="/"), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
 )
 # Names that are not keywords or known types, so their casing is the caller's to keep.
 other_type = segment.filter(
