@@ -12,6 +12,8 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import docs_examples  # noqa: E402
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 PAGES = sorted(p for p in (ROOT / "docs").glob("*.md") if docs_examples.examples(p.read_text()))
 
 

@@ -473,6 +473,7 @@ class TestBilling:
         assert two.exit_code == 1 and "Shallow replication supports exactly one" in two.stderr
 
 
+@pytest.mark.slow
 def test_the_example_leaves_the_users_own_state_alone(tmp_path: Path) -> None:
     """Run by hand (no SIGCTL_HOME), examples/limits_and_cost.sh uses a throw-away home."""
     import os

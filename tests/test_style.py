@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 ROOT = Path(__file__).parent.parent
 
 
