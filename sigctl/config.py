@@ -91,6 +91,10 @@ KNOWN: dict[str, KeySpec] = {
     "core.no_color": KeySpec(parse_bool, False, "AZURE_CORE_NO_COLOR", "never colour output"),
 }
 
+# The sections the emulated service reads (sigctl.provider.settings registers their keys); a
+# client of a served cloud changes them there, through /sigctl/config.
+SERVICE_SECTIONS = ("limits", "replication")
+
 # Families of keys whose names are open-ended (e.g. limits.galleries); the value parser per family.
 FAMILIES: dict[str, KeySpec] = {}
 # Sections that are sigctl's own (limits, replication): every key in them is registered, so an

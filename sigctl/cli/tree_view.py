@@ -1,4 +1,4 @@
-"""`sigctl tree`: the emulated cloud drawn as a tree, from the provider's inventory read.
+"""`sigctl tree`: the emulated cloud drawn as a tree, from the service's inventory read.
 
 One line per subscription, group, gallery, definition, version and target region, each with its
 state in the palette's colour, symbol and word (sigctl.cli.palette), and what its kind adds:
@@ -12,7 +12,6 @@ from typing import Any
 
 from sigctl.cli import context, palette
 from sigctl.cli.errors import usage_error
-from sigctl.provider import ids
 
 BAR_CELLS = 10
 
@@ -24,9 +23,10 @@ def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str
     if image is not None and gallery is None:
         raise usage_error("usage error: -i needs -r")
     client = context.current().client
-    query = {k: v for k, v in (("gallery", gallery), ("image", image)) if v is not None}
-    (node,) = client.list(ids.inventory_id(client.subscription, group), **query)
-    return node
+    path = f"/sigctl/subscriptions/{client.subscription}"
+    if group is not None:
+        path += f"/resourceGroups/{group}"
+    return client.call("GET", f"{path}/inventory", gallery=gallery, image=image)
 
 
 def draw(node: dict[str, Any]) -> None:

@@ -30,13 +30,13 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
     for name in ("gallery", "definition", "version", "code", "message"):
         if spec.get(name) is not None and not spec[name].strip():
             # an empty filter would match nothing, an empty code or message says nothing
-            raise invalid_parameter(f"--{name} must not be empty.", name)
+            raise invalid_parameter(f"Property '{name}' must not be empty.", name)
     if spec.get("version") is not None:
         image_versions.check_name(spec["version"])
     at = spec.get("at", 0)
     if not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(
-            "--at is the progress percentage at which the region fails: 0 to 99.", "at"
+            "Property 'at' is the progress percentage at which the region fails: 0 to 99.", "at"
         )
     faults = load(tx)
     fault = {
@@ -57,12 +57,7 @@ def clear(tx: Any, fault_id: int | None = None) -> int:
     faults = load(tx)
     kept = [f for f in faults if fault_id is not None and f["id"] != fault_id]
     if fault_id is not None and len(kept) == len(faults):
-        raise ArmError(
-            "FaultNotFound",
-            f"There is no fault with id {fault_id}; `sigctl replication fault list` shows them.",
-            404,
-            "id",
-        )
+        raise not_found(str(fault_id))
     if len(kept) != len(faults):
         if kept:
             tx.write(FAULTS_KEY, kept)
@@ -83,3 +78,7 @@ def matching(
         if all(w is None or w.lower() == a.lower() for w, a in zip(wanted, actual, strict=True)):
             return fault
     return None
+
+
+def not_found(fault_id: str) -> ArmError:
+    return ArmError("FaultNotFound", f"There is no fault with id {fault_id}.", 404, "id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sigctl.errors import ArmError
@@ -10,7 +11,6 @@ COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
 STORAGE = "Microsoft.Storage"
 MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
-SIGCTL = "Sigctl.Emulator"  # sigctl's own calls that Azure has no path for
 
 # Canonical casing of the type segments sigctl knows, keyed by their lower-case form.
 _TYPE_CASING = {
@@ -107,6 +107,15 @@ class ResourceId:
         return out
 
 
+_NAMESPACE = uuid.UUID("5f0c3a1e-8a51-4f3e-9a55-2d1f7e6b4c90")
+
+
+def stable_id(kind: str, name: str) -> str:
+    """A GUID derived from a name (tenants, subscriptions, principals, role assignments), so a
+    script that creates the same things gets the same ids."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name.lower()}"))
+
+
 def resource_group_id(subscription: str, group: str | None) -> ResourceId:
     names = (group,) if group is not None else ()
     return ResourceId(subscription, group, RESOURCES, ("resourceGroups",), names)
@@ -129,11 +138,6 @@ def image_id(sub: str, group: str, gallery: str, image: str) -> ResourceId:
 
 def version_id(sub: str, group: str, gallery: str, image: str, version: str) -> ResourceId:
     return compute_id(sub, group, "galleries", gallery, "images", image, "versions", version)
-
-
-def inventory_id(subscription: str, group: str | None) -> ResourceId:
-    """sigctl's tree of a subscription, or of one resource group (sigctl.provider.inventory)."""
-    return ResourceId(subscription, group, SIGCTL, ("inventory",), ())
 
 
 def application_id(sub: str, group: str, gallery: str, application: str) -> ResourceId:
@@ -176,7 +180,7 @@ def parse(text: str) -> ResourceId:
 
 
 def _canonical_namespace(text: str) -> str:
-    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY, SIGCTL):
+    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY):
         if text.lower() == known.lower():
             return known
     return text

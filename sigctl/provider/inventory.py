@@ -1,12 +1,12 @@
 """A subscription's galleries as one tree: sigctl's own read, behind `sigctl tree`.
 
-    GET /subscriptions/{sub}[/resourceGroups/{group}]/providers/Sigctl.Emulator/inventory
+    GET /sigctl/subscriptions/{sub}[/resourceGroups/{group}]/inventory
         [?gallery={gallery}[&image={definition}]]
 
 Azure has no such call; a client would make dozens of list and get calls, and a running clock
 would move between them. Here one request reads everything in one transaction, so every node is
-seen at the same instant of the replication clock. The answer is a list holding the
-subscription's node; each node has `kind`, `id`, `name`, `state` and `children`, and what its
+seen at the same instant of the replication clock. The answer is the subscription's node; each
+node has `kind`, `id`, `name`, `state` and `children`, and what its
 kind adds: replica counts and progress, whether a version is what "latest" resolves to (overall,
 and for each of its regions), and end-of-life dates.
 
@@ -33,21 +33,19 @@ from sigctl.provider import (
 )
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
-from sigctl.provider.ids import ResourceId
 
 Node = dict[str, Any]
 
 
-def list_(ctx: Request, rid: ResourceId) -> list[Node]:
+def tree(ctx: Request, group: str | None) -> Node:
+    """The subscription's node, scoped to a resource group (and the query's gallery, image)."""
     gallery, image = ctx.query.get("gallery"), ctx.query.get("image")
-    if gallery is not None and rid.resource_group is None:
+    if gallery is not None and group is None:
         raise invalid_parameter("A gallery scope needs a resource group in the path.", "gallery")
     if image is not None and gallery is None:
         raise invalid_parameter("An image scope needs a gallery.", "image")
-    if rid.resource_group is not None:
-        groups = [
-            resource_groups.get(ctx, ids.resource_group_id(ctx.subscription, rid.resource_group))
-        ]
+    if group is not None:
+        groups = [resource_groups.get(ctx, ids.resource_group_id(ctx.subscription, group))]
     else:
         groups = resource_groups.list_(ctx, ids.resource_group_id(ctx.subscription, None))
     record = accounts.subscription(ctx.tx, ctx.subscription)
@@ -63,7 +61,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[Node]:
         child = _group(ctx, body, gallery, image)
         if child is not None:
             node["children"].append(child)
-    return [node]
+    return node
 
 
 # -- one node per resource ----------------------------------------------------------------------

@@ -95,7 +95,8 @@ def create(
         )
     if kind.whole_image and not spec.get("osType"):
         raise invalid_parameter(
-            f"A {kind.name} needs an OS type (--os-type Linux or Windows).", "osType"
+            f"A {kind.name} needs an OS type (set property 'osType' to Linux or Windows).",
+            "osType",
         )
     if not kind.whole_image and spec.get("osState"):
         raise invalid_parameter(
@@ -105,7 +106,7 @@ def create(
         )
     if spec.get("storageAccount") and kind.name != "vhd":
         raise invalid_parameter(
-            "Only a vhd lives in a storage account (--storage-account).", "storageAccount"
+            "Only a vhd lives in a storage account (property 'storageAccount').", "storageAccount"
         )
     os_facts = {
         "osType": spec.get("osType"),
