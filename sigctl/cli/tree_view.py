@@ -12,8 +12,10 @@ from typing import Any
 
 from sigctl.cli import context, palette
 from sigctl.cli.errors import usage_error
+from sigctl.provider import ids
 
 BAR_CELLS = 10
+API_VERSION = "2026-01-01"  # sigctl's own inventory read (docs/serve.md)
 
 
 def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str, Any]:
@@ -23,10 +25,10 @@ def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str
     if image is not None and gallery is None:
         raise usage_error("usage error: -i needs -r")
     client = context.current().client
-    path = f"/sigctl/subscriptions/{client.subscription}"
-    if group is not None:
-        path += f"/resourceGroups/{group}"
-    return client.call("GET", f"{path}/inventory", gallery=gallery, image=image)
+    query = {k: v for k, v in (("gallery", gallery), ("image", image)) if v is not None}
+    query["api-version"] = API_VERSION
+    (node,) = client.list(ids.inventory_id(client.subscription, group), **query)
+    return node
 
 
 def draw(node: dict[str, Any]) -> None:

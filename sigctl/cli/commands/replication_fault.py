@@ -13,11 +13,20 @@ from sigctl.cli.params import integer
 commands = CommandGroup("Inject replication failures into regions.")
 
 
+COLUMNS = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
+
+
+def _ordered(fault: dict[str, Any]) -> dict[str, Any]:
+    """A fault as an OrderedDict, so that `-o tsv` prints its fields in the table's order."""
+    from collections import OrderedDict
+
+    return OrderedDict((c, fault[c]) for c in COLUMNS)
+
+
 def _table(faults: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]]:
     """az's automatic table hides `id`; the id is what `clear --id` takes, so show it."""
-    columns = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
     rows = [faults] if isinstance(faults, dict) else faults
-    return [{c[:1].upper() + c[1:]: "" if f[c] is None else f[c] for c in columns} for f in rows]
+    return [{c[:1].upper() + c[1:]: "" if f[c] is None else f[c] for c in COLUMNS} for f in rows]
 
 
 @commands.command(
@@ -85,7 +94,7 @@ def add(
     }
     options = {name: f"--{name}" for name in spec}
     with as_options(options):
-        return context.current().client.call("POST", "/sigctl/faults", spec)
+        return _ordered(context.current().client.call("POST", "/sigctl/faults", spec))
 
 
 @commands.command(
@@ -93,7 +102,7 @@ def add(
 )
 def list_() -> Any:
     """List injected faults."""
-    return context.current().client.call("GET", "/sigctl/faults")["value"]
+    return [_ordered(f) for f in context.current().client.call("GET", "/sigctl/faults")["value"]]
 
 
 @commands.command(
