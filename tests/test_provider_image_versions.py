@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from sigctl.provider import ids, latest
+from sigctl.provider import ids
 from sigctl.provider.service import Provider
+from tests import arm
 from tests.arm import (
     NOW,
     SUB,
@@ -68,7 +69,7 @@ def names(provider: Provider) -> list[str]:
 
 def latest_of(provider: Provider, region: str | None = None) -> str | None:
     """The version "latest" resolves to for def1 (in `region`, if given)."""
-    return provider.operate(SUB, latest.resolve, image(), region)["latest"]
+    return arm.latest_of(provider, image(), region)
 
 
 def targets(body: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -786,7 +787,7 @@ class TestSoftDelete:
 
 
 def latest_of_soft(provider: Provider) -> str | None:
-    return provider.operate(SUB, latest.resolve, image(gallery="soft"), None)["latest"]
+    return arm.latest_of(provider, image(gallery="soft"))
 
 
 # -- encryption and edge zones -------------------------------------------------------------------

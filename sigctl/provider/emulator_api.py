@@ -19,7 +19,6 @@
     GET|POST /sigctl/subscriptions, GET /sigctl/subscriptions/{s}      the emulated accounts
     POST   /sigctl/subscriptions/{s}/allowedRegions/add|remove {"region"}  its allow-list
     GET    /sigctl/subscriptions/{s}/regions                           gallery access per region
-    GET    /sigctl/subscriptions/{s}[/resourceGroups/{g}]/inventory[?gallery=&image=]   the tree
     GET    /sigctl/subscriptions/{s}/latest?definition={id}[&location=][&explain=true]
     GET    /sigctl/subscriptions/{s}/billing[?scope={resource id}]   cost inputs (billing estimate)
     POST   /sigctl/subscriptions/{s}/billing/plan                    inputs of a planned version
@@ -33,8 +32,8 @@
 The namespace is versionless: no api-version is required, and one that is sent is ignored (the
 paths change with sigctl itself, documented in docs/serve.md). Sign-in is public, as the token
 service is; everything else needs a signed-in caller. Clock, faults, config, state, the accounts
-and seeding are the emulator's own controls: any signed-in caller may use them. Billing, sources,
-the inventory and "latest" check the caller's roles as their ARM counterparts do.
+and seeding are the emulator's own controls: any signed-in caller may use them. Billing, sources
+and "latest" check the caller's roles as their ARM counterparts do.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """sigctl's own reads and writes of a subscription's resources, on /sigctl/subscriptions/{s}/...:
-the inventory tree, what "latest" resolves to, billing inputs, sources with sigctl's own fields,
+what "latest" resolves to, billing inputs, sources with sigctl's own fields,
 and seeding a fixture (sigctl.provider.emulator_api lists the paths).
 
 Each request is one transaction. Reads check the caller's roles as their ARM counterparts do;
@@ -26,18 +26,14 @@ def handle(call: Call, subscription: str, rest: list[str], path: str) -> Respons
     with call.provider.store.transaction(write=write) as tx:
         sub = accounts.subscription(tx, subscription)["id"]
         ctx = Request(tx, sub.lower(), call.principal, query)
-        if below == ["inventory"]:
-            _only(verb, "GET", path)
-            from sigctl.provider import inventory
-
-            return Response(200, inventory.tree(ctx, group))
         if below == ["sources"]:
             from sigctl.provider import sources
 
             _only(verb, "GET", path)
             return Response(200, {"value": sources.list_(ctx, group, _kind(query.get("kind")))})
-        if group is not None and len(below) == 3 and below[0] == "sources":
-            return _source(ctx, verb, group, rest[3], rest[4], body, path)
+        if group is not None and len(below) >= 3 and below[0] == "sources":
+            # a name with a slash spans segments: the name rules refuse it as a name
+            return _source(ctx, verb, group, rest[3], "/".join(rest[4:]), body, path)
         if group is None and below == ["latest"]:
             _only(verb, "GET", path)
             return Response(200, _latest(ctx))

@@ -11,6 +11,7 @@ COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
 STORAGE = "Microsoft.Storage"
 MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
+SIGCTL = "Sigctl.Emulator"  # sigctl's own calls that Azure has no path for
 
 # Canonical casing of the type segments sigctl knows, keyed by their lower-case form.
 _TYPE_CASING = {
@@ -140,6 +141,11 @@ def version_id(sub: str, group: str, gallery: str, image: str, version: str) -> 
     return compute_id(sub, group, "galleries", gallery, "images", image, "versions", version)
 
 
+def inventory_id(subscription: str, group: str | None) -> ResourceId:
+    """sigctl's tree of a subscription, or of one resource group (sigctl.provider.inventory)."""
+    return ResourceId(subscription, group, SIGCTL, ("inventory",), ())
+
+
 def application_id(sub: str, group: str, gallery: str, application: str) -> ResourceId:
     return compute_id(sub, group, "galleries", gallery, "applications", application)
 
@@ -185,7 +191,7 @@ def parse(text: str) -> ResourceId:
 
 
 def _canonical_namespace(text: str) -> str:
-    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY):
+    for known in (COMPUTE, RESOURCES, STORAGE, MANAGED_IDENTITY, SIGCTL):
         if text.lower() == known.lower():
             return known
     return text

@@ -1,12 +1,12 @@
 """A subscription's galleries as one tree: sigctl's own read, behind `sigctl tree`.
 
-    GET /sigctl/subscriptions/{sub}[/resourceGroups/{group}]/inventory
+    GET /subscriptions/{sub}[/resourceGroups/{group}]/providers/Sigctl.Emulator/inventory
         [?gallery={gallery}[&image={definition}]]
 
 Azure has no such call; a client would make dozens of list and get calls, and a running clock
 would move between them. Here one request reads everything in one transaction, so every node is
-seen at the same instant of the replication clock. The answer is the subscription's node; each
-node has `kind`, `id`, `name`, `state` and `children`, and what its
+seen at the same instant of the replication clock. The answer is a list holding the
+subscription's node; each node has `kind`, `id`, `name`, `state` and `children`, and what its
 kind adds: replica counts and progress, whether a version is what "latest" resolves to (overall,
 and for each of its regions), end-of-life dates, and where each target region is (latitude and
 longitude, as ARM lists the region's location) for a map.
@@ -34,19 +34,21 @@ from sigctl.provider import (
 )
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
+from sigctl.provider.ids import ResourceId
 
 Node = dict[str, Any]
 
 
-def tree(ctx: Request, group: str | None) -> Node:
-    """The subscription's node, scoped to a resource group (and the query's gallery, image)."""
+def list_(ctx: Request, rid: ResourceId) -> list[Node]:
     gallery, image = ctx.query.get("gallery"), ctx.query.get("image")
-    if gallery is not None and group is None:
+    if gallery is not None and rid.resource_group is None:
         raise invalid_parameter("A gallery scope needs a resource group in the path.", "gallery")
     if image is not None and gallery is None:
         raise invalid_parameter("An image scope needs a gallery.", "image")
-    if group is not None:
-        groups = [resource_groups.get(ctx, ids.resource_group_id(ctx.subscription, group))]
+    if rid.resource_group is not None:
+        groups = [
+            resource_groups.get(ctx, ids.resource_group_id(ctx.subscription, rid.resource_group))
+        ]
     else:
         groups = resource_groups.list_(ctx, ids.resource_group_id(ctx.subscription, None))
     record = accounts.subscription(ctx.tx, ctx.subscription)
@@ -62,7 +64,7 @@ def tree(ctx: Request, group: str | None) -> Node:
         child = _group(ctx, body, gallery, image)
         if child is not None:
             node["children"].append(child)
-    return node
+    return [node]
 
 
 # -- one node per resource ----------------------------------------------------------------------

@@ -59,12 +59,14 @@ _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     ("microsoft.compute", ("disks",)): "source_resources",
     ("microsoft.compute", ("virtualmachines",)): "source_resources",
     ("microsoft.storage", ("storageaccounts",)): "source_resources",
+    # sigctl's own read of a subscription as one tree (no Azure counterpart)
+    ("sigctl.emulator", ("inventory",)): "inventory",
 }
 
 _WRITES = {"put", "patch", "delete", "post"}
 # Handlers that decide access themselves: the consumer views by sharing, not by roles; an
-# operation's status by the caller's right on the resource it changes.
-_SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations"}
+# operation's status by the caller's right on the resource it changes; the inventory node by node.
+_SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations", "inventory"}
 
 
 @dataclass
