@@ -55,6 +55,9 @@ def run(commands: list[str], sigctl_bin: str | None = None) -> list[list[str]]:
         script += [f"{{ {command}\n}} > {work}/out.{i} 2>&1 < /dev/null"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))}
     env.update({"NO_COLOR": "1", "SIGCTL_HOME": str(work / "home"), "COLUMNS": "100"})
+    # The pages' own `mktemp -d` folders print as /tmp/tmp.XXXXXXXXXX, whatever TMPDIR the caller
+    # has (the tests use a RAM disk): a table's column widths follow the path's length.
+    env["TMPDIR"] = "/tmp"
     if sigctl_bin:
         env["PATH"] = f"{sigctl_bin}{os.pathsep}{env.get('PATH', '')}"
     subprocess.run(["bash", "-c", "\n".join(script) + "\n"], env=env, check=False, timeout=600)
