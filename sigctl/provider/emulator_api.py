@@ -25,7 +25,7 @@
     GET    /sigctl/subscriptions/{s}[/resourceGroups/{g}]/sources[?kind=]   sources
     PUT|GET|DELETE /sigctl/subscriptions/{s}/resourceGroups/{g}/sources/{kind}/{name}
                                                    sources with sigctl's own fields (used sizes,
-                                                   VHDs in storage accounts)
+                                                   VHDs in a storage account and container)
     POST   /sigctl/subscriptions/{s}/seed          apply a fixture in one transaction
     GET    /sigctl/vm-image-aliases.json           the (empty) alias document the metadata names
 
