@@ -23,7 +23,10 @@ def load(tx: Any) -> list[dict[str, Any]]:
 
 def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
     from sigctl.provider import image_versions
+    from sigctl.provider.validate import expect_str
 
+    for name in ("region", "gallery", "definition", "version", "code", "message"):
+        expect_str(spec.get(name), name)  # a JSON body may hold anything
     region = regions.find(spec.get("region") or "")
     if region is None:
         error = invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
@@ -36,7 +39,7 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("version") is not None:
         image_versions.check_name(spec["version"])
     at = spec.get("at", 0)
-    if not isinstance(at, (int, float)) or not 0 <= at < 100:
+    if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(
             "Property 'at' is the progress percentage at which the region fails: 0 to 99.", "at"
         )
