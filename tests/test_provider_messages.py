@@ -10,12 +10,14 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sigctl
 
 PACKAGE = Path(sigctl.__file__).parent
+OTHER = "00000000-0000-0000-0000-00000000abcd"
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
 
 
@@ -61,3 +63,24 @@ def test_the_scan_finds_a_flag_in_a_message_but_not_in_a_docstring() -> None:
     )
     assert flags_in(source) == ["line 4: 'Use --target-regions '"]
     assert flags_in('message = "properties.publishingProfile.targetRegions is a-b--c"') == []
+
+
+def test_the_service_names_the_property_and_the_cli_names_the_flag(
+    sigctl: Any, ok: Any, home: Path
+) -> None:
+    from sigctl.errors import ArmError
+    from sigctl.provider.service import Provider
+
+    ok("group create -n rg1 -l eastus2")
+    ok("sig create -g rg1 -r gal1")
+    gallery = ok("sig show -g rg1 -r gal1 --query id")
+    share = {"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [OTHER]}]}
+    with pytest.raises(ArmError) as served:
+        Provider(home).request(
+            "POST", f"{gallery}/share", {"api-version": "2024-03-03"}, body=share
+        )
+    assert "sharingProfile.permissions is Groups" in served.value.message
+    assert not FLAG.search(served.value.message)
+    shown = sigctl("sig share add -g rg1 -r gal1 --subscription-ids " + OTHER)
+    assert shown.exit_code == 1
+    assert "Direct sharing needs a gallery created with --permissions Groups." in shown.stderr
