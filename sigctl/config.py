@@ -89,7 +89,18 @@ KNOWN: dict[str, KeySpec] = {
         parse_bool, False, "AZURE_CORE_ONLY_SHOW_ERRORS", "hide warnings"
     ),
     "core.no_color": KeySpec(parse_bool, False, "AZURE_CORE_NO_COLOR", "never colour output"),
+    # Remote mode (docs/serve.md): a served cloud to send every request to, and the CA to trust.
+    "core.endpoint": KeySpec(
+        str, None, "SIGCTL_ENDPOINT", "https:// address of a served cloud (else in-process)"
+    ),
+    "core.ca_bundle": KeySpec(
+        str, None, "SIGCTL_CA_BUNDLE", "CA certificate(s) to trust for core.endpoint"
+    ),
 }
+
+# The sections the emulated service reads (sigctl.provider.settings registers their keys); a
+# client of a served cloud changes them there, through /sigctl/config.
+SERVICE_SECTIONS = ("limits", "replication")
 
 # Families of keys whose names are open-ended (e.g. limits.galleries); the value parser per family.
 FAMILIES: dict[str, KeySpec] = {}

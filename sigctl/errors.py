@@ -144,6 +144,27 @@ def conflict(message: str, target: str | None = None) -> ArmError:
     return ArmError("Conflict", message, 409, target)
 
 
+# --- long-running operations ----------------------------------------------------------------
+
+
+def replication_failure(body: dict[str, Any]) -> ArmError:
+    """The error a version's operation ends with when regions failed to replicate."""
+    status = body.get("properties", {}).get("replicationStatus", {})
+    failed = [
+        f"{s['region']} ({s['details']})"
+        for s in status.get("summary", [])
+        if s["state"] == "Failed"
+    ]
+    return ArmError(
+        "ReplicationFailed",
+        "Gallery replication jobs failed in one or more regions: "
+        + "; ".join(failed)
+        + ". If retry does not work, then please do an update by removing the failed regions and "
+        "update again by adding them back.",
+        409,
+    )
+
+
 # --- the emulator's own state ----------------------------------------------------------------
 
 

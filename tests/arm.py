@@ -108,3 +108,13 @@ def version_body(
     if publishing:
         properties["publishingProfile"] = publishing
     return {"location": location, "properties": properties}
+
+
+def latest_of(provider: Provider, definition: ids.ResourceId, region: str | None = None) -> Any:
+    """The version "latest" resolves to for `definition` (in `region`, if given), or None:
+    sigctl's own read (GET /sigctl/subscriptions/{s}/latest), as the emulator."""
+    query = {"definition": str(definition), "explain": "true"}
+    if region is not None:
+        query["location"] = region
+    path = f"/sigctl/subscriptions/{definition.subscription}/latest"
+    return provider.request("GET", path, query).body["latest"]

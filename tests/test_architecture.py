@@ -74,3 +74,66 @@ def test_provider_never_imports_the_server() -> None:
                 assert not node.module.startswith("sigctl.server"), path.name
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("sigctl.server") for a in node.names), path.name
+
+
+# One door: the CLI reaches the provider only through the request interface. It may name
+# resources with the provider's id helpers; only the in-process transport builds the provider.
+CLI_MAY_IMPORT = {"sigctl.provider.ids": None, "sigctl.provider.service": {"transport.py"}}
+# Ways around the door: raw state transactions, the emulator's old shortcuts, handler dispatch.
+CLI_MAY_NOT_CALL = {"session", "operate", "transaction", "dispatch"}
+CLI_MAY_NOT_TOUCH = {"store", "emulator"}
+
+
+def _imported(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        if node.module in ("sigctl", "sigctl.provider"):
+            return [f"{node.module}.{a.name}" for a in node.names]
+        return [node.module]
+    return []
+
+
+def _door_violations(path: Path, source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        for name in _imported(node):
+            if name.startswith("sigctl.store"):
+                found.append(f"{path.name} imports {name}")
+            elif name.startswith("sigctl.provider"):
+                allowed = CLI_MAY_IMPORT.get(name, set())
+                if allowed is not None and path.name not in allowed:
+                    found.append(f"{path.name} imports {name}")
+        called = node.func if isinstance(node, ast.Call) else None
+        if isinstance(called, ast.Attribute) and called.attr in CLI_MAY_NOT_CALL:
+            found.append(f"{path.name}:{node.lineno} calls .{called.attr}(...)")
+        if isinstance(node, ast.Attribute) and node.attr in CLI_MAY_NOT_TOUCH:
+            found.append(f"{path.name}:{node.lineno} uses .{node.attr}")
+    return found
+
+
+def test_the_cli_reaches_the_provider_only_through_the_request_interface() -> None:
+    found = [
+        violation
+        for path in sorted((PACKAGE / "cli").rglob("*.py"))
+        for violation in _door_violations(path, path.read_text())
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from sigctl.store import Store",
+        "import sigctl.store.files",
+        "from sigctl.provider import latest",
+        "from sigctl.provider.image_versions import render",
+        "from sigctl.provider.service import Provider",
+        "client.provider.operate(sub, fn)",
+        "client.emulator.session(write=True)",
+        "provider.store.transaction(write=True)",
+        "provider.dispatch('get', rid, {}, None, None)",
+    ],
+)
+def test_the_door_check_sees_each_way_around(line: str) -> None:
+    assert _door_violations(Path("commands/x.py"), line)

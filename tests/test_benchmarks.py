@@ -43,3 +43,8 @@ def test_completion_benchmark_runs() -> None:
 def test_waits_benchmark_runs() -> None:
     out = run("waits.py", "--create-limit", "1000", "--demo-limit", "1000")
     assert "sigctl sig image-version create (30 GB, 3 regions)" in out and "sigctl demo" in out
+
+
+def test_remote_benchmark_runs() -> None:
+    out = run("remote.py", "--starts", "1", "--limit", "1000", "--ready-limit", "1000")
+    assert "sigctl sig show -g rg -r gal" in out and "sigctl serve ready" in out

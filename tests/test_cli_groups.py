@@ -132,7 +132,7 @@ def test_an_unexpected_error_is_one_line_and_the_hint_only_without_debug(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Provider, "list", broken)
+    monkeypatch.setattr(Provider, "dispatch", broken)
     result = sigctl("group list" + (" --debug" if debug else ""))
     assert result.exit_code == 1
     assert "ERROR: The command failed with an unexpected error: RuntimeError: boom" in result.stderr

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from sigctl.provider import ids, latest
+from sigctl.provider import ids
 from sigctl.provider.service import Provider
+from tests import arm
 from tests.arm import (
     NOW,
     SUB,
@@ -68,7 +69,7 @@ def names(provider: Provider) -> list[str]:
 
 def latest_of(provider: Provider, region: str | None = None) -> str | None:
     """The version "latest" resolves to for def1 (in `region`, if given)."""
-    return provider.operate(SUB, latest.resolve, image(), region)["latest"]
+    return arm.latest_of(provider, image(), region)
 
 
 def targets(body: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -786,7 +787,7 @@ class TestSoftDelete:
 
 
 def latest_of_soft(provider: Provider) -> str | None:
-    return provider.operate(SUB, latest.resolve, image(gallery="soft"), None)["latest"]
+    return arm.latest_of(provider, image(gallery="soft"))
 
 
 # -- encryption and edge zones -------------------------------------------------------------------
@@ -927,3 +928,19 @@ class TestEdgeZones:
         )
         assert error.code == "PropertyChangeNotAllowed"
         assert "targetExtendedLocations.storageAccountType" in error.message
+
+
+def test_a_vhd_lives_in_the_container_its_record_names(provider: Provider) -> None:
+    """A VHD made on sigctl's path may name its blob container (`vhds` if not); a bad
+    container name is refused as the storage service refuses it, and only a VHD has one."""
+    base = f"/sigctl/subscriptions/{SUB}/resourceGroups/rg1/sources"
+    spec = {"location": "eastus2", "osType": "Linux", "storageAccount": "acct1"}
+    made = provider.request("PUT", f"{base}/vhd/os", body={**spec, "container": "my-vhds"}).body
+    assert made["properties"]["uri"] == "https://acct1.blob.core.windows.net/my-vhds/os.vhd"
+    for bad in ("My_Vhds", "ab", "a--b"):
+        refused = error_of(
+            provider.request, "PUT", f"{base}/vhd/os2", body={**spec, "container": bad}
+        )
+        assert (refused.code, refused.target) == ("InvalidParameter", "container"), bad
+    disk = {"location": "eastus2", "osType": "Linux", "container": "vhds"}
+    assert error_of(provider.request, "PUT", f"{base}/disk/d1", body=disk).target == "container"

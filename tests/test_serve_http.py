@@ -289,6 +289,42 @@ def test_bad_input_gets_an_arm_error_and_changes_nothing(cloud: ServedCloud) -> 
     assert state_files(cloud.home) == before
 
 
+def test_bad_input_on_every_kind_of_path_is_refused_cleanly(cloud: ServedCloud) -> None:
+    """sigctl's own paths and Graph's meet the same checks as ARM's; JSON that Python reads but
+    JSON does not allow, or that is nested beyond the parser, is bad content too."""
+    before = state_files(cloud.home)
+    path = f"{GALLERY}/bad?{GALLERY_API}"
+    json_type = {"Content-Type": "application/json"}
+    cases = [
+        (("PUT", path, b"[" * 100_000), 400, "InvalidRequestContent"),
+        (("PUT", path, b'{"location": NaN}'), 400, "InvalidRequestContent"),
+        (("PUT", path, b'{"location": -Infinity}'), 400, "InvalidRequestContent"),
+        (("POST", "/sigctl/clock/advance", b"{bad"), 400, "InvalidRequestContent"),
+        (("POST", "/sigctl/clock/advance", b"[1]"), 400, "InvalidRequestContent"),
+        (("POST", "/sigctl/clock/advance", b'{"by": 5}'), 400, "InvalidRequestContent"),
+        (("POST", "/sigctl/faults", b'{"region": ["westus2"]}'), 400, "InvalidRequestContent"),
+        (("POST", "/sigctl/faults", b'{"region": "westus2", "at": true}'), 400, "InvalidParameter"),
+        (
+            ("POST", "/sigctl/faults", b'{"region": "westus2", "code": 7}'),
+            400,
+            "InvalidRequestContent",
+        ),
+        (("PUT", "/sigctl/state", b'"a snapshot"'), 400, "InvalidRequestContent"),
+        (("PATCH", "/sigctl/config", b'{"limits.galleries": "many"}'), 400, "InvalidConfiguration"),
+        (("POST", "/v1.0/users", b"{bad"), 400, "InvalidRequestContent"),
+        (("PATCH", "/sigctl/clock", b"{}"), 405, "MethodNotAllowed"),
+        (("PROPFIND", "/sigctl/clock", b""), 405, "MethodNotAllowed"),
+        (("GET", "/sigctl/no/such/path", b""), 404, "NotFound"),
+        (("GET", "/sigctl/%2e%2e/sigctl/clock", b""), 400, "InvalidRequestUri"),
+        (("GET", "/v1.0/users/..%2F..%2Fstate", b""), 400, "InvalidRequestUri"),
+    ]
+    for (verb, target, body), expected_status, expected_code in cases:
+        status, text = raw(cloud, verb, target, body, **json_type)
+        assert "Traceback" not in text
+        assert (status, arm_error(status, text)) == (expected_status, expected_code), (target, text)
+    assert state_files(cloud.home) == before
+
+
 # -- one SIGCTL_HOME, a server and CLI processes at once ---------------------------------------
 
 

@@ -16,9 +16,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sigctl.errors import ArmError
-from sigctl.provider import latest
 from sigctl.provider.service import Provider
-from tests.arm import NOW, SUB, cloud, definition_body, image, managed_image, version, version_body
+from tests.arm import (
+    NOW,
+    cloud,
+    definition_body,
+    image,
+    latest_of,
+    managed_image,
+    version,
+    version_body,
+)
 
 INT32_MAX = 2_147_483_647
 ASCII_DIGITS = set("0123456789")
@@ -119,5 +127,5 @@ def test_lists_and_latest_follow_the_numeric_order(
         assert kept.setdefault(value, name) == name  # new, or a PUT on the same version
     listed = provider.list(image(definition).child("versions"))
     assert [v["name"] for v in listed] == [kept[k] for k in sorted(kept)]
-    resolved = provider.operate(SUB, latest.resolve, image(definition), None)["latest"]
+    resolved = latest_of(provider, image(definition))
     assert resolved == (kept[max(kept)] if kept else None)

@@ -1,84 +1,116 @@
-"""The emulated az client's connection to the emulated service, for one invocation.
+"""The emulated az client's connection to the emulated cloud, for one invocation.
 
-It resolves the subscription the way az does (`--subscription` name or id, else the current
-one), and logs each ARM call under `--debug` like az's request logging.
+Every call is one request through a transport (sigctl.cli.transport): in-process on the local
+state by default, or over HTTPS to a served cloud when SIGCTL_ENDPOINT (core.endpoint) names one.
+The client signs in first, as az logs in: who acts (`--as`, SIGCTL_PRINCIPAL, `sigctl login`,
+else the default subscription's owner) and in which subscription (`--subscription`, `account
+set`, else the default one). It logs each ARM call under `--debug` like az's request logging.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sigctl.cli.errors import CliError
-from sigctl.provider.ids import ResourceId
-from sigctl.provider.service import Provider
+from sigctl.cli.transport import Reply
+from sigctl.errors import ArmError
 
 if TYPE_CHECKING:
     from sigctl.cli.context import Invocation
+    from sigctl.provider.ids import ResourceId
+
+# az sends an api-version with every call; the commands name theirs, these are the rest.
+DEFAULT_API_VERSIONS = {
+    "microsoft.resources": "2024-11-01",
+    "microsoft.compute": "2024-03-03",
+    "microsoft.storage": "2025-01-01",
+    "microsoft.managedidentity": "2023-01-31",
+    "microsoft.authorization": "2022-04-01",
+}
+_DISK_TYPES = ("disks", "snapshots", "diskencryptionsets")
+# A read-then-write that lost to another writer is tried again, this many times at most.
+ATTEMPTS = 50
 
 
-def find_subscription(tx: Any, wanted: str) -> dict[str, Any]:
-    """The subscription a --subscription value names (id or name), or az's error."""
-    from sigctl.provider import accounts
-
-    found = accounts.find_subscription(tx, wanted)
-    if found is None:
-        raise CliError(
-            f"Subscription '{wanted}' not found. Check the spelling and casing and try again."
-        )
-    return found
+def endpoint_settings(invocation: Invocation) -> tuple[str | None, str | None]:
+    """The served cloud to use (core.endpoint, SIGCTL_ENDPOINT) and the CA bundle to trust."""
+    return invocation.setting("core.endpoint") or None, invocation.setting("core.ca_bundle") or None
 
 
-def signed_in_principal(tx: Any, who: str) -> dict[str, Any]:
-    """The user or service principal `who` names. A group is refused: it cannot sign in."""
-    from sigctl.errors import ArmError
-    from sigctl.provider import accounts
-
-    try:
-        principal = accounts.find_principal(tx, who)
-    except ArmError:
-        raise CliError(
-            f"Principal '{who}' not found. Create it first (sigctl ad user create, "
-            "sigctl ad sp create) or pass its object id."
-        ) from None
-    if principal["type"] == "group":
-        raise CliError(
-            f"'{who}' is a group, and a group cannot sign in: act as a user or service principal "
-            "(the group's roles apply to its members)."
-        )
-    return principal
+def default_api_version(path: str) -> str:
+    """The api-version of a path's resource type, for calls whose command names none."""
+    parts = [p.lower() for p in path.split("/")]
+    if "providers" not in parts:
+        return DEFAULT_API_VERSIONS["microsoft.resources"]
+    at = len(parts) - 1 - parts[::-1].index("providers")
+    namespace = parts[at + 1] if at + 1 < len(parts) else ""
+    kind = parts[at + 2] if at + 2 < len(parts) else ""
+    if namespace == "microsoft.compute" and kind in _DISK_TYPES:
+        return "2023-04-02"
+    if namespace == "microsoft.compute" and kind in ("images", "virtualmachines"):
+        return "2024-07-01"
+    return DEFAULT_API_VERSIONS.get(namespace, DEFAULT_API_VERSIONS["microsoft.resources"])
 
 
 class Client:
     def __init__(self, invocation: Invocation) -> None:
+        from sigctl.cli import transport
+
         self.invocation = invocation
-        # The emulator itself, acting as nobody in particular: for sigctl's own operations
-        # (clock, faults, login) that Azure has no notion of authorizing.
-        self.emulator = Provider(invocation.home)
-        self._provider = Provider(invocation.home)
-        self._account: dict[str, Any] | None = None
-        self.principal: dict[str, Any] | None = None
+        endpoint, ca_bundle = endpoint_settings(invocation)
+        self.transport: Any = (
+            transport.Https(endpoint, ca_bundle)
+            if endpoint
+            else transport.InProcess(invocation.home)
+        )
+        self._session: dict[str, Any] | None = None
+        # During a read-then-write: the entity tag each resource was read with (None: absent).
+        self._read: dict[str, str | None] | None = None
+
+    # -- signing in ----------------------------------------------------------------------------
 
     @property
-    def provider(self) -> Provider:
-        """The emulated service, acting as the resolved principal (resolving it first)."""
-        if self._account is None:
-            self._resolve()
-        return self._provider
+    def session(self) -> dict[str, Any]:
+        """The signed-in principal, subscription and its tenant (signing in on first use)."""
+        if self._session is None:
+            self._session = self._sign_in()
+        return self._session
+
+    @property
+    def principal(self) -> dict[str, Any]:
+        return self.session["principal"]
+
+    @property
+    def account(self) -> dict[str, Any]:
+        """The current subscription (sigctl's record: id, name, tenantId, state, owner)."""
+        return self.session["subscription"]
 
     @property
     def subscription(self) -> str:
         return self.account["id"]
 
-    @property
-    def account(self) -> dict[str, Any]:
-        """The current subscription; resolving it also fixes who is acting."""
-        if self._account is None:
-            self._resolve()
-        assert self._account is not None
-        return self._account
+    def sign_in(
+        self, principal: str | None, subscription: str | None, warn_unknown: bool = False
+    ) -> dict[str, Any]:
+        """Resolve a principal and a subscription as signing in does (also for `sigctl login`);
+        a failure is az's client error."""
+        from sigctl.cli import service_errors
 
-    def _resolve(self) -> None:
+        body = {
+            "principal": principal,
+            "subscription": subscription,
+            "token": self.transport.remote,
+        }
+        try:
+            return self._send("POST", "/sigctl/sign-in", {}, body, {}).body
+        except ArmError as error:
+            if warn_unknown and error.code == "SubscriptionNotFound":
+                self.invocation.warn(f"Subscription '{subscription}' not recognized.")
+            raise service_errors.sign_in_error(error, principal, subscription) from None
+
+    def _sign_in(self) -> dict[str, Any]:
         """Subscription: --subscription, else `account set`, else the default one.
         Principal: --as, else SIGCTL_PRINCIPAL, else `sigctl login --as`, else the owner of
         the default subscription (the signed-in user; choosing a subscription, as in az, does
@@ -86,43 +118,27 @@ class Client:
         import os
 
         from sigctl import profile
-        from sigctl.provider import accounts
 
         options = self.invocation.options
         saved = profile.load(self.invocation.home)
-        with self.emulator.session() as tx:
-            wanted = options.subscription or saved.get("subscription")
-            if wanted:
-                if options.subscription and accounts.find_subscription(tx, wanted) is None:
-                    self.invocation.warn(f"Subscription '{wanted}' not recognized.")
-                found = find_subscription(tx, wanted)
-            else:
-                found = accounts.default_subscription(tx)
-            # `--as ""` (say, an unset shell variable) is an error, never "the owner"; an empty
-            # SIGCTL_PRINCIPAL counts as unset, as empty environment variables do elsewhere.
-            who = next(
-                (
-                    w
-                    for w in (
-                        options.principal,
-                        os.environ.get("SIGCTL_PRINCIPAL") or None,
-                        saved.get("principal"),
-                    )
-                    if w is not None
-                ),
-                None,
-            )
-            principal = signed_in_principal(
-                tx, accounts.default_subscription(tx)["owner"] if who is None else who
-            )
-        self._account = found
-        self.principal = principal
-        self._provider.principal = principal["id"]
-
-    def atomically(self) -> Any:
-        """Hold the state's write lock across several calls: az's read-then-write update is
-        then one step to other processes, so parallel updates of one resource lose nothing."""
-        return self.emulator.session(write=True)
+        wanted = options.subscription or saved.get("subscription")
+        # `--as ""` (say, an unset shell variable) is an error, never "the owner"; an empty
+        # SIGCTL_PRINCIPAL counts as unset, as empty environment variables do elsewhere.
+        who = next(
+            (
+                w
+                for w in (
+                    options.principal,
+                    os.environ.get("SIGCTL_PRINCIPAL") or None,
+                    saved.get("principal"),
+                )
+                if w is not None
+            ),
+            None,
+        )
+        found = self.sign_in(who, wanted, warn_unknown=bool(options.subscription))
+        self.transport.act_as(found["principal"], found.get("accessToken"))
+        return found
 
     def group_location(self, group: str) -> str:
         """az's default location: a GET of the resource group (its errors surface as they are)."""
@@ -130,39 +146,175 @@ class Client:
 
         return self.get(resource_group_id(self.subscription, group))["location"]
 
-    # -- ARM calls -------------------------------------------------------------------------
+    # -- requests ------------------------------------------------------------------------------
 
-    def _log(self, verb: str, rid: str | ResourceId, body: Any = None, **query: Any) -> None:
+    def _send(
+        self,
+        verb: str,
+        path: str,
+        query: dict[str, Any],
+        body: Any,
+        headers: dict[str, str],
+        as_emulator: bool = False,
+    ) -> Reply:
+        from sigctl.cli import service_errors
+
+        _refuse_empty_names(verb, path)
+        text_query = {k: _text(v) for k, v in query.items() if v is not None}
+        try:
+            return self.transport.send(verb, path, text_query, body, headers, as_emulator)
+        except ArmError as error:
+            shown = service_errors.shown(error)
+            if shown is error:
+                raise
+            raise shown from None
+
+    def request(
+        self,
+        verb: str,
+        path: str,
+        body: Any = None,
+        *,
+        as_emulator: bool = False,
+        **query: Any,
+    ) -> Reply:
+        """One request as the signed-in principal (Graph, /sigctl and ARM paths alike).
+
+        `as_emulator`: in-process, the state's own maintenance acts as the emulator itself and
+        needs no sign-in (it must work when the directory cannot be read); a served cloud
+        always wants a signed-in caller.
+        """
+        if not (as_emulator and not self.transport.remote):
+            self.session  # noqa: B018 - sign in before the first request
+        self._log(verb, path, body, **query)
+        return self._send(verb, path, query, body, {}, as_emulator)
+
+    def call(self, verb: str, path: str, body: Any = None, **query: Any) -> Any:
+        """request(...).body: for the sigctl namespace and Graph."""
+        return self.request(verb, path, body, **query).body
+
+    def _arm(self, verb: str, rid: str | ResourceId, body: Any = None, **query: Any) -> Reply:
+        path = str(rid)
+        if not any(k.lower() == "api-version" for k in query):
+            query["api-version"] = default_api_version(path)
+        self.session  # noqa: B018 - sign in before the first request
+        self._log(verb, path, body, **query)
+        return self._send(verb, path, query, body, self._conditions(verb, path))
+
+    def get(self, rid: str | ResourceId, **query: Any) -> dict[str, Any]:
+        try:
+            reply = self._arm("GET", rid, **query)
+        except ArmError as error:
+            if self._read is not None and error.status == 404:
+                self._read[str(rid).lower()] = None
+            raise
+        if self._read is not None:
+            self._read[str(rid).lower()] = reply.headers.get("etag")
+        return reply.body
+
+    def head(self, rid: str | ResourceId) -> bool:
+        return self._arm("HEAD", rid).status != 404
+
+    def list(self, rid: str | ResourceId, **query: Any) -> list[dict[str, Any]]:
+        return self._arm("GET", rid, **query).body["value"]
+
+    def put(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        return self._arm("PUT", rid, body, **query).body
+
+    def patch(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
+        return self._arm("PATCH", rid, body, **query).body
+
+    def delete(self, rid: str | ResourceId, **query: Any) -> None:
+        self._arm("DELETE", rid, **query)
+
+    def post(self, rid: str | ResourceId, action: str, body: dict[str, Any], **query: Any) -> Any:
+        return self._arm("POST", f"{rid}/{action}", body, **query).body
+
+    def service_setting(self, key: str) -> Any:
+        """A setting of the emulated cloud's service (limits.*, replication.*), from the cloud
+        the client talks to: a served cloud's own, or the local configuration."""
+        for entry in self.call("GET", "/sigctl/config")["value"]:
+            if entry["name"] == key:
+                return entry["value"]
+        return None
+
+    # -- az's read-then-write, safe against other writers --------------------------------------
+
+    def attempts(self) -> Iterator[Attempt]:
+        """az's read-then-write update, safe against other writers:
+
+            for attempt in client.attempts():
+                with attempt:
+                    ... GET, change, PUT ...
+
+        Each write names the entity tag its resource was read with (If-Match, or If-None-Match
+        for one read as absent); a block that lost to another writer (412) runs again from its
+        reads, so no other writer's change between its read and its write is lost."""
+        import random
+        import time
+
+        for number in range(1, ATTEMPTS + 1):
+            attempt = Attempt(self, last=number == ATTEMPTS)
+            yield attempt
+            if attempt.done:
+                return
+            time.sleep(random.uniform(0, 0.005 * number))  # let the other writer finish
+
+    def _conditions(self, verb: str, path: str) -> dict[str, str]:
+        if self._read is None or verb not in ("PUT", "PATCH") or path.lower() not in self._read:
+            return {}
+        tag = self._read[path.lower()]
+        return {"if-none-match": "*"} if tag is None else {"if-match": tag}
+
+    # -- waiting on the emulated clock ---------------------------------------------------------
+
+    def sleep(self, seconds: float) -> float:
+        """Let `seconds` of modelled time pass; returns how far a frozen clock was advanced."""
+        import time
+
+        waited = self.call("POST", "/sigctl/clock/wait", {"seconds": seconds})
+        if waited["sleepSeconds"]:
+            time.sleep(waited["sleepSeconds"])
+        return waited["advancedSeconds"]
+
+    def _log(self, verb: str, path: str, body: Any = None, **query: Any) -> None:
         if self.invocation.options.debug:
             suffix = "&".join(f"{k}={v}" for k, v in query.items() if v is not None)
-            self.invocation.debug(f"Request: {verb} {rid}{'?' + suffix if suffix else ''}")
+            self.invocation.debug(f"Request: {verb} {path}{'?' + suffix if suffix else ''}")
             if body is not None:
                 self.invocation.debug(f"Request body: {json.dumps(body, sort_keys=True)}")
 
-    def get(self, rid: str | ResourceId, **query: Any) -> dict[str, Any]:
-        self._log("GET", rid, **query)
-        return self.provider.get(rid, **query)
 
-    def head(self, rid: str | ResourceId) -> bool:
-        self._log("HEAD", rid)
-        return self.provider.head(rid)
+class Attempt:
+    """One run of a read-then-write block (Client.attempts)."""
 
-    def list(self, rid: str | ResourceId, **query: Any) -> list[dict[str, Any]]:
-        self._log("GET", rid, **query)
-        return self.provider.list(rid, **query)
+    def __init__(self, client: Client, last: bool) -> None:
+        self.client, self.last, self.done = client, last, False
 
-    def put(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
-        self._log("PUT", rid, body, **query)
-        return self.provider.put(rid, body, **query)
+    def __enter__(self) -> None:
+        self.client._read = {}
 
-    def patch(self, rid: str | ResourceId, body: dict[str, Any], **query: Any) -> dict[str, Any]:
-        self._log("PATCH", rid, body, **query)
-        return self.provider.patch(rid, body, **query)
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool:
+        self.client._read = None
+        lost = isinstance(error, ArmError) and error.code == "PreconditionFailed"
+        self.done = not lost or self.last
+        return lost and not self.last  # run the block again
 
-    def delete(self, rid: str | ResourceId, **query: Any) -> None:
-        self._log("DELETE", rid, **query)
-        self.provider.delete(rid, **query)
 
-    def post(self, rid: str | ResourceId, action: str, body: dict[str, Any], **query: Any) -> Any:
-        self._log("POST", f"{rid}/{action}", body, **query)
-        return self.provider.post(rid, action, body, **query)
+def _refuse_empty_names(verb: str, path: str) -> None:
+    """A path built from an empty name (say, `-n ''`) would name a collection, or nothing:
+    nothing by that name exists to read or delete, and nothing can be made without a name.
+    A role assignment's path starts with its scope, which the service checks as a scope."""
+    if "" in path.split("/")[1:] and "/providers/microsoft.authorization/" not in path.lower():
+        from sigctl.cli.errors import EXIT_NOT_FOUND
+
+        if verb in ("GET", "HEAD", "DELETE"):
+            raise CliError(f"Nothing is named '' ('{path}').", EXIT_NOT_FOUND)
+        raise CliError(f"A resource needs a name; '{path}' has an empty one.")
+
+
+def _text(value: Any) -> str:
+    """A query parameter as a URL carries it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

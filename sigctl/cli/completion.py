@@ -327,9 +327,7 @@ class Lookup:
         return names
 
     def _request(self, path: str, **query: str) -> list[dict[str, Any]]:
-        provider = self.client.provider
-        response = provider.request("GET", path, query, principal=provider.principal)
-        return list(response.body.get("value") or [])
+        return list(self.client.call("GET", path, **query).get("value") or [])
 
     def regions(self) -> list[str]:
         sub = self.client.subscription

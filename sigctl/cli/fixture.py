@@ -2,9 +2,9 @@
 
 A fixture lists resource groups, sources, galleries, definitions and versions the way az's
 arguments describe them, so it is read with the az client's own helpers (the target-region
-grammar, the Trusted Launch default) and applied through the emulated service in one
-transaction: every rule holds, and either all of it lands or none of it does. Its versions are
-already replicated.
+grammar, the Trusted Launch default), turned into ARM bodies and sent to the emulated service as
+one seed request, which it applies in one transaction: every rule holds, and either all of it
+lands or none of it does. Its versions are already replicated.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sigctl.cli.commands.image_definition import security_defaults
 from sigctl.cli.regions_arg import parse_target_regions
 from sigctl.errors import ArmError
 from sigctl.provider import ids
-from sigctl.provider.context import Request
 
 FIXTURE_MARK = "sigctlFixture"
 
@@ -123,126 +122,98 @@ def parse_fixture(data: dict[str, Any]) -> Fixture:
         raise ArmError("InvalidFixture", f"The fixture is not valid: {problems}.") from None
 
 
-def apply(ctx: Request, fixture: Fixture) -> dict[str, int]:
-    """Create everything the fixture describes, through the service's own handlers."""
-    from sigctl.provider import (
-        fixtures,
-        galleries,
-        image_definitions,
-        image_versions,
-        resource_groups,
-        sources,
-    )
-
-    sub = ctx.subscription
-    for group in fixture.groups:
-        resource_groups.put(
-            ctx, ids.resource_group_id(sub, group.name), group.model_dump(exclude_none=True)
-        )
-
-    def location_of(group: str, given: str | None) -> str:
-        return given or resource_groups.require(ctx, group)["location"]
-
+def requests(fixture: Fixture, sub: str) -> dict[str, Any]:
+    """The fixture as the service's seed request (POST /sigctl/subscriptions/{sub}/seed): ARM
+    bodies, built with az's client-side defaults, that the service creates in one transaction.
+    A body without a location takes its resource group's there."""
+    groups = [
+        {
+            "id": str(ids.resource_group_id(sub, group.name)),
+            "body": group.model_dump(exclude_none=True),
+        }
+        for group in fixture.groups
+    ]
+    sources = []
     for source in fixture.sources:
         spec = source.model_dump(exclude={"kind", "resourceGroup", "name"})
-        spec["location"] = location_of(source.resourceGroup, source.location)
         spec["dataDisks"] = [d.model_dump() for d in source.dataDisks]
-        sources.create(ctx, source.kind, source.resourceGroup, source.name, spec)
-    for gallery in fixture.galleries:
-        props: dict[str, Any] = {}
-        if gallery.description is not None:
-            props["description"] = gallery.description
-        if gallery.permissions:
-            props["sharingProfile"] = {"permissions": gallery.permissions}
-            if gallery.community:
-                props["sharingProfile"]["communityGalleryInfo"] = gallery.community.model_dump()
-        if gallery.softDelete is not None:
-            props["softDeletePolicy"] = {"isSoftDeleteEnabled": gallery.softDelete}
-        body: dict[str, Any] = {
-            "location": location_of(gallery.resourceGroup, gallery.location),
-            "properties": props,
-        }
-        if gallery.tags is not None:
-            body["tags"] = gallery.tags
-        galleries.put(ctx, ids.gallery_id(sub, gallery.resourceGroup, gallery.name), body)
-    for definition in fixture.definitions:
-        props = {
-            "identifier": {
-                "publisher": definition.publisher,
-                "offer": definition.offer,
-                "sku": definition.sku,
-            },
-            "osType": definition.osType,
-            "osState": definition.osState,
-            "hyperVGeneration": definition.hyperVGeneration,
-            "features": security_defaults(
-                [{"name": k, "value": v} for k, v in definition.features.items()],
-                definition.hyperVGeneration,
-            ),
-        }
-        for field in ("architecture", "description", "endOfLifeDate"):
-            if getattr(definition, field) is not None:
-                props[field] = getattr(definition, field)
-        body = {
-            "location": location_of(definition.resourceGroup, definition.location),
-            "properties": props,
-            "tags": definition.tags,
-        }
-        image_definitions.put(
-            ctx,
-            ids.image_id(sub, definition.resourceGroup, definition.gallery, definition.name),
-            body,
-        )
-    for version in fixture.versions:
-        location = location_of(version.resourceGroup, version.location)
-        profile: dict[str, Any] = {
-            "targetRegions": parse_target_regions(version.targetRegions or [location])
-        }
-        for field in ("replicaCount", "storageAccountType", "excludeFromLatest", "endOfLifeDate"):
-            if getattr(version, field) is not None:
-                profile[field] = getattr(version, field)
-        storage: dict[str, Any] = {}
-        if version.managedImage:
-            storage["source"] = {
-                "id": str(
-                    sources.source_id(
-                        sub,
-                        version.resourceGroup,
-                        sources.KINDS["managed-image"],
-                        version.managedImage,
-                    )
-                )
-            }
-        if version.osSnapshot:
-            storage["osDiskImage"] = {
-                "source": {
-                    "id": str(
-                        sources.source_id(
-                            sub,
-                            version.resourceGroup,
-                            sources.KINDS["snapshot"],
-                            version.osSnapshot,
-                        )
-                    )
-                }
-            }
-        rid = ids.version_id(
-            sub, version.resourceGroup, version.gallery, version.definition, version.name
-        )
-        image_versions.put(
-            ctx,
-            rid,
+        sources.append(
             {
-                "location": location,
-                "properties": {"publishingProfile": profile, "storageProfile": storage},
-                "tags": version.tags,
-            },
+                "resourceGroup": source.resourceGroup,
+                "kind": source.kind,
+                "name": source.name,
+                "body": spec,
+            }
         )
-        fixtures.mark_replicated(ctx, rid)
     return {
-        "groups": len(fixture.groups),
-        "sources": len(fixture.sources),
-        "galleries": len(fixture.galleries),
-        "definitions": len(fixture.definitions),
-        "versions": len(fixture.versions),
+        "groups": groups,
+        "sources": sources,
+        "galleries": [_gallery(sub, g) for g in fixture.galleries],
+        "definitions": [_definition(sub, d) for d in fixture.definitions],
+        "versions": [_version(sub, v) for v in fixture.versions],
     }
+
+
+def _gallery(sub: str, gallery: Gallery) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    if gallery.description is not None:
+        props["description"] = gallery.description
+    if gallery.permissions:
+        props["sharingProfile"] = {"permissions": gallery.permissions}
+        if gallery.community:
+            props["sharingProfile"]["communityGalleryInfo"] = gallery.community.model_dump()
+    if gallery.softDelete is not None:
+        props["softDeletePolicy"] = {"isSoftDeleteEnabled": gallery.softDelete}
+    body: dict[str, Any] = {"location": gallery.location, "properties": props}
+    if gallery.tags is not None:
+        body["tags"] = gallery.tags
+    return {"id": str(ids.gallery_id(sub, gallery.resourceGroup, gallery.name)), "body": body}
+
+
+def _definition(sub: str, definition: Definition) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "identifier": {
+            "publisher": definition.publisher,
+            "offer": definition.offer,
+            "sku": definition.sku,
+        },
+        "osType": definition.osType,
+        "osState": definition.osState,
+        "hyperVGeneration": definition.hyperVGeneration,
+        "features": security_defaults(
+            [{"name": k, "value": v} for k, v in definition.features.items()],
+            definition.hyperVGeneration,
+        ),
+    }
+    for field in ("architecture", "description", "endOfLifeDate"):
+        if getattr(definition, field) is not None:
+            props[field] = getattr(definition, field)
+    rid = ids.image_id(sub, definition.resourceGroup, definition.gallery, definition.name)
+    body = {"location": definition.location, "properties": props, "tags": definition.tags}
+    return {"id": str(rid), "body": body}
+
+
+def _version(sub: str, version: Version) -> dict[str, Any]:
+    """Without target regions, a version is replicated to its own region (the service's
+    default for a seeded version, whose region may be its group's)."""
+    profile: dict[str, Any] = {}
+    if version.targetRegions:
+        profile["targetRegions"] = parse_target_regions(version.targetRegions)
+    for field in ("replicaCount", "storageAccountType", "excludeFromLatest", "endOfLifeDate"):
+        if getattr(version, field) is not None:
+            profile[field] = getattr(version, field)
+    storage: dict[str, Any] = {}
+    group = version.resourceGroup
+    if version.managedImage:
+        image = ids.ResourceId(sub, group, ids.COMPUTE, ("images",), (version.managedImage,))
+        storage["source"] = {"id": str(image)}
+    if version.osSnapshot:
+        snapshot = ids.ResourceId(sub, group, ids.COMPUTE, ("snapshots",), (version.osSnapshot,))
+        storage["osDiskImage"] = {"source": {"id": str(snapshot)}}
+    rid = ids.version_id(sub, group, version.gallery, version.definition, version.name)
+    body = {
+        "location": version.location,
+        "properties": {"publishingProfile": profile, "storageProfile": storage},
+        "tags": version.tags,
+    }
+    return {"id": str(rid), "body": body}

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sigctl.cli import context
-from sigctl.provider.operations import replication_failure
+from sigctl.errors import replication_failure
 
 # az polls an ARM operation every so often; in modelled seconds.
 POLL_SECONDS = 15
@@ -37,7 +37,7 @@ def watch(
             progress.update(body)
             if done(body) or waited >= limit:
                 break
-            advanced += client.provider.sleep(POLL_SECONDS)
+            advanced += client.sleep(POLL_SECONDS)
             waited += POLL_SECONDS
     say_clock_advanced(advanced)
     return body

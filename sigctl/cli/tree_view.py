@@ -1,4 +1,4 @@
-"""`sigctl tree`: the emulated cloud drawn as a tree, from the provider's inventory read.
+"""`sigctl tree`: the emulated cloud drawn as a tree, from the service's inventory read.
 
 One line per subscription, group, gallery, definition, version and target region, each with its
 state in the palette's colour, symbol and word (sigctl.cli.palette), and what its kind adds:

@@ -91,4 +91,4 @@ def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool
 def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:
     """A `wait` command's body: poll GET `target` with `query` until `conditions` hold."""
     client = context.current().client
-    return wait_for(lambda: client.get(target, **query), sleep=client.provider.sleep, **conditions)
+    return wait_for(lambda: client.get(target, **query), sleep=client.sleep, **conditions)

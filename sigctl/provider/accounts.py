@@ -13,6 +13,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import shapes
+from sigctl.provider.ids import stable_id
 
 ACCOUNTS_KEY = ("accounts",)
 
@@ -110,13 +111,7 @@ def allow_region(tx: Any, subscription_id: str, region_name: str, allowed: bool)
 
 # -- identities: tenants, subscriptions, users, service principals, groups ----------------------
 
-_NAMESPACE = uuid.UUID("5f0c3a1e-8a51-4f3e-9a55-2d1f7e6b4c90")
 PRINCIPAL_TYPES = {"user": "User", "servicePrincipal": "ServicePrincipal", "group": "Group"}
-
-
-def stable_id(kind: str, name: str) -> str:
-    """Ids derived from names, so a script that creates the same identities gets the same ids."""
-    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name.lower()}"))
 
 
 def is_guid(text: str) -> bool:

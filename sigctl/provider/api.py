@@ -49,6 +49,7 @@ class Call:
     body: Any
     principal: str | None
     base: str
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -74,12 +75,30 @@ def handle(
     principal: str | None,
     headers: dict[str, str],
 ) -> Response:
+    from sigctl.config import ConfigError
+
+    try:
+        return _route(provider, verb, path, query, body, principal, headers)
+    except ConfigError as error:  # a setting of the service that cannot be used
+        raise ArmError("InvalidConfiguration", str(error), 500) from None
+
+
+def _route(
+    provider: Provider,
+    verb: str,
+    path: str,
+    query: dict[str, str],
+    body: Any,
+    principal: str | None,
+    headers: dict[str, str],
+) -> Response:
     verb = verb.upper()
+    _check_authorization_scope(path)
     segments = path_segments(path)
     first = segments[0].lower() if segments else ""
     if verb not in VERBS:
         raise method_not_allowed(verb, path)
-    call = Call(provider, verb, segments, query, body, principal, base_url(headers))
+    call = Call(provider, verb, segments, query, body, principal, base_url(headers), headers)
     if first in ("subscriptions", "tenants", "providers"):
         from sigctl.provider import arm
 
@@ -95,7 +114,8 @@ def handle(
     if first == "sigctl":
         from sigctl.provider import emulator_api
 
-        return _signed_in(call) or emulator_api.handle(call.below(1))
+        public = emulator_api.is_public(segments)
+        return (None if public else _signed_in(call)) or emulator_api.handle(call.below(1))
     if len(segments) >= 2 and segments[1].lower() in _IDENTITY_SEGMENTS:
         from sigctl.provider import identity
 
@@ -113,6 +133,19 @@ def path_segments(path: str) -> list[str]:
             400,
         )
     return segments
+
+
+_AUTHORIZATION = "/providers/microsoft.authorization/"
+
+
+def _check_authorization_scope(path: str) -> None:
+    """A role assignment's scope is its path's prefix; it is checked as a scope (InvalidScope)
+    before the path is split, since splitting drops the empty segments a scope must not have."""
+    at = path.lower().rfind(_AUTHORIZATION)
+    if at > 0:
+        from sigctl.provider import rbac
+
+        rbac.normalised_scope(path[:at])
 
 
 def route_not_found(verb: str, path: str) -> ArmError:

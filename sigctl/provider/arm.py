@@ -72,13 +72,17 @@ def handle(call: Call) -> Response:
 
         return operations.answer(provider, rid, query, principal)
     if verb == "GET":
-        return Response(200, provider.dispatch("get", rid, query, None, principal).result)
+        outcome = provider.dispatch("get", rid, query, None, principal)
+        return Response(200, outcome.result, {"ETag": outcome.etag} if outcome.etag else {})
     if verb == "HEAD":
         return _head(provider, rid, query, principal)
+    from sigctl.provider.service import Conditions
+
+    conditions = Conditions.of(call.headers)
     if verb == "DELETE":
-        outcome = provider.dispatch("delete", rid, query, None, principal)
+        outcome = provider.dispatch("delete", rid, query, None, principal, conditions)
         return Response(200 if outcome.existed else 204)
-    outcome = provider.dispatch(verb.lower(), rid, query, _object(body), principal)
+    outcome = provider.dispatch(verb.lower(), rid, query, _object(body), principal, conditions)
     created = verb == "PUT" and not outcome.existed and rid.route not in _NO_CREATED
     status = 201 if created else 200
     result = outcome.result

@@ -11,7 +11,6 @@ Custom role definitions are not emulated: PUT and DELETE of a definition are ref
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
@@ -128,7 +127,9 @@ def _create(tx: Any, principal: str | None, scope: str, name: str, body: Any) ->
             400,
         )
     rbac.require(tx, principal, rbac.ASSIGNMENT_ACTIONS["write"], scope)
-    return rbac.create_assignment(tx, datetime.now(UTC), assignee, role, scope, name.lower())
+    from sigctl.provider import clock
+
+    return rbac.create_assignment(tx, clock.load(tx).now(), assignee, role, scope, name.lower())
 
 
 def _may_read(tx: Any, principal: str | None, record: dict[str, Any]) -> bool:

@@ -21,7 +21,7 @@ def parse_duration(text: str) -> float:
         raise ArmError(
             "InvalidDuration",
             f"'{text}' is negative: the clock only moves forward. "
-            "To go back, freeze it at an earlier time with `sigctl replication clock set TIME`.",
+            "To go back, freeze it at an earlier time.",
         )
     pos = 0
     total = 0.0
@@ -88,3 +88,26 @@ def sync(tx: Any, config: Any) -> bool:
         return False
     save_clock(tx, current)
     return True
+
+
+def wait(store: Any, config: Any, seconds: float) -> dict[str, float]:
+    """Let `seconds` of modelled time pass for a polling client (POST /sigctl/clock/wait).
+
+    On a running clock that takes seconds / replication.speed of real time, which the client
+    sleeps itself (nothing in instant mode). A frozen clock would never move, so waiting advances
+    it instead, by `advancedSeconds`. A changed speed or clock mode is applied first (the
+    progress clock is re-anchored).
+    """
+    rate = replication.speed(config)
+    with store.transaction() as tx:
+        current = clock.load(tx)
+    stale = "progress" in current.stored and current.sync(rate)
+    if current.frozen or stale:
+        with store.transaction(write=True) as tx:
+            if current.frozen:
+                current = clock.load(tx)
+                current.advance(seconds, rate)
+                save_clock(tx, current)
+                return {"advancedSeconds": seconds, "sleepSeconds": 0.0}
+            sync(tx, config)
+    return {"advancedSeconds": 0.0, "sleepSeconds": 0.0 if rate is None else seconds / rate}

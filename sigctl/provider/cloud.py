@@ -158,20 +158,47 @@ def _tenants(call: Call) -> Response:
 
 
 def _locations(call: Call) -> Response:
+    """The subscription's regions as ARM lists them (what `az account list-locations` prints).
+    A subscription outside the early-access programme is not shown its regions."""
+    from sigctl import config
+    from sigctl.provider import settings
+    from sigctl.provider.region_metadata import METADATA
+
     _read_only(call)
     with call.provider.store.transaction() as tx:
         sub = accounts.subscription(tx, call.segments[1])["id"]
-    value = [
-        {
-            "id": f"/subscriptions/{sub}/locations/{r.name}",
-            "name": r.name,
+    early_access = settings.early_access(config.load(call.provider.home))
+    value = []
+    for region in regions.CATALOGUE:
+        if region.early_access and not early_access:
+            continue
+        meta = METADATA[region.name]
+        entry: dict[str, Any] = {
+            "displayName": region.display_name,
+            "id": f"/subscriptions/{sub}/locations/{region.name}",
+            "metadata": {
+                "geography": meta["geography"],
+                "geographyGroup": meta["geographyGroup"],
+                "latitude": meta["latitude"],
+                "longitude": meta["longitude"],
+                "pairedRegion": [
+                    {"id": f"/subscriptions/{sub}/locations/{p}", "name": p}
+                    for p in meta["pairedRegion"]
+                ],
+                "physicalLocation": meta["physicalLocation"],
+                "regionCategory": meta["regionCategory"],
+                "regionType": "Physical",
+            },
+            "name": region.name,
+            "regionalDisplayName": meta["regionalDisplayName"],
             "type": "Region",
-            "displayName": r.display_name,
-            "regionalDisplayName": r.display_name,
-            "metadata": {"regionType": "Physical", "regionCategory": "Recommended"},
         }
-        for r in regions.CATALOGUE
-    ]
+        if region.zones:
+            entry["availabilityZoneMappings"] = [
+                {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"}
+                for z in range(1, region.zone_count + 1)
+            ]
+        value.append(entry)
     return Response(200, {"value": value})
 
 

@@ -1,24 +1,39 @@
 """The sigctl namespace: what Azure has no API for, on documented /sigctl paths.
 
+    POST   /sigctl/sign-in         {"principal", "subscription", "token"}  who acts, where (public)
     GET    /sigctl/clock                           the emulated clock (sigctl replication clock show)
     POST   /sigctl/clock/advance   {"by": "5m"}    move it forward
     POST   /sigctl/clock/set       {"time": "..."} freeze it at an instant
     POST   /sigctl/clock/reset                     back to the wall clock
+    POST   /sigctl/clock/wait      {"seconds": 15} let modelled time pass for a polling client
+    GET    /sigctl/config                          the service's settings (limits, replication)
+    PATCH  /sigctl/config          {"key": "value" | null, ...}   change them
     GET    /sigctl/faults                          injected replication faults
     POST   /sigctl/faults          {"region", ...} inject one (201)
     DELETE /sigctl/faults[/{id}]                   clear one, or all
     GET    /sigctl/state                           export the whole state (a snapshot)
-    PUT    /sigctl/state           {snapshot}      replace the state with a snapshot
+    PUT    /sigctl/state[?ifEmpty=true] {snapshot} replace the state with a snapshot
     DELETE /sigctl/state                           reset the state
+    POST   /sigctl/state/check | /sigctl/state/repair   the state's health
+    GET|POST /sigctl/tenants, /sigctl/tenants/{t}/principals[?type=]    the emulated directory
+    GET|POST /sigctl/subscriptions, GET /sigctl/subscriptions/{s}      the emulated accounts
+    POST   /sigctl/subscriptions/{s}/allowedRegions/add|remove {"region"}  its allow-list
+    GET    /sigctl/subscriptions/{s}/regions                           gallery access per region
+    GET    /sigctl/subscriptions/{s}/latest?definition={id}[&location=][&explain=true]
     GET    /sigctl/subscriptions/{s}/billing[?scope={resource id}]   cost inputs (billing estimate)
-    GET    /sigctl/subscriptions/{s}/sources[?kind=vhd]              every source of a subscription
+    POST   /sigctl/subscriptions/{s}/billing/plan                    inputs of a planned version
+    GET    /sigctl/subscriptions/{s}[/resourceGroups/{g}]/sources[?kind=]   sources
     PUT|GET|DELETE /sigctl/subscriptions/{s}/resourceGroups/{g}/sources/{kind}/{name}
                                                    sources with sigctl's own fields (used sizes,
-                                                   VHDs in storage accounts)
+                                                   VHDs in a storage account and container)
+    POST   /sigctl/subscriptions/{s}/seed          apply a fixture in one transaction
     GET    /sigctl/vm-image-aliases.json           the (empty) alias document the metadata names
 
-Clock, faults and state are the emulator's own controls: any signed-in caller may use them.
-Billing and sources check the caller's roles as their ARM counterparts do.
+The namespace is versionless: no api-version is required, and one that is sent is ignored (the
+paths change with sigctl itself, documented in docs/serve.md). Sign-in is public, as the token
+service is; everything else needs a signed-in caller. Clock, faults, config, state, the accounts
+and seeding are the emulator's own controls: any signed-in caller may use them. Billing, sources
+and "latest" check the caller's roles as their ARM counterparts do.
 """
 
 from __future__ import annotations
@@ -26,9 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids
 from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
-from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_str
 
 if TYPE_CHECKING:
@@ -44,13 +57,29 @@ def handle(call: Call) -> Response:
         return _clock(provider, verb, lowered[1:], body, path)
     if lowered[:1] == ["faults"]:
         return _faults(provider, verb, segments[1:], body, path)
-    if lowered == ["state"]:
-        return _state(provider, verb, body, path)
+    if lowered[:1] == ["state"]:
+        return _state(call, lowered[1:], path)
+    if lowered == ["config"]:
+        return _config(provider, verb, body, path)
     if lowered == ["vm-image-aliases.json"] and verb == "GET":
         return Response(200, {"outputs": {"aliases": {"value": {}}}})
-    if lowered[:1] == ["subscriptions"] and len(segments) >= 3:
-        return _in_subscription(call, segments[1], segments[2:], path)
+    if lowered[:1] in (["sign-in"], ["tenants"]) or (
+        lowered[:1] == ["subscriptions"]
+        and (len(lowered) <= 2 or lowered[2] in ("allowedregions", "regions"))
+    ):
+        from sigctl.provider import emulator_accounts
+
+        return emulator_accounts.handle(call, path)
+    if lowered[:1] == ["subscriptions"]:
+        from sigctl.provider import emulator_resources
+
+        return emulator_resources.handle(call, segments[1], segments[2:], path)
     raise route_not_found(verb, path)
+
+
+def is_public(segments: list[str]) -> bool:
+    """Sign-in is the one /sigctl path a caller without credentials may use."""
+    return [s.lower() for s in segments] == ["sigctl", "sign-in"]
 
 
 def _clock(provider: Provider, verb: str, rest: list[str], body: Any, path: str) -> Response:
@@ -63,9 +92,12 @@ def _clock(provider: Provider, verb: str, rest: list[str], body: Any, path: str)
             raise method_not_allowed(verb, path)
         with provider.store.transaction() as tx:
             return Response(200, clock_ops.describe(tx, settings))
-    if verb != "POST" or len(rest) != 1 or rest[0] not in ("advance", "set", "reset"):
+    actions = ("advance", "set", "reset", "wait")
+    if verb != "POST" or len(rest) != 1 or rest[0] not in actions:
         raise route_not_found(verb, path)
-    fields = expect_dict(body, "body")
+    fields = expect_dict(body if body is not None else {}, "body")
+    if rest[0] == "wait":
+        return Response(200, clock_ops.wait(provider.store, settings, _seconds(fields)))
     with provider.store.transaction(write=True) as tx:
         if rest[0] == "advance":
             clock_ops.advance(tx, settings, expect_str(fields.get("by"), "by") or "")
@@ -74,6 +106,17 @@ def _clock(provider: Provider, verb: str, rest: list[str], body: Any, path: str)
         else:
             clock_ops.reset(tx, settings)
         return Response(200, clock_ops.describe(tx, settings))
+
+
+def _seconds(fields: dict[str, Any]) -> float:
+    import math
+
+    seconds = fields.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ArmError("InvalidRequestContent", "Property 'seconds' must be a number.", 400)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ArmError("InvalidRequestContent", "Property 'seconds' must be 0 or more.", 400)
+    return float(seconds)
 
 
 def _faults(provider: Provider, verb: str, rest: list[str], body: Any, path: str) -> Response:
@@ -90,15 +133,22 @@ def _faults(provider: Provider, verb: str, rest: list[str], body: Any, path: str
             fault_id = None
             if rest:
                 if not rest[0].isdigit():
-                    raise ArmError("FaultNotFound", f"There is no fault with id {rest[0]}.", 404)
+                    raise faults.not_found(rest[0])
                 fault_id = int(rest[0])
             return Response(200, {"cleared": faults.clear(tx, fault_id)})
     raise method_not_allowed(verb, path)
 
 
-def _state(provider: Provider, verb: str, body: Any, path: str) -> Response:
+def _state(call: Call, rest: list[str], path: str) -> Response:
     from sigctl.provider import fixtures
 
+    provider, verb, body = call.provider, call.verb, call.body
+    if rest:
+        if verb != "POST" or len(rest) != 1:
+            raise route_not_found(verb, path)
+        from sigctl.provider import state_health
+
+        return Response(200, state_health.post(provider.store, rest[0]))
     if verb == "DELETE":  # as `sigctl state reset`: everything, under the writers' lock
         from sigctl.store.maintenance import wipe
 
@@ -108,49 +158,25 @@ def _state(provider: Provider, verb: str, body: Any, path: str) -> Response:
         if verb == "GET":
             return Response(200, fixtures.export(tx))
         if verb == "PUT":
+            if str(call.query.get("ifEmpty", "")).lower() == "true" and tx.all_keys():
+                raise ArmError(
+                    "StateNotEmpty",
+                    "The state is not empty; replacing it was not asked for (ifEmpty=true).",
+                    409,
+                )
             return Response(200, {"documents": fixtures.replace(tx, expect_dict(body, "body"))})
     raise method_not_allowed(verb, path)
 
 
-def _in_subscription(call: Call, subscription: str, rest: list[str], path: str) -> Response:
-    from sigctl.provider import billing, sources
+def _config(provider: Provider, verb: str, body: Any, path: str) -> Response:
+    from sigctl.provider import settings
 
-    verb, query, body = call.verb, call.query, call.body
-
-    lowered = [s.lower() for s in rest]
-    with call.provider.store.transaction(write=verb in ("PUT", "DELETE")) as tx:
-        sub = accounts.subscription(tx, subscription)["id"]
-        ctx = Request(tx, sub.lower(), call.principal, query)
-        if lowered == ["billing"] and verb == "GET":
-            scope = ids.parse(query["scope"]) if query.get("scope") else None
-            return Response(200, billing.existing(ctx, scope))
-        if lowered == ["sources"] and verb == "GET":
-            return Response(200, {"value": sources.list_(ctx, None, _kind(query.get("kind")))})
-        if len(rest) == 5 and lowered[0] == "resourcegroups" and lowered[2] == "sources":
-            kind, group, name = _kind(rest[3]), rest[1], rest[4]
-            assert kind is not None
-            if verb == "GET":
-                return Response(200, sources.get(ctx, kind, group, name))
-            if verb == "PUT":
-                return Response(
-                    200, sources.create(ctx, kind, group, name, expect_dict(body, "body"))
-                )
-            if verb == "DELETE":
-                sources.delete(ctx, kind, group, name)
-                return Response(204)
-            raise method_not_allowed(verb, path)
-    raise route_not_found(verb, path)
-
-
-def _kind(text: str | None) -> str | None:
-    from sigctl.provider import sources
-
-    if text is None:
-        return None
-    if text.lower() not in sources.KINDS:
-        raise ArmError(
-            "InvalidSourceKind",
-            f"'{text}' is not a source kind: {', '.join(sources.KINDS)}.",
-            400,
-        )
-    return text.lower()
+    if verb == "GET":
+        return Response(200, {"value": settings.entries(provider.home)})
+    if verb == "PATCH":
+        changes = expect_dict(body, "body")
+        settings.change(provider.home, changes)
+        if "replication.speed" in changes:
+            provider.sync_clock()  # running replications go on at the new speed from now
+        return Response(200, {"value": settings.entries(provider.home)})
+    raise method_not_allowed(verb, path)

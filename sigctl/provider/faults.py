@@ -23,7 +23,10 @@ def load(tx: Any) -> list[dict[str, Any]]:
 
 def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
     from sigctl.provider import image_versions
+    from sigctl.provider.validate import expect_str
 
+    for name in ("region", "gallery", "definition", "version", "code", "message"):
+        expect_str(spec.get(name), name)  # a JSON body may hold anything
     region = regions.find(spec.get("region") or "")
     if region is None:
         error = invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
@@ -32,13 +35,13 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
     for name in ("gallery", "definition", "version", "code", "message"):
         if spec.get(name) is not None and not spec[name].strip():
             # an empty filter would match nothing, an empty code or message says nothing
-            raise invalid_parameter(f"--{name} must not be empty.", name)
+            raise invalid_parameter(f"Property '{name}' must not be empty.", name)
     if spec.get("version") is not None:
         image_versions.check_name(spec["version"])
     at = spec.get("at", 0)
-    if not isinstance(at, (int, float)) or not 0 <= at < 100:
+    if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(
-            "--at is the progress percentage at which the region fails: 0 to 99.", "at"
+            "Property 'at' is the progress percentage at which the region fails: 0 to 99.", "at"
         )
     faults = load(tx)
     fault = {
@@ -59,12 +62,7 @@ def clear(tx: Any, fault_id: int | None = None) -> int:
     faults = load(tx)
     kept = [f for f in faults if fault_id is not None and f["id"] != fault_id]
     if fault_id is not None and len(kept) == len(faults):
-        raise ArmError(
-            "FaultNotFound",
-            f"There is no fault with id {fault_id}; `sigctl replication fault list` shows them.",
-            404,
-            "id",
-        )
+        raise not_found(str(fault_id))
     if len(kept) != len(faults):
         if kept:
             tx.write(FAULTS_KEY, kept)
@@ -85,3 +83,7 @@ def matching(
         if all(w is None or w.lower() == a.lower() for w, a in zip(wanted, actual, strict=True)):
             return fault
     return None
+
+
+def not_found(fault_id: str) -> ArmError:
+    return ArmError("FaultNotFound", f"There is no fault with id {fault_id}.", 404, "id")

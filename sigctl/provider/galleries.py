@@ -329,8 +329,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     if info.get("communityGalleryEnabled"):
         raise ArmError(
             "CannotDeleteResource",
-            f"Gallery '{name}' is shared to the community. Reset its sharing (sigctl sig share reset) "
-            "before deleting it.",
+            f"Gallery '{name}' is shared to the community. Reset its sharing before deleting it.",
             409,
         )
     nested = []

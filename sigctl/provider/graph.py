@@ -31,9 +31,10 @@ _ODATA = {
     "servicePrincipal": "#microsoft.graph.servicePrincipal",
     "group": "#microsoft.graph.group",
 }
-_EQ = re.compile(r"^\s*([A-Za-z]+)\s+eq\s+'([^']*)'\s*$")
-_STARTSWITH = re.compile(r"^\s*startswith\(\s*([A-Za-z]+)\s*,\s*'([^']*)'\s*\)\s*$", re.I)
-_SPN = re.compile(r"^\s*servicePrincipalNames/any\(\w+:\s*\w+\s+eq\s+'([^']*)'\)\s*$", re.I)
+_LITERAL = r"'((?:[^']|'')*)'"  # an OData string: a quote inside is doubled
+_EQ = re.compile(rf"^\s*([A-Za-z]+)\s+eq\s+{_LITERAL}\s*$")
+_STARTSWITH = re.compile(rf"^\s*startswith\(\s*([A-Za-z]+)\s*,\s*{_LITERAL}\s*\)\s*$", re.I)
+_SPN = re.compile(rf"^\s*servicePrincipalNames/any\(\w+:\s*\w+\s+eq\s+{_LITERAL}\)\s*$", re.I)
 
 
 def shape(record: dict[str, Any]) -> dict[str, Any]:
@@ -145,14 +146,20 @@ def _filtered(tx: Any, kind: str, query: dict[str, str]) -> list[dict[str, Any]]
 def _matches(record: dict[str, Any], text: str) -> bool:
     shown = {**shape(record), "appId": record.get("appId")}
     if match := _SPN.match(text):
-        return match.group(1).lower() in [n.lower() for n in shown.get("servicePrincipalNames", [])]
+        wanted = _unquoted(match.group(1)).lower()
+        return wanted in [n.lower() for n in shown.get("servicePrincipalNames", [])]
     if match := _EQ.match(text):
-        return str(shown.get(match.group(1)) or "").lower() == match.group(2).lower()
+        return str(shown.get(match.group(1)) or "").lower() == _unquoted(match.group(2)).lower()
     if match := _STARTSWITH.match(text):
-        return str(shown.get(match.group(1)) or "").lower().startswith(match.group(2).lower())
+        value = str(shown.get(match.group(1)) or "").lower()
+        return value.startswith(_unquoted(match.group(2)).lower())
     raise ArmError(
         "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {text}", 400
     )
+
+
+def _unquoted(literal: str) -> str:
+    return literal.replace("''", "'")
 
 
 def _find(tx: Any, kind: str, text: str) -> dict[str, Any]:

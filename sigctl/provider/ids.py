@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sigctl.errors import ArmError
@@ -105,6 +106,15 @@ class ResourceId:
             if i < len(self.names):
                 out += f"/{self.names[i]}"
         return out
+
+
+_NAMESPACE = uuid.UUID("5f0c3a1e-8a51-4f3e-9a55-2d1f7e6b4c90")
+
+
+def stable_id(kind: str, name: str) -> str:
+    """A GUID derived from a name (tenants, subscriptions, principals, role assignments), so a
+    script that creates the same things gets the same ids."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name.lower()}"))
 
 
 def resource_group_id(subscription: str, group: str | None) -> ResourceId:

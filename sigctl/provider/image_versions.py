@@ -744,7 +744,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     stored = ctx.tx.read(key, shapes.resource)
     if stored is not None and lifecycle(ctx, stored) == "soft-deleted":
         raise conflict(
-            f"Gallery image version '{stored['resource']['name']}' is soft-deleted. Restore it (sigctl sig image-version undelete) or create a version with another name.",
+            f"Gallery image version '{stored['resource']['name']}' is soft-deleted. Restore it or create a version with another name.",
             "galleryImageVersionName",
         )
     existing = stored if stored is not None and lifecycle(ctx, stored) == "active" else None

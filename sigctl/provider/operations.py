@@ -15,7 +15,7 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
-from sigctl.errors import ArmError
+from sigctl.errors import ArmError, replication_failure
 from sigctl.provider import ids, rbac
 from sigctl.provider.api import Response
 from sigctl.provider.clock import iso_precise
@@ -124,21 +124,3 @@ def _with_replication(ctx: Request) -> Request:
 
 def _error(error: ArmError) -> dict[str, Any]:
     return error.to_cloud_error()["error"]
-
-
-def replication_failure(body: dict[str, Any]) -> ArmError:
-    """The error a version's operation ends with when regions failed to replicate."""
-    status = body.get("properties", {}).get("replicationStatus", {})
-    failed = [
-        f"{s['region']} ({s['details']})"
-        for s in status.get("summary", [])
-        if s["state"] == "Failed"
-    ]
-    return ArmError(
-        "ReplicationFailed",
-        "Gallery replication jobs failed in one or more regions: "
-        + "; ".join(failed)
-        + ". If retry does not work, then please do an update by removing the failed regions and "
-        "update again by adding them back.",
-        409,
-    )

@@ -146,20 +146,6 @@ def role(text: str) -> Role:
     return found
 
 
-def assignee_of(tx: Any, text: str) -> dict[str, Any]:
-    """The principal `--assignee` names, or az's graph lookup failure."""
-    try:
-        return accounts.find_principal(tx, text)
-    except ArmError as error:
-        if error.status != 404:
-            raise
-    raise LookupFailed(
-        f"Cannot find user or service principal in graph database for '{text}'. If the assignee "
-        "is an appId, make sure the corresponding service principal is created with "
-        f"'az ad sp create --id {text}'."
-    )
-
-
 def role_definition_id(subscription: str, found: Role) -> str:
     return f"/subscriptions/{subscription}/providers/{AUTHORIZATION}/roleDefinitions/{found.id}"
 
@@ -352,62 +338,13 @@ def require(tx: Any, principal_id: str | None, action: str, resource_id: str) ->
     )
 
 
-# -- what `sigctl role assignment` does (run inside a request for the scope's subscription) ----------
+# -- the actions role assignments need ---------------------------------------------------------
 
 ASSIGNMENT_ACTIONS = {
     "read": f"{AUTHORIZATION}/roleAssignments/read",
     "write": f"{AUTHORIZATION}/roleAssignments/write",
     "delete": f"{AUTHORIZATION}/roleAssignments/delete",
 }
-
-
-def assign(ctx: Any, assignee_text: str, role_text: str, scope: str) -> dict[str, Any]:
-    found = role(role_text)
-    principal = assignee_of(ctx.tx, assignee_text)
-    scope = normalised_scope(scope)  # before the check: it compares scopes by prefix
-    ctx.authorize(ASSIGNMENT_ACTIONS["write"], scope)
-    record = create_assignment(ctx.tx, ctx.clock.now(), principal, found, scope)
-    # ARM's response carries no names; az's list adds them.
-    shown = describe(ctx.tx, record)
-    del shown["principalName"], shown["roleDefinitionName"]
-    return shown
-
-
-def listing(
-    ctx: Any,
-    assignee_text: str | None,
-    role_text: str | None,
-    scope: str | None,
-    include_inherited: bool,
-    everything: bool,
-) -> list[dict[str, Any]]:
-    """az's rules: by default the subscription-scoped ones; --scope those at a scope (with
-    --include-inherited, also those above it); --all every one; filtered by the caller's read."""
-    subscription_scope = f"/subscriptions/{ctx.subscription}"
-    wanted_principal = assignee_of(ctx.tx, assignee_text)["id"] if assignee_text else None
-    wanted_role = role(role_text).id if role_text else None
-    out = []
-    for record in assignments(ctx.tx, ctx.subscription):
-        at = record["scope"]
-        if scope is not None:
-            if not (at.lower() == scope.lower() or (include_inherited and covers(at, scope))):
-                continue
-        elif not everything and at.lower() != subscription_scope.lower():
-            continue
-        if wanted_principal and record["principalId"] != wanted_principal:
-            continue
-        if wanted_role and not record["roleDefinitionId"].endswith(wanted_role):
-            continue
-        if ctx.principal and not permitted(ctx.tx, ctx.principal, ASSIGNMENT_ACTIONS["read"], at):
-            continue
-        out.append(describe(ctx.tx, record))
-    return out
-
-
-def unassign(ctx: Any, matches: list[dict[str, Any]]) -> None:
-    for record in matches:
-        ctx.authorize(ASSIGNMENT_ACTIONS["delete"], record["scope"])
-    delete_assignments(ctx.tx, ctx.subscription, {m["name"] for m in matches})
 
 
 def definitions(subscription: str, name: str | None) -> list[dict[str, Any]]:

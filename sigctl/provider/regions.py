@@ -160,8 +160,7 @@ def require(
             error.details.append(
                 ErrorDetail(
                     "LocationRequiresAllowList",
-                    f"Galleries in {region.display_name} need the subscription on an allow-list "
-                    f"(sigctl account allow-region {region.name}).",
+                    f"Galleries in {region.display_name} need the subscription on an allow-list.",
                 )
             )
         raise error

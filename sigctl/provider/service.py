@@ -71,14 +71,26 @@ _SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations", "in
 
 @dataclass
 class Outcome:
-    """What one ARM call did: its result, and for a PUT or DELETE whether the resource existed."""
+    """What one ARM call did: its result, for a PUT or DELETE whether the resource existed, and
+    for a GET the resource's entity tag."""
 
     result: Any
     existed: bool = False
+    etag: str | None = None
 
 
-# The emulator's own paths (docs/emulation.md): what Azure has no API for.
-EMULATOR = "/providers/sigctl.emulator/"
+@dataclass(frozen=True)
+class Conditions:
+    """HTTP's conditional headers on a write: If-Match (an entity tag of the resource, or *)
+    and If-None-Match (* only: the resource must not exist yet)."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+
+    @classmethod
+    def of(cls, headers: dict[str, str]) -> Conditions | None:
+        found = cls(headers.get("if-match"), headers.get("if-none-match"))
+        return found if found.if_match or found.if_none_match else None
 
 
 def _handler(rid: ResourceId) -> ModuleType:
@@ -127,34 +139,16 @@ class Provider:
     # -- emulator calls that are not ARM resources -----------------------------------------
 
     def sleep(self, seconds: float) -> float:
-        """Let `seconds` of modelled time pass for a polling client.
-
-        On a running clock that takes seconds / replication.speed of real time (nothing in instant
-        mode). A frozen clock would never move, so waiting advances it instead; the return value
-        says by how much (0 when the clock runs). A changed speed or clock mode is applied first
-        (sigctl.provider.clock: the progress clock is re-anchored).
-        """
+        """Let `seconds` of modelled time pass (sigctl.provider.clock_ops.wait), sleeping the
+        real time it takes; returns how far a frozen clock was advanced instead (0 if it runs)."""
         import time
 
         from sigctl import config
-        from sigctl.provider import clock, clock_ops, replication
+        from sigctl.provider import clock_ops
 
-        settings = config.load(self.home)
-        speed = replication.speed(settings)
-        with self.store.transaction() as tx:
-            current = clock.load(tx)
-        stale = "progress" in current.stored and current.sync(speed)
-        if current.frozen or stale:
-            with self.store.transaction(write=True) as tx:
-                if current.frozen:
-                    current = clock.load(tx)
-                    current.advance(seconds, speed)
-                    clock.save_clock(tx, current)
-                    return seconds
-                clock_ops.sync(tx, settings)
-        if speed is not None:
-            time.sleep(seconds / speed)
-        return 0.0
+        waited = clock_ops.wait(self.store, config.load(self.home), seconds)
+        time.sleep(waited["sleepSeconds"])
+        return waited["advancedSeconds"]
 
     def sync_clock(self) -> None:
         """Re-anchor replication progress after replication.speed changed (from `config set`)."""
@@ -167,34 +161,8 @@ class Provider:
             clock_ops.sync(tx, config.load(self.home))
 
     def session(self, write: bool = False) -> Any:
-        """A raw state transaction, for the emulator's own commands (clock, faults, state)."""
+        """A raw state transaction, for tests that plant or inspect documents."""
         return self.store.transaction(write=write)
-
-    def operate(
-        self, subscription: str, function: Any, *args: Any, write: bool = False, **kwargs: Any
-    ) -> Any:
-        """Run one of the emulator's own operations (sources, latest, usage...) as a request."""
-        with self.store.transaction(write=write) as tx:
-            accounts.subscription(tx, subscription)
-            ctx = Request(tx, subscription.lower(), self.principal)
-            return function(ctx, *args, **kwargs)
-
-    def default_subscription(self) -> dict[str, Any]:
-        with self.store.transaction() as tx:
-            return accounts.default_subscription(tx)
-
-    def find_subscription(self, name_or_id: str) -> dict[str, Any] | None:
-        with self.store.transaction() as tx:
-            return accounts.find_subscription(tx, name_or_id)
-
-    def account(self, subscription_id: str) -> dict[str, Any]:
-        with self.store.transaction() as tx:
-            sub = accounts.subscription(tx, subscription_id)
-            return {
-                "subscription": sub,
-                "tenant": accounts.tenant(tx, sub["tenantId"]),
-                "user": accounts.principal(tx, sub["owner"]),
-            }
 
     # -- the one request interface ------------------------------------------------------------
 
@@ -217,9 +185,6 @@ class Provider:
     def _call(
         self, verb: str, rid: str | ResourceId, query: dict[str, Any], body: Any = None
     ) -> Any:
-        if isinstance(rid, str) and rid.lower().startswith(EMULATOR):
-            validate.check_request(rid, query, body)
-            return self._emulator_call(verb, rid[len(EMULATOR) :], query)
         return self.dispatch(verb, rid, query, body, self.principal).result
 
     def dispatch(
@@ -229,8 +194,13 @@ class Provider:
         query: dict[str, Any],
         body: Any,
         principal: str | None,
+        conditions: Conditions | None = None,
     ) -> Outcome:
-        """One ARM call in one transaction, authorized for `principal` (None: the emulator)."""
+        """One ARM call in one transaction, authorized for `principal` (None: the emulator).
+
+        A GET also gives the resource's entity tag; a write with `conditions` happens only if
+        they hold for the resource as it is (else 412), so a client's read-then-write is safe
+        against other writers."""
         validate.check_request(str(rid), query, body)
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
         handler = _handler(parsed)
@@ -261,30 +231,57 @@ class Provider:
                 else rbac.action_for(parsed, verb)
             )
             rbac.require(tx, principal, action, str(parsed))
-            existed = verb in ("put", "delete") and _exists(handler, ctx, parsed)
+            if verb == "get":
+                result = function(ctx, parsed)
+                return Outcome(result, True, entity_tag(handler, ctx, parsed, result))
+            existed = False
+            if verb in ("put", "delete") or conditions is not None:
+                current = _current_tag(handler, ctx, parsed)
+                existed = current is not None
+                _check(conditions, current)
             if body is None:
                 return Outcome(function(ctx, parsed), existed)
             return Outcome(function(ctx, parsed, body), existed)
 
-    def _emulator_call(self, verb: str, path: str, query: dict[str, Any]) -> Any:
-        """sigctl's own paths, for what Azure has no API for (not subject to roles)."""
-        if verb == "post" and path.strip("/").lower() == "state":
-            from sigctl.provider import state_health
 
-            return state_health.post(self.store, query["action"])
-        raise ArmError(
-            "InvalidResourceType", f"sigctl has no '{verb.upper()} {EMULATOR}{path}' path.", 404
-        )
+def entity_tag(handler: ModuleType, ctx: Request, rid: ResourceId, rendered: Any = None) -> str:
+    """A resource's ETag: a digest of what a GET with the request's api-version and no other
+    option renders (`rendered`, when the request was that GET), so it changes whenever the
+    resource does. A read-then-write with one api-version compares like with like."""
+    import hashlib
+    import json
+
+    version = {k: v for k, v in ctx.query.items() if k.lower() == "api-version"}
+    if rendered is None or len(version) != len(ctx.query):
+        rendered = handler.get(Request(ctx.tx, ctx.subscription, None, version), rid)
+    digest = hashlib.sha256(json.dumps(rendered, sort_keys=True, default=str).encode())
+    return f'W/"{digest.hexdigest()[:32]}"'
 
 
-def _exists(handler: ModuleType, ctx: Request, rid: ResourceId) -> bool:
-    """Whether a PUT replaces a resource (200, else 201), or a DELETE removes one (200, else 204)."""
+def _current_tag(handler: ModuleType, ctx: Request, rid: ResourceId) -> str | None:
+    """The resource's ETag, or None if it does not exist: whether a PUT replaces a resource
+    (200, else 201), or a DELETE removes one (200, else 204)."""
     try:
-        handler.get(ctx, rid)
+        return entity_tag(handler, ctx, rid)
     except ArmError as error:
         if error.status == 404:
-            return False
-    return True
+            return None
+    return "*"  # it exists, though this caller cannot render it
+
+
+def _check(conditions: Conditions | None, current: str | None) -> None:
+    if conditions is None:
+        return
+    match, none_match = conditions.if_match, conditions.if_none_match
+    failed = (match is not None and (current is None or match not in ("*", current))) or (
+        none_match is not None and current is not None and none_match in ("*", current)
+    )
+    if failed:
+        raise ArmError(
+            "PreconditionFailed",
+            "The condition specified using HTTP conditional header(s) is not met.",
+            412,
+        )
 
 
 def _may_read(tx: Any, principal: str | None, collection: ResourceId, item: Any) -> bool:

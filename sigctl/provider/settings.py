@@ -6,6 +6,9 @@ them and `sigctl config get` lists them with their defaults.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from sigctl import config
 from sigctl.config import ConfigError, KeySpec, non_negative_int
 from sigctl.provider.clock import INSTANT
@@ -82,3 +85,41 @@ def limit(settings: config.Config, name: str) -> int:
 def early_access(settings: config.Config) -> bool:
     """Whether the early-access regions are open (as to an enrolled subscription)."""
     return bool(settings.value("limits.early_access_regions"))
+
+
+# -- the service's settings as /sigctl/config serves them ------------------------------------------
+
+
+def entries(home: Path) -> list[dict[str, Any]]:
+    """Every setting of the service's sections that has a value: name, source and value."""
+    settings = config.load(home)
+    keys = set(settings.stored_keys()) | set(config.KNOWN)
+    out = []
+    for key in sorted(k for k in keys if k.split(".", 1)[0] in config.SERVICE_SECTIONS):
+        setting = settings.get(key)
+        if setting.value is not None:
+            out.append({"name": key, "source": setting.source, "value": setting.value})
+    return out
+
+
+def change(home: Path, changes: dict[str, Any]) -> None:
+    """Set (a text value) or unset (null) settings of the service, all or none of them."""
+    from sigctl.errors import ArmError
+
+    settings = config.load(home)
+    for key, value in changes.items():
+        try:
+            if key.split(".", 1)[0] not in config.SERVICE_SECTIONS:
+                raise ConfigError(
+                    f"not a setting of the service (its sections: "
+                    f"{', '.join(config.SERVICE_SECTIONS)})"
+                )
+            if value is None:
+                settings.unset(key)
+            elif isinstance(value, str):
+                settings.set(key, value)
+            else:
+                raise ConfigError(f"{value!r} is not a text value")
+        except ConfigError as exc:
+            raise ArmError("InvalidConfiguration", f"{key}: {exc}", 400, key) from None
+    settings.save()

@@ -70,7 +70,7 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             raise ArmError(
                 "OperationNotAllowed",
                 f"Gallery '{rid.name}' cannot be shared with subscriptions or tenants: its sharing permission is "
-                f"'{permissions}'. Direct sharing needs a gallery created with --permissions Groups.",
+                f"'{permissions}'. Direct sharing needs a gallery whose sharingProfile.permissions is Groups.",
                 409,
             )
         for group_type, ids in groups.items():
@@ -89,7 +89,7 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         if permissions != "Community":
             raise ArmError(
                 "OperationNotAllowed",
-                f"Gallery '{rid.name}' is not a community gallery; create it with --permissions Community "
+                f"Gallery '{rid.name}' is not a community gallery; create it with sharingProfile.permissions Community "
                 "(an existing private gallery cannot be converted).",
                 409,
             )

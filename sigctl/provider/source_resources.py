@@ -4,8 +4,8 @@ storage accounts that hold VHDs.
 The emulator keeps one small record per source (sigctl.provider.sources); here it is read from
 and shown as the ARM body of its type. Only what a gallery needs from a source is modelled: OS
 type and state, Hyper-V generation, disk sizes. The occupied size that cost estimates use is not
-part of Azure's bodies; a source created over ARM counts its disks as full (the CLI's
-`--used-gb` and PUT /sigctl/.../sources/... set it). VHDs are blobs, which Azure serves from the
+part of Azure's bodies; a source created over ARM counts its disks as full (a PUT of
+/sigctl/.../sources/... sets its usedGB). VHDs are blobs, which Azure serves from the
 storage data plane, not ARM: they are created on /sigctl paths, and their storage accounts are
 shown here read-only.
 """

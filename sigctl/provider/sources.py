@@ -47,8 +47,8 @@ def source_id(subscription: str, group: str, kind: Kind, name: str) -> ResourceI
     return ResourceId(subscription, group, kind.namespace, (kind.type,), (name,))
 
 
-def vhd_uri(account: str, name: str) -> str:
-    return f"https://{account}.blob.core.windows.net/vhds/{_stem(name)}.vhd"
+def vhd_uri(account: str, name: str, container: str = "vhds") -> str:
+    return f"https://{account}.blob.core.windows.net/{container}/{_stem(name)}.vhd"
 
 
 def _stem(name: str) -> str:
@@ -95,7 +95,8 @@ def create(
         )
     if kind.whole_image and not spec.get("osType"):
         raise invalid_parameter(
-            f"A {kind.name} needs an OS type (--os-type Linux or Windows).", "osType"
+            f"A {kind.name} needs an OS type (set property 'osType' to Linux or Windows).",
+            "osType",
         )
     if not kind.whole_image and spec.get("osState"):
         raise invalid_parameter(
@@ -103,10 +104,11 @@ def create(
             "specialized (the version takes its image definition's OS state).",
             "osState",
         )
-    if spec.get("storageAccount") and kind.name != "vhd":
-        raise invalid_parameter(
-            "Only a vhd lives in a storage account (--storage-account).", "storageAccount"
-        )
+    for key in ("storageAccount", "container"):
+        if spec.get(key) and kind.name != "vhd":
+            raise invalid_parameter(
+                f"Only a vhd lives in a storage account (property '{key}').", key
+            )
     os_facts = {
         "osType": spec.get("osType"),
         "osState": spec.get("osState") or "Generalized",
@@ -122,7 +124,7 @@ def create(
     }
     if kind.name == "vhd":
         account = spec.get("storageAccount") or DEFAULT_STORAGE_ACCOUNT
-        properties["uri"] = vhd_uri(account, name)
+        properties["uri"] = vhd_uri(account, name, _container(spec.get("container")))
         properties["storageAccountId"] = storage_account_id(ctx.subscription, record_group, account)
         resource_id = properties["uri"]
     else:
@@ -246,6 +248,22 @@ def resolve_vhd(ctx: Request, uri: str, account_id: str | None, path: str) -> di
                 break
             return copy.deepcopy(record)
     raise not_found(uri)
+
+
+def _container(text: Any) -> str:
+    """A blob container's name (Azure's rules: 3-63 lower-case letters, digits and single
+    hyphens, starting and ending with a letter or digit); `vhds` when none is given."""
+    import re
+
+    if text is None:
+        return "vhds"
+    if not isinstance(text, str) or not re.fullmatch(r"[a-z0-9](?:-?[a-z0-9]){2,62}", text):
+        raise invalid_parameter(
+            f"The container name '{text}' is invalid: 3 to 63 lower-case letters, digits and "
+            "single hyphens, starting and ending with a letter or digit.",
+            "container",
+        )
+    return text
 
 
 def not_found(text: str) -> ArmError:

@@ -71,13 +71,14 @@ def create_app(provider: Provider, require_token: bool = False) -> Starlette:
             )
         return _http(answer, request, request_id)
 
-    methods = [*api.VERBS, "OPTIONS", "TRACE", "CONNECT"]
+    api_routes = [Route("/", endpoint), Route("/{path:path}", endpoint)]
+    for route in api_routes:
+        # Every method reaches the API (WebDAV's PROPFIND too), which answers one it does not
+        # serve with ARM's 405 rather than Starlette's plain-text one.
+        route.methods = None
     return Starlette(
-        routes=[
-            *web_view.routes(),  # the page's GET and HEAD; other verbs fall through to the API
-            Route("/", endpoint, methods=methods),
-            Route("/{path:path}", endpoint, methods=methods),
-        ]
+        # the page's GET and HEAD; other verbs fall through to the API
+        routes=[*web_view.routes(), *api_routes]
     )
 
 
@@ -131,9 +132,16 @@ async def _body(request: Request) -> Any:
             415,
         )
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_not_json)
     except (UnicodeDecodeError, ValueError) as exc:
         raise _undecodable(str(exc)) from None
+    except RecursionError:
+        raise _undecodable("the JSON is nested too deeply") from None
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity are Python's extensions, not JSON."""
+    raise ValueError(f"'{constant}' is not a JSON value")
 
 
 def _too_large() -> BadRequest:

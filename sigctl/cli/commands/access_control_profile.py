@@ -228,16 +228,17 @@ def update(
     client = context.current().client
     results = []
     for target in targets(ids_, access_control_profile_target, resource_group, gallery_name, name):
-        with client.atomically():  # az's GET then PUT, one step to other processes
-            instance = client.get(target, **{"api-version": API_VERSION})
-            props = instance.setdefault("properties", {})
-            props.pop("provisioningState", None)
-            if applicable_host_endpoint is not None:
-                props["applicableHostEndpoint"] = applicable_host_endpoint
-            if description is not None:
-                props["description"] = description
-            Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
-            results.append(client.put(target, instance, **{"api-version": API_VERSION}))
+        for attempt in client.attempts():  # az's GET then PUT, one step to other processes
+            with attempt:
+                instance = client.get(target, **{"api-version": API_VERSION})
+                props = instance.setdefault("properties", {})
+                props.pop("provisioningState", None)
+                if applicable_host_endpoint is not None:
+                    props["applicableHostEndpoint"] = applicable_host_endpoint
+                if description is not None:
+                    props["description"] = description
+                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                results.append(client.put(target, instance, **{"api-version": API_VERSION}))
     return None if no_wait else one_or_many(results, ids_)
 
 

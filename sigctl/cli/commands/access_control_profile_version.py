@@ -320,20 +320,21 @@ def update(
     client = context.current().client
     results = []
     for target in _all(ids_, resource_group, gallery_name, profile_name, profile_version):
-        with client.atomically():  # az's GET then PUT, one step to other processes
-            instance = flatten(client.get(target, **{"api-version": API_VERSION}))
-            for field in READ_ONLY:
-                instance.pop(field, None)
-            for field, value in (
-                ("mode", mode),
-                ("defaultAccess", default_access),
-                ("excludeFromLatest", exclude_from_latest),
-                ("targetLocations", _locations(target_regions)),
-            ):
-                if value is not None:
-                    instance[field] = value
-            Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
-            client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+        for attempt in client.attempts():  # az's GET then PUT, one step to other processes
+            with attempt:
+                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                for field in READ_ONLY:
+                    instance.pop(field, None)
+                for field, value in (
+                    ("mode", mode),
+                    ("defaultAccess", default_access),
+                    ("excludeFromLatest", exclude_from_latest),
+                    ("targetLocations", _locations(target_regions)),
+                ):
+                    if value is not None:
+                        instance[field] = value
+                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                client.put(target, unflatten(instance), **{"api-version": API_VERSION})
         results.append(_finish(target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 

@@ -14,12 +14,9 @@ commands = CommandGroup("Show the emulated subscription and tenant.")
 
 
 def _shape(
-    provider: Any, subscription: dict[str, Any], current_id: str, user: dict[str, Any] | None
+    subscription: dict[str, Any], tenant: dict[str, Any], current_id: str, who: dict[str, Any]
 ) -> dict[str, Any]:
-    account = provider.account(subscription["id"])
-    tenant = account["tenant"]
-    who = user or account["user"]
-    kind = "servicePrincipal" if who and who["type"] == "servicePrincipal" else "user"
+    kind = "servicePrincipal" if who["type"] == "servicePrincipal" else "user"
     return {
         "environmentName": "AzureCloud",
         "homeTenantId": tenant["tenantId"],
@@ -35,12 +32,24 @@ def _shape(
     }
 
 
-def _name(record: dict[str, Any] | None) -> str:
-    from sigctl.provider import accounts
+def _name(record: dict[str, Any]) -> str:
+    from sigctl.cli.directory import display_name
 
-    if record and record["type"] == "servicePrincipal":
+    if record["type"] == "servicePrincipal":
         return record["appId"]
-    return accounts.display_name(record)
+    return display_name(record)
+
+
+def subscriptions() -> list[dict[str, Any]]:
+    """Every subscription of the emulated cloud (sigctl's records: id, name, tenantId, owner)."""
+    return context.current().client.call("GET", "/sigctl/subscriptions")["value"]
+
+
+def find_subscription(text: str) -> dict[str, Any] | None:
+    """az's --subscription: an id (any case) or a name (exactly)."""
+    listed = subscriptions()
+    by_id = [s for s in listed if s["id"] == text.lower()]
+    return (by_id or [s for s in listed if s["name"] == text] or [None])[0]
 
 
 @commands.command(
@@ -53,7 +62,8 @@ def _name(record: dict[str, Any] | None) -> str:
 def show() -> Any:
     """Get the details of the current subscription, and the principal commands act as."""
     client = context.current().client
-    return _shape(client.provider, client.account, client.subscription, client.principal)
+    session = client.session
+    return _shape(session["subscription"], session["tenant"], client.subscription, client.principal)
 
 
 @commands.command(
@@ -73,11 +83,9 @@ def set_(
 ) -> None:
     """Set a subscription to be the current active subscription."""
     from sigctl import profile
-    from sigctl.provider import accounts
 
     invocation = context.current()
-    with invocation.client.provider.session() as tx:
-        found = accounts.find_subscription(tx, subscription)
+    found = find_subscription(subscription)
     if found is None:
         raise CliError(f"The subscription of '{subscription}' doesn't exist in cloud 'AzureCloud'.")
     saved = profile.load(invocation.home)
@@ -107,13 +115,10 @@ def _list_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 )
 def list_() -> Any:
     """List the subscriptions known to the emulated cloud."""
-    from sigctl.provider import accounts
-
     client = context.current().client
     current = client.subscription
-    with client.provider.session() as tx:
-        subscriptions = list(accounts.load(tx)["subscriptions"].values())
-    return [_shape(client.provider, s, current, client.principal) for s in subscriptions]
+    tenants = {t["tenantId"]: t for t in client.call("GET", "/sigctl/tenants")["value"]}
+    return [_shape(s, tenants[s["tenantId"]], current, client.principal) for s in subscriptions()]
 
 
 def _locations_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -157,81 +162,40 @@ def list_locations(
     ] = False,
 ) -> Any:
     """List the supported regions for the current subscription."""
-    from sigctl.provider import regions, settings
-    from sigctl.provider.region_metadata import METADATA
-
-    invocation = context.current()
-    client = invocation.client
+    client = context.current().client
     sub = client.subscription
-    allowed: frozenset[str] = frozenset()
-    if gallery_access:
-        allowed = client.provider.operate(sub, lambda ctx: ctx.allowed_regions())
-    # A subscription outside the early-access programme is not shown its regions.
-    early_access = settings.early_access(invocation.config)
-    out = []
-    for region in regions.CATALOGUE:
-        if region.early_access and not early_access:
-            continue
-        meta = METADATA[region.name]
-        entry: dict[str, Any] = {
-            "displayName": region.display_name,
-            "id": f"/subscriptions/{sub}/locations/{region.name}",
-            "metadata": {
-                "geography": meta["geography"],
-                "geographyGroup": meta["geographyGroup"],
-                "latitude": meta["latitude"],
-                "longitude": meta["longitude"],
-                "pairedRegion": [
-                    {"id": f"/subscriptions/{sub}/locations/{p}", "name": p}
-                    for p in meta["pairedRegion"]
-                ],
-                "physicalLocation": meta["physicalLocation"],
-                "regionCategory": meta["regionCategory"],
-                "regionType": "Physical",
-            },
-            "name": region.name,
-            "regionalDisplayName": meta["regionalDisplayName"],
-            "type": "Region",
-        }
-        if region.zones:
-            entry["availabilityZoneMappings"] = [
-                {"logicalZone": str(z), "physicalZone": f"{region.name}-az{z}"}
-                for z in range(1, region.zone_count + 1)
-            ]
-        if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
+    regions = client.list(f"/subscriptions/{sub}/locations")
+    if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
+        access = client.call("GET", f"/sigctl/subscriptions/{sub}/regions")["value"]
+        by_name = {a["name"]: a for a in access}
+        for entry in regions:
+            found = by_name[entry["name"]]
             entry["sigctl"] = {
-                "needsAllowList": region.allow_list,
-                "galleriesAllowed": region.open_to(allowed),
+                "needsAllowList": found["needsAllowList"],
+                "galleriesAllowed": found["galleriesAllowed"],
             }
-        out.append(entry)
-    return out
+    return regions
 
 
 def _allow(region_text: str, allowed: bool) -> Any:
-    from sigctl.provider import accounts, regions
+    from sigctl.errors import ArmError
 
     invocation = context.current()
     client = invocation.client
-    region = regions.find(region_text)
-    if region is None:
-        raise CliError(
-            f"'{region_text}' is not a region. {regions.did_you_mean(region_text)}".strip()
-        )
-    subscription = client.subscription
-    if not region.allow_list:
+    action = "add" if allowed else "remove"
+    path = f"/sigctl/subscriptions/{client.subscription}/allowedRegions/{action}"
+    try:
+        answer = client.call("POST", path, {"region": region_text})
+    except ArmError as error:
+        if error.code != "UnknownRegion":
+            raise
+        raise CliError(error.message) from None
+    if not answer["changed"]:
         invocation.warn(
-            f"{region.display_name} needs no allow-list; galleries can use it already. Nothing changed."
+            f"{answer['region']['displayName']} needs no allow-list; galleries can use it "
+            "already. Nothing changed."
         )
-        with client.provider.session() as tx:
-            sub = accounts.subscription(tx, subscription)
-        return {
-            "id": sub["id"],
-            "name": sub["name"],
-            "allowedRegions": sub.get("allowedRegions", []),
-        }
-    with client.provider.session(write=True) as tx:
-        sub = accounts.allow_region(tx, subscription, region.name, allowed)
-    return {"id": sub["id"], "name": sub["name"], "allowedRegions": sub["allowedRegions"]}
+    return {k: answer[k] for k in ("id", "name", "allowedRegions")}
 
 
 @commands.command(

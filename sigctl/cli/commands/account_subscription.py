@@ -55,21 +55,22 @@ def create(
     ] = None,
 ) -> Any:
     """Create a subscription; its owner holds the Owner role on it."""
-    from sigctl.provider import accounts
+    from sigctl.cli import directory
 
     client = context.current().client
-    account = client.account  # resolving the account also fixes who is acting
-    tenant = tenant_id or account["tenantId"]
-    acting = client.principal
-    with client.provider.session(write=True) as tx:
-        owner_id = accounts.find_principal(tx, owner)["id"] if owner else acting["id"]
-        return _shape(accounts.create_subscription(tx, name, tenant, owner_id, subscription_id))
+    tenant = tenant_id or client.account["tenantId"]
+    owner_id = directory.find(owner)["id"] if owner else client.principal["id"]
+    body = {
+        "displayName": name,
+        "tenantId": tenant,
+        "owner": owner_id,
+        "subscriptionId": subscription_id,
+    }
+    return _shape(client.call("POST", "/sigctl/subscriptions", body))
 
 
 @commands.command("list", examples=[("List subscriptions.", "{prefix} list -o table")])
 def list_() -> Any:
     """List subscriptions."""
-    from sigctl.provider import accounts
-
-    with context.current().client.provider.session() as tx:
-        return [_shape(s) for s in accounts.load(tx)["subscriptions"].values()]
+    listed = context.current().client.call("GET", "/sigctl/subscriptions")["value"]
+    return [_shape(s) for s in listed]

@@ -35,16 +35,11 @@ def create(
     ] = None,
 ) -> Any:
     """Create a tenant."""
-    from sigctl.provider import accounts
-
-    with context.current().client.provider.session(write=True) as tx:
-        return _shape(accounts.create_tenant(tx, display_name, domain, tenant_id))
+    body = {"displayName": display_name, "defaultDomain": domain, "tenantId": tenant_id}
+    return _shape(context.current().client.call("POST", "/sigctl/tenants", body))
 
 
 @commands.command("list", examples=[("List tenants.", "{prefix} list -o table")])
 def list_() -> Any:
     """List tenants."""
-    from sigctl.provider import accounts
-
-    with context.current().client.provider.session() as tx:
-        return [_shape(t) for t in accounts.load(tx)["tenants"].values()]
+    return [_shape(t) for t in context.current().client.call("GET", "/sigctl/tenants")["value"]]

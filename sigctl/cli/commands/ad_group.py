@@ -8,7 +8,6 @@ import typer
 
 from sigctl.cli.commands import ad_principals
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.identity import graph_shape
 
 commands = CommandGroup("Manage groups of the emulated directory.")
 
@@ -55,7 +54,7 @@ def list_(
 @commands.command("show", examples=[("Show a group.", "{prefix} show --group image-readers")])
 def show(group: Group) -> Any:
     """Get the details of a group."""
-    return graph_shape(ad_principals.find("group", group))
+    return ad_principals.find("group", group)
 
 
 @commands.command("delete", examples=[("Delete a group.", "{prefix} delete --group image-readers")])

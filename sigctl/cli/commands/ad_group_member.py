@@ -6,10 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.commands import ad_principals
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.identity import graph_shape
 
 commands = CommandGroup("Manage the members of a group.")
 
@@ -23,13 +21,15 @@ Member = Annotated[
 
 
 def _set(group: str, member: str, present: bool) -> None:
-    from sigctl.provider import accounts
+    from sigctl.cli import directory
 
-    group_record = ad_principals.find("group", group)
-    with context.current().client.provider.session() as tx:
-        member_record = accounts.find_principal(tx, member)
-    with context.current().client.provider.session(write=True) as tx:
-        accounts.set_membership(tx, group_record["id"], member_record["id"], present)
+    group_id = ad_principals.find("group", group)["id"]
+    member_id = directory.find(member)["id"]
+    if present:
+        reference = {"@odata.id": f"/v1.0/directoryObjects/{member_id}"}
+        directory.graph("POST", f"/groups/{group_id}/members/$ref", reference)
+    else:
+        directory.graph("DELETE", f"/groups/{group_id}/members/{member_id}/$ref")
 
 
 @commands.command(
@@ -71,9 +71,9 @@ def remove(group: Group, member_id: Member) -> None:
 )
 def list_(group: Group) -> Any:
     """List the members of a group."""
-    from sigctl.provider import accounts
+    from sigctl.cli import directory
 
-    record = ad_principals.find("group", group)
-    with context.current().client.provider.session() as tx:
-        members = [accounts.principal(tx, m) for m in record["members"]]
-    return [graph_shape(m) for m in members if m]
+    group_id = ad_principals.find("group", group)["id"]
+    return [
+        directory.shown(m) for m in directory.graph("GET", f"/groups/{group_id}/members")["value"]
+    ]

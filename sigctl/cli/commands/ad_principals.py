@@ -1,11 +1,16 @@
-"""Shared plumbing of `sigctl ad user|sp|group`: create, list, show, delete principals."""
+"""Shared plumbing of `sigctl ad user|sp|group`: create, list, show, delete principals.
+
+Principals are read and deleted through Microsoft Graph; they are made in a tenant (the
+current subscription's, or --tenant-id) on the emulator's own path, since Graph makes them in
+the signed-in principal's tenant only.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sigctl.cli import context
-from sigctl.cli.identity import graph_shape
+from sigctl.cli.directory import COLLECTIONS, graph, shown
 
 
 def tenant_of(tenant_id: str | None) -> str:
@@ -15,40 +20,22 @@ def tenant_of(tenant_id: str | None) -> str:
 
 
 def create(kind: str, tenant_id: str | None, fields: dict[str, Any]) -> dict[str, Any]:
-    from sigctl.provider import accounts
-
-    client = context.current().client
-    tenant = tenant_of(tenant_id)
-    with client.provider.session(write=True) as tx:
-        return graph_shape(accounts.create_principal(tx, kind, tenant, fields))
+    path = f"/sigctl/tenants/{tenant_of(tenant_id)}/principals"
+    return shown(context.current().client.call("POST", path, {"type": kind, **fields}))
 
 
 def listing(kind: str, tenant_id: str | None) -> list[dict[str, Any]]:
-    from sigctl.provider import accounts
-
-    client = context.current().client
-    with client.provider.session() as tx:
-        principals = accounts.load(tx)["principals"].values()
-    return [
-        graph_shape(p)
-        for p in sorted(principals, key=lambda p: p.get("displayName", "").lower())
-        if p["type"] == kind and (tenant_id is None or p["tenantId"] == tenant_id.lower())
-    ]
+    if tenant_id is None:
+        found = graph("GET", f"/{COLLECTIONS[kind]}")["value"]
+    else:
+        path = f"/sigctl/tenants/{tenant_id}/principals"
+        found = context.current().client.call("GET", path, type=kind)["value"]
+    return [shown(p) for p in found]
 
 
 def find(kind: str, text: str) -> dict[str, Any]:
-    from sigctl.provider import accounts
-
-    with context.current().client.provider.session() as tx:
-        record = accounts.find_principal(tx, text)
-    if record["type"] != kind:
-        raise accounts.principal_not_found(text)
-    return record
+    return shown(graph("GET", f"/{COLLECTIONS[kind]}/{text}"))
 
 
 def delete(kind: str, text: str) -> None:
-    from sigctl.provider import accounts
-
-    record = find(kind, text)
-    with context.current().client.provider.session(write=True) as tx:
-        accounts.delete_principal(tx, record["id"])
+    graph("DELETE", f"/{COLLECTIONS[kind]}/{text}")

@@ -8,7 +8,6 @@ import typer
 
 from sigctl.cli.commands import ad_principals
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.identity import graph_shape
 
 commands = CommandGroup("Manage service principals of the emulated directory.")
 
@@ -59,7 +58,7 @@ def list_(
 )
 def show(id_: SpId) -> Any:
     """Get the details of a service principal."""
-    return graph_shape(ad_principals.find("servicePrincipal", id_))
+    return ad_principals.find("servicePrincipal", id_)
 
 
 @commands.command(

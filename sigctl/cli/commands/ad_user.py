@@ -8,7 +8,6 @@ import typer
 
 from sigctl.cli.commands import ad_principals
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.identity import graph_shape
 
 commands = CommandGroup("Manage users of the emulated directory.")
 
@@ -69,7 +68,7 @@ def list_(
 )
 def show(id_: UserId) -> Any:
     """Get the details of a user."""
-    return graph_shape(ad_principals.find("user", id_))
+    return ad_principals.find("user", id_)
 
 
 @commands.command(

@@ -23,7 +23,7 @@ JSON_PLACES, TABLE_PLACES = 4, 2
 
 
 def _cost(summary: dict[str, Any], places: int) -> dict[str, Any]:
-    from sigctl.provider.billing import money
+    from sigctl.cli.pricing import money
 
     cost = summary["cost"]
     return {
@@ -180,7 +180,7 @@ def estimate(
     per additional region for the first replica copied there; the gallery itself is free. The
     built-in prices are examples, not Azure's: pass --prices with your own.
     """
-    from sigctl.provider import billing
+    from sigctl.cli import pricing
 
     client = context.current().client
     price_text = None
@@ -189,7 +189,7 @@ def estimate(
             price_text = prices.read_text()
         except OSError as exc:
             raise CliError(f"Cannot read the price table '{prices}': {exc.strerror}") from None
-    table = billing.load_prices(price_text, str(prices) if prices else "")
+    table = pricing.load_prices(price_text, str(prices) if prices else "")
     planned = values(target_regions)
     if planned is not None:
         if gallery_name or gallery_image_definition or gallery_image_version:
@@ -222,8 +222,9 @@ def estimate(
             gallery_image_definition,
             gallery_image_version,
         )
-        result = client.provider.operate(client.subscription, billing.existing, scope)
-    summary = billing.summarise(result["versions"], table)
+        path = f"/sigctl/subscriptions/{client.subscription}/billing"
+        result = client.call("GET", path, scope=str(scope) if scope else None)
+    summary = pricing.summarise(result["versions"], table)
     return Shown(_report(result["scope"], summary), _table(summary))
 
 
@@ -281,8 +282,6 @@ def _plan(
     os_disk: str | None,
     data_disks: list[str] | None,
 ) -> dict[str, Any]:
-    from sigctl.provider import billing
-
     if not targets:
         raise CliError("usage error: --target-regions needs at least one region to plan")
     if bool(managed_image) == bool(os_disk):
@@ -299,16 +298,12 @@ def _plan(
     if replication_mode is not None:
         profile["replicationMode"] = replication_mode
 
-    def run(ctx: Any) -> Any:
-        if managed_image:
-            source = billing.source_record(ctx, group or "", managed_image)
-            # A version from an image lives in the image's region, as create requires.
-            return billing.plan(ctx, location or source["location"], profile, None, source)
-        disks = [
+    body: dict[str, Any] = {"location": location, "publishingProfile": profile}
+    if managed_image:
+        body["source"] = {"resourceGroup": group, "name": managed_image}
+    else:
+        body["disks"] = [
             disk_size(os_disk or "", "--os-disk"),
             *(disk_size(d, "--data-disk") for d in data_disks or []),
         ]
-        first = profile["targetRegions"][0]["name"]
-        return billing.plan(ctx, location or first, profile, disks)
-
-    return client.provider.operate(client.subscription, run)
+    return client.call("POST", f"/sigctl/subscriptions/{client.subscription}/billing/plan", body)

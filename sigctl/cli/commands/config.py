@@ -14,13 +14,24 @@ commands = CommandGroup("Manage sigctl configuration.")
 
 
 def _config() -> Any:
-    import sigctl.provider.settings  # noqa: F401 - registers the service's own keys
-
     return context.current().config
 
 
-def _entry(setting: Any) -> dict[str, Any]:
-    return {"name": setting.key.split(".", 1)[1], "source": setting.source, "value": setting.value}
+def _entry(name: str, source: str, value: Any) -> dict[str, Any]:
+    return {"name": name.split(".", 1)[1], "source": source, "value": value}
+
+
+def _service(key: str) -> bool:
+    """Whether a key is the emulated service's (limits, replication): the cloud keeps those."""
+    from sigctl.config import SERVICE_SECTIONS
+
+    return key.split(".", 1)[0] in SERVICE_SECTIONS
+
+
+def _change_service(changes: dict[str, str | None]) -> None:
+    """Set or unset the service's keys where the service reads them (a served cloud's own)."""
+    if changes:
+        context.current().client.call("PATCH", "/sigctl/config", changes)
 
 
 @commands.command(
@@ -48,16 +59,23 @@ def set_(
     from sigctl.config import ConfigError
 
     config = _config()
+    local: dict[str, str] = {}
+    service: dict[str, str | None] = {}
     for pair in pairs:
         key, eq, value = pair.partition("=")
         if not eq or not key.strip():
             raise CliError(f"usage error: '{pair}' is not KEY=VALUE")
+        if _service(key.strip()):
+            service[key.strip()] = value
+            continue
         try:
-            config.set(key.strip(), value)
+            config.set(key.strip(), value)  # checked before anything is saved
         except ConfigError as exc:
             raise CliError(f"{key}: {exc}") from None
-    config.save()
-    _speed_changed([pair.partition("=")[0].strip() for pair in pairs])
+        local[key.strip()] = value
+    _change_service(service)
+    if local:
+        _save(lambda fresh: [fresh.set(k, v) for k, v in local.items()])
 
 
 @commands.command(
@@ -77,24 +95,29 @@ def get(
     from sigctl import config as config_module
 
     config = _config()
-    keys = sorted(set(config.stored_keys()) | set(config_module.KNOWN))
+    if key is not None and "." in key and not _service(key):
+        setting = config.get(key)
+        if setting.value is None:
+            raise CliError(f"Configuration '{key}' is not set.")
+        return _entry(key, setting.source, setting.value)
+    keys = sorted(
+        k for k in set(config.stored_keys()) | set(config_module.KNOWN) if not _service(k)
+    )
+    settings = {k: config.get(k) for k in keys if key is None or k.split(".", 1)[0] == key}
+    found = [(k, s.source, s.value) for k, s in settings.items() if s.value is not None]
+    if key is None or _service(key):
+        served = context.current().client.call("GET", "/sigctl/config")["value"]
+        found += [(e["name"], e["source"], e["value"]) for e in served]
+    found.sort(key=lambda entry: entry[0])
     if key is None:
         out: dict[str, list[dict[str, Any]]] = {}
-        for name in keys:
-            setting = config.get(name)
-            if setting.value is not None:
-                out.setdefault(name.split(".", 1)[0], []).append(_entry(setting))
+        for name, source, value in found:
+            out.setdefault(name.split(".", 1)[0], []).append(_entry(name, source, value))
         return out
-    if "." not in key:
-        entries = [_entry(config.get(k)) for k in keys if k.split(".", 1)[0] == key]
-        entries = [e for e in entries if e["value"] is not None]
-        if not entries:
-            raise CliError(f"Configuration '{key}' is not set.")
-        return entries
-    setting = config.get(key)
-    if setting.value is None:
+    entries = [_entry(*e) for e in found if e[0] == key or e[0].split(".", 1)[0] == key]
+    if not entries:
         raise CliError(f"Configuration '{key}' is not set.")
-    return _entry(setting)
+    return entries[0] if "." in key else entries
 
 
 @commands.command(
@@ -107,14 +130,17 @@ def unset(
     ],
 ) -> None:
     """Remove configuration values from the file (environment variables still apply)."""
-    config = _config()
-    for key in keys:
-        config.unset(key)
-    config.save()
-    _speed_changed(keys)
+    _change_service({key: None for key in keys if _service(key)})
+    local = [key for key in keys if not _service(key)]
+    if local:
+        _save(lambda fresh: [fresh.unset(key) for key in local])
 
 
-def _speed_changed(keys: list[str]) -> None:
-    """Running replications go on at the new speed from now, not retroactively."""
-    if "replication.speed" in keys:
-        context.current().client.emulator.sync_clock()
+def _save(change: Any) -> None:
+    """Apply `change` to the configuration as it is now on disk (the service may just have
+    written its own keys there), and save it."""
+    from sigctl import config
+
+    fresh = config.load(context.current().home)
+    change(fresh)
+    fresh.save()

@@ -304,23 +304,26 @@ def update(
     client = context.current().client
     results = []
     for target in targets(ids_, _target, resource_group, name):
-        with client.atomically():
-            instance = flatten(client.get(target, **{"api-version": API_VERSION}))
-            key = instance["activeKey"]
-            if key_url is not None:
-                key["keyUrl"] = key_url
-            key.pop("sourceVault", None)
-            if source_vault is not None:
-                key["sourceVault"] = {"id": _vault_id(source_vault, target.resource_group or "")}
-            if federated_client_id is not None:
-                instance["federatedClientId"] = (
-                    None if federated_client_id == "None" else federated_client_id
-                )
-            if enable_auto_key_rotation is not None:
-                instance["rotationToLatestKeyVersionEnabled"] = enable_auto_key_rotation
-            Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
-            body = unflatten(instance)
-            results.append(flatten(client.put(target, body, **{"api-version": API_VERSION})))
+        for attempt in client.attempts():
+            with attempt:
+                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                key = instance["activeKey"]
+                if key_url is not None:
+                    key["keyUrl"] = key_url
+                key.pop("sourceVault", None)
+                if source_vault is not None:
+                    key["sourceVault"] = {
+                        "id": _vault_id(source_vault, target.resource_group or "")
+                    }
+                if federated_client_id is not None:
+                    instance["federatedClientId"] = (
+                        None if federated_client_id == "None" else federated_client_id
+                    )
+                if enable_auto_key_rotation is not None:
+                    instance["rotationToLatestKeyVersionEnabled"] = enable_auto_key_rotation
+                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                body = unflatten(instance)
+                results.append(flatten(client.put(target, body, **{"api-version": API_VERSION})))
     return None if no_wait else one_or_many(results, ids_)
 
 

@@ -387,24 +387,25 @@ def update(
     client = context.current().client
     results = []
     for target in targets(ids_, gallery_target, resource_group, gallery_name):
-        with client.atomically():
-            results.append(
-                _update_one(
-                    client,
-                    target,
-                    location,
-                    permissions,
-                    {
-                        "publisherUri": publisher_uri,
-                        "publisherContact": publisher_email,
-                        "eula": eula,
-                        "publicNamePrefix": public_name_prefix,
-                    },
-                    (soft_delete, soft_delete_retention_period, soft_delete_grace_period),
-                    decode(set_, add, remove),
-                    bool(force_string),
+        for attempt in client.attempts():
+            with attempt:
+                results.append(
+                    _update_one(
+                        client,
+                        target,
+                        location,
+                        permissions,
+                        {
+                            "publisherUri": publisher_uri,
+                            "publisherContact": publisher_email,
+                            "eula": eula,
+                            "publicNamePrefix": public_name_prefix,
+                        },
+                        (soft_delete, soft_delete_retention_period, soft_delete_grace_period),
+                        decode(set_, add, remove),
+                        bool(force_string),
+                    )
                 )
-            )
     return None if no_wait else one_or_many(results, ids_)
 
 

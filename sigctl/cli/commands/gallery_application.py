@@ -258,21 +258,22 @@ def update(
     for target in targets(
         ids_, application_target, resource_group, gallery_name, gallery_application_name
     ):
-        with client.atomically():  # parallel updates of one application lose nothing
-            instance = shape(client.get(target, **{"api-version": API_VERSION}))
-            if location is not None:
-                instance["location"] = location
-            if description is not None:
-                instance["description"] = description
-            if tags_body is not None:
-                instance["tags"] = tags_body
-            Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
-                decode(set_, add, remove), bool(force_string)
-            )
-            instance.pop("provisioningState", None)
-            results.append(
-                shape(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
-            )
+        for attempt in client.attempts():  # parallel updates of one application lose nothing
+            with attempt:
+                instance = shape(client.get(target, **{"api-version": API_VERSION}))
+                if location is not None:
+                    instance["location"] = location
+                if description is not None:
+                    instance["description"] = description
+                if tags_body is not None:
+                    instance["tags"] = tags_body
+                Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
+                instance.pop("provisioningState", None)
+                results.append(
+                    shape(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+                )
     return None if no_wait else one_or_many(results, ids_)
 
 

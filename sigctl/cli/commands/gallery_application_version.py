@@ -525,26 +525,27 @@ def update(
         gallery_application_version_name,
     )
     for target in found:
-        with client.atomically():  # parallel updates of one version lose nothing
-            instance = shape(client.get(target, **{"api-version": API_VERSION}))
-            if location is not None:
-                instance["location"] = location
-            if tags_body is not None:
-                instance["tags"] = tags_body
-            profile = instance["publishingProfile"]
-            profile.setdefault("source", {})["mediaLink"] = package_file_link
-            if default_file_link is not None:
-                profile["source"]["defaultConfigurationLink"] = default_file_link
-            if regions is not None:
-                profile["targetRegions"] = regions
-            _publishing_extras(profile, end_of_life_date, exclude_from)
-            Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
-                decode(set_, add, remove), bool(force_string)
-            )
-            for key in READ_ONLY:
-                instance.pop(key, None)
-            instance["publishingProfile"].pop("publishedDate", None)
-            client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+        for attempt in client.attempts():  # parallel updates of one version lose nothing
+            with attempt:
+                instance = shape(client.get(target, **{"api-version": API_VERSION}))
+                if location is not None:
+                    instance["location"] = location
+                if tags_body is not None:
+                    instance["tags"] = tags_body
+                profile = instance["publishingProfile"]
+                profile.setdefault("source", {})["mediaLink"] = package_file_link
+                if default_file_link is not None:
+                    profile["source"]["defaultConfigurationLink"] = default_file_link
+                if regions is not None:
+                    profile["targetRegions"] = regions
+                _publishing_extras(profile, end_of_life_date, exclude_from)
+                Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
+                for key in READ_ONLY:
+                    instance.pop(key, None)
+                instance["publishingProfile"].pop("publishedDate", None)
+                client.put(target, unflatten(instance), **{"api-version": API_VERSION})
         results.append(_finish(target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 

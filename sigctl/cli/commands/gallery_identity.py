@@ -77,12 +77,15 @@ def _change(
 ) -> Any:
     client = context.current().client
     target = ids.gallery_id(client.subscription, resource_group, gallery_name)
-    with client.atomically():  # az's read-then-write, one step to other processes
-        gallery = client.get(target, **{"api-version": API_VERSION})
-        identity = identity_update.build(
-            gallery.get("identity"), action, system_assigned, user_assigned
-        )
-        result = client.put(target, _put_body(gallery, identity), **{"api-version": API_VERSION})
+    for attempt in client.attempts():  # az's read-then-write, one step to other processes
+        with attempt:
+            gallery = client.get(target, **{"api-version": API_VERSION})
+            identity = identity_update.build(
+                gallery.get("identity"), action, system_assigned, user_assigned
+            )
+            result = client.put(
+                target, _put_body(gallery, identity), **{"api-version": API_VERSION}
+            )
     return None if no_wait else result.get("identity")
 
 

@@ -397,16 +397,17 @@ def update(
     for target in targets(
         ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
-        with client.atomically():  # parallel updates of one definition lose nothing
-            instance = flatten(client.get(target, **{"api-version": API_VERSION}))
-            Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS, objects=OBJECTS).apply(
-                decode(set_, add, remove), bool(force_string)
-            )
-            if allow_update_image is not None:
-                instance["allowUpdateImage"] = allow_update_image
-            results.append(
-                flatten(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
-            )
+        for attempt in client.attempts():  # parallel updates of one definition lose nothing
+            with attempt:
+                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS, objects=OBJECTS).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
+                if allow_update_image is not None:
+                    instance["allowUpdateImage"] = allow_update_image
+                results.append(
+                    flatten(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+                )
     return None if no_wait else one_or_many(results, ids_)
 
 

@@ -456,9 +456,10 @@ def create(
         gallery_image_definition,
         gallery_image_version,
     )
-    with client.atomically():  # create on an existing version is an update: compare with it
-        before = _existing_regions(client, target)
-        result = client.put(target, body, **{"api-version": API_VERSION})
+    for attempt in client.attempts():  # create on an existing version is an update: compare with it
+        with attempt:
+            before = _existing_regions(client, target)
+            result = client.put(target, body, **{"api-version": API_VERSION})
     _warn_lost(before, result)
     if no_wait:
         return None
@@ -601,36 +602,37 @@ def update(
         gallery_image_definition,
         gallery_image_version,
     )
-    # Hold the write lock from GET to PUT: parallel updates of one version lose nothing.
-    with client.atomically():
-        instance = shape(client.get(target, **{"api-version": API_VERSION}))
-        before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
-        profile = instance["publishingProfile"]
-        if regions:
-            profile["targetRegions"] = regions
-        if replica_count is not None:
-            profile["replicaCount"] = replica_count
-        if zones:
-            profile["targetExtendedLocations"] = zones
-        elif zones is not None:  # `None` or nothing after the option clears them, as in az
-            profile.pop("targetExtendedLocations", None)
-        safety = instance.setdefault("safetyProfile", {})
-        if allow_replicated_location_deletion is not None:
-            safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
-        if block_deletion_before_end_of_life is not None:
-            safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
-        Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
-            decode(set_, add, remove), bool(force_string)
-        )
-        # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
-        storage = instance.get("storageProfile") or {}
-        storage.pop("source", None)
-        (storage.get("osDiskImage") or {}).pop("source", None)
-        for disk in storage.get("dataDiskImages") or []:
-            disk.pop("source", None)
-        for key in READ_ONLY:
-            instance.pop(key, None)
-        result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+    # GET then PUT, retried if another writer came between: parallel updates lose nothing.
+    for attempt in client.attempts():
+        with attempt:
+            instance = shape(client.get(target, **{"api-version": API_VERSION}))
+            before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
+            profile = instance["publishingProfile"]
+            if regions:
+                profile["targetRegions"] = regions
+            if replica_count is not None:
+                profile["replicaCount"] = replica_count
+            if zones:
+                profile["targetExtendedLocations"] = zones
+            elif zones is not None:  # `None` or nothing after the option clears them, as in az
+                profile.pop("targetExtendedLocations", None)
+            safety = instance.setdefault("safetyProfile", {})
+            if allow_replicated_location_deletion is not None:
+                safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
+            if block_deletion_before_end_of_life is not None:
+                safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
+            Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
+                decode(set_, add, remove), bool(force_string)
+            )
+            # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
+            storage = instance.get("storageProfile") or {}
+            storage.pop("source", None)
+            (storage.get("osDiskImage") or {}).pop("source", None)
+            for disk in storage.get("dataDiskImages") or []:
+                disk.pop("source", None)
+            for key in READ_ONLY:
+                instance.pop(key, None)
+            result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
     _warn_lost(before, result)
     if no_wait:
         return None
@@ -648,7 +650,9 @@ def _existing_regions(client: Client, target: ResourceId) -> list[str]:
 
 def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
     """Say which regions lost their replicas, so removing a region is never silent."""
-    from sigctl.provider.regions import normalise
+
+    def normalise(name: str) -> str:
+        return "".join(name.split()).lower()
 
     after = {
         normalise(r["name"]) for r in result["properties"]["publishingProfile"]["targetRegions"]
@@ -898,23 +902,21 @@ def resolve(
     region asked, and is not soft-deleted; without a region, one that finished provisioning.
     End of life does not exclude a version; it only warns.
     """
-    from sigctl.provider import latest
-
     invocation = context.current()
     client = invocation.client
     if id_:
         definition = _definition_from_id(id_)
     else:
         definition = definition_target(resource_group, gallery_name, gallery_image_definition)
-    result = client.provider.operate(definition.subscription, latest.resolve, definition, location)
+    path = f"/sigctl/subscriptions/{definition.subscription}/latest"
+    query = {"definition": str(definition), "location": location, "explain": explain or None}
+    result = client.call("GET", path, **query)
     for verdict in result["candidates"] if not explain else []:
         if verdict["name"] == result["latest"]:
             for warning in verdict["warnings"]:
                 invocation.warn(f"{verdict['name']}: {warning}")
     if explain:
         return _verdicts(result)
-    if result["latest"] is None:
-        raise latest.no_latest(result["definition"])
     return shape(result["version"])
 
 

@@ -160,7 +160,7 @@ def wait(
     Prints nothing when every region completed, as az's wait commands do; on a timeout (default
     an hour of modelled time, as az's) prints `{}` and exits 0, also as az does.
     """
-    from sigctl.cli.lro import replication_failure
+    from sigctl.errors import replication_failure
 
     body = _watch(
         version_target(
@@ -232,12 +232,12 @@ def recommend(
     ] = None,
 ) -> Any:
     """Recommend a replica count per region, from Azure's documented guidance."""
-    from sigctl.provider import guidance, settings
+    from sigctl.cli import guidance
 
     if instances is not None and scale_sets is None:
         raise CliError("usage error: --instances goes with --scale-sets")
     invocation = context.current()
-    limit = settings.limit(invocation.config, "replicas")
+    limit = invocation.client.service_setting("limits.replicas")
     advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
     for note in advice["notes"]:
         invocation.warn(note)

@@ -12,19 +12,9 @@ from sigctl.cli.framework import CommandGroup
 commands = CommandGroup("Show, freeze, step and reset the emulated clock.")
 
 
-def _describe() -> dict[str, Any]:
-    from sigctl.provider import clock_ops
-
-    invocation = context.current()
-    with invocation.client.emulator.session() as tx:
-        return clock_ops.describe(tx, invocation.config)
-
-
-def _change(function: Any, *args: Any) -> Any:
-
-    invocation = context.current()
-    with invocation.client.emulator.session(write=True) as tx:
-        return function(tx, invocation.config, *args)
+def _clock(verb: str = "GET", action: str = "", body: dict[str, Any] | None = None) -> Any:
+    path = f"/sigctl/clock/{action}" if action else "/sigctl/clock"
+    return context.current().client.call(verb, path, body)
 
 
 @commands.command(
@@ -35,7 +25,7 @@ def _change(function: Any, *args: Any) -> Any:
 )
 def show() -> Any:
     """Show the emulated clock."""
-    return _describe()
+    return _clock()
 
 
 @commands.command(
@@ -53,10 +43,7 @@ def set_(
     ],
 ) -> Any:
     """Freeze the clock at TIME."""
-    from sigctl.provider import clock_ops
-
-    _change(clock_ops.set_, time)
-    return _describe()
+    return _clock("POST", "set", {"time": time})
 
 
 @commands.command(
@@ -75,10 +62,7 @@ def advance(
 
     The clock only moves forward: to go back, freeze it at an earlier time with `set`.
     """
-    from sigctl.provider import clock_ops
-
-    _change(clock_ops.advance, duration)
-    return _describe()
+    return _clock("POST", "advance", {"by": duration})
 
 
 @commands.command(
@@ -87,7 +71,4 @@ def advance(
 )
 def reset() -> Any:
     """Unfreeze the clock and drop any offset: back to the wall clock (SIGCTL_NOW still applies)."""
-    from sigctl.provider import clock_ops
-
-    _change(clock_ops.reset)
-    return _describe()
+    return _clock("POST", "reset", {})

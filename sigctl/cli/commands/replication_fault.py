@@ -13,10 +13,6 @@ from sigctl.cli.params import integer
 commands = CommandGroup("Inject replication failures into regions.")
 
 
-def _session(write: bool = False) -> Any:
-    return context.current().client.emulator.session(write=write)
-
-
 COLUMNS = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
 
 
@@ -85,7 +81,7 @@ def add(
     A fault applies to replications that start after it is added; a region that failed stays
     failed until it is removed from the version's target regions (and added back).
     """
-    from sigctl.provider import faults
+    from sigctl.cli.service_errors import as_options
 
     spec = {
         "region": region,
@@ -96,8 +92,9 @@ def add(
         "code": code,
         "message": message,
     }
-    with _session(write=True) as tx:
-        return _ordered(faults.add(tx, spec))
+    options = {name: f"--{name}" for name in spec}
+    with as_options(options):
+        return _ordered(context.current().client.call("POST", "/sigctl/faults", spec))
 
 
 @commands.command(
@@ -105,10 +102,7 @@ def add(
 )
 def list_() -> Any:
     """List injected faults."""
-    from sigctl.provider import faults
-
-    with _session() as tx:
-        return [_ordered(f) for f in faults.load(tx)]
+    return [_ordered(f) for f in context.current().client.call("GET", "/sigctl/faults")["value"]]
 
 
 @commands.command(
@@ -124,7 +118,5 @@ def clear(
     ] = None,
 ) -> None:
     """Remove injected faults (regions that already failed stay failed)."""
-    from sigctl.provider import faults
-
-    with _session(write=True) as tx:
-        faults.clear(tx, fault_id)
+    path = "/sigctl/faults" if fault_id is None else f"/sigctl/faults/{fault_id}"
+    context.current().client.call("DELETE", path)

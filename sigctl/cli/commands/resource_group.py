@@ -174,14 +174,15 @@ def update(
     from sigctl.cli.generic_update import Updater, decode
 
     client = context.current().client
-    with client.atomically():  # parallel updates of one group lose nothing
-        instance = _shape(client.get(_group_id(name)))
-        if tags is not None:
-            instance["tags"] = custom_tags(tags)
-        known = ["id", "location", "managedBy", "name", "properties", "tags", "type"]
-        Updater(instance, known).apply(decode(set_, add, remove), bool(force_string))
-        body = {"location": instance["location"], "tags": instance.get("tags")}
-        return _shape(client.put(_group_id(name), body))
+    for attempt in client.attempts():  # parallel updates of one group lose nothing
+        with attempt:
+            instance = _shape(client.get(_group_id(name)))
+            if tags is not None:
+                instance["tags"] = custom_tags(tags)
+            known = ["id", "location", "managedBy", "name", "properties", "tags", "type"]
+            Updater(instance, known).apply(decode(set_, add, remove), bool(force_string))
+            body = {"location": instance["location"], "tags": instance.get("tags")}
+            return _shape(client.put(_group_id(name), body))
 
 
 @commands.command(

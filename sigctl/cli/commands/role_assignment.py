@@ -10,6 +10,7 @@ from sigctl.cli import context
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Ids, values
+from sigctl.errors import ArmError
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage role assignments.")
@@ -43,6 +44,9 @@ Group = Annotated[
 ]
 
 
+AUTHORIZATION = "/providers/Microsoft.Authorization"
+
+
 def _scope(scope: str | None, group: str | None) -> str | None:
     client = context.current().client
     if scope and group:
@@ -61,16 +65,56 @@ def _subscription_of(scope: str | None) -> str:
     return context.current().client.subscription
 
 
-def _run(subscription: str, operation: Any, *args: Any, write: bool = False) -> Any:
-    """Run a role operation; a role or assignee that does not resolve fails in the client."""
-    from sigctl.provider import rbac
+def _role(text: str, subscription: str) -> dict[str, Any]:
+    """The role definition `--role` names (a name or an id), as az resolves it: client-side."""
+    client = context.current().client
+    path = f"/subscriptions/{subscription}{AUTHORIZATION}/roleDefinitions"
+    name = text.rsplit("/", 1)[-1]
+    found = client.list(path, **{"$filter": f"roleName eq '{name}'"}) if "'" not in name else []
+    if not found:
+        raise CliError(f"Role '{text}' doesn't exist.")
+    return found[0]
+
+
+def _assignee(text: str) -> dict[str, Any]:
+    """The principal `--assignee` names, or az's client-side lookup failure."""
+    from sigctl.cli import directory
 
     try:
-        return context.current().client.provider.operate(
-            subscription, operation, *args, write=write
+        return directory.find(text)
+    except ArmError as error:
+        if error.status != 404:
+            raise
+    raise CliError(
+        f"Cannot find user or service principal in graph database for '{text}'. If the assignee "
+        "is an appId, make sure the corresponding service principal is created with "
+        f"'az ad sp create --id {text}'."
+    )
+
+
+def _flat(body: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
+    """An assignment as az prints it: ARM's properties lifted, az's names added to a list."""
+    props = body["properties"]
+    out: dict[str, Any] = {
+        k: props.get(k)
+        for k in (
+            "condition",
+            "conditionVersion",
+            "createdBy",
+            "delegatedManagedIdentityResourceId",
+            "description",
         )
-    except rbac.LookupFailed as failed:
-        raise CliError(str(failed)) from None
+    }
+    if names is not None:
+        out["principalName"] = names.get(props["principalId"], "")
+        out["roleDefinitionName"] = names.get(props["roleDefinitionId"].rsplit("/", 1)[-1])
+    out["updatedBy"] = props.get("updatedBy")
+    out.update(id=body["id"], name=body["name"])
+    for key in ("principalId", "principalType", "roleDefinitionId", "scope"):
+        out[key] = props[key]
+    out["type"] = body["type"]
+    out.update(createdOn=props["createdOn"], updatedOn=props["updatedOn"])
+    return out
 
 
 @commands.command(
@@ -96,14 +140,29 @@ def create(
     resource_group: Group = None,
 ) -> Any:
     """Create a new role assignment for a user, group, or service principal."""
-    from sigctl.provider import rbac
+    from sigctl.cli import directory
 
     who = assignee or assignee_object_id
     if not who or (assignee and assignee_object_id):
         raise CliError("usage error: --assignee STRING | --assignee-object-id GUID")
     client = context.current().client
     where = _scope(scope, resource_group) or f"/subscriptions/{client.subscription}"
-    return _run(_subscription_of(where), rbac.assign, who, role, where, write=True)
+    subscription = _subscription_of(where)
+    found_role = _role(role, subscription)
+    principal = _assignee(who)
+    # The assignment's name: a GUID derived from what it grants, so a script that makes the
+    # same assignment gets the same id (az makes a random one).
+    stored_scope = where[:-1] if where.endswith("/") else where
+    key = f"{stored_scope.lower()}|{principal['id']}|{found_role['name']}"
+    name = ids.stable_id("roleAssignment", key)
+    body = {
+        "properties": {
+            "roleDefinitionId": found_role["id"],
+            "principalId": principal["id"],
+            "principalType": directory.PRINCIPAL_TYPES[directory.kind(principal)],
+        }
+    }
+    return _flat(client.put(f"{where}{AUTHORIZATION}/roleAssignments/{name}", body))
 
 
 def _table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -143,14 +202,66 @@ def list_(
     ] = False,
 ) -> Any:
     """List role assignments."""
-    from sigctl.provider import rbac
-
     where = _scope(scope, resource_group)
     if all_ and where:
         raise CliError("group or scope are not required when --all is used")
-    return _run(
-        _subscription_of(where), rbac.listing, assignee, role, where, include_inherited, all_
-    )
+    return _listing(_subscription_of(where), assignee, role, where, include_inherited, all_)
+
+
+def _listing(
+    subscription: str,
+    assignee_text: str | None,
+    role_text: str | None,
+    scope: str | None,
+    include_inherited: bool,
+    everything: bool,
+) -> list[dict[str, Any]]:
+    """az's rules, applied in the client to ARM's list: by default the subscription-scoped
+    assignments; with a scope those at it (with --include-inherited, also those above it); with
+    --all every one. ARM lists only those the caller may read."""
+    from sigctl.cli import directory
+
+    client = context.current().client
+    subscription_scope = f"/subscriptions/{subscription}"
+    wanted_principal = _assignee(assignee_text)["id"] if assignee_text else None
+    wanted_role = _role(role_text, subscription)["name"] if role_text else None
+    listed = client.list(f"{scope or subscription_scope}{AUTHORIZATION}/roleAssignments")
+    found = []
+    for body in listed:
+        props = body["properties"]
+        at = props["scope"]
+        if scope is not None:
+            inherited = include_inherited and _covers(at, scope)
+            if not (at.lower() == scope.lower() or inherited):
+                continue
+        elif not everything and at.lower() != subscription_scope.lower():
+            continue
+        if wanted_principal and props["principalId"] != wanted_principal:
+            continue
+        if wanted_role and not props["roleDefinitionId"].endswith(wanted_role):
+            continue
+        found.append(body)
+    if not found:
+        return []
+    # az names what it lists: the principals (through Graph) and the roles.
+    principals = {p["principalId"] for p in (b["properties"] for b in found)}
+    objects = directory.graph("POST", "/directoryObjects/getByIds", {"ids": sorted(principals)})
+    names = {o["id"]: _principal_name(o) for o in objects["value"]}
+    roles = client.list(f"{subscription_scope}{AUTHORIZATION}/roleDefinitions")
+    names.update({r["name"]: r["properties"]["roleName"] for r in roles})
+    return [_flat(body, names) for body in found]
+
+
+def _covers(scope: str, resource_id: str) -> bool:
+    scope, resource_id = scope.lower().rstrip("/"), resource_id.lower().rstrip("/")
+    return resource_id == scope or resource_id.startswith(scope + "/")
+
+
+def _principal_name(obj: dict[str, Any]) -> str:
+    """az shows a user's principal name, a service principal's app id, a group's name."""
+    from sigctl.cli import directory
+
+    return obj.get("appId") or directory.display_name(obj)
 
 
 @commands.command(
@@ -171,18 +282,18 @@ def delete(
     resource_group: Group = None,
 ) -> None:
     """Delete role assignments (those matching all the filters given)."""
-    from sigctl.provider import rbac
-
     given = values(ids_)
     where = _scope(scope, resource_group)
     if not given and not (assignee or role or where):
         raise CliError("usage error: give --ids, or at least one of --assignee, --role, --scope")
     subscription = _subscription_of(given[0] if given else where)
     # Without --scope az deletes at the subscription scope only; --ids may name any scope.
-    found = _run(subscription, rbac.listing, assignee, role, where, False, bool(given))
+    found = _listing(subscription, assignee, role, where, False, bool(given))
     if given:
         wanted = {i.lower() for i in given}
         found = [f for f in found if f["id"].lower() in wanted]
     if not found:
         raise CliError("No matched assignments were found to delete")
-    _run(subscription, rbac.unassign, found, write=True)
+    client = context.current().client
+    for record in found:
+        client.delete(f"{record['scope']}{AUTHORIZATION}/roleAssignments/{record['name']}")

@@ -26,6 +26,24 @@ def list_(
     name: Annotated[str | None, typer.Option("--name", "-n", help="A role name or id.")] = None,
 ) -> Any:
     """List role definitions."""
-    from sigctl.provider import rbac
+    client = context.current().client
+    path = f"/subscriptions/{client.subscription}/providers/Microsoft.Authorization/roleDefinitions"
+    query = {"$filter": f"roleName eq '{name}'"} if name else {}
+    if name and "'" in name:
+        return []  # no role is named so
+    return [_flat(d) for d in client.list(path, **query)]
 
-    return rbac.definitions(context.current().client.subscription, name)
+
+def _flat(body: dict[str, Any]) -> dict[str, Any]:
+    """A role definition as az prints it: ARM's properties lifted, its type as roleType."""
+    props = body["properties"]
+    return {
+        "assignableScopes": props["assignableScopes"],
+        "description": props["description"],
+        "id": body["id"],
+        "name": body["name"],
+        "permissions": props["permissions"],
+        "roleName": props["roleName"],
+        "roleType": props["type"],
+        "type": body["type"],
+    }

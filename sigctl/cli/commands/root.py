@@ -122,10 +122,11 @@ def usage(
     ],
 ) -> Any:
     """Show the subscription's gallery usage in a region against Azure's limits (like az vm list-usage)."""
-    from sigctl.provider import limits
+    from sigctl.provider import ids
 
     client = context.current().client
-    return client.provider.operate(client.subscription, lambda ctx: limits.report(ctx, location))
+    usages = ids.compute_id(client.subscription, None, "locations", location, "usages")
+    return client.list(usages, **{"api-version": "2024-07-01"})  # Compute's, as az vm list-usage
 
 
 @commands.command(
@@ -158,23 +159,17 @@ def login(
     Later commands act as it until `sigctl logout`; `--as` and SIGCTL_PRINCIPAL still override.
     """
     from sigctl import profile
-    from sigctl.cli.client import find_subscription, signed_in_principal
-    from sigctl.provider import accounts
+    from sigctl.cli.directory import display_name
 
     invocation = context.current()
-    with invocation.client.emulator.session() as tx:
-        principal = signed_in_principal(tx, as_)
-        found = find_subscription(tx, subscription) if subscription else None
+    signed_in = invocation.client.sign_in(as_, subscription)
+    principal = signed_in["principal"]
     saved = profile.load(invocation.home, replacing=True)
     saved["principal"] = principal["id"]
-    if found:
-        saved["subscription"] = found["id"]
+    if subscription:
+        saved["subscription"] = signed_in["subscription"]["id"]
     profile.save(invocation.home, saved)
-    return {
-        "principal": accounts.display_name(principal),
-        "id": principal["id"],
-        "type": principal["type"],
-    }
+    return {"principal": display_name(principal), "id": principal["id"], "type": principal["type"]}
 
 
 @commands.command(

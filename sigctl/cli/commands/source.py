@@ -32,6 +32,13 @@ Kind = Annotated[
     ),
 ]
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help="Name of the source.")]
+# The properties of a source's body, and the options that set them.
+OPTIONS = {
+    "osType": "--os-type",
+    "osState": "--os-state",
+    "storageAccount": "--storage-account",
+    "dataDisks": "--data-disk",
+}
 
 
 @commands.command(
@@ -117,7 +124,7 @@ def create(
     ] = None,
 ) -> Any:
     """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
-    from sigctl.provider import sources
+    from sigctl.cli.service_errors import as_options
 
     client = context.current().client
     if location is None:
@@ -132,9 +139,8 @@ def create(
         "dataDisks": [disk_size(d, "--data-disk") for d in values(data_disk) or []],
         "storageAccount": storage_account,
     }
-    return client.provider.operate(
-        client.subscription, sources.create, kind, resource_group, name, spec, write=True
-    )
+    with as_options(OPTIONS):
+        return client.call("PUT", _path(client, resource_group, kind, name), spec)
 
 
 @commands.command(
@@ -148,10 +154,8 @@ def create(
 )
 def show(kind: Kind, resource_group: ResourceGroup, name: Name) -> Any:
     """Show a source artefact."""
-    from sigctl.provider import sources
-
     client = context.current().client
-    return client.provider.operate(client.subscription, sources.get, kind, resource_group, name)
+    return client.call("GET", _path(client, resource_group, kind, name))
 
 
 @commands.command(
@@ -177,10 +181,8 @@ def list_(
     ] = None,
 ) -> Any:
     """List source artefacts."""
-    from sigctl.provider import sources
-
     client = context.current().client
-    return client.provider.operate(client.subscription, sources.list_, resource_group, kind)
+    return client.call("GET", _path(client, resource_group), kind=kind)["value"]
 
 
 @commands.command(
@@ -189,9 +191,13 @@ def list_(
 )
 def delete(kind: Kind, resource_group: ResourceGroup, name: Name) -> None:
     """Delete a source artefact (versions made from it keep their own copy)."""
-    from sigctl.provider import sources
-
     client = context.current().client
-    client.provider.operate(
-        client.subscription, sources.delete, kind, resource_group, name, write=True
-    )
+    client.call("DELETE", _path(client, resource_group, kind, name))
+
+
+def _path(client: Any, group: str | None, *kind_and_name: str) -> str:
+    """/sigctl/subscriptions/{s}[/resourceGroups/{g}]/sources[/{kind}/{name}]"""
+    path = f"/sigctl/subscriptions/{client.subscription}"
+    if group is not None:
+        path += f"/resourceGroups/{group}"
+    return "/".join([path, "sources", *kind_and_name])

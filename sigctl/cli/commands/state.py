@@ -13,8 +13,11 @@ from sigctl.cli.arguments import confirm
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Yes
+from sigctl.errors import ArmError
 
 commands = CommandGroup("Inspect, reset, export and import the emulator's state.")
+
+SNAPSHOT_MARK = "sigctlState"  # what marks a snapshot (sigctl.provider.fixtures)
 
 
 @commands.command(
@@ -42,12 +45,14 @@ def reset(yes: Yes = False) -> None:
     """Delete the whole emulated state (configuration is kept)."""
     if not yes:
         confirm("Delete every emulated resource?")
-    from sigctl.store.maintenance import wipe
-
-    wipe(context.current().home / "state")
+    _state("DELETE")
 
 
-STATE = "/providers/Sigctl.Emulator/state"
+def _state(verb: str, action: str = "", body: Any = None, **query: Any) -> Any:
+    """The state's own paths; in-process they need no sign-in, so they work on a state whose
+    directory cannot be read."""
+    path = f"/sigctl/state/{action}" if action else "/sigctl/state"
+    return context.current().client.request(verb, path, body, as_emulator=True, **query).body
 
 
 def _problems_table(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -90,7 +95,7 @@ def check() -> Any:
     usage counts must match the documents, and no leftovers of interrupted commands may remain. Like every command, it first completes (or
     undoes) a change that an interrupted command left unfinished. See docs/state.md, Recovery.
     """
-    result = context.current().client.emulator.post(STATE, "check", {})
+    result = _state("POST", "check")
     _report(result)
     return result
 
@@ -107,7 +112,7 @@ def repair() -> Any:
     repair would lose data, it refuses and names the files. Prints what it repaired and what remains; exits 1 if anything remains. See docs/state.md,
     Recovery.
     """
-    result = context.current().client.emulator.post(STATE, "repair", {})
+    result = _state("POST", "repair")
     _report(result)
     return result
 
@@ -143,10 +148,7 @@ def export(
     ] = None,
 ) -> Any:
     """Export every document of the emulated state (a snapshot `state import` restores exactly)."""
-    from sigctl.provider import fixtures
-
-    with context.current().client.emulator.session() as tx:
-        snapshot = fixtures.export(tx)
+    snapshot = _state("GET")
     kind = (fmt or (file.suffix.lstrip(".") if file else "json")).lower()
     if kind not in ("json", "toml"):
         raise CliError(f"usage error: --format must be json or toml, not '{kind}'")
@@ -195,22 +197,27 @@ def import_(
     rule checked, and its versions are already replicated. See docs/state.md.
     """
     from sigctl.cli import fixture as seeding
-    from sigctl.provider import fixtures
 
     data = _read(file)
     client = context.current().client
-    if fixtures.SNAPSHOT_MARK in data:
-        with client.emulator.session(write=True) as tx:  # checked and replaced in one step
-            if tx.all_keys() and not yes:
-                raise CliError(
-                    "The current state is not empty; add --yes to replace it with the snapshot."
-                )
-            count = fixtures.replace(tx, data)
+    if SNAPSHOT_MARK in data:
+        try:  # checked and replaced in one step
+            count = _state("PUT", body=data, **({} if yes else {"ifEmpty": "true"}))["documents"]
+        except ArmError as error:
+            if error.code != "StateNotEmpty":
+                raise
+            raise CliError(
+                "The current state is not empty; add --yes to replace it with the snapshot."
+            ) from None
         return {"imported": "snapshot", "documents": count}
     if seeding.FIXTURE_MARK in data:
         fixture = seeding.parse_fixture(data)
         subscription = fixture.subscription or client.subscription
-        created = client.emulator.operate(subscription, seeding.apply, fixture, write=True)
+        created = client.call(
+            "POST",
+            f"/sigctl/subscriptions/{subscription}/seed",
+            seeding.requests(fixture, subscription),
+        )
         return {"imported": "fixture", **created}
     raise CliError(
         f"'{file}' is neither a sigctl snapshot (sigctlState) nor a fixture (sigctlFixture)."
