@@ -67,6 +67,25 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def _database_url(text: str) -> str | None:
+    """A PostgreSQL URL; empty means none. Never echoed: it may hold a password."""
+    if not text.strip():
+        return None
+    if not text.strip().lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError("not a PostgreSQL URL; use postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+    return text.strip()
+
+
+def _namespace(text: str) -> str | None:
+    from sigctl.store.base import NAME_RULE, valid_name
+
+    if not text.strip():
+        return None
+    if not valid_name(text.strip().lower()):
+        raise ConfigError(f"'{text}' is not a namespace name: use {NAME_RULE}")
+    return text.strip().lower()
+
+
 @dataclass(frozen=True)
 class KeySpec:
     parse: Callable[[str], Any]
@@ -89,7 +108,21 @@ KNOWN: dict[str, KeySpec] = {
         parse_bool, False, "AZURE_CORE_ONLY_SHOW_ERRORS", "hide warnings"
     ),
     "core.no_color": KeySpec(parse_bool, False, "AZURE_CORE_NO_COLOR", "never colour output"),
+    # sigctl's own keys with short variables of their own (the third field: an alternative name)
+    "core.database_url": KeySpec(
+        _database_url,
+        None,
+        "SIGCTL_DATABASE_URL",
+        "PostgreSQL URL holding the state (unset: the files in SIGCTL_HOME)",
+    ),
+    "core.namespace": KeySpec(
+        _namespace,
+        None,
+        "SIGCTL_NAMESPACE",
+        "the namespace (isolated cloud) commands use (unset: default)",
+    ),
 }
+
 
 # Families of keys whose names are open-ended (e.g. limits.galleries); the value parser per family.
 FAMILIES: dict[str, KeySpec] = {}
@@ -159,10 +192,23 @@ class Config:
     def __init__(self, path: Path, data: dict[str, dict[str, Any]]) -> None:
         self.path = path
         self.data = data
+        # Settings stored with a namespace (already checked): they win over everything else.
+        self.overrides: dict[str, Any] = {}
+        self.overrides_source = ""
+
+    def overlaid(self, overrides: dict[str, Any], source: str) -> Config:
+        """The same configuration with a namespace's own settings on top."""
+        if not overrides:
+            return self
+        layered = Config(self.path, self.data)
+        layered.overrides, layered.overrides_source = overrides, source
+        return layered
 
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> Setting:
+        if key in self.overrides:
+            return Setting(key, self.overrides[key], self.overrides_source)
         _check_variables(key.split(".", 1)[0])
         spec = spec_for(key)
         parse = spec.parse if spec else str

@@ -54,19 +54,18 @@ def handle(call: Call) -> Response:
 
 
 def _clock(provider: Provider, verb: str, rest: list[str], body: Any, path: str) -> Response:
-    from sigctl import config
     from sigctl.provider import clock_ops
 
-    settings = config.load(provider.home)
     if not rest:
         if verb != "GET":
             raise method_not_allowed(verb, path)
         with provider.store.transaction() as tx:
-            return Response(200, clock_ops.describe(tx, settings))
+            return Response(200, clock_ops.describe(tx, provider.settings(tx)))
     if verb != "POST" or len(rest) != 1 or rest[0] not in ("advance", "set", "reset"):
         raise route_not_found(verb, path)
     fields = expect_dict(body, "body")
     with provider.store.transaction(write=True) as tx:
+        settings = provider.settings(tx)
         if rest[0] == "advance":
             clock_ops.advance(tx, settings, expect_str(fields.get("by"), "by") or "")
         elif rest[0] == "set":
@@ -100,9 +99,7 @@ def _state(provider: Provider, verb: str, body: Any, path: str) -> Response:
     from sigctl.provider import fixtures
 
     if verb == "DELETE":  # as `sigctl state reset`: everything, under the writers' lock
-        from sigctl.store.maintenance import wipe
-
-        wipe(provider.store.root)
+        provider.store.wipe()
         return Response(204)
     with provider.store.transaction(write=verb != "GET") as tx:
         if verb == "GET":

@@ -8,15 +8,17 @@ state transaction: a handler that raises leaves the state exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, rbac, shapes, validate
-from sigctl.provider.context import Request
+from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
-from sigctl.store import Store
+from sigctl.store import backends
+from sigctl.store.base import Backend, Store, Transaction
 
 # (namespace, types) -> handler module name; imported on first use to keep start-up cheap.
 _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
@@ -96,10 +98,49 @@ def _handler(rid: ResourceId) -> ModuleType:
 
 
 class Provider:
-    def __init__(self, home: Path, principal: str | None = None) -> None:
+    """The emulated cloud of one namespace of a backend, acting for `principal`.
+
+    The backend and namespace come from the configuration (core.database_url, core.namespace)
+    unless given; they are resolved on first use, so a command that only edits the
+    configuration works while a setting is wrong.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        principal: str | None = None,
+        namespace: str | None = None,
+        backend: Backend | None = None,
+    ) -> None:
         self.home = home
-        self.store = Store(home / "state", shapes.for_key)
         self.principal = principal
+        self._namespace = namespace
+        self._backend = backend
+
+    @cached_property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend, configured = backends.configured(self.home)
+            self._namespace = self._namespace or configured
+        return self._backend
+
+    @property
+    def namespace(self) -> str:
+        if self._namespace is None:
+            self._namespace = backends.configured(self.home)[1]
+        return self._namespace
+
+    @cached_property
+    def store(self) -> Store:
+        return self.backend.store(self.namespace, shapes.for_key)
+
+    def in_namespace(self, name: str, principal: str | None = None) -> Provider:
+        """The same backend's namespace `name` (the name already checked)."""
+        return Provider(self.home, principal, name, self.backend)
+
+    def settings(self, tx: Transaction) -> Any:
+        """The service settings in force: the configuration, with the namespace's own on top."""
+        return service_settings(self.home, tx)
 
     # -- ARM verbs -------------------------------------------------------------------------
 
@@ -136,22 +177,28 @@ class Provider:
         """
         import time
 
-        from sigctl import config
         from sigctl.provider import clock, clock_ops, replication
 
-        settings = config.load(self.home)
-        speed = replication.speed(settings)
-        with self.store.transaction() as tx:
-            current = clock.load(tx)
-        stale = "progress" in current.stored and current.sync(speed)
-        if current.frozen or stale:
+        def step() -> tuple[float | None, float | None]:
+            """(modelled seconds the frozen clock moved, or None; the running speed)."""
+            with self.store.transaction() as tx:
+                speed = replication.speed(self.settings(tx))
+                current = clock.load(tx)
+            stale = "progress" in current.stored and current.sync(speed)
+            if not (current.frozen or stale):
+                return None, speed
             with self.store.transaction(write=True) as tx:
                 if current.frozen:
                     current = clock.load(tx)
                     current.advance(seconds, speed)
                     clock.save_clock(tx, current)
-                    return seconds
-                clock_ops.sync(tx, settings)
+                    return seconds, speed
+                clock_ops.sync(tx, self.settings(tx))
+            return None, speed
+
+        advanced, speed = self.store.retrying(step)
+        if advanced is not None:
+            return advanced
         if speed is not None:
             time.sleep(seconds / speed)
         return 0.0
@@ -160,11 +207,13 @@ class Provider:
         """Re-anchor replication progress after replication.speed changed (from `config set`)."""
         if not self.store.exists():
             return  # nothing has replicated yet
-        from sigctl import config
         from sigctl.provider import clock_ops
 
-        with self.store.transaction(write=True) as tx:
-            clock_ops.sync(tx, config.load(self.home))
+        def sync() -> None:
+            with self.store.transaction(write=True) as tx:
+                clock_ops.sync(tx, self.settings(tx))
+
+        self.store.retrying(sync)
 
     def session(self, write: bool = False) -> Any:
         """A raw state transaction, for the emulator's own commands (clock, faults, state)."""
@@ -210,7 +259,9 @@ class Provider:
         """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised."""
         from sigctl.provider import api
 
-        return api.handle(self, verb, path, query or {}, body, principal, headers or {})
+        return self.store.retrying(
+            lambda: api.handle(self, verb, path, query or {}, body, principal, headers or {})
+        )
 
     # -- dispatch --------------------------------------------------------------------------
 
@@ -247,24 +298,29 @@ class Provider:
                 f"The {verb.upper()} operation is not supported on '{parsed}'.",
                 405,
             )
-        with self.store.transaction(write=verb in _WRITES) as tx:
-            accounts.subscription(tx, parsed.subscription)
-            ctx = Request(tx, parsed.subscription.lower(), principal, query)
-            if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
-                return Outcome(function(ctx, parsed))
-            if verb == "list":
-                found = function(ctx, parsed)
-                return Outcome([i for i in found if _may_read(tx, principal, parsed, i)])
-            action = (
-                f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
-                if verb == "post"
-                else rbac.action_for(parsed, verb)
-            )
-            rbac.require(tx, principal, action, str(parsed))
-            existed = verb in ("put", "delete") and _exists(handler, ctx, parsed)
-            if body is None:
-                return Outcome(function(ctx, parsed), existed)
-            return Outcome(function(ctx, parsed, body), existed)
+
+        def attempt() -> Outcome:
+            with self.store.transaction(write=verb in _WRITES) as tx:
+                accounts.subscription(tx, parsed.subscription)
+                ctx = Request(tx, parsed.subscription.lower(), principal, query)
+                if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
+                    return Outcome(function(ctx, parsed))
+                if verb == "list":
+                    found = function(ctx, parsed)
+                    return Outcome([i for i in found if _may_read(tx, principal, parsed, i)])
+                action = (
+                    f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
+                    if verb == "post"
+                    else rbac.action_for(parsed, verb)
+                )
+                rbac.require(tx, principal, action, str(parsed))
+                existed = verb in ("put", "delete") and _exists(handler, ctx, parsed)
+                if body is None:
+                    return Outcome(function(ctx, parsed), existed)
+                return Outcome(function(ctx, parsed, body), existed)
+
+        # A handler is a function of the state and the request: after a conflict it runs again.
+        return self.store.retrying(attempt)
 
     def _emulator_call(self, verb: str, path: str, query: dict[str, Any]) -> Any:
         """sigctl's own paths, for what Azure has no API for (not subject to roles)."""

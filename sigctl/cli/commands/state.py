@@ -42,9 +42,7 @@ def reset(yes: Yes = False) -> None:
     """Delete the whole emulated state (configuration is kept)."""
     if not yes:
         confirm("Delete every emulated resource?")
-    from sigctl.store.maintenance import wipe
-
-    wipe(context.current().home / "state")
+    context.current().client.emulator.request("DELETE", "/sigctl/state")
 
 
 STATE = "/providers/Sigctl.Emulator/state"
