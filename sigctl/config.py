@@ -145,7 +145,7 @@ def check_known(key: str) -> None:
         raise ConfigError(f"unknown key; the {section} keys are: {known}")
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     """A TOML value as the text a variable would hold, so one parser checks both strictly
     (`true` is not a whole number, `2.7` is not truncated to 2)."""
     if isinstance(value, bool):
@@ -228,7 +228,7 @@ class Config:
         if option not in stored:
             return Setting(key, spec.default if spec else None, "default")
         raw = stored[option]
-        value = self._from_file(key, lambda _: spec.parse(_as_text(raw))) if spec else raw
+        value = self._from_file(key, lambda _: spec.parse(as_text(raw))) if spec else raw
         return Setting(key, value, str(self.path))
 
     def value(self, key: str) -> Any:

@@ -81,16 +81,86 @@ def snapshot(home: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def unchanged(home: Path) -> Callable[[], Any]:
-    """with unchanged(): ... asserts the block leaves every byte of the state as it was."""
+    """with unchanged(): ... asserts the block leaves every byte of the state as it was (on
+    PostgreSQL: every document of the test's namespace too)."""
     from contextlib import contextmanager
 
     @contextmanager
     def check() -> Any:
-        before = snapshot(home)
+        before = snapshot(home), database_snapshot()
         yield
-        assert snapshot(home) == before
+        assert (snapshot(home), database_snapshot()) == before
 
     return check
+
+
+# -- the two state backends ---------------------------------------------------------------------
+
+# A contributor without PostgreSQL may switch its tests off knowingly; CI never sets this, and
+# without it a server that cannot be started fails those tests with the reason.
+POSTGRES_OPT_OUT = "SIGCTL_TEST_NO_POSTGRES"
+_NO_POSTGRES = os.environ.get(POSTGRES_OPT_OUT) == "1"  # read before tests clear SIGCTL_*
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Any:
+    """The test session's PostgreSQL server (tests/postgres.py), started on first use."""
+    if _NO_POSTGRES:
+        pytest.skip(f"PostgreSQL tests switched off by {POSTGRES_OPT_OUT}=1")
+    from postgres import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as exc:
+        pytest.fail(
+            f"PostgreSQL could not be started for the tests: {exc}. Install Debian's "
+            f"postgresql package (.ci/run does), or set {POSTGRES_OPT_OUT}=1 to skip these "
+            "tests knowingly.",
+            pytrace=False,
+        )
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["files", "postgres"])
+def backend(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the test on each backend: the files in SIGCTL_HOME, and a namespace of its own in
+    the session's PostgreSQL (through SIGCTL_DATABASE_URL and SIGCTL_NAMESPACE)."""
+    if request.param == "files":
+        yield "files"
+        return
+    import uuid
+
+    from sigctl.store.backends import open_backend
+
+    url = request.getfixturevalue("postgres").url()
+    name = f"t-{uuid.uuid4().hex[:12]}"
+    open_backend(home, url).create_namespace(name, {})
+    monkeypatch.setenv("SIGCTL_DATABASE_URL", url)
+    monkeypatch.setenv("SIGCTL_NAMESPACE", name)
+    yield "postgres"
+    open_backend(home, url).delete_namespace(name)
+
+
+def database_snapshot() -> Any:
+    """Every document (and the settings) of the namespace the environment names, read from the
+    database; None on the file backend."""
+    url = os.environ.get("SIGCTL_DATABASE_URL")
+    if not url:
+        return None
+    import psycopg
+
+    namespace = os.environ.get("SIGCTL_NAMESPACE") or "default"
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT path, schema_version, document FROM sigctl_documents "
+            "WHERE namespace = %s ORDER BY path",
+            (namespace,),
+        ).fetchall()
+        settings = conn.execute(
+            "SELECT settings::text FROM sigctl_namespaces WHERE name = %s", (namespace,)
+        ).fetchall()
+    return rows, settings
 
 
 @pytest.fixture

@@ -73,13 +73,14 @@ def handle(
     body: Any,
     principal: str | None,
     headers: dict[str, str],
+    root: str = "",
 ) -> Response:
     verb = verb.upper()
     segments = path_segments(path)
     first = segments[0].lower() if segments else ""
     if verb not in VERBS:
         raise method_not_allowed(verb, path)
-    call = Call(provider, verb, segments, query, body, principal, base_url(headers))
+    call = Call(provider, verb, segments, query, body, principal, base_url(headers) + root)
     if first in ("subscriptions", "tenants", "providers"):
         from sigctl.provider import arm
 

@@ -16,6 +16,7 @@
                                                    sources with sigctl's own fields (used sizes,
                                                    VHDs in storage accounts)
     GET    /sigctl/vm-image-aliases.json           the (empty) alias document the metadata names
+    GET|POST|PATCH|DELETE /sigctl/namespaces[/{name}[/reset]]   namespaces (namespaces_api)
 
 Clock, faults and state are the emulator's own controls: any signed-in caller may use them.
 Billing and sources check the caller's roles as their ARM counterparts do.
@@ -46,6 +47,10 @@ def handle(call: Call) -> Response:
         return _faults(provider, verb, segments[1:], body, path)
     if lowered == ["state"]:
         return _state(provider, verb, body, path)
+    if lowered[:1] == ["namespaces"]:
+        from sigctl.provider import namespaces_api
+
+        return namespaces_api.handle(call.below(1))
     if lowered == ["vm-image-aliases.json"] and verb == "GET":
         return Response(200, {"outputs": {"aliases": {"value": {}}}})
     if lowered[:1] == ["subscriptions"] and len(segments) >= 3:

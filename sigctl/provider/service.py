@@ -255,12 +255,15 @@ class Provider:
         body: Any = None,
         principal: str | None = None,
         headers: dict[str, str] | None = None,
+        root: str = "",
     ) -> Any:
-        """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised."""
+        """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised.
+        `root` is the path this namespace is served under (/namespaces/N), for the links the
+        answer hands out."""
         from sigctl.provider import api
 
         return self.store.retrying(
-            lambda: api.handle(self, verb, path, query or {}, body, principal, headers or {})
+            lambda: api.handle(self, verb, path, query or {}, body, principal, headers or {}, root)
         )
 
     # -- dispatch --------------------------------------------------------------------------

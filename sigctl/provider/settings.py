@@ -6,6 +6,8 @@ them and `sigctl config get` lists them with their defaults.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sigctl import config
 from sigctl.config import ConfigError, KeySpec, non_negative_int
 from sigctl.provider.clock import INSTANT
@@ -82,3 +84,35 @@ def limit(settings: config.Config, name: str) -> int:
 def early_access(settings: config.Config) -> bool:
     """Whether the early-access regions are open (as to an enrolled subscription)."""
     return bool(settings.value("limits.early_access_regions"))
+
+
+# A namespace may hold its own values of the settings the service reads: limits and replication
+# (its clock is its own, so is the speed it runs at). They win over the configuration.
+NAMESPACE_SECTIONS = ("limits", "replication")
+
+
+def namespace_settings(given: Any) -> dict[str, Any]:
+    """Settings for a namespace's record, each checked by its key's parser; ArmError if not."""
+    from sigctl.errors import ArmError
+
+    if not isinstance(given, dict):
+        raise ArmError("InvalidRequestContent", "'settings' must be an object.", 400, "settings")
+    checked: dict[str, Any] = {}
+    for key, value in given.items():
+        section = str(key).split(".", 1)[0]
+        spec = config.KNOWN.get(key)
+        if section not in NAMESPACE_SECTIONS or spec is None:
+            keys = ", ".join(sorted(k for k in config.KNOWN if k.startswith(NAMESPACE_SECTIONS)))
+            raise ArmError(
+                "InvalidNamespaceSetting",
+                f"'{key}' is not a setting a namespace holds; these are: {keys}.",
+                400,
+                f"settings.{key}",
+            )
+        try:
+            checked[key] = spec.parse(config.as_text(value))
+        except config.ConfigError as exc:
+            raise ArmError(
+                "InvalidNamespaceSetting", f"settings.{key}: {exc}.", 400, f"settings.{key}"
+            ) from None
+    return checked
