@@ -29,7 +29,7 @@ $AZ sig image-version create -g "$RG" -r "$GALLERY" -i "$DEF" -e 1.10.0 \
 latest=$(sigctl image-version resolve -g "$RG" -r "$GALLERY" -i "$DEF" --query name -o tsv)
 test "$latest" = 1.9.0
 sigctl image-version resolve -g "$RG" -r "$GALLERY" -i "$DEF" -l westus2 --explain \
-  --query "candidates[].{version: name, eligible: eligible, why: join(', ', reasons)}" -o table
+  --query "[].{version: name, eligible: eligible, why: join(', ', reasons)}" -o table
 
 # Promote the candidate; now it is latest.
 $AZ sig image-version update -g "$RG" -r "$GALLERY" -i "$DEF" -e 1.10.0 \

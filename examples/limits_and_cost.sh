@@ -29,7 +29,7 @@ sigctl config unset limits.galleries
 sigctl billing estimate --os-disk 127:10 --data-disk 32:0 \
   --target-regions eastus2 westus2 westeurope --replica-count 2 -o table
 stored=$(sigctl billing estimate --os-disk 127:10 --data-disk 32:0 \
-  --target-regions eastus2 westus2 westeurope --replica-count 2 --query totals.storedGB -o tsv)
+  --target-regions eastus2 westus2 westeurope --replica-count 2 --query storedGB -o tsv)
 test "$stored" = 60
 
 # Zone-redundant storage needs a region with availability zones.
@@ -46,7 +46,7 @@ sigctl sig image-version create -g cost-rg -r teamA -i app -e 1.0.0 --managed-im
 
 # What the published version costs, and the gallery, and the whole subscription.
 sigctl billing estimate -g cost-rg -r teamA -i app -e 1.0.0 -o table
-sigctl billing estimate --query "{versions: versions, monthly: cost.monthlyStorage, currency: cost.currency}"
+sigctl billing estimate --query "{versions: versions, monthly: monthlyStorage, currency: currency}"
 
 # The early-access (canary) regions work as for an enrolled subscription, unless turned off.
 sigctl group create -n canary-rg -l centraluseuap -o none

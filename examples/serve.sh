@@ -12,13 +12,7 @@ app_id=$(sigctl ad sp create --display-name image-pipeline --query appId -o tsv)
 sigctl role assignment create --assignee "$app_id" --role Contributor -g images-rg -o none
 
 # --port 0 picks a free port; the first line names the endpoint.
-log="$(mktemp)"
-sigctl serve --port 0 >"$log" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 200); do grep -q '^Certificate:' "$log" && break; sleep 0.05; done
-endpoint="$(sed -n 's/^Serving the emulated cloud at //p' "$log")"
-ca="$SIGCTL_HOME/tls/cert.pem"
+source "$here/lib/serve_in_background.sh"
 echo "serving at $endpoint, trusting $ca"
 
 # curl: a token for the pipeline (client credentials; the secret is accepted, not checked).

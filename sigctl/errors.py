@@ -4,7 +4,7 @@ Every service-side failure is an `ArmError`: the ARM error code, the message, th
 an optional target and optional details, exactly what ARM puts in its `CloudError` envelope.
 The CLI renders it the way az does and picks the exit code from the status (404 -> 3, else 1).
 
-Texts are the service's own where they are documented (see shared/reference/service-rules.md §9);
+Texts are the service's own where Azure documents them (the gallery troubleshooting guide);
 where the code is undocumented the choice is recorded in docs/emulation.md.
 """
 

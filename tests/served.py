@@ -25,7 +25,9 @@ def sigctl_command() -> list[str]:
 
 
 class ServedCloud:
-    def __init__(self, home: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, home: Path, *args: str, env: dict[str, str] | None = None, port: int = 0
+    ) -> None:
         self.home = home
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))},
@@ -33,7 +35,7 @@ class ServedCloud:
             **(env or {}),
         }
         self.process = subprocess.Popen(
-            [*sigctl_command(), "serve", "--port", "0", *args],
+            [*sigctl_command(), "serve", "--port", str(port), *args],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

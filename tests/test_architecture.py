@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import sigctl
 
 PACKAGE = Path(sigctl.__file__).parent
@@ -19,6 +21,7 @@ def _modules(package: str) -> list[str]:
     return [f"{package}.{m.name}" for m in pkgutil.iter_modules([str(root)])]
 
 
+@pytest.mark.slow
 def test_provider_and_store_load_without_cli_libraries() -> None:
     modules = (
         _modules("sigctl.provider") + _modules("sigctl.store") + ["sigctl.errors", "sigctl.config"]
@@ -46,6 +49,7 @@ def test_no_cli_import_anywhere_in_provider_or_store_source() -> None:
                     assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
 
+@pytest.mark.slow
 def test_only_serve_loads_the_server_stack() -> None:
     """CLI start-up must not grow: uvicorn, starlette, cryptography and the SDKs stay unloaded."""
     code = (

@@ -395,3 +395,9 @@ def test_abbreviations_through_the_cli(sigctl: Runner, ok: Any) -> None:
         "ERROR: ambiguous option: --o could match --only-show-errors, --output, --offer, "
         "--os-type, --os-state\n"
     )
+
+
+def test_a_command_is_built_once_per_process() -> None:
+    """Building reads every annotation; a process running many commands (tests) reuses it."""
+    spec = group.commands["probe"]
+    assert typer_command(spec) is typer_command(spec) is COMMAND

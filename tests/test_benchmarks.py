@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -29,3 +33,13 @@ def test_scale_benchmark_runs_past_the_gallery_quota() -> None:
     # 101 galleries in one region exceed the default quota of 100; the benchmark lifts it.
     out = run("scale.py", "--galleries", "101", "--limit", "1000")
     assert "101 galleries" in out and "sigctl sig create" in out
+
+
+def test_completion_benchmark_runs() -> None:
+    out = run("completion.py", "--limit", "100000")
+    assert "galleries of a group" in out and "versions of a definition" in out
+
+
+def test_waits_benchmark_runs() -> None:
+    out = run("waits.py", "--create-limit", "1000", "--demo-limit", "1000")
+    assert "sigctl sig image-version create (30 GB, 3 regions)" in out and "sigctl demo" in out

@@ -17,6 +17,8 @@ import pytest
 
 from sigctl.cli.demo import STEPS
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 ESCAPE = "\x1b["
 PIPED_STEPS = [s for s in STEPS if not s.watched_only]
 
@@ -31,12 +33,11 @@ def environment(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def test_piped_demo_tells_the_story_fast_and_plain(home: Path) -> None:
-    started = time.monotonic()
+def test_piped_demo_tells_the_story_plainly(home: Path) -> None:
+    """Under a pipe nothing is slowed for a watcher (benchmarks/waits.py times it)."""
     result = subprocess.run(
         command("demo"), capture_output=True, text=True, timeout=120, env=environment()
     )
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert ESCAPE not in out and ESCAPE not in result.stderr  # plain: no colour, no bars
@@ -63,7 +64,6 @@ def test_piped_demo_tells_the_story_fast_and_plain(home: Path) -> None:
     assert -1 not in positions, dict(zip(markers, positions, strict=True))
     assert positions == sorted(positions)
     assert "ERROR: The operation failed" in result.stderr  # errors on stderr, as az's
-    assert elapsed < 20, f"a piped demo took {elapsed:.1f} s"
     assert not home.exists()  # the user's SIGCTL_HOME is never touched
 
 
@@ -190,8 +190,7 @@ def test_on_a_terminal_prompts_are_coloured_and_bars_move() -> None:
     assert elapsed > 2  # replication took watchable time
 
 
-def test_in_ci_a_terminal_demo_stays_plain_and_fast() -> None:
-    code, text, elapsed = run_on_terminal(environment(TERM="xterm", CI="true"))
+def test_in_ci_a_terminal_demo_stays_plain_and_unslowed() -> None:
+    code, text, _ = run_on_terminal(environment(TERM="xterm", CI="true"))
     assert code == 0, text[-3000:]
     assert "\x1b[1;32m$" not in text and "replication.speed" not in text
-    assert elapsed < 20

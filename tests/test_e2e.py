@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 
 def command() -> list[str]:
     found = shutil.which("sigctl")

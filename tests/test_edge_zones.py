@@ -197,7 +197,7 @@ class TestService:
         assert states["West US"]["state"] == "Completed"
         assert states[LA]["state"] == "Replicating"
         assert ok(SHOW)["provisioningState"] == "Creating"
-        rows = ok("replication status -g rg1 -r gal1 -i def1 -e 1.0.0 -o json --query summary")
+        rows = ok("replication status -g rg1 -r gal1 -i def1 -e 1.0.0 -o json")
         assert [r["region"] for r in rows] == ["West US", LA]
         table = sigctl("replication status -g rg1 -r gal1 -i def1 -e 1.0.0 -o table").stdout
         assert f"{LA}  Replicating" in table and "3           StandardSSD_LRS" in table

@@ -15,6 +15,7 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.sh"))
 EVERY_COMMAND = Path(__file__).parent.parent / "examples" / "az_sig_every_command.sh"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(script: Path, home: Path) -> None:
     env = os.environ.copy()

@@ -74,6 +74,9 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "state.md",
         "tree.md",
         "demo.md",
+        "completion.md",
+        "testing.md",
+        "az-coverage.md",
     ],
 )
 def test_docs_pages_exist(page: str) -> None:

@@ -97,7 +97,7 @@ def test_list_orders_versions_numerically(sigctl: Runner, ok: Any, definition: N
     ]
     missing = sigctl("sig image-version list -g rg1 -r gal1")
     assert missing.exit_code == 2
-    assert missing.stderr.startswith(  # az's generated list names -i first (az-cli-surface §2.3)
+    assert missing.stderr.startswith(  # az's generated list declares -i first
         "ERROR: the following arguments are required: -i/--gallery-image-name/--gallery-image-definition\n"
     )
 
@@ -120,7 +120,7 @@ def test_missing_parents_on_create_and_delete(
     ):
         assert result.exit_code == 3
         assert result.stderr.splitlines()[0] == parent.format(name)
-    # a GET of something missing stays ResourceNotFound (service-rules §4.4)
+    # a GET of something missing stays ResourceNotFound, as ARM answers
     assert shown.exit_code == 3 and shown.stderr.startswith("ERROR: (ResourceNotFound)")
 
 
@@ -542,7 +542,7 @@ class TestUpdate:
     def test_explicit_full_replication_mode_is_no_change(
         self, sigctl: Runner, ok: Any, unchanged: Any
     ) -> None:
-        # Full is the default (service-rules §3c): naming it changes nothing
+        # Full is the default replication mode: naming it changes nothing
         with unchanged():
             again = ok(
                 f"{V} -e 1.0.0 --managed-image img1 --target-regions eastus2 westus2 --replication-mode Full"
@@ -778,8 +778,8 @@ class TestLatest:
         resolve = "image-version resolve -g rg1 -r gal1 -i def1"
         assert sigctl(f"{resolve} --query name -o tsv").stdout == "1.9.0\n"
         explained = ok(f"{resolve} --explain")
-        assert explained["latest"] == "1.9.0"
-        first = explained["candidates"][0]
+        assert [c["name"] for c in explained if c["latest"]] == ["1.9.0"]
+        first = explained[0]
         assert first["name"] == "1.10.0" and first["eligible"] is False
         assert first["reasons"] == ["excluded from latest (publishingProfile.excludeFromLatest)"]
         ok(
@@ -837,18 +837,31 @@ class TestLatest:
         lines = sigctl(
             "image-version resolve -g rg1 -r gal1 -i def1 --explain -o table"
         ).stdout.splitlines()
-        assert lines[0].split() == ["Version", "Eligible", "Reasons"]
-        assert lines[2].split(None, 2) == [
+        assert lines[0].split() == ["Version", "Eligible", "Latest", "Reasons"]
+        assert lines[2].split(None, 3) == [
             "1.10.0",
+            "False",
             "False",
             "excluded from latest (publishingProfile.excludeFromLatest)",
         ]
         assert [line.split() for line in lines[3:]] == [
-            ["1.9.0", "True"],
-            ["1.0.1", "True"],
-            ["1.0.0", "True"],
+            ["1.9.0", "True", "True"],
+            ["1.0.1", "True", "False"],
+            ["1.0.0", "True", "False"],
+        ]
+
+    def test_explain_as_tsv_is_one_version_a_line(self, sigctl: Runner) -> None:
+        lines = sigctl(
+            "image-version resolve -g rg1 -r gal1 -i def1 --explain -o tsv"
+        ).stdout.splitlines()
+        # version, eligible, latest, provisioning state, then the reasons' and warnings' counts
+        assert lines == [
+            "1.10.0\tFalse\tFalse\tSucceeded\t1\t0",
+            "1.9.0\tTrue\tTrue\tSucceeded\t0\t0",
+            "1.0.1\tTrue\tFalse\tSucceeded\t0\t0",
+            "1.0.0\tTrue\tFalse\tSucceeded\t0\t0",
         ]
 
     def test_soft_deleted_versions_are_skipped(self, ok: Any) -> None:
         explained = ok("image-version resolve -g rg1 -r gal1 -i def1 --explain")
-        assert [c["name"] for c in explained["candidates"]] == ["1.10.0", "1.9.0", "1.0.1", "1.0.0"]
+        assert [c["name"] for c in explained] == ["1.10.0", "1.9.0", "1.0.1", "1.0.0"]

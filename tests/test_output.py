@@ -86,6 +86,12 @@ def test_tsv_rules() -> None:
     assert output.format_tsv(True, sort_keys=True) == "true\n"
     assert output.format_tsv(["a", "b"], sort_keys=True) == "a\nb\n"
     assert output.format_tsv([["a", 1], ["b", 2]], sort_keys=True) == "a\t1\nb\t2\n"
+    # knack keeps an OrderedDict's own order: sigctl's own commands declare their columns so
+    from collections import OrderedDict
+
+    ordered = OrderedDict(z="first", a="second")
+    assert output.format_tsv([ordered], sort_keys=True) == "first\tsecond\n"
+    assert output.format_json(ordered) == '{\n  "a": "second",\n  "z": "first"\n}\n'
 
 
 def test_tsv_of_the_recorded_gallery_matches_az() -> None:

@@ -15,6 +15,8 @@ import pytest
 import requests
 from served import SUB, ServedCloud
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 AUTH = {"Authorization": "Bearer any-token"}
 GALLERY_API = "api-version=2026-03-03"
 

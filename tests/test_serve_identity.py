@@ -17,6 +17,8 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 from served import SUB, TENANT, ServedCloud, StaticToken
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 OWNER = "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a"
 READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 

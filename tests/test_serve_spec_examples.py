@@ -20,6 +20,8 @@ import pytest
 import requests
 from served import SUB, TENANT, ServedCloud
 
+pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
+
 API = "2025-03-03"
 GROUP, GALLERY, IMAGE, VERSION = "myResourceGroup", "myGalleryName", "myGalleryImageName", "1.0.0"
 FOLDER = Path(__file__).parent / "spec_examples" / API

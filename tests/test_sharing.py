@@ -139,7 +139,7 @@ def test_reader_cannot_write_contributor_can(
         refused = sigctl(f"{create} --as reader")
     assert refused.exit_code == 1
     assert "action 'Microsoft.Compute/galleries/images/versions/write'" in refused.stderr
-    # Publishing needs read on the source image too (service-rules §7), not only the gallery.
+    # Publishing needs read on the source image too (as Azure documents per source), not only the gallery.
     with unchanged():
         no_source = sigctl(f"{create} --as writer")
     assert no_source.exit_code == 1

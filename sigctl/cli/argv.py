@@ -114,7 +114,11 @@ class OptionTable:
         matches = self._prefix_matches(token)
         if len(matches) > 1:
             names = ", ".join(m.option or "" for m in matches)
-            raise usage_error(f"ambiguous option: {token} could match {names}")
+            error = usage_error(f"ambiguous option: {token} could match {names}")
+            from sigctl.cli.suggest import ambiguity_meant
+
+            error.recommendations += ambiguity_meant(token, [m.option or "" for m in matches])
+            raise error
         if matches:
             return matches[0]
         if _NEGATIVE_NUMBER.match(token) or " " in token:
@@ -170,7 +174,10 @@ def asks_for_help(tokens: list[str], table: OptionTable) -> bool:
 
 
 def take_leading_globals(argv: list[str], options: GlobalOptions) -> list[str]:
-    """The global options before the command's name (`sigctl -o tsv group list`), taken out."""
+    """The global options before the command's name (`sigctl -o tsv group list`), taken out.
+
+    Unknown options among them stay, for the caller to report as argparse would.
+    """
     table = OptionTable([*_LEADING_STRINGS, *_TRAILING_STRINGS, "--version"])
     end = 0
     while end < len(argv):
@@ -180,8 +187,7 @@ def take_leading_globals(argv: list[str], options: GlobalOptions) -> list[str]:
         end += 1
         if found.option in GLOBAL_VALUES and found.explicit is None and end < len(argv):
             end += 1
-    split_globals(argv[:end], table, options, "sigctl")
-    return argv[end:]
+    return split_globals(argv[:end], table, options, "sigctl") + argv[end:]
 
 
 def split_globals(
@@ -301,6 +307,7 @@ def normalise(
     lists: dict[str, tuple[str, list[str]]] = {}  # list options: canonical name, values so far
     seen: set[str] = set()
     unrecognised: list[str] = []
+    mistyped: list[str] = []  # the unrecognised tokens that look like options
     positionals: list[str] = []
     sequence = 0
     after_end = False
@@ -332,6 +339,7 @@ def normalise(
         param = by_name.get(found.option or "")
         if param is None:  # not an option of this command
             unrecognised.append(token)
+            mistyped.append(token)
             while is_value(i) and not after_end:
                 unrecognised.append(tokens[i])
                 i += 1
@@ -415,7 +423,11 @@ def normalise(
     if missing:
         raise usage_error(f"the following arguments are required: {', '.join(missing)}")
     if unrecognised:
-        raise usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
+        error = usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
+        from sigctl.cli.suggest import options_meant
+
+        error.recommendations += options_meant(mistyped, table.strings)
+        raise error
 
     # Positionals after "--", so click never takes a value like "-5" for an option.
     return [*out, END_OF_OPTIONS, *positionals] if positionals else out

@@ -26,7 +26,7 @@ WATCHED_SPEED = 180
 
 _RG = "-g demo-rg -r DemoGallery -i ubuntu"
 _REGIONS = "eastus2 westus2 westeurope=2"
-_EXPLAIN = "candidates[].{version: name, eligible: eligible, why: join(', ', reasons)}"
+_EXPLAIN = "[].{version: name, eligible: eligible, why: join(', ', reasons)}"
 
 
 @dataclass(frozen=True)

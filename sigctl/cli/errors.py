@@ -40,9 +40,19 @@ def arm_exit_code(error: ArmError) -> int:
     return EXIT_NOT_FOUND if error.status == 404 else EXIT_ERROR
 
 
-def render_arm(error: ArmError) -> str:
-    """azure-core's OData rendering of a service error, as az prints it."""
+# Details that answer "what did you mean?": on a terminal they are worth reading first.
+SUGGESTIONS = ("LocationSuggestion",)
+
+
+def render_arm(error: ArmError, terminal: bool = False) -> str:
+    """azure-core's OData rendering of a service error, as az prints it.
+
+    On a terminal a suggestion detail is also printed first, above the error whose message may
+    list every region (about 1,800 characters); scripts and logs get az's text unchanged.
+    """
+    first = [d.message for d in error.details if terminal and d.code in SUGGESTIONS]
     lines = [
+        *first,
         f"ERROR: ({error.code}) {error.message}",
         f"Code: {error.code}",
         f"Message: {error.message}",

@@ -8,6 +8,7 @@ examples are written with `{prefix}` and rendered with the tree actually used.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 TableTransformer = Callable[[Any], Any]
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: its built command is cached (typer_command)
 class CommandSpec:
     name: str
     func: Callable[..., Any]
@@ -74,10 +75,14 @@ class Done:
     result: Any
 
 
+@functools.cache
 def typer_command(spec: CommandSpec) -> Any:
-    """The click command Typer builds for one spec (help is rendered by sigctl itself)."""
-    import functools
+    """The click command Typer builds for one spec (help is rendered by sigctl itself).
 
+    Built once per process: building reads every parameter's annotations, which costs more than
+    running most commands, and a process that runs several commands (the test suite, an
+    embedding program) reuses it.
+    """
     import typer
 
     @functools.wraps(spec.func)

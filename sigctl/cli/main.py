@@ -45,6 +45,10 @@ def main() -> None:
     if argv == ["--version"]:  # the one command that needs nothing else
         sys.stdout.write(version_text())
         return
+    if argv[:1] == ["__complete"]:  # the shell asking for candidates (sigctl completion)
+        from sigctl.cli.completion import main as complete
+
+        sys.exit(complete(argv[1:]))
     sys.exit(run(argv))
 
 
@@ -55,7 +59,7 @@ def run(argv: list[str]) -> int:
         _refuse_undecodable(argv)
         code = _dispatch(list(argv), invocation)
     except ArmError as error:
-        write_stderr(render_arm(error))
+        write_stderr(render_arm(error, terminal=sys.stderr.isatty()))
         code = arm_exit_code(error)
     except CliError as error:
         write_stderr(render_cli(error, invocation.examples))
@@ -115,17 +119,19 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     options = invocation.options
     argv = take_leading_globals(argv, options)
 
-    path, rest = tree.resolve(argv)
+    path, rest, strays = _resolve(argv)
     invocation.path = path
     group = tree.TREE[path].load()
-    if not rest or rest[0] in HELP or (path == () and rest[0] == "--version"):
-        if rest and rest[0] == "--version":
-            sys.stdout.write(version_text())
-            return 0
+    if (not rest and not strays) or (rest and rest[0] in HELP):
         from sigctl.cli.help import group_help
 
         sys.stdout.write(group_help(path, group))
         return 0
+    if path == () and rest[:1] == ["--version"] and not strays:
+        sys.stdout.write(version_text())
+        return 0
+    if not rest:
+        raise _no_command(path, strays)
     name = rest[0]
     if is_option(name) or group is None or name not in group.commands:
         return _unknown_command(path, group, name)
@@ -139,7 +145,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     from sigctl.cli.framework import Shown, invoke, typer_command
 
     command = typer_command(spec)
-    args = rest[1:]
+    args = [*strays, *rest[1:]]  # argparse reports options met on the way as unrecognised
     table = option_table(command)
     if asks_for_help(args, table):
         from sigctl.cli.help import command_help
@@ -164,14 +170,46 @@ def _colour(invocation: Invocation) -> bool:
     return invocation.colour_allowed and sys.stdout.isatty()
 
 
+def _resolve(argv: list[str]) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """The deepest group the leading words name, the tokens after it, and the options met
+    among the words (argparse sets those aside, so `sigctl --verison sig list` still runs
+    `sig list`, which reports them)."""
+    path: tuple[str, ...] = ()
+    strays: list[str] = []
+    for i, token in enumerate(argv):
+        if (*path, token) in tree.TREE:
+            path = (*path, token)
+        elif is_option(token) and token not in HELP and not (token == "--version" and i == 0):
+            strays.append(token)
+        else:
+            return path, argv[i:], strays
+    return path, [], strays
+
+
+def _no_command(path: tuple[str, ...], strays: list[str]) -> CliError:
+    """argparse's error for options without a command: the command is a required argument,
+    named by the destination knack gives it (the top level's and a group's)."""
+    from sigctl.cli.argv import option_table
+    from sigctl.cli.suggest import options_meant
+
+    dest = "_subcommand" if path else "_command_package"
+    error = usage_error(f"the following arguments are required: {dest}")
+    known = [*option_table().strings, "--version"] if not path else option_table().strings
+    error.recommendations += options_meant(strays, known)
+    return error
+
+
 def _unknown_command(path: tuple[str, ...], group: Any, name: str) -> int:
     import difflib
 
+    from sigctl.cli.suggest import other_tree
+
     candidates = tree.children(path) + (sorted(group.commands) if group else [])
     lines = [f"ERROR: '{name}' is misspelled or not recognized by the system."]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)  # az's
     if close:
         lines.append(f"Did you mean '{close[0]}' ?")
+    lines += other_tree(path, name)
     lines += ["", "https://aka.ms/cli_ref", "Read more about the command in reference docs"]
     write_stderr("\n".join(lines) + "\n")
     return EXIT_USAGE

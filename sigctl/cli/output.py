@@ -2,7 +2,8 @@
 
 These are az's (knack's) rules: JSON sorted with 2-space indent; the automatic table takes the
 scalar top-level keys (sorted unless a query chose them) minus id/type/etag; TSV writes dict
-values in key order, lists as their length; a null result prints nothing.
+values in key order (an OrderedDict's in its own order), lists as their length; a null result
+prints nothing.
 """
 
 from __future__ import annotations
@@ -183,11 +184,16 @@ def _tsv_value(value: Any) -> str:
 
 
 def format_tsv(result: Any, sort_keys: bool) -> str:
+    """knack's TSV: one line per item; a dict's values by key, except an OrderedDict's, which
+    keep their order (sigctl's own commands declare their columns that way)."""
+    from collections import OrderedDict
+
     rows = result if isinstance(result, list) else [result]
     lines: list[str] = []
     for row in rows:
         if isinstance(row, dict):
-            items = sorted(row.items()) if sort_keys else list(row.items())
+            ordered = not sort_keys or isinstance(row, OrderedDict)
+            items = list(row.items()) if ordered else sorted(row.items())
             lines.append("\t".join(_tsv_value(v) for _, v in items))
         elif isinstance(row, list):
             lines.append("\t".join(_tsv_value(v) for v in row))

@@ -124,14 +124,3 @@ TREE: dict[tuple[str, ...], Node] = {
 
 def children(path: tuple[str, ...]) -> list[str]:
     return sorted(p[-1] for p in TREE if len(p) == len(path) + 1 and p[: len(path)] == path)
-
-
-def resolve(tokens: list[str]) -> tuple[tuple[str, ...], list[str]]:
-    """The deepest group named by the leading tokens, and the tokens after it."""
-    path: tuple[str, ...] = ()
-    for i, token in enumerate(tokens):
-        if (*path, token) in TREE:
-            path = (*path, token)
-        else:
-            return path, tokens[i:]
-    return path, []

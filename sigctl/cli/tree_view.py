@@ -15,6 +15,7 @@ from sigctl.cli.errors import usage_error
 from sigctl.provider import ids
 
 BAR_CELLS = 10
+API_VERSION = "2026-01-01"  # sigctl's own inventory read (docs/serve.md)
 
 
 def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str, Any]:
@@ -25,6 +26,7 @@ def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str
         raise usage_error("usage error: -i needs -r")
     client = context.current().client
     query = {k: v for k, v in (("gallery", gallery), ("image", image)) if v is not None}
+    query["api-version"] = API_VERSION
     (node,) = client.list(ids.inventory_id(client.subscription, group), **query)
     return node
 

@@ -185,6 +185,9 @@ _MANAGED_IDENTITY = [
     "2024-11-30",
 ]
 
+# sigctl's own read (Sigctl.Emulator/inventory): Azure has no such type, so one version of its own.
+SIGCTL = ["2026-01-01"]
+
 # (namespace, first type) -> versions; a type's children share their parent's registration.
 _BY_TYPE: dict[tuple[str, str], list[str]] = {
     ("microsoft.compute", "galleries"): _GALLERY,
@@ -198,6 +201,7 @@ _BY_TYPE: dict[tuple[str, str], list[str]] = {
     ("microsoft.authorization", "roleassignments"): _ROLE_ASSIGNMENTS,
     ("microsoft.authorization", "roledefinitions"): _ROLE_DEFINITIONS,
     ("microsoft.authorization", "permissions"): _ROLE_DEFINITIONS,
+    ("sigctl.emulator", "inventory"): SIGCTL,
 }
 # Under locations/: usages are Compute's, the gallery views and operations the gallery service's.
 _LOCATION_TYPES = {"usages": _COMPUTE}

@@ -1,4 +1,4 @@
-"""What a gallery costs, following Azure's documented billing model (service-rules.md §8).
+"""What a gallery costs, following Azure's documented billing model (the gallery docs' "Billing").
 
 The gallery itself is free. Every replica is stored as a snapshot, billed on the image's
 occupied (used) size, not its provisioned size. Network egress is charged once per additional
@@ -255,7 +255,7 @@ def plan(
     from sigctl.provider.sources import check_disk
 
     if source is not None:
-        # create's own check (service-rules E20): the source must be in the version's region
+        # create's own check: the source must be in the version's region
         image_versions.check_source_region(source["id"], source["location"], location)
         disks = [source["properties"]["osDisk"], *source["properties"]["dataDisks"]]
     disks = [

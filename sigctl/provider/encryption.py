@@ -6,7 +6,7 @@ service checks the sets (same subscription as the gallery, readable by the calle
 the region they encrypt), the LUNs (those of the version's disks, once each), the definition's
 security type, that a disk encrypted in one region is encrypted in every region, and that an
 existing region's encryption does not change. Texts are the service's where they are published
-(service-rules §4.16, §9; docs/emulation.md lists the rest).
+(the troubleshooting guide's texts; docs/emulation.md lists the rest).
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
 
     region = regions.find(spec.get("region") or "")
     if region is None:
-        raise invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
+        error = invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
+        error.details += regions.suggestion(spec.get("region") or "")
+        raise error
     for name in ("gallery", "definition", "version", "code", "message"):
         if spec.get(name) is not None and not spec[name].strip():
             # an empty filter would match nothing, an empty code or message says nothing

@@ -15,7 +15,7 @@ from sigctl.errors import (
     resource_not_found,
     state_file_error,
 )
-from sigctl.provider import ids, limits, names, resource_groups, shapes
+from sigctl.provider import ids, limits, names, regions, resource_groups, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -86,6 +86,24 @@ def require_home_region(stored: dict[str, Any], region: str) -> None:
         )
 
 
+def sharing_status(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """A shared gallery's `sharingStatus` (None for a private one): succeeded in its region."""
+    permissions = resource["properties"].get("sharingProfile", {}).get("permissions", "Private")
+    if permissions == "Private":
+        return None
+    region = regions.find(resource["location"])
+    return {
+        "aggregatedState": "Succeeded",
+        "summary": [
+            {
+                "details": "",
+                "region": region.display_name if region else resource["location"],
+                "state": "Succeeded",
+            }
+        ],
+    }
+
+
 def render(
     ctx: Request,
     stored: dict[str, Any],
@@ -93,8 +111,6 @@ def render(
     expand: str | None = None,
     select: str | None = None,
 ) -> dict[str, Any]:
-    from sigctl.provider import sharing
-
     body = copy.deepcopy(stored["resource"])
     props = body["properties"]
     props["provisioningState"] = "Succeeded"
@@ -104,7 +120,7 @@ def render(
     )
     if profile is not None and not with_groups:
         profile.pop("groups", None)  # groups show only when asked for (expand, or $select)
-    status = sharing.sharing_status(stored["resource"])
+    status = sharing_status(stored["resource"])
     if status is not None and api_version != _OLD_SCHEMA_API:
         props["sharingStatus"] = status
     if api_version == _OLD_SCHEMA_API:

@@ -188,7 +188,7 @@ def _properties(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse_shared(gallery: dict[str, Any]) -> None:
-    """Direct-shared and community galleries hold images only (service-rules §7)."""
+    """Direct-shared and community galleries hold images only, as the sharing docs say."""
     resource = gallery["resource"]
     permissions = resource["properties"].get("sharingProfile", {}).get("permissions", "Private")
     if permissions != "Private":

@@ -1,4 +1,4 @@
-"""How many replicas a region needs, from the service's documented guidance (service-rules §8).
+"""How many replicas a region needs, from the gallery docs' scaling guidance and best practices.
 
 One replica per 20 virtual machines created concurrently; one replica per scale set of up to
 600 instances created concurrently; a scale set made from a gallery image holds at most 1,000

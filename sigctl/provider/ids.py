@@ -164,14 +164,19 @@ def parse(text: str) -> ResourceId:
         rest = rest[2:]
         if not rest:
             return resource_group_id(subscription, group)
-    if not rest or rest[0].lower() != "providers" or len(rest) < 3:
+    if not rest or rest[0].lower() != "providers" or len(rest) < 3 or group == "":
         raise _malformed(text)
     namespace = _canonical_namespace(rest[1])
     tail = rest[2:]
     types = tuple(_TYPE_CASING.get(t.lower(), t) for t in tail[0::2])
     names = tuple(tail[1::2])
-    if any(not n for n in names) or any(not t for t in types):
+    if not namespace or any(not n for n in names) or any(not t for t in types):
         raise _malformed(text)
+    if namespace == RESOURCES and types[0] == "resourceGroups":
+        # .../providers/Microsoft.Resources/resourceGroups/{g} spells a group's own id
+        if group is not None or len(types) > 1:
+            raise _malformed(text)
+        return resource_group_id(subscription, names[0] if names else None)
     return ResourceId(subscription, group, namespace, types, names)
 
 

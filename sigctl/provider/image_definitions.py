@@ -49,7 +49,7 @@ SECURITY_TYPES = (
 )
 # From api-version 2025-03-03 a new definition without a generation is V2; before, V1.
 V2_DEFAULT_API = "2025-03-03"
-# Properties that cannot change after create (service-rules.md §3b, §11 rule 7).
+# Properties that cannot change after create (the gallery docs list what may).
 IMMUTABLE = ("osType", "osState", "hyperVGeneration", "architecture", "eula", "privacyStatementUri")
 PROPERTY_PATH = "galleryImage.properties."
 

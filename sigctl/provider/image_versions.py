@@ -209,7 +209,7 @@ def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict
 
 
 def _definition(ctx: Request, rid: ResourceId, missing: ArmError | None = None) -> dict[str, Any]:
-    if missing is None:  # a write under a missing gallery: ARM names the gallery (§4.4)
+    if missing is None:  # a write under a missing gallery: ARM names the gallery
         image_definitions.parent(ctx, rid)
     definition = image_definitions.find(ctx, rid)
     if definition is None:
@@ -418,7 +418,7 @@ def _source_refs(storage: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# What the caller needs on each kind of source (service-rules §7, "Permissions needed").
+# What the caller needs on each kind of source, as the gallery docs list it.
 _SOURCE_ACTIONS = {
     "microsoft.storage/storageaccounts": "listKeys/action",
     "microsoft.compute/images": "read",
@@ -858,7 +858,7 @@ def check_same_number(ctx: Request, key: tuple[str, ...], kind: Kind = IMAGE) ->
 
 
 def _check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: dict[str, Any]) -> None:
-    """Disks, their LUNs and host caching cannot change (service-rules §3c, E28).
+    """Disks, their LUNs and host caching cannot change (the troubleshooting guide's texts).
 
     A request that leaves the disks out (a create from an image-level source) keeps them; one
     that describes them (az's update sends them back without sources) must describe them as
@@ -961,7 +961,7 @@ def republish(
         raise property_change_not_allowed(
             f"{kind.property_path}publishingProfile.storageAccountType"
         )
-    old_mode = old_profile.get("replicationMode", "Full")  # Full is the default (service-rules §3c)
+    old_mode = old_profile.get("replicationMode", "Full")  # Full is the default
     if publishing.pop("replicationMode", old_mode) != old_mode:
         raise property_change_not_allowed(f"{kind.property_path}publishingProfile.replicationMode")
     if "replicationMode" in old_profile:

@@ -8,7 +8,8 @@ would move between them. Here one request reads everything in one transaction, s
 seen at the same instant of the replication clock. The answer is a list holding the
 subscription's node; each node has `kind`, `id`, `name`, `state` and `children`, and what its
 kind adds: replica counts and progress, whether a version is what "latest" resolves to (overall,
-and for each of its regions), and end-of-life dates.
+and for each of its regions), end-of-life dates, and where each target region is (latitude and
+longitude, as ARM lists the region's location) for a map.
 
 A caller sees the nodes it may read. A node it may not read but with readable resources beneath
 it (a role on one gallery of a group) keeps only its kind, id and name, so the path is shown.
@@ -153,6 +154,7 @@ def _version(
                 "isLatest": picks[region] == name,
                 "excludeFromLatest": target.get("excludeFromLatest"),
                 "details": status["details"],
+                **_coordinates(region),
                 "children": [],
             }
         )
@@ -178,6 +180,16 @@ def _resource(kind: str, body: dict[str, Any]) -> Node:
         "name": body["name"],
         "location": body["location"],
         "state": body["properties"]["provisioningState"],
+    }
+
+
+def _coordinates(region: str) -> dict[str, float | None]:
+    """The region's latitude and longitude in degrees (ARM writes them as strings)."""
+    from sigctl.provider.region_metadata import METADATA
+
+    meta = METADATA.get(region, {})
+    return {
+        axis: float(str(meta[axis])) if axis in meta else None for axis in ("latitude", "longitude")
     }
 
 

@@ -1,6 +1,6 @@
 """Which version "latest" means: one resolver, with the reason every other version was skipped.
 
-The service's rule (service-rules.md §4.8): the highest Major, then Minor, then Patch, compared as
+The service's documented rule: the highest Major, then Minor, then Patch, compared as
 numbers (1.10.0 > 1.9.0), among versions that are not excluded from latest (a region's own flag
 overrides the global one for that region), that have a completed replica in the region asked
 (one completed before a replica-count increase still counts while the extra copies are made),

@@ -1,4 +1,4 @@
-"""Azure's per-subscription, per-region counts (service-rules.md §5), checked before any write.
+"""Azure's per-subscription, per-region gallery counts, checked before any write.
 
 The limits come from configuration (`limits.galleries = 2` ...), so a script can be tried at a
 limit. Azure publishes no error text for these; sigctl uses the shape of Compute's quota error,

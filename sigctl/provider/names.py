@@ -1,4 +1,4 @@
-"""The service's naming rules (shared/reference/service-rules.md §2), with its error texts."""
+"""The service's naming rules, with its documented error texts."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def check_image_name(gallery: str, name: str, entity: str = "galleryImageName") 
 
 
 def check_identifier(part: str, value: str) -> None:
-    """publisher/offer/sku of an image definition (service-rules.md §2, E11)."""
+    """publisher/offer/sku of an image definition, with the documented "Asset name" text."""
     limit = IDENTIFIER_LIMITS[part]
     if not value or not _IDENTIFIER.fullmatch(value) or value.endswith(".") or len(value) > limit:
         raise invalid_parameter(

@@ -3,7 +3,7 @@
 An assignment grants a role to a principal (or a group it belongs to) at a scope; it covers the
 scope and everything beneath it. So a role on a gallery covers its definitions and versions, a
 role on a definition covers that definition and its versions but not the gallery, and a role on
-a subscription or resource group covers everything in it (service-rules.md §7).
+a subscription or resource group covers everything in it (Azure's role-based access rules).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Azure's public regions: programmatic name, display name, availability zones, gallery access.
 
-Source: shared/reference/service-rules.md §6. Names match case- and space-insensitively
+Source: Azure's published region list and the gallery docs. Names match case- and space-insensitively
 ('East US 2' = 'eastus2'), as clients and the service normalise them. The two early-access
 (EUAP, canary) regions, where gallery features land first, are open to a subscription enrolled
 in the early-access programme: every emulated subscription is, unless the
@@ -21,7 +21,7 @@ class Region:
     name: str
     display_name: str
     zones: bool  # has availability zones, so Standard_ZRS is possible
-    restricted: bool = False  # access-restricted pair region (service-rules §6)
+    restricted: bool = False  # an access-restricted pair region in Azure's region list
     allow_list: bool = False  # galleries need the subscription on an allow-list
     early_access: bool = False  # an EUAP (canary) region: only for enrolled subscriptions
     zone_count: int = 3  # availability zones, when it has them

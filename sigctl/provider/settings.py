@@ -12,7 +12,7 @@ from sigctl import config
 from sigctl.config import ConfigError, KeySpec, non_negative_int
 from sigctl.provider.clock import INSTANT
 
-# Azure's documented limits (service-rules.md §5); every one can be lowered or raised here so a
+# Azure's documented limits; every one can be lowered or raised here so a
 # script can be tested at the limit.
 LIMITS = {
     "galleries": (100, "galleries per subscription per region"),

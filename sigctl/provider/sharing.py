@@ -179,23 +179,6 @@ def forget(ctx: Request, stored: dict[str, Any]) -> None:
     _register(ctx, copy_of)
 
 
-def sharing_status(resource: dict[str, Any]) -> dict[str, Any] | None:
-    permissions = resource["properties"].get("sharingProfile", {}).get("permissions", "Private")
-    if permissions == "Private":
-        return None
-    region = regions.find(resource["location"])
-    return {
-        "aggregatedState": "Succeeded",
-        "summary": [
-            {
-                "details": "",
-                "region": region.display_name if region else resource["location"],
-                "state": "Succeeded",
-            }
-        ],
-    }
-
-
 # -- the consumer's side: read-only proxies -------------------------------------------------------
 
 

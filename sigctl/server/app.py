@@ -21,7 +21,7 @@ from starlette.routing import Route
 from sigctl.errors import ArmError
 from sigctl.provider import api, identity
 from sigctl.provider.service import Provider
-from sigctl.server import namespaces
+from sigctl.server import namespaces, web_view
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # ARM refuses request bodies over 4 MiB
 REQUIRE_TOKEN_ENV = "SIGCTL_SERVE_REQUIRE_TOKEN"
@@ -75,6 +75,7 @@ def create_app(provider: Provider, require_token: bool = False) -> Starlette:
     methods = [*api.VERBS, "OPTIONS", "TRACE", "CONNECT"]
     return Starlette(
         routes=[
+            *web_view.routes(),  # the page's GET and HEAD; other verbs fall through to the API
             Route("/", endpoint, methods=methods),
             Route("/{path:path}", endpoint, methods=methods),
         ]

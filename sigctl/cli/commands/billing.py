@@ -224,11 +224,28 @@ def estimate(
         )
         result = client.provider.operate(client.subscription, billing.existing, scope)
     summary = billing.summarise(result["versions"], table)
-    cost = _cost(summary, JSON_PLACES)
-    for key in ("monthlyStorage", "oneTimeEgress"):
-        cost[key] = float(cost[key])  # a JSON number; 4 places print as the shortest float
-    value = {"scope": result["scope"], **summary, "cost": cost}
-    return Shown(value, _table(summary))
+    return Shown(_report(result["scope"], summary), _table(summary))
+
+
+def _report(scope: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """The estimate, its figures first: an OrderedDict, so that `-o tsv` prints currency,
+    monthly storage, one-time egress, snapshots, stored GB and egress GB on one line."""
+    from collections import OrderedDict
+
+    cost, totals = _cost(summary, JSON_PLACES), summary["totals"]
+    return OrderedDict(
+        currency=cost["currency"],
+        # JSON numbers; 4 places print as the shortest float
+        monthlyStorage=float(cost["monthlyStorage"]),
+        oneTimeEgress=float(cost["oneTimeEgress"]),
+        snapshots=totals["snapshots"],
+        storedGB=totals["storedGB"],
+        egressGB=totals["egressGB"],
+        scope=scope,
+        regions=summary["regions"],
+        versions=summary["versions"],
+        prices=cost["prices"],
+    )
 
 
 def _scope(

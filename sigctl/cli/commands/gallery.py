@@ -90,7 +90,11 @@ Permissions = Annotated[
     choice_option(
         "--permissions",
         allowed=("Community", "Groups", "Private"),
-        help="This property allows you to specify the permission of sharing gallery.",
+        help="This property allows you to specify the permission of sharing gallery. Decide "
+        "when creating the gallery: only a Groups gallery can be shared with subscriptions and "
+        "tenants (sig share add), only a Community gallery with everyone (sig share "
+        "enable-community); Private, the default, is not shared. The permission cannot be "
+        "changed later, except back to Private by sig share reset.",
         rich_help_panel="SharingProfile Arguments",
     ),
 ]
@@ -197,6 +201,11 @@ def _soft_delete(
             "{prefix} create --resource-group MyResourceGroup --gallery-name MyGallery",
         ),
         (
+            "Create a gallery that can be shared with other subscriptions and tenants (only a "
+            "Groups gallery can be; the permission cannot be changed later).",
+            "{prefix} create -g MyResourceGroup -r MyGallery --permissions Groups",
+        ),
+        (
             "Create a gallery with soft delete enabled.",
             "{prefix} create -g MyResourceGroup -r MyGallery --soft-delete true",
         ),
@@ -233,6 +242,9 @@ def create(
     """Create a shared image gallery.
 
     Creating a gallery that exists updates it (a PUT): there is no "already exists" error.
+    Choose --permissions now if the gallery is to be shared: Groups to share it with
+    subscriptions and tenants, Community to share it with everyone. A gallery's permission
+    cannot be changed after it is created (sig share reset only returns it to Private).
     """
     client = context.current().client
     tags_body = aaz_tags(tags)

@@ -138,7 +138,7 @@ Expand = Annotated[
         help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
     ),
 ]
-# az's generated `list` declares -i first, so argparse names it so when it is missing (§2.3).
+# az's generated `list` declares -i first, so argparse names it so when it is missing.
 ImageDefinitionList = Annotated[
     str,
     typer.Option(
@@ -912,16 +912,38 @@ def resolve(
             for warning in verdict["warnings"]:
                 invocation.warn(f"{verdict['name']}: {warning}")
     if explain:
-        result.pop("version")
-        # -o table: the verdicts are the point of --explain, one row per candidate
-        rows = [
-            {"Version": c["name"], "Eligible": c["eligible"], "Reasons": "; ".join(c["reasons"])}
-            for c in result["candidates"]
-        ]
-        return Shown(result, rows)
+        return _verdicts(result)
     if result["latest"] is None:
         raise latest.no_latest(result["definition"])
     return shape(result["version"])
+
+
+def _verdicts(result: dict[str, Any]) -> Any:
+    """--explain: one entry per candidate, the one "latest" means marked; an OrderedDict so that
+    `-o tsv` prints version, eligibility and choice first, one version a line."""
+    from collections import OrderedDict
+
+    verdicts = [
+        OrderedDict(
+            name=c["name"],
+            eligible=c["eligible"],
+            latest=c["name"] == result["latest"],
+            provisioningState=c["provisioningState"],
+            reasons=c["reasons"],
+            warnings=c["warnings"],
+        )
+        for c in result["candidates"]
+    ]
+    rows = [
+        {
+            "Version": v["name"],
+            "Eligible": v["eligible"],
+            "Latest": v["latest"],
+            "Reasons": "; ".join(v["reasons"]),
+        }
+        for v in verdicts
+    ]
+    return Shown(verdicts, rows)
 
 
 def _definition_from_id(text: str) -> ResourceId:

@@ -9,7 +9,7 @@ import typer
 from sigctl.cli import context
 from sigctl.cli.arguments import version_target
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup, Shown
+from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import GalleryName, ImageDefinition, ResourceGroup, VersionName, integer
 from sigctl.provider import ids
 
@@ -19,28 +19,48 @@ API_VERSION = "2024-03-03"
 WAIT_TIMEOUT = 3600  # modelled seconds: az's default for its wait commands
 
 
-def _rows(body: dict[str, Any]) -> list[dict[str, Any]]:
+def _regions(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """One entry per region (edge zones by their own name) in the order of `replicationStatus`,
+    with what the version's publishing profile says about it. An OrderedDict, so that `-o tsv`
+    prints region, state, progress, replicas, storage type and details, in that order."""
+    from collections import OrderedDict
+
     props = body["properties"]
     profile = props["publishingProfile"]
-    # status rows name regions by display name and edge zones by their own name
-    counts = {t["name"]: t.get("regionalReplicaCount") for t in profile["targetRegions"]}
-    types = {t["name"]: t.get("storageAccountType") for t in profile["targetRegions"]}
+    targets = {
+        t["name"]: (t.get("regionalReplicaCount"), t.get("storageAccountType"))
+        for t in profile["targetRegions"]
+    }
     for zone in profile.get("targetExtendedLocations") or []:
-        counts[zone["extendedLocation"]["name"]] = zone.get("extendedLocationReplicaCount")
-        types[zone["extendedLocation"]["name"]] = zone.get("storageAccountType")
-    rows = []
-    for item in props["replicationStatus"]["summary"]:
-        rows.append(
-            {
-                "Region": item["region"],
-                "State": item["state"],
-                "Progress": f"{item['progress']}%",
-                "Replicas": counts.get(item["region"]),
-                "StorageType": types.get(item["region"]),
-                "Details": item["details"],
-            }
+        targets[zone["extendedLocation"]["name"]] = (
+            zone.get("extendedLocationReplicaCount"),
+            zone.get("storageAccountType"),
         )
-    return rows
+    return [
+        OrderedDict(
+            region=item["region"],
+            state=item["state"],
+            progress=item["progress"],
+            replicaCount=targets.get(item["region"], (None, None))[0],
+            storageAccountType=targets.get(item["region"], (None, None))[1],
+            details=item["details"],
+        )
+        for item in props["replicationStatus"]["summary"]
+    ]
+
+
+def _table(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Region": r["region"],
+            "State": r["state"],
+            "Progress": f"{r['progress']}%",
+            "Replicas": r["replicaCount"],
+            "StorageType": r["storageAccountType"],
+            "Details": r["details"],
+        }
+        for r in regions
+    ]
 
 
 def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any]:
@@ -66,14 +86,15 @@ def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any
             "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 -o table",
         ),
         (
-            "The replicationStatus block, as JSON.",
-            "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
+            "The regions that failed, one a line.",
+            "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --query \"[?state=='Failed'].region\" -o tsv",
         ),
         (
             "Watch the regions until replication ends (live bars on a terminal).",
             "{prefix} status -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --watch -o table",
         ),
     ],
+    table=_table,
 )
 def status(
     resource_group: ResourceGroup,
@@ -89,7 +110,13 @@ def status(
         ),
     ] = False,
 ) -> Any:
-    """Show an image version's replication, region by region."""
+    """Show an image version's replication, region by region.
+
+    One entry per target region and edge zone: its state, progress, replicas, storage type and
+    details (`-o tsv` prints them in that order, one region a line). The overall state is the
+    version's `replicationStatus.aggregatedState` (`sig image-version show --expand
+    ReplicationStatus`).
+    """
     target = version_target(
         resource_group, gallery_name, gallery_image_definition, gallery_image_version
     )
@@ -98,7 +125,7 @@ def status(
         body = _watch(target)
     else:
         body = client.get(target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"})
-    return Shown(body["properties"]["replicationStatus"], _rows(body))
+    return _regions(body)
 
 
 @commands.command(
@@ -149,6 +176,21 @@ def wait(
     return None
 
 
+def _recommendation_table(advice: dict[str, Any]) -> list[dict[str, Any]]:
+    return [_recommendation_row(advice)]
+
+
+def _recommendation_row(advice: dict[str, Any]) -> dict[str, Any]:
+    """The answer and the rule that gave it (the larger one when both inputs were given)."""
+    deciding = max(advice["rules"], key=lambda r: r["replicas"])
+    return {
+        "RecommendedReplicasPerRegion": advice["recommendedReplicasPerRegion"],
+        "Rule": deciding["rule"],
+        "Input": deciding["input"],
+        "Limit": advice["limit"],
+    }
+
+
 @commands.command(
     "recommend",
     examples=[
@@ -161,6 +203,7 @@ def wait(
             "{prefix} recommend --scale-sets 5 --instances 600",
         ),
     ],
+    table=_recommendation_table,
 )
 def recommend(
     concurrent_vms: Annotated[
@@ -198,15 +241,8 @@ def recommend(
     advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
     for note in advice["notes"]:
         invocation.warn(note)
-    return Shown(advice, [_recommendation_row(advice)])
+    from collections import OrderedDict
 
-
-def _recommendation_row(advice: dict[str, Any]) -> dict[str, Any]:
-    """The answer and the rule that gave it (the larger one when both inputs were given)."""
-    deciding = max(advice["rules"], key=lambda r: r["replicas"])
-    return {
-        "RecommendedReplicasPerRegion": advice["recommendedReplicasPerRegion"],
-        "Rule": deciding["rule"],
-        "Input": deciding["input"],
-        "Limit": advice["limit"],
-    }
+    # the answer first, for -o tsv
+    keys = ("recommendedReplicasPerRegion", "limit", "rules", "notes")
+    return OrderedDict((k, advice[k]) for k in keys)

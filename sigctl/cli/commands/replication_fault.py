@@ -17,11 +17,20 @@ def _session(write: bool = False) -> Any:
     return context.current().client.emulator.session(write=write)
 
 
+COLUMNS = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
+
+
+def _ordered(fault: dict[str, Any]) -> dict[str, Any]:
+    """A fault as an OrderedDict, so that `-o tsv` prints its fields in the table's order."""
+    from collections import OrderedDict
+
+    return OrderedDict((c, fault[c]) for c in COLUMNS)
+
+
 def _table(faults: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]]:
     """az's automatic table hides `id`; the id is what `clear --id` takes, so show it."""
-    columns = ("id", "region", "gallery", "definition", "version", "at", "code", "message")
     rows = [faults] if isinstance(faults, dict) else faults
-    return [{c[:1].upper() + c[1:]: "" if f[c] is None else f[c] for c in columns} for f in rows]
+    return [{c[:1].upper() + c[1:]: "" if f[c] is None else f[c] for c in COLUMNS} for f in rows]
 
 
 @commands.command(
@@ -88,7 +97,7 @@ def add(
         "message": message,
     }
     with _session(write=True) as tx:
-        return faults.add(tx, spec)
+        return _ordered(faults.add(tx, spec))
 
 
 @commands.command(
@@ -99,7 +108,7 @@ def list_() -> Any:
     from sigctl.provider import faults
 
     with _session() as tx:
-        return faults.load(tx)
+        return [_ordered(f) for f in faults.load(tx)]
 
 
 @commands.command(

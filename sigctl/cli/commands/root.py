@@ -8,7 +8,7 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGroupLate
+from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGroupLate, choice
 
 commands = CommandGroup("Emulate Azure Compute Gallery offline.")
 
@@ -279,3 +279,41 @@ def serve(
         )
     except OSError as exc:
         raise CliError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+
+
+@commands.command(
+    "completion",
+    examples=[
+        ("Complete sigctl in this bash.", "source <({prefix} completion bash)"),
+        ("Complete sigctl in this zsh.", "source <({prefix} completion zsh)"),
+        (
+            "Complete sigctl in every new fish.",
+            "{prefix} completion fish > ~/.config/fish/completions/sigctl.fish",
+        ),
+        (
+            "Complete sigctl in this PowerShell session.",
+            "{prefix} completion powershell | Out-String | Invoke-Expression",
+        ),
+    ],
+)
+def completion(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            parser=choice("SHELL", "bash", "zsh", "fish", "powershell"),
+            help="bash, zsh, fish or powershell.",
+        ),
+    ],
+) -> None:
+    """Print a shell completion script: commands, options, allowed values and the names in the
+    emulated cloud (resource groups, galleries, definitions, versions, regions, principals).
+
+    Load it as its first lines say. The script asks sigctl for the candidates each time, so
+    it never needs regenerating.
+    """
+    import sys
+
+    from sigctl.cli.completion_scripts import SCRIPTS
+
+    sys.stdout.write(SCRIPTS[shell])

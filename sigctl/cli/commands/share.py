@@ -85,7 +85,11 @@ def add(
     tenant_ids: TenantIds = None,
     no_wait: AazNoWait = None,
 ) -> Any:
-    """Share a gallery with subscriptions and tenants (the gallery needs --permissions Groups)."""
+    """Share a gallery with subscriptions and tenants (the gallery needs --permissions Groups).
+
+    Only a gallery created with `--permissions Groups` can be shared this way: the permission
+    cannot be changed after the gallery is created.
+    """
     result = _post("Add", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
     return None if no_wait else result
 

@@ -1,0 +1,179 @@
+"""Properties of az's `--target-regions region[=count][=storage type]` grammar.
+
+The parser (sigctl.cli.regions_arg) turns each item into a target region of the request body,
+or fails with az's own usage error; the service then fills in display names and defaults.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from sigctl.cli.errors import CliError
+from sigctl.cli.regions_arg import parse_target_regions
+from tests.conftest import Runner
+
+STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
+TYPES_TEXT = "Storage account types must be one of standard_lrs, standard_zrs, premium_lrs."
+
+
+def recased(words: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """One of `words` as written, in lower case, in upper case or with its case swapped."""
+    return st.sampled_from([f(w) for w in words for f in (str, str.lower, str.upper, str.swapcase)])
+
+
+region = st.text(
+    st.characters(exclude_characters="=", exclude_categories=["Cs"]), min_size=1, max_size=12
+)
+storage = recased(STORAGE)
+count = st.integers(-(10**6), 10**6)
+# A part that is neither a whole number nor a storage type (no digits, so int() refuses it).
+junk = st.text(
+    st.characters(categories=["L", "P"], exclude_characters="="), min_size=1, max_size=12
+).filter(lambda s: s.lower() not in {t.lower() for t in STORAGE})
+
+
+@st.composite
+def items(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    """A well-formed item and the target region it must become."""
+    name, replicas, kind = draw(region), draw(st.none() | count), draw(st.none() | storage)
+    expected: dict[str, Any] = {"name": name}
+    if replicas is not None and kind is not None:
+        return f"{name}={replicas}={kind}", {
+            **expected,
+            "regionalReplicaCount": replicas,
+            "storageAccountType": kind,
+        }
+    if replicas is not None:
+        return f"{name}={replicas}", {**expected, "regionalReplicaCount": replicas}
+    if kind is not None:
+        return f"{name}={kind}", {**expected, "storageAccountType": kind}
+    return name, expected
+
+
+@given(st.lists(items(), max_size=6))
+def test_every_well_formed_item_becomes_its_target_region(
+    pairs: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """In order, one region per item; storage types keep the caller's casing (the service
+    normalises them), and counts are not range-checked here (the service does that)."""
+    assert parse_target_regions([text for text, _ in pairs]) == [body for _, body in pairs]
+
+
+@given(st.lists(items(), max_size=3), region, junk, st.lists(items(), max_size=3))
+@example([], "westus", "abc", [])
+def test_a_second_part_that_is_neither_count_nor_type_is_refused(
+    before: list[tuple[str, Any]], name: str, second: str, after: list[tuple[str, Any]]
+) -> None:
+    bad = f"{name}={second}"
+    with pytest.raises(CliError) as refused:
+        parse_target_regions([t for t, _ in before] + [bad] + [t for t, _ in after])
+    assert str(refused.value) == (
+        f"usage error: {bad} is an invalid target region argument. The second part is neither "
+        f"an integer replica count or a valid storage account type. {TYPES_TEXT}"
+    )
+
+
+@given(region, st.one_of(junk, storage), st.one_of(junk, storage, count.map(str)))
+@example("westus", "x", "standard_lrs")
+def test_a_three_part_item_needs_a_count_then_a_type(name: str, second: str, third: str) -> None:
+    bad = f"{name}={second}={third}"
+    with pytest.raises(CliError) as refused:
+        parse_target_regions([bad])
+    assert str(refused.value) == (
+        f"usage error: {bad} is an invalid target region argument. The second part must be a "
+        "valid integer replica count."
+    )
+
+
+@given(region, count, junk)
+@example("westus", 2, "standard")
+def test_a_third_part_must_be_a_storage_type(name: str, replicas: int, third: str) -> None:
+    bad = f"{name}={replicas}={third}"
+    with pytest.raises(CliError) as refused:
+        parse_target_regions([bad])
+    assert str(refused.value) == (
+        f"usage error: {bad} is an invalid target region argument. The third part is not a "
+        f"valid storage account type. {TYPES_TEXT}"
+    )
+
+
+# -- through the command and the service ----------------------------------------------------------
+
+# Regions with their display names; the version's home region (eastus2) is always a target.
+REGIONS = {
+    "eastus2": "East US 2",
+    "westus2": "West US 2",
+    "westus": "West US",
+    "uksouth": "UK South",
+    "westeurope": "West Europe",
+}
+SERVICE_TYPES = {"standard_lrs": "Standard_LRS", "premium_lrs": "Premium_LRS"}  # every region
+
+
+@st.composite
+def target_lists(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, int, str]], int, str]:
+    """--target-regions items naming distinct regions (any spelling), --replica-count and
+    --storage-account-type, and the (display name, count, type) the service must keep."""
+    others = draw(st.lists(st.sampled_from(list(REGIONS)[1:]), unique=True, max_size=4))
+    chosen = draw(st.permutations(["eastus2", *others]))
+    default_count = draw(st.integers(1, 3))
+    default_type = draw(st.sampled_from(list(SERVICE_TYPES.values())))
+    argv, expected = [], []
+    for key in chosen:
+        spelt = draw(recased((key, REGIONS[key])))
+        replicas = draw(st.none() | st.integers(1, 5))
+        kind = draw(st.none() | recased(tuple(SERVICE_TYPES)))
+        text = "=".join(str(p) for p in (spelt, replicas, kind) if p is not None)
+        argv.append(f'"{text}"')
+        expected.append(
+            (
+                REGIONS[key],
+                default_count if replicas is None else replicas,
+                default_type if kind is None else SERVICE_TYPES[kind.lower()],
+            )
+        )
+    return argv, expected, default_count, default_type
+
+
+@pytest.fixture
+def versions(ok: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A definition with a source; a new version name for each example."""
+    monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
+    ok("group create -n rg1 -l eastus2")
+    ok("sig create -g rg1 -r gal1")
+    ok(
+        "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
+    )
+    ok("source create managed-image -g rg1 -n img1 --os-type linux")
+    return (f"1.0.{i}" for i in itertools.count())
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=target_lists())
+def test_the_published_version_keeps_what_the_arguments_say(
+    sigctl: Runner, versions: Iterator[str], case: Any
+) -> None:
+    argv, expected, default_count, default_type = case
+    result = sigctl(
+        f"sig image-version create -g rg1 -r gal1 -i def1 -e {next(versions)} --managed-image img1 "
+        f"--target-regions {' '.join(argv)} --replica-count {default_count} "
+        f"--storage-account-type {default_type} --only-show-errors"
+    )
+    assert result.exit_code == 0, result.stderr
+    published = result.json["publishingProfile"]
+    assert [
+        (t["name"], t["regionalReplicaCount"], t["storageAccountType"])
+        for t in published["targetRegions"]
+    ] == expected
+    assert (published["replicaCount"], published["storageAccountType"]) == (
+        default_count,
+        default_type,
+    )
