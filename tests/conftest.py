@@ -128,33 +128,22 @@ def unchanged(home: Path) -> Callable[[], Any]:
 
 # -- the two state backends ---------------------------------------------------------------------
 
-# A contributor without PostgreSQL may switch its tests off knowingly; CI never sets this, and
-# without it a server that cannot be started fails those tests with the reason.
-POSTGRES_OPT_OUT = "SIGCTL_TEST_NO_POSTGRES"
-_NO_POSTGRES = os.environ.get(POSTGRES_OPT_OUT) == "1"  # read before tests clear SIGCTL_*
+# The environment as the session began (tests clear SIGCTL_* for themselves).
+_SESSION_ENVIRONMENT = dict(os.environ)
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Any:
-    """The test session's PostgreSQL server (tests/postgres.py), started on first use."""
-    if _NO_POSTGRES:
-        pytest.skip(f"PostgreSQL tests switched off by {POSTGRES_OPT_OUT}=1")
-    from postgres import PostgresServer, PostgresUnavailable
+    """The test session's PostgreSQL server (tests/postgres.py), started on first use; a
+    failure when it cannot start (a skip only when knowingly switched off, never in CI)."""
+    from postgres import started_or_fail
 
-    try:
-        server = PostgresServer()
-    except PostgresUnavailable as exc:
-        pytest.fail(
-            f"PostgreSQL could not be started for the tests: {exc}. Install Debian's "
-            f"postgresql package (.ci/run does), or set {POSTGRES_OPT_OUT}=1 to skip these "
-            "tests knowingly.",
-            pytrace=False,
-        )
+    server = started_or_fail(_SESSION_ENVIRONMENT)
     yield server
     server.close()
 
 
-@pytest.fixture(params=["files", "postgres"])
+@pytest.fixture(params=["files", pytest.param("postgres", marks=pytest.mark.slow)])
 def backend(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the test on each backend: the files in SIGCTL_HOME, and a namespace of its own in
     the session's PostgreSQL (through SIGCTL_DATABASE_URL and SIGCTL_NAMESPACE)."""

@@ -17,9 +17,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 USER = "sigctl"
+# A contributor without PostgreSQL may switch its tests off knowingly (documented in README.md);
+# where CI is set this is refused, so CI never skips them.
+OPT_OUT = "SIGCTL_TEST_NO_POSTGRES"
 PASSWORD = "sigctl-test"
 
 
@@ -49,6 +53,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def started_or_fail(environ: Mapping[str, str]) -> PostgresServer:
+    """A started server; else the test fails saying why (or, opted out outside CI, skips)."""
+    import pytest
+
+    in_ci = environ.get("CI", "").strip().lower() not in ("", "0", "false")
+    if environ.get(OPT_OUT) == "1":
+        if not in_ci:
+            pytest.skip(f"PostgreSQL tests switched off by {OPT_OUT}=1")
+        pytest.fail(f"{OPT_OUT}=1 is refused in CI: the PostgreSQL tests must run.", pytrace=False)
+    try:
+        return PostgresServer()
+    except PostgresUnavailable as exc:
+        pytest.fail(
+            f"PostgreSQL could not be started for the tests: {exc}. Install Debian's "
+            f"postgresql package (.ci/run does); outside CI, {OPT_OUT}=1 skips these tests "
+            "knowingly.",
+            pytrace=False,
+        )
 
 
 class PostgresServer:

@@ -107,6 +107,7 @@ def test_arguments_that_are_not_utf8_are_refused_before_anything_runs(
     healthy(sigctl)
 
 
+@pytest.mark.slow  # it starts the installed sigctl
 def test_real_undecodable_bytes_in_argv_give_an_error_not_a_traceback(
     gallery: Any, home: Path
 ) -> None:
@@ -578,6 +579,7 @@ def test_temporary_files_of_killed_processes_do_not_stay(
     healthy(sigctl)
 
 
+@pytest.mark.slow  # it starts a Python process
 def test_a_new_home_and_its_parents_are_private_whatever_the_umask(tmp_path: Path) -> None:
     home = tmp_path / "a" / "b" / "home"
     result = subprocess.run(
