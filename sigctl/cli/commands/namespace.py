@@ -8,7 +8,7 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.arguments import confirm
-from sigctl.cli.errors import CliError
+from sigctl.cli.errors import usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Yes
 
@@ -43,7 +43,7 @@ def _pairs(pairs: list[str] | None, empty_means_remove: bool = False) -> dict[st
     for pair in pairs or []:
         key, eq, value = pair.partition("=")
         if not eq or not key.strip():
-            raise CliError(f"usage error: '{pair}' is not KEY=VALUE")
+            raise usage_error(f"usage error: '{pair}' is not KEY=VALUE")
         settings[key.strip()] = None if empty_means_remove and not value else value
     return settings
 
@@ -132,7 +132,7 @@ def show(name: Name) -> Any:
 def update(name: Name, settings: Settings = None) -> Any:
     """Change a namespace's settings (KEY= with no value removes one)."""
     if not settings:
-        raise CliError("usage error: give at least one --settings KEY=VALUE")
+        raise usage_error("usage error: give at least one --settings KEY=VALUE")
     return _request(
         "PATCH", f"{PATH}/{name}", {"settings": _pairs(settings, empty_means_remove=True)}
     )
