@@ -138,7 +138,7 @@ def redacted(url: str) -> str:
 class Database:
     """One database URL in this process: per-thread connections, the schema checked once."""
 
-    _opened: ClassVar[dict[str, Database]] = {}
+    _opened: ClassVar[dict[tuple[str, str], Database]] = {}
     _opening = threading.Lock()
 
     def __init__(self, url: str, setting: str) -> None:
@@ -150,9 +150,9 @@ class Database:
     @classmethod
     def for_url(cls, url: str, setting: str) -> Database:
         with cls._opening:
-            found = cls._opened.get(url)
+            found = cls._opened.get((url, setting))
             if found is None:
-                found = cls._opened[url] = cls(url, setting)
+                found = cls._opened[url, setting] = cls(url, setting)
             return found
 
     # -- errors naming the setting -------------------------------------------------------------
@@ -238,21 +238,29 @@ class Database:
         """One statement outside any transaction (autocommit), errors as ArmErrors."""
         if getattr(self.local, "active", None) is not None:
             raise RuntimeError("a namespace operation inside an open state transaction")
-        try:
-            return self.connection().execute(query, params)
-        except psycopg.Error as error:
-            self.discard()
-            raise self.failed(error, committing=False) from None
+        return self._on_live_connection(lambda conn: conn.execute(query, params))
+
+    def _on_live_connection(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """`work` on this thread's connection, errors as ArmErrors; once more on a new
+        connection when a kept one turns out dead (the database restarted meanwhile)."""
+        for attempt in (1, 2):
+            kept = getattr(self.local, "conn", None) is not None
+            try:
+                return work(self.connection())
+            except psycopg.OperationalError as error:
+                self.discard()
+                if attempt == 2 or not kept:
+                    raise self.failed(error, committing=False) from None
+            except psycopg.Error as error:
+                self.discard()
+                raise self.failed(error, committing=False) from None
+        raise AssertionError("unreachable")
 
     @contextlib.contextmanager
     def locked(self, name: str) -> Iterator[psycopg.Connection[Any]]:
         """Hold namespace `name`'s writers' lock (its commands finish first, new ones wait)."""
-        conn = self.connection()
-        try:
-            conn.execute(sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name)))
-        except psycopg.Error as error:
-            self.discard()
-            raise self.failed(error, committing=False) from None
+        lock = sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name))
+        conn = self._on_live_connection(lambda conn: conn.execute(lock).connection)
         try:
             yield conn
         finally:
