@@ -101,4 +101,3 @@ def _require(backend: Any, name: str) -> base.Namespace:
     if found is None:
         raise base.namespace_not_found(name)
     return found
-
