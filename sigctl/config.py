@@ -195,6 +195,9 @@ class Config:
         # Settings stored with a namespace (already checked): they win over everything else.
         self.overrides: dict[str, Any] = {}
         self.overrides_source = ""
+        # What get() found, per key: a configuration is read for one command or request, and
+        # a big one (a fixture's thousands of creates) reads every limit thousands of times.
+        self._found: dict[str, Setting] = {}
 
     def overlaid(self, overrides: dict[str, Any], source: str) -> Config:
         """The same configuration with a namespace's own settings on top."""
@@ -207,6 +210,12 @@ class Config:
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> Setting:
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._get(key)
+        return found
+
+    def _get(self, key: str) -> Setting:
         if key in self.overrides:
             return Setting(key, self.overrides[key], self.overrides_source)
         _check_variables(key.split(".", 1)[0])
@@ -263,9 +272,11 @@ class Config:
         spec = spec_for(key)
         value = spec.parse(text) if spec else text
         self.data.setdefault(section, {})[option] = value
+        self._found.clear()
         return value
 
     def unset(self, key: str) -> bool:
+        self._found.clear()
         section, _, option = key.partition(".")
         if option in self.data.get(section, {}):
             del self.data[section][option]

@@ -110,7 +110,7 @@ class Authenticator:
                 "InvalidAuthenticationToken", "The access token is missing or malformed.", 401
             )
         claims = decode(token.strip(), self.key)
-        with self.provider.store.transaction() as tx:
+        with self.provider.store.transaction(likely=[accounts.ACCOUNTS_KEY]) as tx:
             if claims is None:
                 if self.require_issued:
                     raise ArmError(

@@ -18,7 +18,7 @@ from sigctl.provider import accounts, ids, rbac, shapes, validate
 from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
 from sigctl.store import backends
-from sigctl.store.base import Backend, Store, Transaction
+from sigctl.store.base import Backend, Key, Store, Transaction
 
 # (namespace, types) -> handler module name; imported on first use to keep start-up cheap.
 _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
@@ -303,7 +303,7 @@ class Provider:
             )
 
         def attempt() -> Outcome:
-            with self.store.transaction(write=verb in _WRITES) as tx:
+            with self.store.transaction(verb in _WRITES, likely(parsed)) as tx:
                 accounts.subscription(tx, parsed.subscription)
                 ctx = Request(tx, parsed.subscription.lower(), principal, query)
                 if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
@@ -334,6 +334,20 @@ class Provider:
         raise ArmError(
             "InvalidResourceType", f"sigctl has no '{verb.upper()} {EMULATOR}{path}' path.", 404
         )
+
+
+def likely(rid: ResourceId) -> list[Key]:
+    """The documents a call on `rid` reads first: the accounts, the clock, the subscription's
+    index and role assignments, and the resource with the resources it sits in."""
+    from sigctl.provider.clock import CLOCK_KEY
+
+    subscription: Key = ("subscriptions", rid.subscription.lower())
+    keys = [accounts.ACCOUNTS_KEY, CLOCK_KEY, (*subscription, "index")]
+    keys.append(rbac.assignments_key(rid.subscription))
+    for depth in range(1, len(rid.names) + 1):
+        pairs = zip(rid.types[:depth], rid.names[:depth], strict=True)
+        keys.append((*subscription, *(part.lower() for pair in pairs for part in pair)))
+    return keys
 
 
 def _exists(handler: ModuleType, ctx: Request, rid: ResourceId) -> bool:

@@ -37,14 +37,13 @@ class Clouds:
         self._lock = threading.Lock()
 
     def cloud(self, name: str | None) -> tuple[Provider, identity.Authenticator]:
-        """The provider and authenticator of namespace `name` (None: the unprefixed cloud);
-        ArmError 404 for a namespace that does not exist (now: it may have been deleted)."""
+        """The provider and authenticator of namespace `name` (None: the unprefixed cloud).
+        Whether the namespace exists is the request's to find: its first transaction answers
+        404 NamespaceNotFound for one that does not (or no longer does)."""
         if name is None:
             return self.default
         checked = base.checked_name(name)
         provider = self.default[0]
-        if provider.backend.namespace(checked) is None:
-            raise base.namespace_not_found(checked)
         with self._lock:
             found = self._known.get(checked)
             if found is not None:

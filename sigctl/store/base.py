@@ -96,7 +96,10 @@ class Store(abc.ABC):
     home: Path  # where this process's configuration lives
 
     @abc.abstractmethod
-    def transaction(self, write: bool = False) -> Transaction: ...
+    def transaction(self, write: bool = False, likely: Iterable[Key] = ()) -> Transaction:
+        """A transaction; `likely` names documents it will probably read, which a backend
+        that pays a round trip per read may fetch together at the start (a guess: a key that
+        is not read, or holds nothing, costs nothing more)."""
 
     @abc.abstractmethod
     def exists(self) -> bool:
@@ -141,6 +144,9 @@ class Transaction(abc.ABC):
         self.cache: dict[Key, Any] = {}
         self.pending: dict[Key, Any] = {}
         self.pending_trees: list[Key] = []
+        # The names of pending keys by parent: a listing in a big transaction (a fixture's
+        # thousands of creates) looks at its own folder's changes, not at every change.
+        self.pending_names: dict[Key, set[str]] = {}
 
     def __enter__(self) -> Transaction:
         return self
@@ -184,12 +190,11 @@ class Transaction(abc.ABC):
     def children(self, key: Key) -> list[str]:
         """Names of the documents stored directly under `key`, sorted."""
         names = set() if self._in_deleted_tree(key) else self._stored_children(key)
-        for pkey, value in self.pending.items():
-            if len(pkey) == len(key) + 1 and pkey[:-1] == key:
-                if value is DELETED:
-                    names.discard(pkey[-1])
-                else:
-                    names.add(pkey[-1])
+        for name in self.pending_names.get(key, ()):
+            if self.pending[(*key, name)] is DELETED:
+                names.discard(name)
+            else:
+                names.add(name)
         return sorted(names)
 
     def all_keys(self) -> list[Key]:
@@ -224,11 +229,16 @@ class Transaction(abc.ABC):
 
     def write(self, key: Key, document: Any) -> None:
         self._require_write()
-        self.pending[key] = document
+        self._set_pending(key, document)
 
     def delete(self, key: Key) -> None:
         self._require_write()
-        self.pending[key] = DELETED
+        self._set_pending(key, DELETED)
+
+    def _set_pending(self, key: Key, value: Any) -> None:
+        self.pending[key] = value
+        if key:
+            self.pending_names.setdefault(key[:-1], set()).add(key[-1])
 
     def delete_tree(self, key: Key) -> None:
         """Delete the document at `key` and every document below it."""
@@ -236,8 +246,10 @@ class Transaction(abc.ABC):
         for pkey in list(self.pending):
             if pkey[: len(key)] == key:
                 del self.pending[pkey]
+                if pkey:
+                    self.pending_names[pkey[:-1]].discard(pkey[-1])
         if key:  # () is the whole state, which has no document of its own
-            self.pending[key] = DELETED
+            self._set_pending(key, DELETED)
         self.pending_trees.append(key)
 
     def _require_write(self) -> None:

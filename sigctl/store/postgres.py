@@ -38,7 +38,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, unquote
@@ -318,8 +318,8 @@ class PostgresStore(base.Store):
         self.shape_of = shape_of
         self.home = home
 
-    def transaction(self, write: bool = False) -> PostgresTransaction:
-        return PostgresTransaction(self, write)
+    def transaction(self, write: bool = False, likely: Iterable[Key] = ()) -> PostgresTransaction:
+        return PostgresTransaction(self, write, likely)
 
     def exists(self) -> bool:
         found = self.database.run(
@@ -363,8 +363,11 @@ class PostgresStore(base.Store):
 class PostgresTransaction(base.Transaction):
     store: PostgresStore
 
-    def __init__(self, store: PostgresStore, write: bool) -> None:
+    def __init__(self, store: PostgresStore, write: bool, likely: Iterable[Key] = ()) -> None:
         super().__init__(store, write)
+        self.likely = list(likely)
+        # What the first round trip fetched of `likely`: (schema_version, text) or None.
+        self.fetched: dict[Key, tuple[int, str] | None] = {}
         self.database = store.database
         self.conn: psycopg.Connection[Any] | None = None
         self.outer: PostgresTransaction | None = None  # the transaction this one joined
@@ -415,10 +418,14 @@ class PostgresTransaction(base.Transaction):
             begin = "BEGIN ISOLATION LEVEL SERIALIZABLE"
         else:
             begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        # One round trip: begin, the namespace's settings, and the documents likely read.
+        paths = [path_of(key) for key in self.likely]
         cursor = conn.execute(
-            sql.SQL("{}; SELECT settings::text FROM sigctl_namespaces WHERE name = {}").format(
-                sql.SQL(begin), namespace
-            )
+            sql.SQL(
+                "{}; SELECT settings::text FROM sigctl_namespaces WHERE name = {}; "
+                "SELECT path, schema_version, document FROM sigctl_documents "
+                "WHERE namespace = {} AND path = ANY({})"
+            ).format(sql.SQL(begin), namespace, namespace, sql.Literal(paths))
         )
         cursor.nextset()
         row = cursor.fetchone()
@@ -426,6 +433,10 @@ class PostgresTransaction(base.Transaction):
             self._abandon()
             raise base.namespace_not_found(self.store.namespace)
         self._settings = json.loads(row[0])
+        cursor.nextset()
+        self.fetched = dict.fromkeys(self.likely)
+        for path, version, text in cursor.fetchall():
+            self.fetched[key_of(path)] = (version, text)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         local = self.database.local
@@ -505,11 +516,15 @@ class PostgresTransaction(base.Transaction):
         return self._run(lambda: conn.execute(query, params).fetchall())
 
     def _stored(self, key: Key) -> Any | None:
-        rows = self._query(
-            "SELECT schema_version, document FROM sigctl_documents "
-            "WHERE namespace = %s AND path = %s",
-            (self.store.namespace, path_of(key)),
-        )
+        if key in self.fetched:
+            found = self.fetched.pop(key)
+            rows = [] if found is None else [found]
+        else:
+            rows = self._query(
+                "SELECT schema_version, document FROM sigctl_documents "
+                "WHERE namespace = %s AND path = %s",
+                (self.store.namespace, path_of(key)),
+            )
         if not rows:
             self.raw[key] = None
             return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,8 @@ class Store(base.Store):
         self.meta = meta
         self.home = home or root.parent
 
-    def transaction(self, write: bool = False) -> Transaction:
-        return Transaction(self, write)
+    def transaction(self, write: bool = False, likely: Iterable[Key] = ()) -> Transaction:
+        return Transaction(self, write)  # a read from a file costs no round trip
 
     def path_of(self, key: Key) -> Path:
         return self.root.joinpath(*(_part(p) for p in key[:-1]), _part(key[-1]) + ".json")
