@@ -368,6 +368,9 @@ class PostgresTransaction(base.Transaction):
         self.likely = list(likely)
         # What the first round trip fetched of `likely`: (schema_version, text) or None.
         self.fetched: dict[Key, tuple[int, str] | None] = {}
+        # The stored names under each folder listed so far: the snapshot does not change, so a
+        # folder is asked once, and a document not among its names needs no query at all.
+        self.listed: dict[Key, set[str]] = {}
         self.database = store.database
         self.conn: psycopg.Connection[Any] | None = None
         self.outer: PostgresTransaction | None = None  # the transaction this one joined
@@ -519,6 +522,8 @@ class PostgresTransaction(base.Transaction):
         if key in self.fetched:
             found = self.fetched.pop(key)
             rows = [] if found is None else [found]
+        elif key and key[-1] not in self.listed.get(key[:-1], (key[-1],)):
+            rows = []
         else:
             rows = self._query(
                 "SELECT schema_version, document FROM sigctl_documents "
@@ -544,11 +549,13 @@ class PostgresTransaction(base.Transaction):
             ) from None
 
     def _stored_children(self, key: Key) -> set[str]:
-        rows = self._query(
-            "SELECT path FROM sigctl_documents WHERE namespace = %s AND parent = %s",
-            (self.store.namespace, path_of(key)),
-        )
-        return {key_of(row[0])[-1] for row in rows}
+        if key not in self.listed:
+            rows = self._query(
+                "SELECT path FROM sigctl_documents WHERE namespace = %s AND parent = %s",
+                (self.store.namespace, path_of(key)),
+            )
+            self.listed[key] = {key_of(row[0])[-1] for row in rows}
+        return set(self.listed[key])
 
     def _stored_keys(self, below: Key) -> Iterator[Key]:
         """Lazily, a page at a time (whether anything is below a key needs the first only)."""
@@ -610,7 +617,8 @@ class PostgresTransaction(base.Transaction):
             conn.execute(
                 "INSERT INTO sigctl_documents (namespace, path, parent, schema_version, document) "
                 "SELECT %s, path, parent, %s, document "
-                "FROM unnest(%s::text[], %s::text[], %s::text[]) AS t(path, parent, document) "
+                # %b: arrays of text sent in binary, as they are (the text format escapes each)
+                "FROM unnest(%b::text[], %b::text[], %b::text[]) AS t(path, parent, document) "
                 "ON CONFLICT (namespace, path) DO UPDATE "
                 "SET schema_version = EXCLUDED.schema_version, document = EXCLUDED.document",
                 (namespace, files.SCHEMA_VERSION, paths, parents, texts),
