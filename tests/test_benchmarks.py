@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def run(script: str, *args: str) -> str:
+def run(script: str, *args: str, quick: tuple[str, ...] = ("--runs", "1", "--warmup", "0")) -> str:
     result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--runs", "1", "--warmup", "0", *args],
+        [sys.executable, str(BENCHMARKS / script), *quick, *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -43,3 +44,13 @@ def test_completion_benchmark_runs() -> None:
 def test_waits_benchmark_runs() -> None:
     out = run("waits.py", "--create-limit", "1000", "--demo-limit", "1000")
     assert "sigctl sig image-version create (30 GB, 3 regions)" in out and "sigctl demo" in out
+
+
+def test_shared_cloud_benchmark_runs(postgres: Any) -> None:
+    out = run(
+        "shared_cloud.py",
+        *("--database-url", postgres.url(), "--galleries", "2", "--definitions", "2"),
+        *("--versions", "2", "--connections", "4", "--no-goals"),
+        quick=("--seconds", "0.5"),
+    )
+    assert "2 galleries, 4 definitions, 8 versions" in out and "reads" in out and "writes" in out
