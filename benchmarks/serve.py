@@ -127,6 +127,7 @@ def phase(
 
     began = time.perf_counter()
     cpu_before = sum(cpu_seconds(server.process.pid) for server in servers)
+    client_before = time.process_time()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     for thread in threads:
         thread.start()
@@ -134,6 +135,7 @@ def phase(
         thread.join()
     elapsed = time.perf_counter() - began
     server_cpu = sum(cpu_seconds(server.process.pid) for server in servers) - cpu_before
+    client_cpu = time.process_time() - client_before
     every = sorted(x for slot in latencies for x in slot)
     if failures:
         sys.exit(f"{len(failures)} requests failed, e.g. status {failures[0]}")
@@ -143,6 +145,8 @@ def phase(
         "median_ms": round(statistics.median(every) * 1000, 2),
         "p95_ms": round(every[int(len(every) * 0.95)] * 1000, 2),
         "server_cpu_ms_per_request": round(server_cpu / len(every) * 1000, 2),
+        # The clients run on the same machine: what they use is not the servers' to use.
+        "client_cpu_ms_per_request": round(client_cpu / len(every) * 1000, 2),
     }
 
 

@@ -174,8 +174,8 @@ def main() -> int:
             r = figures[name]
             print(
                 f"{name:7} {r['per_second']:8.1f}/s  median {r['median_ms']} ms"
-                f"  p95 {r['p95_ms']} ms  servers' CPU {r['server_cpu_ms_per_request']} "
-                f"ms/request  ({r['requests']} requests)"
+                f"  p95 {r['p95_ms']} ms  CPU per request: servers {r['server_cpu_ms_per_request']}"
+                f" ms, clients {r['client_cpu_ms_per_request']} ms  ({r['requests']} requests)"
             )
     missed = []
     if figures["seed_s"] > GOALS["seed_s"]:

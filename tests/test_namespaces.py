@@ -140,20 +140,25 @@ def test_bad_input_is_refused_and_changes_nothing(
 
 
 def age(backend: str, home: Path, name: str, days: float) -> None:
-    """Make namespace `name` look created `days` ago, as an abandoned one would."""
+    """Make namespace `name` look created and last changed `days` ago, as an abandoned one."""
+    seconds = days * 86400
     if backend == "files":
-        record = home / "namespaces" / name / "namespace.json"
+        folder = home / "namespaces" / name
+        record = folder / "namespace.json"
         data = json.loads(record.read_text())
-        data["created"] -= days * 86400
+        data["created"] -= seconds
         record.write_text(json.dumps(data))
+        if (folder / "state").exists():
+            then = (folder / "state").stat().st_mtime - seconds
+            os.utime(folder / "state", (then, then))
         return
     import psycopg
 
     with psycopg.connect(os.environ["SIGCTL_DATABASE_URL"], autocommit=True) as conn:
         conn.execute(
-            "UPDATE sigctl_namespaces SET created = created - make_interval(secs => %s) "
-            "WHERE name = %s",
-            (days * 86400, name),
+            "UPDATE sigctl_namespaces SET created = created - make_interval(secs => %s), "
+            "changed = changed - make_interval(secs => %s) WHERE name = %s",
+            (seconds, seconds, name),
         )
 
 
@@ -161,18 +166,25 @@ def test_list_older_than_finds_abandoned_namespaces(
     ok: Callable[..., Any], backend: str, home: Path
 ) -> None:
     tag = uuid.uuid4().hex[:8]
-    old, recent = f"old-{tag}", f"recent-{tag}"
-    ok(f"namespace create {old}")
-    ok(f"namespace create {recent}")
+    old, used, recent = f"old-{tag}", f"used-{tag}", f"recent-{tag}"
+    for name in (old, used, recent):
+        ok(f"namespace create {name}")
+        inside(name, ok, "group create -n rg -l eastus2")
+        age(backend, home, name, 2 if name != recent else 0)
     try:
-        age(backend, home, old, 2)
+        # A namespace made long ago but changed since is in use, not abandoned.
+        inside(used, ok, "sig create -g rg -r gal")
+        shown = ok(f"namespace show {used}")
+        assert shown["changed"] > shown["created"]
         found = ok("namespace list --older-than 1d --query [].name")
-        assert old in found and recent not in found and "default" not in found
-        assert recent in ok("namespace list --older-than 0s --query [].name")
+        assert old in found and used not in found and recent not in found
+        assert "default" not in found
+        assert {old, used, recent} <= set(ok("namespace list --older-than 0s --query [].name"))
         # The recipe of docs/shared-cloud.md: delete what the list names.
         for name in (n for n in found if n.endswith(tag)):
             ok(f"namespace delete {name} --yes")
         names = ok("namespace list --query [].name")
         assert old not in names and recent in names and "default" in names
     finally:
-        ok(f"namespace delete {recent} --yes")
+        for name in (used, recent):
+            ok(f"namespace delete {name} --yes")

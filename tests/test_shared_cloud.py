@@ -320,13 +320,19 @@ def test_an_older_schema_is_migrated(postgres: PostgresServer, home: Path) -> No
             "INSERT INTO sigctl_documents (namespace, path, parent, schema_version, document) "
             "VALUES ('default', 'kept', '', 1, '{\"kept\":true}')"
         )
+        conn.execute(
+            "INSERT INTO sigctl_namespaces (name, created) VALUES ('job-1', '2026-01-02T03:04:05Z')"
+        )
     store = open_backend(home, url).store("default", None)
     with store.transaction() as tx:
         assert tx.read(("kept",)) == {"kept": True}
     with psycopg.connect(url) as conn:
         versions = [row[0] for row in conn.execute("SELECT version FROM sigctl_schema ORDER BY 1")]
-    assert versions == [number for number, _, _ in backend_module.MIGRATIONS]
+    assert versions == [number for number, _, _ in backend_module.MIGRATIONS] == [1, 2]
     assert versions[-1] == backend_module.SCHEMA
+    # Version 2 records when a namespace last changed: until it does, when it was created.
+    job = open_backend(home, url).namespace("job-1")
+    assert job is not None and job.changed == job.created == 1767323045.0
 
 
 def test_a_schema_from_a_newer_sigctl_is_refused(

@@ -1,6 +1,6 @@
 """Namespaces, on the /sigctl paths: isolated clouds inside one backend.
 
-    GET    /sigctl/namespaces[?olderThan=2d]      every namespace (or those created before)
+    GET    /sigctl/namespaces[?olderThan=2d]      every namespace (or those unchanged since)
     POST   /sigctl/namespaces   {"name", "settings"}   create one (201; 409 if it exists)
     GET    /sigctl/namespaces/{name}              one namespace
     PATCH  /sigctl/namespaces/{name}  {"settings": {key: value or null}}   change its settings
@@ -63,17 +63,19 @@ def handle(call: Call) -> Response:
 
 
 def describe(namespace: base.Namespace) -> dict[str, Any]:
-    created = (
-        None
-        if namespace.created is None
-        else datetime.fromtimestamp(namespace.created, UTC).isoformat().replace("+00:00", "Z")
-    )
     return {
         "name": namespace.name,
-        "created": created,
+        "created": _time(namespace.created),
+        "changed": _time(namespace.changed or namespace.created),
         "settings": namespace.settings,
         "resourceManager": f"/namespaces/{namespace.name}/",
     }
+
+
+def _time(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
 
 
 def _listed(backend: Any, query: dict[str, str]) -> list[base.Namespace]:

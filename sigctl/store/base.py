@@ -52,12 +52,13 @@ class Finding:
 
 @dataclass
 class Namespace:
-    """One isolated cloud of a backend: its name, when it was made, and its own settings
-    (service settings such as limits.galleries, which override the configuration)."""
+    """One isolated cloud of a backend: its name, when it was made and last changed, and its
+    own settings (service settings such as limits.galleries, which override the configuration)."""
 
     name: str
     created: float | None = None  # seconds since the epoch; None: not recorded (the default)
     settings: dict[str, Any] = field(default_factory=dict)
+    changed: float | None = None  # the last commit that changed its documents (else created)
 
 
 # A DNS label: fits a URL path segment, a file name and a CI job's name alike.
@@ -276,10 +277,13 @@ class Transaction(abc.ABC):
 
 
 def older_than(namespaces: Iterable[Namespace], seconds: float) -> Iterator[Namespace]:
-    """The namespaces created more than `seconds` ago (the default one never: it always exists)."""
+    """The namespaces neither created nor changed in the last `seconds`: abandoned ones (the
+    default one never: it always exists)."""
     cutoff = time.time() - seconds
     for namespace in namespaces:
-        if namespace.created is not None and namespace.created < cutoff:
+        if namespace.created is None:
+            continue
+        if max(namespace.created, namespace.changed or namespace.created) < cutoff:
             yield namespace
 
 

@@ -88,6 +88,11 @@ class FileBackend(base.Backend):
         record = _read_record(self._folder(name) / RECORD)
         if name == DEFAULT_NAMESPACE:
             return Namespace(DEFAULT_NAMESPACE, None, record.settings if record else {})
+        if record is not None:
+            # Every commit writes and removes its journal in the state folder, so the folder's
+            # modification time is the last commit's.
+            with contextlib.suppress(OSError):
+                record.changed = round((self._folder(name) / "state").stat().st_mtime, 3)
         return record
 
     def create_namespace(self, name: str, settings: dict[str, Any]) -> Namespace:

@@ -78,6 +78,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE sigctl_secrets (name text PRIMARY KEY, value bytea NOT NULL);
         """,
     ),
+    (
+        2,
+        "when each namespace last changed",
+        """
+        ALTER TABLE sigctl_namespaces ADD COLUMN changed timestamptz;
+        UPDATE sigctl_namespaces SET changed = created;
+        """,
+    ),
 ]
 SCHEMA = MIGRATIONS[-1][0]
 ATTEMPTS = 8  # runs of one request that meets conflicts, before giving up
@@ -371,6 +379,7 @@ class PostgresTransaction(base.Transaction):
         # The stored names under each folder listed so far: the snapshot does not change, so a
         # folder is asked once, and a document not among its names needs no query at all.
         self.listed: dict[Key, set[str]] = {}
+        self.wrote = False  # whether the database transaction changed a document
         self.database = store.database
         self.conn: psycopg.Connection[Any] | None = None
         self.outer: PostgresTransaction | None = None  # the transaction this one joined
@@ -465,6 +474,11 @@ class PostgresTransaction(base.Transaction):
         """End the transaction (and release the lock), errors as the command's errors."""
         assert self.conn is not None
         statement = sql.SQL(end)
+        if end == "COMMIT" and self.wrote:  # in the same round trip as the commit
+            changed = sql.SQL("UPDATE sigctl_namespaces SET changed = now() WHERE name = {}")
+            statement = sql.SQL("{}; {}").format(
+                changed.format(sql.Literal(self.store.namespace)), statement
+            )
         if self.locked:
             unlock = sql.SQL("SELECT pg_advisory_unlock({})").format(
                 _lock_key(self.store.namespace)
@@ -607,6 +621,8 @@ class PostgresTransaction(base.Transaction):
                 )
             else:
                 conn.execute("DELETE FROM sigctl_documents WHERE namespace = %s", (namespace,))
+        if upserts or deletes or self.pending_trees:
+            (self.outer or self).wrote = True
         if deletes:
             conn.execute(
                 "DELETE FROM sigctl_documents WHERE namespace = %s AND path = ANY(%s)",
@@ -643,14 +659,14 @@ class PostgresBackend(base.Backend):
 
     def namespaces(self) -> list[Namespace]:
         rows = self.database.run(
-            "SELECT name, extract(epoch FROM created)::float8, settings::text "
+            "SELECT name, extract(epoch FROM created)::float8, settings::text, extract(epoch FROM changed)::float8 "
             "FROM sigctl_namespaces ORDER BY name"
         ).fetchall()
         return [_namespace(row) for row in rows]
 
     def namespace(self, name: str) -> Namespace | None:
         row = self.database.run(
-            "SELECT name, extract(epoch FROM created)::float8, settings::text "
+            "SELECT name, extract(epoch FROM created)::float8, settings::text, extract(epoch FROM changed)::float8 "
             "FROM sigctl_namespaces WHERE name = %s",
             (name,),
         ).fetchone()
@@ -658,9 +674,10 @@ class PostgresBackend(base.Backend):
 
     def create_namespace(self, name: str, settings: dict[str, Any]) -> Namespace:
         row = self.database.run(
-            "INSERT INTO sigctl_namespaces (name, created, settings) VALUES (%s, now(), %s) "
+            "INSERT INTO sigctl_namespaces (name, created, changed, settings) "
+            "VALUES (%s, now(), now(), %s) "
             "ON CONFLICT (name) DO NOTHING "
-            "RETURNING name, extract(epoch FROM created)::float8, settings::text",
+            "RETURNING name, extract(epoch FROM created)::float8, settings::text, extract(epoch FROM changed)::float8",
             (name, json.dumps(settings)),
         ).fetchone()
         if row is None:
@@ -706,4 +723,4 @@ class PostgresBackend(base.Backend):
 
 
 def _namespace(row: tuple[Any, ...]) -> Namespace:
-    return Namespace(row[0], row[1], json.loads(row[2]))
+    return Namespace(row[0], row[1], json.loads(row[2]), row[3])

@@ -54,6 +54,7 @@ def _table(result: Any) -> list[dict[str, Any]]:
         {
             "Name": n["name"],
             "Created": n["created"] or "",
+            "Changed": n["changed"] or "",
             "Settings": " ".join(f"{k}={v}" for k, v in sorted(n["settings"].items())),
         }
         for n in rows
@@ -100,8 +101,9 @@ def list_(
         typer.Option(
             "--older-than",
             metavar="DURATION",
-            help="Only namespaces created longer ago than this (90s, 30m, 12h, 7d). The "
-            "default namespace is never listed then: it cannot be deleted.",
+            help="Only namespaces neither created nor changed for longer than this (90s, 30m, "
+            "12h, 7d): abandoned ones. The default namespace is never listed then: it cannot be "
+            "deleted.",
         ),
     ] = None,
 ) -> Any:
@@ -114,7 +116,8 @@ def list_(
     "show", examples=[("Show a namespace and its settings.", "{prefix} show job-17")], table=_table
 )
 def show(name: Name) -> Any:
-    """Show a namespace: when it was created, its settings and its Resource Manager path."""
+    """Show a namespace: when it was created and last changed, its settings and its Resource
+    Manager path."""
     return _request("GET", f"{PATH}/{name}")
 
 
