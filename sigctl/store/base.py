@@ -85,6 +85,15 @@ def checked_name(name: str) -> str:
     return lowered
 
 
+def refuse_deleting_default(name: str) -> None:
+    if name == DEFAULT_NAMESPACE:
+        raise ArmError(
+            "CannotDeleteDefaultNamespace",
+            "The default namespace cannot be deleted; reset it instead.",
+            409,
+        )
+
+
 def namespace_not_found(name: str) -> ArmError:
     return ArmError("NamespaceNotFound", f"The namespace '{name}' does not exist.", 404)
 

@@ -144,12 +144,7 @@ class FileBackend(base.Backend):
                 scratch.unlink()
 
     def delete_namespace(self, name: str) -> None:
-        if name == DEFAULT_NAMESPACE:
-            raise ArmError(
-                "CannotDeleteDefaultNamespace",
-                "The default namespace cannot be deleted; reset it instead.",
-                409,
-            )
+        base.refuse_deleting_default(name)
         folder = self._folder(name)
         if _read_record(folder / RECORD) is None:
             raise base.namespace_not_found(name)

@@ -49,7 +49,7 @@ from psycopg import sql
 
 from sigctl.errors import ArmError, state_file_error, unstorable
 from sigctl.store import base, files
-from sigctl.store.base import DEFAULT_NAMESPACE, DELETED, Key, Namespace, Shape
+from sigctl.store.base import DELETED, Key, Namespace, Shape
 
 T = TypeVar("T")
 
@@ -696,12 +696,7 @@ class PostgresBackend(base.Backend):
         return found
 
     def delete_namespace(self, name: str) -> None:
-        if name == DEFAULT_NAMESPACE:
-            raise ArmError(
-                "CannotDeleteDefaultNamespace",
-                "The default namespace cannot be deleted; reset it instead.",
-                409,
-            )
+        base.refuse_deleting_default(name)
         with self.database.locked(name):
             deleted = self.database.run(
                 "DELETE FROM sigctl_namespaces WHERE name = %s", (name,)
