@@ -132,7 +132,7 @@ def test_nothing_goes_wrong_loudly(home: Path, capsys: pytest.CaptureFixture[str
     assert main([]) == 0 and main(["--line", 'sigctl sig show -g "unfinished']) == 0
 
 
-@pytest.mark.slow  # it starts a Python process
+@pytest.mark.slow
 def test_normal_commands_do_not_load_completion(home: Path) -> None:
     code = (
         "import sys\n"
@@ -177,7 +177,7 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.slow  # it starts processes
+@pytest.mark.slow
 def test_bash_offers_the_galleries_of_the_group_on_the_line(home: Path, cloud: None) -> None:
     env = _env(home)
     assert _bash_complete("sigctl sig show -g rg1 -r ", env) == ["gal1", "gal2"]
@@ -191,7 +191,7 @@ def test_bash_offers_the_galleries_of_the_group_on_the_line(home: Path, cloud: N
     assert _bash_complete("sigctl sig show --resource-group=rg", env) == ["rg1", "rg2"]
 
 
-@pytest.mark.slow  # it starts processes
+@pytest.mark.slow
 def test_completion_reads_under_the_readers_lock(home: Path, cloud: None) -> None:
     """With another reader holding the state's lock, completion still answers (a writer
     waits: it needs the lock alone)."""

@@ -23,9 +23,9 @@ def tool(name: str) -> ModuleType:
         sys.path.remove(str(TOOLS))
 
 
-@pytest.mark.slow  # it starts sigctl processes and kills them
+@pytest.mark.slow
 def test_commands_killed_inside_their_commit_lose_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    # On a disk, not the tests' RAM disk: there a commit's journal lives too briefly to be seen.
+    # On disk, as users' homes are: a commit on the session's RAM disk is over before the kill.
     monkeypatch.setattr(tempfile, "tempdir", "/var/tmp")
     crash = tool("crash_test")
     report = crash.crash_test(trials=3, seed=2, modes=("in commit",))

@@ -67,6 +67,27 @@ def test_piped_demo_tells_the_story_plainly(home: Path) -> None:
     assert not home.exists()  # the user's SIGCTL_HOME is never touched
 
 
+@pytest.mark.parametrize("args", [["demo"], ["sig", "list", "-o", "table"], ["group", "list"]])
+def test_a_reader_that_stops_reading_is_no_error(home: Path, args: list[str]) -> None:
+    """`sigctl ... | head -1` under `set -o pipefail`: the rest of the output goes nowhere, no
+    error is printed and the exit code is 0 (the command did what it was asked)."""
+    setup = " && ".join(
+        [
+            f"{' '.join(command('group', 'create', '-n', f'rg{i}', '-l', 'eastus2'))} -o none"
+            for i in range(3)
+        ]
+        + [
+            f"{' '.join(command('sig', 'create', '-g', 'rg0', '-r', f'g{i}'))} -o none"
+            for i in range(3)
+        ]
+    )
+    script = f"set -o pipefail; {setup} && {' '.join(command(*args))} | head -c 1 >/dev/null"
+    result = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=120, env=environment()
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def step_starts(args: list[str]) -> list[float]:
     """When each step's command line arrived on the demo's stdout."""
     process = subprocess.Popen(

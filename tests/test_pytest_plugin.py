@@ -27,7 +27,7 @@ def _pytest(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.slow  # it starts processes
+@pytest.mark.slow
 def test_the_example_suite_passes_through_the_installed_plugin() -> None:
     """Two xdist workers, each test with its own cloud: nothing leaks between them."""
     done = _pytest("-n", "2")
@@ -38,7 +38,7 @@ def test_the_example_suite_passes_through_the_installed_plugin() -> None:
     assert without.returncode != 0 and "fixture 'sigctl' not found" in without.stdout
 
 
-@pytest.mark.slow  # it starts processes
+@pytest.mark.slow
 def test_the_plugin_is_registered_and_imports_no_cli() -> None:
     points = [e for e in metadata.entry_points(group="pytest11") if e.name == "sigctl"]
     assert [e.value for e in points] == ["sigctl.pytest_plugin"]
@@ -69,7 +69,7 @@ def test_a_cloud_runs_commands_in_process(tmp_path: Path, monkeypatch: pytest.Mo
     assert not (tmp_path / "users-own-home").exists()
 
 
-@pytest.mark.slow  # it starts processes
+@pytest.mark.slow
 def test_the_environment_for_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_CONFIG_DIR", "/somewhere")
     cloud = Cloud(tmp_path / "home")

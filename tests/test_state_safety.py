@@ -107,7 +107,7 @@ def test_arguments_that_are_not_utf8_are_refused_before_anything_runs(
     healthy(sigctl)
 
 
-@pytest.mark.slow  # it starts the installed sigctl
+@pytest.mark.slow
 def test_real_undecodable_bytes_in_argv_give_an_error_not_a_traceback(
     gallery: Any, home: Path
 ) -> None:
@@ -579,7 +579,7 @@ def test_temporary_files_of_killed_processes_do_not_stay(
     healthy(sigctl)
 
 
-@pytest.mark.slow  # it starts a Python process
+@pytest.mark.slow
 def test_a_new_home_and_its_parents_are_private_whatever_the_umask(tmp_path: Path) -> None:
     home = tmp_path / "a" / "b" / "home"
     result = subprocess.run(
@@ -699,3 +699,33 @@ def test_an_expression_nested_beyond_the_parser_is_refused_as_usage(
 ) -> None:
     result = sigctl("sig", "wait", "-g", "rg1", "-r", "gal1", "--created", option, "[" * 3000)
     assert result.exit_code == 2 and f"argument {option}: invalid jmespath_type" in result.stderr
+
+
+def test_every_kind_of_resource_is_a_document_state_check_knows(
+    sigctl: Runner, ok: Any, gallery: Any, home: Path
+) -> None:
+    """`state check` knows the shape of everything sigctl stores, so none of it is reported
+    as a stray file (or refused on read)."""
+    ok("identity create -g rg1 -n id1 --tags a=b")
+    ok("group create -n rg2 -l westus2")
+    ok("disk-encryption-set create -g rg2 -n des2 --key-url https://v.vault.azure.net/keys/k/2")
+    ok("disk-encryption-set create -g rg1 -n des1 --key-url https://v.vault.azure.net/keys/k/1")
+    ok("sig gallery-application create -g rg1 --gallery-name gal1 -n app1 --os-type linux")
+    ok(
+        "sig gallery-application version create -g rg1 --gallery-name gal1 --application-name app1 "
+        "-n 1.0.0 --package-file-link https://contoso.blob.core.windows.net/p/app.zip "
+        "--install-command install --remove-command remove"
+    )
+    ok(
+        "sig in-vm-access-control-profile create -g rg1 --gallery-name gal1 -n acp1 --os-type Linux --applicable-host-endpoint WireServer"
+    )
+    ok(
+        "sig in-vm-access-control-profile-version create -g rg1 --gallery-name gal1 "
+        "--profile-name acp1 --profile-version 1.0.0 --mode Audit --default-access Allow"
+    )
+    healthy(sigctl)
+    # An index rebuilt from these documents alone records the group they are in.
+    (subscription_dir(home) / "index.json").unlink()
+    assert sigctl("state repair").exit_code == 0
+    healthy(sigctl)
+    assert ok("group show -n rg2 --query location") == "westus2"

@@ -143,7 +143,7 @@ def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     return b"".join(chunks).decode().replace("\r\n", "\n")
 
 
-@pytest.mark.slow  # it starts sigctl on a terminal
+@pytest.mark.slow
 def test_an_unknown_region_s_suggestion_comes_first_on_a_terminal_only(
     sigctl: Runner, home: object
 ) -> None:

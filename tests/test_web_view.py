@@ -103,7 +103,7 @@ def served(seeded: Path) -> Iterator[ServedCloud]:
 # -- in the browser -------------------------------------------------------------------------------
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_the_page_shows_the_tree_and_the_map_and_follows_the_clock(
     served: ServedCloud, page: Browser, tmp_path: Path
 ) -> None:
@@ -182,7 +182,7 @@ def test_the_page_shows_the_tree_and_the_map_and_follows_the_clock(
     assert page.errors() == []
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_the_page_waits_out_a_restarted_server(
     served: ServedCloud, page: Browser, chromium: str
 ) -> None:
@@ -208,7 +208,7 @@ def test_the_page_waits_out_a_restarted_server(
     assert page.errors() == []
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_a_token_in_the_address_reads_as_its_principal(
     ok: Any, home: Path, chromium: str, page: Browser
 ) -> None:
@@ -298,7 +298,7 @@ def get(cloud: ServedCloud, verb: str, path: str, **headers: str) -> requests.Re
     )
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_the_page_and_its_files_are_served_without_credentials(cloud: ServedCloud) -> None:
     page = get(cloud, "GET", "/")
     assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
@@ -317,7 +317,7 @@ def test_the_page_and_its_files_are_served_without_credentials(cloud: ServedClou
     assert head.status_code == 200 and head.content == b""
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_other_paths_and_verbs_stay_the_apis(cloud: ServedCloud) -> None:
     missing = get(cloud, "GET", "/web/missing.js")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "NotFound"
@@ -331,7 +331,7 @@ def test_other_paths_and_verbs_stay_the_apis(cloud: ServedCloud) -> None:
     assert get(cloud, "POST", "/web/view.js", **AUTH).json()["error"]["code"] == "NotFound"
 
 
-@pytest.mark.slow  # it starts sigctl serve (and Chromium)
+@pytest.mark.slow
 def test_the_inventory_read_has_an_api_version_and_region_coordinates(cloud: ServedCloud) -> None:
     without = get(cloud, "GET", INVENTORY, **AUTH)
     assert (without.status_code, without.json()["error"]["code"]) == (
@@ -416,7 +416,7 @@ def test_browser_tests_never_skip_in_ci(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_ci_installs_chromium_then_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
-    command = re.search(r"Run the tests[^\n]*\n[^\n]*:\n\n```bash\n(.+)\n```", readme)
+    command = re.search(r"Run the tests.*?```bash\n([^\n]+)\n```", readme, re.S)
     assert command is not None
     script = (ROOT / ".ci" / "run").read_text()
     assert script.rstrip().splitlines()[-1] == command.group(1)

@@ -54,10 +54,11 @@ def run(commands: list[str], sigctl_bin: str | None = None) -> list[list[str]]:
     for i, command in enumerate(commands):
         script += [f"{{ {command}\n}} > {work}/out.{i} 2>&1 < /dev/null"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))}
-    env.update({"NO_COLOR": "1", "SIGCTL_HOME": str(work / "home"), "COLUMNS": "100"})
-    # A page's `mktemp -d` gives /tmp/tmp.XXXXXXXXXX, as for a reader: a table that shows the
-    # path keeps the width the page shows wherever the tests put their temporary folders.
-    env.pop("TMPDIR", None)
+    # The pages' own temporary folders (mktemp -d) as a reader's machine makes them, whatever
+    # TMPDIR the test session chose: a path's length shows in the width of a table.
+    env.update(
+        {"NO_COLOR": "1", "SIGCTL_HOME": str(work / "home"), "COLUMNS": "100", "TMPDIR": "/tmp"}
+    )
     if sigctl_bin:
         env["PATH"] = f"{sigctl_bin}{os.pathsep}{env.get('PATH', '')}"
     subprocess.run(["bash", "-c", "\n".join(script) + "\n"], env=env, check=False, timeout=600)

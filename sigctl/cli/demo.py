@@ -186,7 +186,7 @@ def run_demo(pace: float = 0.0, step: bool = False, colour: bool = False) -> Non
 
     `colour` is the caller's verdict on colour settings; it applies only when someone watches.
     """
-    from sigctl.cli.main import run
+    from sigctl.cli.main import run, stdout_gone
 
     watching = watched()
     colour = colour and watching
@@ -205,6 +205,8 @@ def run_demo(pace: float = 0.0, step: bool = False, colour: bool = False) -> Non
                 sys.stdout.write("\n")
             code = run(shlex.split(item.line)[1:])
             sys.stderr.flush()
+            if stdout_gone():  # `sigctl demo | head`: nobody reads the rest
+                return
             if code == EXIT_INTERRUPTED:
                 raise KeyboardInterrupt
             if code != item.exit_code:

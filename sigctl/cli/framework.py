@@ -129,7 +129,10 @@ def _with_policy_arguments(func: Callable[..., Any]) -> inspect.Signature:
 
 def invoke(command: Any, args: list[str], prog: str) -> Any:
     """Run a built command; return the function's result (Ctrl-C comes back as an exit code)."""
-    outcome = command.main(args=args, prog_name=prog, standalone_mode=False)
+    try:
+        outcome = command.main(args=args, prog_name=prog, standalone_mode=False)
+    except SystemExit as error:  # even when not standalone, click exits on a closed stdout
+        raise BrokenPipeError("stdout was closed") from error
     if isinstance(outcome, Done):
         return outcome.result
     if outcome == 130:

@@ -7,6 +7,7 @@ az's exit code; a traceback is shown only with --debug.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
@@ -49,7 +50,29 @@ def main() -> None:
         from sigctl.cli.completion import main as complete
 
         sys.exit(complete(argv[1:]))
-    sys.exit(run(argv))
+    code = run(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stop_writing()
+    sys.exit(code)
+
+
+def stdout_gone() -> bool:
+    """Whether the reader of stdout went away during this process (see _stop_writing)."""
+    return _reader_gone
+
+
+_reader_gone = False
+
+
+def _stop_writing() -> None:
+    """The reader of stdout went away (`sigctl ... | head`): what is left unprinted goes nowhere,
+    without an error; the command itself ran (a change it made is committed)."""
+    global _reader_gone
+    _reader_gone = True
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def run(argv: list[str]) -> int:
@@ -67,6 +90,9 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         write_stderr("ERROR: Operation cancelled.\n")
         code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _stop_writing()
+        code = 0
     except Exception as error:
         code = _unexpected(error, invocation)
     ended = time.perf_counter()

@@ -27,6 +27,12 @@ from sigctl.store import Key, Transaction
 from sigctl.store.base import Finding
 
 _RESOURCE_KINDS = {2: "gallery", 4: "definition", 6: "version"}
+_PARENTS = {
+    "definition": "gallery",
+    "version": "definition",
+    "child": "gallery",
+    "child version": "parent",
+}
 
 
 @dataclass
@@ -161,9 +167,13 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
         rest = key[2:]
         where = tx.store.location(key)
         if rest[0] == "resourcegroups":
-            group_locations.setdefault(rest[1], (document["resourceGroup"], document["location"]))
+            group_locations.setdefault(rest[1], _group_and_location(document))
             continue
-        kind = _RESOURCE_KINDS[len(rest)]
+        # Below a gallery: definitions and image versions (counted), or VM applications and
+        # access control profiles with their versions (not counted against any limit).
+        kind = _RESOURCE_KINDS[len(rest)] if rest[2:3] in ((), ("images",)) else "child"
+        if kind == "child" and len(rest) == 6:
+            kind = "child version"
         resource = document["resource"]
         if not _id_matches(resource, subscription, rest):
             report.refuse(where, f"its resource id '{resource['id']}' does not match its place")
@@ -172,12 +182,11 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             galleries[rest[1]] = document
             accepted.add(key)
             continue
-        parent = key[:4] if kind == "definition" else key[:6]
+        parent = key[:4] if kind in ("definition", "child") else key[:6]
         if parent not in accepted:
             report.refuse(
                 where,
-                f"its {'gallery' if kind == 'definition' else 'definition'}'s document "
-                f"'{tx.store.location(parent)}' is missing",
+                f"its {_PARENTS[kind]}'s document '{tx.store.location(parent)}' is missing",
                 f"restore that file, or delete '{tx.store.location(parent, below=True)}'",
             )
             continue
@@ -185,7 +194,9 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
         if kind == "definition":
             definitions[(rest[1], rest[3])] = document
             _count(usage, resource["location"], "images")
-        elif not document.get("softDeleted"):  # a soft-deleted version no longer counts
+        elif kind == "version" and not document.get(
+            "softDeleted"
+        ):  # a soft-deleted version no longer counts
             _count(usage, resource["location"], "versions")
 
     where = tx.store.location(index_key)
@@ -243,6 +254,14 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
         index["usage"] = usage
     if fix and (index != stored if stored is not None else bool(docs)):
         tx.write(index_key, index)
+
+
+def _group_and_location(document: dict[str, Any]) -> tuple[str, str]:
+    """A source records its group; a resource stored as {"resource": body} names it in its id."""
+    if "resource" not in document:
+        return document["resourceGroup"], document["location"]
+    resource = document["resource"]
+    return ids.parse(resource["id"]).resource_group or "", resource["location"]
 
 
 def _id_matches(resource: dict[str, Any], subscription: str, rest: tuple[str, ...]) -> bool:

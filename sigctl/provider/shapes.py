@@ -83,6 +83,12 @@ VERSION = fields(
     softDeleted=optional(is_str),
     retentionDays=optional(is_int),
 )
+# A VM application version or in-VM access control profile version: replicated like an image
+# version, but with no disks.
+REPLICATED = fields(
+    resource=_body(),
+    replication=fields(regions=map_of(is_dict)),
+)
 INDEX = fields(
     resourceGroups=map_of(
         fields(name=is_str, location=is_str, tags=TAGS, managedBy=optional(is_str))
@@ -166,7 +172,16 @@ def for_key(key: tuple[str, ...]) -> Shape | None:
         return kinds[len(rest)]
     if len(rest) == 5 and _fits(rest, ("resourcegroups", None, "sources", None, None)):
         return SOURCE
+    if len(rest) == 4 and rest[0] == "resourcegroups" and rest[2] in _GROUP_RESOURCES:
+        return resource
+    if len(rest) in (4, 6) and rest[0] == "galleries" and rest[2] in _GALLERY_CHILDREN:
+        return resource if len(rest) == 4 else REPLICATED if rest[4] == "versions" else None
     return None
+
+
+# Stored as {"resource": body}: under a group, and under a gallery (with replicated versions).
+_GROUP_RESOURCES = {"diskencryptionsets", "userassignedidentities"}
+_GALLERY_CHILDREN = {"applications", "invmaccesscontrolprofiles"}
 
 
 def _fits(parts: tuple[str, ...], layout: tuple[str | None, ...]) -> bool:
