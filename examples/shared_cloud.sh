@@ -24,9 +24,11 @@ test "$(sigctl replication clock show --query offsetSeconds)" = 7200.0
 logs="$(mktemp -d)"
 servers=()
 trap 'kill "${servers[@]}" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$logs"' EXIT
-for n in 1 2; do # one after the other: the first makes the certificate both serve with
+for n in 1 2; do
   sigctl serve --port 0 >"$logs/$n" &
   servers+=($!)
+done
+for n in 1 2; do
   for _ in $(seq 200); do grep -q '^Certificate:' "$logs/$n" && break; sleep 0.05; done
 done
 first="$(sed -n 's/^Serving the emulated cloud at //p' "$logs/1")/namespaces/$job"
