@@ -134,6 +134,8 @@ def test_a_namespace_is_served_under_its_prefix(
         assert call(b, "DELETE", f"/sigctl/namespaces/{other}").ok
     gone = call(a, "GET", group)
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "NamespaceNotFound"
+    never = call(b, "GET", "/namespaces/never-made/metadata/endpoints?api-version=2022-09-01")
+    assert never.status_code == 404 and never.json()["error"]["code"] == "NamespaceNotFound"
 
 
 def test_the_database_killed_mid_command(

@@ -37,9 +37,10 @@ class Clouds:
         self._lock = threading.Lock()
 
     def cloud(self, name: str | None) -> tuple[Provider, identity.Authenticator]:
-        """The provider and authenticator of namespace `name` (None: the unprefixed cloud).
-        Whether the namespace exists is the request's to find: its first transaction answers
-        404 NamespaceNotFound for one that does not (or no longer does)."""
+        """The provider and authenticator of namespace `name` (None: the unprefixed cloud);
+        ArmError 404 for a namespace that does not exist. Once a namespace was served, a
+        request's own transaction finds that it was deleted (and answers 404 then), which
+        spares every request a round trip to the backend."""
         if name is None:
             return self.default
         checked = base.checked_name(name)
@@ -49,6 +50,8 @@ class Clouds:
             if found is not None:
                 self._known.move_to_end(checked)
                 return found
+        if provider.backend.namespace(checked) is None:
+            raise base.namespace_not_found(checked)
         namespaced = provider.in_namespace(checked)
         found = (namespaced, identity.Authenticator(namespaced, self.require_token))
         with self._lock:
