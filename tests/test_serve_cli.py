@@ -54,3 +54,17 @@ def test_a_certificate_being_made_is_waited_for_not_made_twice(home: Path) -> No
     made = (folder / "cert.pem").read_bytes()
     ensure_certificate(home)
     assert (folder / "cert.pem").read_bytes() == made
+
+
+def test_connections_to_the_server_send_without_delay() -> None:
+    """Accepted connections have Nagle's algorithm off (asyncio does it only for sockets that
+    say they are TCP): with it on, each answer waited ~40 ms for the client's delayed ACK."""
+    from sigctl.server.run import listen
+
+    with listen("127.0.0.1", 0) as server:
+        assert server.proto == socket.IPPROTO_TCP
+        with socket.create_connection(server.getsockname()[:2]):
+            accepted, _ = server.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
