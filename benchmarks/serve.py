@@ -48,9 +48,12 @@ def launcher() -> list[str]:
 
 
 class Server:
-    def __init__(self, home: Path, workers: int = 1) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))}
-        env["SIGCTL_HOME"] = str(home)
+    def __init__(self, home: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SIGCTL_", "AZURE_"))},
+            "SIGCTL_HOME": str(home),
+            **(env or {}),
+        }
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [*launcher(), "serve", "--port", "0", "--workers", str(workers)],
@@ -92,36 +95,47 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def phase(server: Server, connections: int, seconds: float, write: bool) -> dict[str, float]:
+def phase(
+    servers: list[Server],
+    connections: int,
+    seconds: float,
+    write: bool,
+    read_path: str = GALLERY,
+    gallery: str = GALLERY,
+) -> dict[str, float]:
+    """Connection i goes to servers[i % len(servers)]; reads GET `read_path`, writes PUT
+    `gallery` with a changed tag."""
     latencies: list[list[float]] = [[] for _ in range(connections)]
     failures: list[int] = []
     stop_at = time.perf_counter() + seconds
 
     def worker(slot: int) -> None:
-        connection = server.connect()
+        connection = servers[slot % len(servers)].connect()
         n = 0
         while time.perf_counter() < stop_at:
             began = time.perf_counter()
             if write:
                 n += 1
                 body = {"location": "eastus2", "tags": {"writer": str(slot), "n": str(n)}}
-                status = request(connection, "PUT", GALLERY, body)
+                status = request(connection, "PUT", gallery, body)
             else:
-                status = request(connection, "GET", GALLERY)
+                status = request(connection, "GET", read_path)
             latencies[slot].append(time.perf_counter() - began)
             if status >= 300:
                 failures.append(status)
         connection.close()
 
     began = time.perf_counter()
-    cpu_before = cpu_seconds(server.process.pid)
+    cpu_before = sum(cpu_seconds(server.process.pid) for server in servers)
+    client_before = time.process_time()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    server_cpu = cpu_seconds(server.process.pid) - cpu_before
+    server_cpu = sum(cpu_seconds(server.process.pid) for server in servers) - cpu_before
+    client_cpu = time.process_time() - client_before
     every = sorted(x for slot in latencies for x in slot)
     if failures:
         sys.exit(f"{len(failures)} requests failed, e.g. status {failures[0]}")
@@ -131,6 +145,8 @@ def phase(server: Server, connections: int, seconds: float, write: bool) -> dict
         "median_ms": round(statistics.median(every) * 1000, 2),
         "p95_ms": round(every[int(len(every) * 0.95)] * 1000, 2),
         "server_cpu_ms_per_request": round(server_cpu / len(every) * 1000, 2),
+        # The clients run on the same machine: what they use is not the servers' to use.
+        "client_cpu_ms_per_request": round(client_cpu / len(every) * 1000, 2),
     }
 
 
@@ -177,8 +193,8 @@ def main() -> int:
             assert request(seed, "PUT", GROUP, {"location": "eastus2"}) < 300
             assert request(seed, "PUT", GALLERY, {"location": "eastus2"}) < 300
             seed.close()
-            reads = phase(server, args.connections, args.seconds, write=False)
-            writes = phase(server, args.connections, args.seconds, write=True)
+            reads = phase([server], args.connections, args.seconds, write=False)
+            writes = phase([server], args.connections, args.seconds, write=True)
         finally:
             server.stop()
     figures = {

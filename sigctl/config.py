@@ -67,6 +67,25 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def _database_url(text: str) -> str | None:
+    """A PostgreSQL URL; empty means none. Never echoed: it may hold a password."""
+    if not text.strip():
+        return None
+    if not text.strip().lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError("not a PostgreSQL URL; use postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+    return text.strip()
+
+
+def _namespace(text: str) -> str | None:
+    from sigctl.store.base import NAME_RULE, valid_name
+
+    if not text.strip():
+        return None
+    if not valid_name(text.strip().lower()):
+        raise ConfigError(f"'{text}' is not a namespace name: use {NAME_RULE}")
+    return text.strip().lower()
+
+
 @dataclass(frozen=True)
 class KeySpec:
     parse: Callable[[str], Any]
@@ -96,6 +115,19 @@ KNOWN: dict[str, KeySpec] = {
     "core.ca_bundle": KeySpec(
         str, None, "SIGCTL_CA_BUNDLE", "CA certificate(s) to trust for core.endpoint"
     ),
+    # sigctl's own keys with short variables of their own (the third field: an alternative name)
+    "core.database_url": KeySpec(
+        _database_url,
+        None,
+        "SIGCTL_DATABASE_URL",
+        "PostgreSQL URL holding the state (unset: the files in SIGCTL_HOME)",
+    ),
+    "core.namespace": KeySpec(
+        _namespace,
+        None,
+        "SIGCTL_NAMESPACE",
+        "the namespace (isolated cloud) commands use (unset: default)",
+    ),
 }
 
 # The sections the emulated service reads (sigctl.provider.settings registers their keys); a
@@ -123,7 +155,7 @@ def check_known(key: str) -> None:
         raise ConfigError(f"unknown key; the {section} keys are: {known}")
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     """A TOML value as the text a variable would hold, so one parser checks both strictly
     (`true` is not a whole number, `2.7` is not truncated to 2)."""
     if isinstance(value, bool):
@@ -170,10 +202,32 @@ class Config:
     def __init__(self, path: Path, data: dict[str, dict[str, Any]]) -> None:
         self.path = path
         self.data = data
+        # Settings stored with a namespace (already checked): they win over everything else.
+        self.overrides: dict[str, Any] = {}
+        self.overrides_source = ""
+        # What get() found, per key: a configuration is read for one command or request, and
+        # a big one (a fixture's thousands of creates) reads every limit thousands of times.
+        self._found: dict[str, Setting] = {}
+
+    def overlaid(self, overrides: dict[str, Any], source: str) -> Config:
+        """The same configuration with a namespace's own settings on top."""
+        if not overrides:
+            return self
+        layered = Config(self.path, self.data)
+        layered.overrides, layered.overrides_source = overrides, source
+        return layered
 
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> Setting:
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._get(key)
+        return found
+
+    def _get(self, key: str) -> Setting:
+        if key in self.overrides:
+            return Setting(key, self.overrides[key], self.overrides_source)
         _check_variables(key.split(".", 1)[0])
         spec = spec_for(key)
         parse = spec.parse if spec else str
@@ -193,7 +247,7 @@ class Config:
         if option not in stored:
             return Setting(key, spec.default if spec else None, "default")
         raw = stored[option]
-        value = self._from_file(key, lambda _: spec.parse(_as_text(raw))) if spec else raw
+        value = self._from_file(key, lambda _: spec.parse(as_text(raw))) if spec else raw
         return Setting(key, value, str(self.path))
 
     def value(self, key: str) -> Any:
@@ -228,9 +282,11 @@ class Config:
         spec = spec_for(key)
         value = spec.parse(text) if spec else text
         self.data.setdefault(section, {})[option] = value
+        self._found.clear()
         return value
 
     def unset(self, key: str) -> bool:
+        self._found.clear()
         section, _, option = key.partition(".")
         if option in self.data.get(section, {}):
             del self.data[section][option]

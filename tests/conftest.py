@@ -113,16 +113,75 @@ def snapshot(home: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def unchanged(home: Path) -> Callable[[], Any]:
-    """with unchanged(): ... asserts the block leaves every byte of the state as it was."""
+    """with unchanged(): ... asserts the block leaves every byte of the state as it was (on
+    PostgreSQL: every document of the test's namespace too)."""
     from contextlib import contextmanager
 
     @contextmanager
     def check() -> Any:
-        before = snapshot(home)
+        before = snapshot(home), database_snapshot()
         yield
-        assert snapshot(home) == before
+        assert (snapshot(home), database_snapshot()) == before
 
     return check
+
+
+# -- the two state backends ---------------------------------------------------------------------
+
+# The environment as the session began (tests clear SIGCTL_* for themselves).
+_SESSION_ENVIRONMENT = dict(os.environ)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Any:
+    """The test session's PostgreSQL server (tests/postgres.py), started on first use; a
+    failure when it cannot start (a skip only when knowingly switched off, never in CI)."""
+    from postgres import started_or_fail
+
+    server = started_or_fail(_SESSION_ENVIRONMENT)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["files", pytest.param("postgres", marks=pytest.mark.slow)])
+def backend(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the test on each backend: the files in SIGCTL_HOME, and a namespace of its own in
+    the session's PostgreSQL (through SIGCTL_DATABASE_URL and SIGCTL_NAMESPACE)."""
+    if request.param == "files":
+        yield "files"
+        return
+    import uuid
+
+    from sigctl.store.backends import open_backend
+
+    url = request.getfixturevalue("postgres").url()
+    name = f"t-{uuid.uuid4().hex[:12]}"
+    open_backend(home, url).create_namespace(name, {})
+    monkeypatch.setenv("SIGCTL_DATABASE_URL", url)
+    monkeypatch.setenv("SIGCTL_NAMESPACE", name)
+    yield "postgres"
+    open_backend(home, url).delete_namespace(name)
+
+
+def database_snapshot() -> Any:
+    """Every document (and the settings) of the namespace the environment names, read from the
+    database; None on the file backend."""
+    url = os.environ.get("SIGCTL_DATABASE_URL")
+    if not url:
+        return None
+    import psycopg
+
+    namespace = os.environ.get("SIGCTL_NAMESPACE") or "default"
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT path, schema_version, document FROM sigctl_documents "
+            "WHERE namespace = %s ORDER BY path",
+            (namespace,),
+        ).fetchall()
+        settings = conn.execute(
+            "SELECT settings::text FROM sigctl_namespaces WHERE name = %s", (namespace,)
+        ).fetchall()
+    return rows, settings
 
 
 @pytest.fixture

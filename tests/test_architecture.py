@@ -51,16 +51,20 @@ def test_no_cli_import_anywhere_in_provider_or_store_source() -> None:
 
 @pytest.mark.slow
 def test_only_serve_loads_the_server_stack() -> None:
-    """CLI start-up must not grow: uvicorn, starlette, cryptography and the SDKs stay unloaded."""
+    """CLI start-up must not grow: uvicorn, starlette, cryptography, the SDKs and the
+    PostgreSQL driver (on the file store) stay unloaded."""
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from sigctl.cli.app import app\n"
         "for argv in (['group', 'create', '-n', 'rg', '-l', 'eastus2'], ['sig', 'list'],\n"
-        "             ['ad', 'user', 'list'], ['role', 'assignment', 'list']):\n"
+        "             ['ad', 'user', 'list'], ['role', 'assignment', 'list'],\n"
+        "             ['namespace', 'list']):\n"
         "    assert CliRunner().invoke(app, argv).exit_code == 0, argv\n"
-        "heavy = ('uvicorn', 'starlette', 'cryptography', 'azure', 'sigctl.server', 'anyio')\n"
-        "print([m for m in sys.modules if m.split('.')[0] in heavy or m.startswith('sigctl.server')])"
+        "heavy = ('uvicorn', 'starlette', 'cryptography', 'azure', 'sigctl.server', 'anyio',\n"
+        "         'psycopg', 'sigctl.store.postgres')\n"
+        "own = ('sigctl.server', 'sigctl.store.postgres')\n"
+        "print([m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(own)])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.slow  # it starts processes (tests/slow_guard.py)
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
-def run(script: str, *args: str) -> str:
+def run(script: str, *args: str, quick: tuple[str, ...] = ("--runs", "1", "--warmup", "0")) -> str:
     result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), "--runs", "1", "--warmup", "0", *args],
+        [sys.executable, str(BENCHMARKS / script), *quick, *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -48,3 +49,13 @@ def test_waits_benchmark_runs() -> None:
 def test_remote_benchmark_runs() -> None:
     out = run("remote.py", "--starts", "1", "--limit", "1000", "--ready-limit", "1000")
     assert "sigctl sig show -g rg -r gal" in out and "sigctl serve ready" in out
+
+
+def test_shared_cloud_benchmark_runs(postgres: Any) -> None:
+    out = run(
+        "shared_cloud.py",
+        *("--database-url", postgres.url(), "--galleries", "2", "--definitions", "2"),
+        *("--versions", "2", "--connections", "4", "--no-goals"),
+        quick=("--seconds", "0.5"),
+    )
+    assert "2 galleries, 4 definitions, 8 versions" in out and "reads" in out and "writes" in out

@@ -8,17 +8,31 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.sh"))
+EXAMPLES_DIR = Path(__file__).parent.parent / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.sh"))
 EVERY_COMMAND = Path(__file__).parent.parent / "examples" / "az_sig_every_command.sh"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs(script: Path, home: Path) -> None:
-    env = os.environ.copy()
+    run_example(script, os.environ.copy())
+
+
+@pytest.mark.slow
+def test_the_shared_cloud_example_runs_on_postgresql(postgres: Any) -> None:
+    """examples/shared_cloud.sh on a fresh database of the session's PostgreSQL server."""
+    import uuid
+
+    url = postgres.create_database(f"example_{uuid.uuid4().hex[:8]}")
+    run_example(EXAMPLES_DIR / "shared_cloud.sh", {**os.environ, "SIGCTL_DATABASE_URL": url})
+
+
+def run_example(script: Path, env: dict[str, str]) -> None:
     sigctl = shutil.which("sigctl")
     assert sigctl, "the examples run the installed sigctl command"
     env["PATH"] = (

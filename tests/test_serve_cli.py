@@ -32,3 +32,39 @@ def test_a_port_in_use_is_an_error_not_a_traceback(sigctl: Runner, home: Path) -
     assert result.stderr.startswith(f"ERROR: Cannot serve on 127.0.0.1:{port}: ")
     assert (home / "tls" / "cert.pem").is_file()  # the certificate is made before listening
     assert oct((home / "tls" / "key.pem").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_certificate_being_made_is_waited_for_not_made_twice(home: Path) -> None:
+    """While one server makes the certificate (holding tls/.lock), another waits, then loads
+    that one instead of writing its own over it."""
+    import fcntl
+    import threading
+
+    from sigctl.server.tls import ensure_certificate
+
+    folder = home / "tls"
+    folder.mkdir(parents=True)
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=ensure_certificate, args=(home,))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not (folder / "cert.pem").exists()
+    waiting.join(10)
+    made = (folder / "cert.pem").read_bytes()
+    ensure_certificate(home)
+    assert (folder / "cert.pem").read_bytes() == made
+
+
+def test_connections_to_the_server_send_without_delay() -> None:
+    """Accepted connections have Nagle's algorithm off (asyncio does it only for sockets that
+    say they are TCP): with it on, each answer waited ~40 ms for the client's delayed ACK."""
+    from sigctl.server.run import listen
+
+    with listen("127.0.0.1", 0) as server:
+        assert server.proto == socket.IPPROTO_TCP
+        with socket.create_connection(server.getsockname()[:2]):
+            accepted, _ = server.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)

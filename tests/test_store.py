@@ -1,10 +1,12 @@
-"""The sharded state store: atomic commits, the redo journal, schema checks, privacy."""
+"""The state store: atomic commits and isolation on both backends; the file backend's redo
+journal, schema checks and privacy."""
 
 from __future__ import annotations
 
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +16,37 @@ from sigctl.store.transaction import JOURNAL
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "home" / "state")
+def store(backend: str, home: Path) -> Any:
+    """The store of the test's namespace, on each backend (conftest's `backend`)."""
+    from sigctl.store.backends import configured
+
+    found, namespace = configured(home)
+    return found.store(namespace, None)
+
+
+@pytest.fixture
+def file_store(home: Path) -> Store:
+    return Store(home / "state")
+
+
+def tamper(store: Any, key: tuple[str, ...], document: Any, version: int | None = None) -> str:
+    """Replace a stored document behind the store's back (a person editing the state); returns
+    what a message about it names."""
+    wrapped = {"schemaVersion": version or files.SCHEMA_VERSION, "document": document}
+    if isinstance(store, Store):
+        store.path_of(key).write_text(json.dumps(wrapped))
+        return str(store.path_of(key))
+    import psycopg
+
+    from sigctl.store.postgres import path_of
+
+    with psycopg.connect(store.database.url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE sigctl_documents SET schema_version = %s, document = %s "
+            "WHERE namespace = %s AND path = %s",
+            (wrapped["schemaVersion"], json.dumps(document), store.namespace, path_of(key)),
+        )
+    return store.location(key)
 
 
 def test_write_then_read_back_in_a_new_transaction(store: Store) -> None:
@@ -43,7 +74,7 @@ def test_reading_a_missing_state_creates_nothing(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.read(("x",)) is None
         assert tx.children(("x",)) == []
-    assert not store.root.exists()
+    assert not store.exists()
 
 
 def test_children_merge_pending_writes_and_deletes(store: Store) -> None:
@@ -71,51 +102,52 @@ def test_delete_tree_removes_everything_below(store: Store) -> None:
         assert tx.read(("g",)) is None
         assert tx.children(("g", "images")) == []
         assert tx.read(("other",)) == {}
-    assert not (store.root / "g").exists()
+        assert tx.all_keys() == [("other",)]
+        assert not tx.any_below(("g",))
 
 
-def test_key_parts_cannot_escape_the_state_folder(store: Store) -> None:
-    with store.transaction(write=True) as tx:
+def test_key_parts_cannot_escape_the_state_folder(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("..", "x/y", ".hidden"), {"ok": True})
-    written = [p for p in store.root.rglob("*.json")]
-    assert len(written) == 1 and store.root in written[0].parents
-    with store.transaction() as tx:
+    written = [p for p in file_store.root.rglob("*.json")]
+    assert len(written) == 1 and file_store.root in written[0].parents
+    with file_store.transaction() as tx:
         assert tx.read(("..", "x/y", ".hidden")) == {"ok": True}
         assert tx.children(("..", "x/y")) == [".hidden"]
 
 
-def test_an_interrupted_commit_is_finished_by_the_next_transaction(store: Store) -> None:
-    with store.transaction(write=True) as tx:
+def test_an_interrupted_commit_is_finished_by_the_next_transaction(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("a",), {"v": "old"})
         tx.write(("b",), {"v": "old"})
     # A process killed after writing its journal but before applying it:
     journal = {"schemaVersion": 1, "writes": [["a.json", {"v": "new"}], ["b.json", None]]}
-    (store.root / JOURNAL).write_text(json.dumps(journal))
-    with store.transaction() as tx:
+    (file_store.root / JOURNAL).write_text(json.dumps(journal))
+    with file_store.transaction() as tx:
         assert tx.read(("a",)) == {"v": "new"}
         assert tx.read(("b",)) is None
-    assert not (store.root / JOURNAL).exists()
+    assert not (file_store.root / JOURNAL).exists()
 
 
 def test_a_journal_replayed_by_another_reader_meanwhile_is_not_replayed_again(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    file_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sigctl.store import journal as journals
     from sigctl.store import lock
 
-    with store.transaction(write=True) as tx:
+    with file_store.transaction(write=True) as tx:
         tx.write(("a",), {"v": "old"})
     journal = {"schemaVersion": 1, "writes": [["a.json", {"v": "new"}]]}
-    (store.root / JOURNAL).write_text(json.dumps(journal))
+    (file_store.root / JOURNAL).write_text(json.dumps(journal))
     acquire = lock.StateLock.acquire
 
     def other_reader_first(self: lock.StateLock, exclusive: bool) -> None:
         acquire(self, exclusive)
         if exclusive:  # the other reader got the exclusive lock first and replayed
-            journals.recover(store.root)
+            journals.recover(file_store.root)
 
     monkeypatch.setattr(lock.StateLock, "acquire", other_reader_first)
-    with store.transaction() as tx:
+    with file_store.transaction() as tx:
         assert tx.read(("a",)) == {"v": "new"}
 
 
@@ -129,12 +161,12 @@ def test_a_document_may_be_called_journal(store: Store) -> None:
         assert ("journal",) in tx.all_keys()
 
 
-def test_corrupt_file_is_reported_by_name_and_left_alone(store: Store) -> None:
-    with store.transaction(write=True) as tx:
+def test_corrupt_file_is_reported_by_name_and_left_alone(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("doc",), {"v": 1})
-    path = store.root / "doc.json"
+    path = file_store.root / "doc.json"
     path.write_text("{not json")
-    with pytest.raises(ArmError) as raised, store.transaction(write=True) as tx:
+    with pytest.raises(ArmError) as raised, file_store.transaction(write=True) as tx:
         tx.read(("doc",))
         tx.write(("doc",), {"v": 2})
     assert str(path) in raised.value.message
@@ -142,13 +174,13 @@ def test_corrupt_file_is_reported_by_name_and_left_alone(store: Store) -> None:
     assert path.read_text() == "{not json"
 
 
-def test_newer_schema_is_refused_and_never_overwritten(store: Store) -> None:
-    with store.transaction(write=True) as tx:
+def test_newer_schema_is_refused_and_never_overwritten(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("doc",), {"v": 1})
-    path = store.root / "doc.json"
+    path = file_store.root / "doc.json"
     newer = json.dumps({"schemaVersion": files.SCHEMA_VERSION + 1, "document": {"v": 9}})
     path.write_text(newer)
-    with pytest.raises(ArmError) as raised, store.transaction() as tx:
+    with pytest.raises(ArmError) as raised, file_store.transaction() as tx:
         tx.read(("doc",))
     assert "newer sigctl" in raised.value.message and str(path) in raised.value.message
     assert path.read_text() == newer
@@ -157,29 +189,42 @@ def test_newer_schema_is_refused_and_never_overwritten(store: Store) -> None:
 def test_a_document_of_the_wrong_shape_is_refused_by_name(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.write(("doc",), {"v": 1})
-    path = store.root / "doc.json"
-    edited = json.dumps({"schemaVersion": files.SCHEMA_VERSION, "document": []})
-    path.write_text(edited)
+    where = tamper(store, ("doc",), [])
     with pytest.raises(ArmError) as raised, store.transaction(write=True) as tx:
         tx.read(("doc",), lambda document: isinstance(document, dict))
-    assert str(path) in raised.value.message and "does not hold" in raised.value.message
-    assert path.read_text() == edited
+    assert where in raised.value.message and "does not hold" in raised.value.message
+    with store.transaction() as tx:
+        assert tx.read(("doc",)) == []  # refused, never rewritten
 
 
-def test_state_is_private_to_its_owner(store: Store) -> None:
+def test_any_key_part_round_trips(store: Store) -> None:
+    """Names that mean something to a path (separators, dots, escapes) stay plain names."""
+    odd = ("..", "x/y", ".hidden", "%41", "a b", "ü", "%", "~", "0")
     with store.transaction(write=True) as tx:
+        tx.write(odd, {"ok": True})
+        tx.write(("x/y", "sibling"), {})
+    with store.transaction() as tx:
+        assert tx.read(odd) == {"ok": True}
+        assert tx.children(odd[:-1]) == ["0"]
+        assert tx.children(("x",)) == []
+        assert tx.all_keys() == sorted([odd, ("x/y", "sibling")])
+        assert tx.any_below(("..",)) and not tx.any_below(("x",))
+
+
+def test_state_is_private_to_its_owner(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("a", "b"), {})
-    assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
-    assert stat.S_IMODE(store.root.parent.stat().st_mode) == 0o700
-    for path in store.root.rglob("*"):
+    assert stat.S_IMODE(file_store.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(file_store.root.parent.stat().st_mode) == 0o700
+    for path in file_store.root.rglob("*"):
         if path.is_file():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
-def test_files_carry_the_schema_version(store: Store) -> None:
-    with store.transaction(write=True) as tx:
+def test_files_carry_the_schema_version(file_store: Store) -> None:
+    with file_store.transaction(write=True) as tx:
         tx.write(("a",), {"x": 1})
-    wrapped = json.loads((store.root / "a.json").read_text())
+    wrapped = json.loads((file_store.root / "a.json").read_text())
     assert wrapped == {"schemaVersion": files.SCHEMA_VERSION, "document": {"x": 1}}
 
 

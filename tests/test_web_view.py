@@ -423,3 +423,7 @@ def test_ci_installs_chromium_then_runs_the_readme_test_command() -> None:
     install = script.index("apt-get install -y chromium")
     assert "if ! command -v chromium" in script[:install]
     assert install < script.index(command.group(1))
+    # The PostgreSQL backend's tests need Debian's server too (they fail without it).
+    postgres = script.index("apt-get install -y postgresql")
+    assert "/usr/lib/postgresql/*/bin/pg_ctl" in script[:postgres]
+    assert postgres < script.index(command.group(1))

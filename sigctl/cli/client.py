@@ -35,8 +35,16 @@ ATTEMPTS = 50
 
 
 def endpoint_settings(invocation: Invocation) -> tuple[str | None, str | None]:
-    """The served cloud to use (core.endpoint, SIGCTL_ENDPOINT) and the CA bundle to trust."""
-    return invocation.setting("core.endpoint") or None, invocation.setting("core.ca_bundle") or None
+    """The served cloud to use (core.endpoint, SIGCTL_ENDPOINT) and the CA bundle to trust.
+
+    A namespace named by core.namespace (SIGCTL_NAMESPACE) is the served cloud's
+    `/namespaces/NAME/`, unless the endpoint already names one.
+    """
+    endpoint = invocation.setting("core.endpoint") or None
+    namespace = invocation.setting("core.namespace")
+    if endpoint and namespace and "/namespaces/" not in endpoint.lower():
+        endpoint = f"{endpoint.rstrip('/')}/namespaces/{namespace}"
+    return endpoint, invocation.setting("core.ca_bundle") or None
 
 
 def default_api_version(path: str) -> str:

@@ -118,6 +118,7 @@ TREE: dict[tuple[str, ...], Node] = {
         "source",
     ),
     ("state",): Node("Inspect, reset, export and import the emulator's state.", "state"),
+    ("namespace",): Node("Manage namespaces: isolated clouds inside one state.", "namespace"),
 }
 
 

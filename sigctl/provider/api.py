@@ -74,11 +74,12 @@ def handle(
     body: Any,
     principal: str | None,
     headers: dict[str, str],
+    root: str = "",
 ) -> Response:
     from sigctl.config import ConfigError
 
     try:
-        return _route(provider, verb, path, query, body, principal, headers)
+        return _route(provider, verb, path, query, body, principal, headers, root)
     except ConfigError as error:  # a setting of the service that cannot be used
         raise ArmError("InvalidConfiguration", str(error), 500) from None
 
@@ -91,6 +92,7 @@ def _route(
     body: Any,
     principal: str | None,
     headers: dict[str, str],
+    root: str,
 ) -> Response:
     verb = verb.upper()
     _check_authorization_scope(path)
@@ -98,7 +100,7 @@ def _route(
     first = segments[0].lower() if segments else ""
     if verb not in VERBS:
         raise method_not_allowed(verb, path)
-    call = Call(provider, verb, segments, query, body, principal, base_url(headers), headers)
+    call = Call(provider, verb, segments, query, body, principal, base_url(headers) + root, headers)
     if first in ("subscriptions", "tenants", "providers"):
         from sigctl.provider import arm
 

@@ -90,24 +90,29 @@ def sync(tx: Any, config: Any) -> bool:
     return True
 
 
-def wait(store: Any, config: Any, seconds: float) -> dict[str, float]:
+def wait(store: Any, settings_of: Any, seconds: float) -> dict[str, float]:
     """Let `seconds` of modelled time pass for a polling client (POST /sigctl/clock/wait).
 
     On a running clock that takes seconds / replication.speed of real time, which the client
     sleeps itself (nothing in instant mode). A frozen clock would never move, so waiting advances
     it instead, by `advancedSeconds`. A changed speed or clock mode is applied first (the
-    progress clock is re-anchored).
+    progress clock is re-anchored). `settings_of(tx)` gives the settings in force; the whole
+    step runs again after a conflict with another writer.
     """
-    rate = replication.speed(config)
-    with store.transaction() as tx:
-        current = clock.load(tx)
-    stale = "progress" in current.stored and current.sync(rate)
-    if current.frozen or stale:
-        with store.transaction(write=True) as tx:
-            if current.frozen:
-                current = clock.load(tx)
-                current.advance(seconds, rate)
-                save_clock(tx, current)
-                return {"advancedSeconds": seconds, "sleepSeconds": 0.0}
-            sync(tx, config)
-    return {"advancedSeconds": 0.0, "sleepSeconds": 0.0 if rate is None else seconds / rate}
+
+    def step() -> dict[str, float]:
+        with store.transaction() as tx:
+            rate = replication.speed(settings_of(tx))
+            current = clock.load(tx)
+        stale = "progress" in current.stored and current.sync(rate)
+        if current.frozen or stale:
+            with store.transaction(write=True) as tx:
+                if current.frozen:
+                    current = clock.load(tx)
+                    current.advance(seconds, rate)
+                    save_clock(tx, current)
+                    return {"advancedSeconds": seconds, "sleepSeconds": 0.0}
+                sync(tx, settings_of(tx))
+        return {"advancedSeconds": 0.0, "sleepSeconds": 0.0 if rate is None else seconds / rate}
+
+    return store.retrying(step)

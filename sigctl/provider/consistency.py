@@ -24,7 +24,7 @@ from typing import Any
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, shapes
 from sigctl.store import Key, Transaction
-from sigctl.store.maintenance import Finding
+from sigctl.store.base import Finding
 
 _RESOURCE_KINDS = {2: "gallery", 4: "definition", 6: "version"}
 _PARENTS = {

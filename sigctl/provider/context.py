@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from sigctl.provider.regions import Region
 
 
+def service_settings(home: Any, tx: Transaction) -> Any:
+    """The configuration in `home`, with the namespace's own settings on top (they win)."""
+    from sigctl import config
+
+    return config.load(home).overlaid(tx.settings, f"namespace {tx.store.namespace}")
+
+
 @dataclass
 class Request:
     tx: Transaction
@@ -42,9 +49,7 @@ class Request:
 
     @cached_property
     def config(self) -> Any:
-        from sigctl import config
-
-        return config.load(self.tx.store.root.parent)
+        return service_settings(self.tx.store.home, self.tx)
 
     def authorize(self, action: str, resource_id: str) -> None:
         from sigctl.provider import rbac

@@ -28,6 +28,7 @@
                                                    VHDs in a storage account and container)
     POST   /sigctl/subscriptions/{s}/seed          apply a fixture in one transaction
     GET    /sigctl/vm-image-aliases.json           the (empty) alias document the metadata names
+    GET|POST|PATCH|DELETE /sigctl/namespaces[/{name}[/reset]]   namespaces (namespaces_api)
 
 The namespace is versionless: no api-version is required, and one that is sent is ignored (the
 paths change with sigctl itself, documented in docs/serve.md). Sign-in is public, as the token
@@ -61,6 +62,10 @@ def handle(call: Call) -> Response:
         return _state(call, lowered[1:], path)
     if lowered == ["config"]:
         return _config(provider, verb, body, path)
+    if lowered[:1] == ["namespaces"]:
+        from sigctl.provider import namespaces_api
+
+        return namespaces_api.handle(call.below(1))
     if lowered == ["vm-image-aliases.json"] and verb == "GET":
         return Response(200, {"outputs": {"aliases": {"value": {}}}})
     if lowered[:1] in (["sign-in"], ["tenants"]) or (
@@ -83,22 +88,21 @@ def is_public(segments: list[str]) -> bool:
 
 
 def _clock(provider: Provider, verb: str, rest: list[str], body: Any, path: str) -> Response:
-    from sigctl import config
     from sigctl.provider import clock_ops
 
-    settings = config.load(provider.home)
     if not rest:
         if verb != "GET":
             raise method_not_allowed(verb, path)
         with provider.store.transaction() as tx:
-            return Response(200, clock_ops.describe(tx, settings))
+            return Response(200, clock_ops.describe(tx, provider.settings(tx)))
     actions = ("advance", "set", "reset", "wait")
     if verb != "POST" or len(rest) != 1 or rest[0] not in actions:
         raise route_not_found(verb, path)
     fields = expect_dict(body if body is not None else {}, "body")
     if rest[0] == "wait":
-        return Response(200, clock_ops.wait(provider.store, settings, _seconds(fields)))
+        return Response(200, clock_ops.wait(provider.store, provider.settings, _seconds(fields)))
     with provider.store.transaction(write=True) as tx:
+        settings = provider.settings(tx)
         if rest[0] == "advance":
             clock_ops.advance(tx, settings, expect_str(fields.get("by"), "by") or "")
         elif rest[0] == "set":
@@ -150,9 +154,7 @@ def _state(call: Call, rest: list[str], path: str) -> Response:
 
         return Response(200, state_health.post(provider.store, rest[0]))
     if verb == "DELETE":  # as `sigctl state reset`: everything, under the writers' lock
-        from sigctl.store.maintenance import wipe
-
-        wipe(provider.store.root)
+        provider.store.wipe()
         return Response(204)
     with provider.store.transaction(write=verb != "GET") as tx:
         if verb == "GET":

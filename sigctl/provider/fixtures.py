@@ -56,7 +56,7 @@ def replace(tx: Any, snapshot: dict[str, Any]) -> int:
 
     problems = consistency.check(tx)
     if problems:
-        root = f"{tx.store.root}/"
+        root = tx.store.location((), below=True)
         listed = "; ".join(f"{p.location.removeprefix(root)}: {p.problem}" for p in problems[:5])
         raise ArmError("InvalidSnapshot", f"The snapshot's documents do not agree: {listed}.")
     return len(documents)

@@ -1,8 +1,9 @@
 """The emulated directory's token service (OAuth2 / OpenID Connect), and who a token names.
 
 Service principals sign in with client credentials, users with username and password; the secret
-is accepted, not checked. Tokens are JWTs signed (HS256) with a key kept in
-SIGCTL_HOME/tls/token.key, so a token issued before a restart still names its principal. A
+is accepted, not checked. Tokens are JWTs signed (HS256) with a key the backend keeps
+(SIGCTL_HOME/tls/token.key, or a row of the database every server shares), so a token issued
+before a restart, or by another server of the same cloud, still names its principal. A
 bearer token this service did not issue acts as the default subscription's owner, unless the
 server requires issued tokens, in which case ARM's 401 refuses it.
 
@@ -17,46 +18,32 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts
 from sigctl.provider.api import ANONYMOUS, Call, Response, method_not_allowed, route_not_found
+from sigctl.store.base import DEFAULT_NAMESPACE
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
 
 LIFETIME_SECONDS = 3600
-_KEY_FILE = ("tls", "token.key")
 _SPECIAL_TENANTS = {"common", "organizations", "consumers", "adfs"}
 
 
 # -- signing -------------------------------------------------------------------------------------
 
 
-def signing_key(home: Path) -> bytes:
-    """The served cloud's token key, created once (0600) beside its certificate."""
-    path = home.joinpath(*_KEY_FILE)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    from sigctl.home import ensure_private_dir
-
-    ensure_private_dir(path.parent)
-    key = secrets.token_bytes(32)
-    import os
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
-    return key
+def signing_key(provider: Provider) -> bytes:
+    """The key tokens of the provider's namespace are signed with: the backend's own key for the
+    default namespace, one derived from it for any other, so a token issued in one namespace
+    names nobody in another."""
+    key = provider.backend.signing_key()
+    if provider.namespace == DEFAULT_NAMESPACE:
+        return key
+    return hmac.new(key, f"namespace:{provider.namespace}".encode(), hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:
@@ -110,7 +97,7 @@ class Authenticator:
 
     def __init__(self, provider: Provider, require_issued: bool) -> None:
         self.provider = provider
-        self.key = signing_key(provider.home)
+        self.key = signing_key(provider)
         self.require_issued = require_issued
 
     def principal(self, authorization: str | None) -> str:
@@ -123,7 +110,7 @@ class Authenticator:
                 "InvalidAuthenticationToken", "The access token is missing or malformed.", 401
             )
         claims = decode(token.strip(), self.key)
-        with self.provider.store.transaction() as tx:
+        with self.provider.store.transaction(likely=[accounts.ACCOUNTS_KEY]) as tx:
             if claims is None:
                 if self.require_issued:
                     raise ArmError(
@@ -264,7 +251,7 @@ def _oauth_error(error: str, code: int, description: str, status: int = 400) -> 
 def _token(provider: Provider, tenant: str, form: dict[str, Any], base: str, v2: bool) -> Response:
     grant = str(form.get("grant_type") or "")
     tid = _tenant_id(provider, tenant)
-    key = signing_key(provider.home)
+    key = signing_key(provider)
     with provider.store.transaction() as tx:
         principals = accounts.load(tx)["principals"]
         if grant == "client_credentials":

@@ -153,13 +153,13 @@ def role_definition_id(subscription: str, found: Role) -> str:
 # -- assignments --------------------------------------------------------------------------------
 
 
-def _key(subscription: str) -> tuple[str, ...]:
+def assignments_key(subscription: str) -> tuple[str, ...]:
     return ("subscriptions", subscription.lower(), "roleAssignments")
 
 
 def assignments(tx: Any, subscription: str) -> list[dict[str, Any]]:
     """A subscription's assignments; its owner holds Owner on it from the start."""
-    stored = tx.read(_key(subscription), shapes.listing)
+    stored = tx.read(assignments_key(subscription), shapes.listing)
     if stored is not None:
         return stored
     owner = accounts.subscription(tx, subscription).get("owner")
@@ -267,7 +267,7 @@ def create_assignment(
         for a in current
     ):
         raise ArmError("RoleAssignmentExists", "The role assignment already exists.", 409)
-    tx.write(_key(subscription), [*current, record])
+    tx.write(assignments_key(subscription), [*current, record])
     return copy.deepcopy(record)
 
 
@@ -275,7 +275,7 @@ def delete_assignments(tx: Any, subscription: str, names: set[str]) -> list[dict
     current = assignments(tx, subscription)
     removed = [a for a in current if a["name"] in names]
     if removed:
-        tx.write(_key(subscription), [a for a in current if a["name"] not in names])
+        tx.write(assignments_key(subscription), [a for a in current if a["name"] not in names])
     return removed
 
 
@@ -283,7 +283,7 @@ def forget_principal(tx: Any, subscription: str, principal_id: str) -> None:
     current = assignments(tx, subscription)
     kept = [a for a in current if a["principalId"] != principal_id]
     if len(kept) != len(current):
-        tx.write(_key(subscription), kept)
+        tx.write(assignments_key(subscription), kept)
 
 
 def describe(tx: Any, record: dict[str, Any]) -> dict[str, Any]:

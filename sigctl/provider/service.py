@@ -8,15 +8,17 @@ state transaction: a handler that raises leaves the state exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, rbac, shapes, validate
-from sigctl.provider.context import Request
+from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
-from sigctl.store import Store
+from sigctl.store import backends
+from sigctl.store.base import Backend, Key, Store, Transaction
 
 # (namespace, types) -> handler module name; imported on first use to keep start-up cheap.
 _ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
@@ -108,10 +110,49 @@ def _handler(rid: ResourceId) -> ModuleType:
 
 
 class Provider:
-    def __init__(self, home: Path, principal: str | None = None) -> None:
+    """The emulated cloud of one namespace of a backend, acting for `principal`.
+
+    The backend and namespace come from the configuration (core.database_url, core.namespace)
+    unless given; they are resolved on first use, so a command that only edits the
+    configuration works while a setting is wrong.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        principal: str | None = None,
+        namespace: str | None = None,
+        backend: Backend | None = None,
+    ) -> None:
         self.home = home
-        self.store = Store(home / "state", shapes.for_key)
         self.principal = principal
+        self._namespace = namespace
+        self._backend = backend
+
+    @cached_property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend, configured = backends.configured(self.home)
+            self._namespace = self._namespace or configured
+        return self._backend
+
+    @property
+    def namespace(self) -> str:
+        if self._namespace is None:
+            self._namespace = backends.configured(self.home)[1]
+        return self._namespace
+
+    @cached_property
+    def store(self) -> Store:
+        return self.backend.store(self.namespace, shapes.for_key)
+
+    def in_namespace(self, name: str, principal: str | None = None) -> Provider:
+        """The same backend's namespace `name` (the name already checked)."""
+        return Provider(self.home, principal, name, self.backend)
+
+    def settings(self, tx: Transaction) -> Any:
+        """The service settings in force: the configuration, with the namespace's own on top."""
+        return service_settings(self.home, tx)
 
     # -- ARM verbs -------------------------------------------------------------------------
 
@@ -143,10 +184,9 @@ class Provider:
         real time it takes; returns how far a frozen clock was advanced instead (0 if it runs)."""
         import time
 
-        from sigctl import config
         from sigctl.provider import clock_ops
 
-        waited = clock_ops.wait(self.store, config.load(self.home), seconds)
+        waited = clock_ops.wait(self.store, self.settings, seconds)
         time.sleep(waited["sleepSeconds"])
         return waited["advancedSeconds"]
 
@@ -154,11 +194,13 @@ class Provider:
         """Re-anchor replication progress after replication.speed changed (from `config set`)."""
         if not self.store.exists():
             return  # nothing has replicated yet
-        from sigctl import config
         from sigctl.provider import clock_ops
 
-        with self.store.transaction(write=True) as tx:
-            clock_ops.sync(tx, config.load(self.home))
+        def sync() -> None:
+            with self.store.transaction(write=True) as tx:
+                clock_ops.sync(tx, self.settings(tx))
+
+        self.store.retrying(sync)
 
     def session(self, write: bool = False) -> Any:
         """A raw state transaction, for tests that plant or inspect documents."""
@@ -174,11 +216,16 @@ class Provider:
         body: Any = None,
         principal: str | None = None,
         headers: dict[str, str] | None = None,
+        root: str = "",
     ) -> Any:
-        """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised."""
+        """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised.
+        `root` is the path this namespace is served under (/namespaces/N), for the links the
+        answer hands out."""
         from sigctl.provider import api
 
-        return api.handle(self, verb, path, query or {}, body, principal, headers or {})
+        return self.store.retrying(
+            lambda: api.handle(self, verb, path, query or {}, body, principal, headers or {}, root)
+        )
 
     # -- dispatch --------------------------------------------------------------------------
 
@@ -217,31 +264,36 @@ class Provider:
                 f"The {verb.upper()} operation is not supported on '{parsed}'.",
                 405,
             )
-        with self.store.transaction(write=verb in _WRITES) as tx:
-            accounts.subscription(tx, parsed.subscription)
-            ctx = Request(tx, parsed.subscription.lower(), principal, query)
-            if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
-                return Outcome(function(ctx, parsed))
-            if verb == "list":
-                found = function(ctx, parsed)
-                return Outcome([i for i in found if _may_read(tx, principal, parsed, i)])
-            action = (
-                f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
-                if verb == "post"
-                else rbac.action_for(parsed, verb)
-            )
-            rbac.require(tx, principal, action, str(parsed))
-            if verb == "get":
-                result = function(ctx, parsed)
-                return Outcome(result, True, entity_tag(handler, ctx, parsed, result))
-            existed = False
-            if verb in ("put", "delete") or conditions is not None:
-                current = _current_tag(handler, ctx, parsed)
-                existed = current is not None
-                _check(conditions, current)
-            if body is None:
-                return Outcome(function(ctx, parsed), existed)
-            return Outcome(function(ctx, parsed, body), existed)
+
+        def attempt() -> Outcome:
+            with self.store.transaction(verb in _WRITES, likely(parsed)) as tx:
+                accounts.subscription(tx, parsed.subscription)
+                ctx = Request(tx, parsed.subscription.lower(), principal, query)
+                if handler.__name__.rsplit(".", 1)[-1] in _SELF_AUTHORIZED:
+                    return Outcome(function(ctx, parsed))
+                if verb == "list":
+                    found = function(ctx, parsed)
+                    return Outcome([i for i in found if _may_read(tx, principal, parsed, i)])
+                action = (
+                    f"{rbac.action_for(parsed, 'get').rsplit('/', 1)[0]}/{query['action']}/action"
+                    if verb == "post"
+                    else rbac.action_for(parsed, verb)
+                )
+                rbac.require(tx, principal, action, str(parsed))
+                if verb == "get":
+                    result = function(ctx, parsed)
+                    return Outcome(result, True, entity_tag(handler, ctx, parsed, result))
+                existed = False
+                if verb in ("put", "delete") or conditions is not None:
+                    current = _current_tag(handler, ctx, parsed)
+                    existed = current is not None
+                    _check(conditions, current)
+                if body is None:
+                    return Outcome(function(ctx, parsed), existed)
+                return Outcome(function(ctx, parsed, body), existed)
+
+        # A handler is a function of the state and the request: after a conflict it runs again.
+        return self.store.retrying(attempt)
 
 
 def entity_tag(handler: ModuleType, ctx: Request, rid: ResourceId, rendered: Any = None) -> str:
@@ -256,6 +308,20 @@ def entity_tag(handler: ModuleType, ctx: Request, rid: ResourceId, rendered: Any
         rendered = handler.get(Request(ctx.tx, ctx.subscription, None, version), rid)
     digest = hashlib.sha256(json.dumps(rendered, sort_keys=True, default=str).encode())
     return f'W/"{digest.hexdigest()[:32]}"'
+
+
+def likely(rid: ResourceId) -> list[Key]:
+    """The documents a call on `rid` reads first: the accounts, the clock, the subscription's
+    index and role assignments, and the resource with the resources it sits in."""
+    from sigctl.provider.clock import CLOCK_KEY
+
+    subscription: Key = ("subscriptions", rid.subscription.lower())
+    keys = [accounts.ACCOUNTS_KEY, CLOCK_KEY, (*subscription, "index")]
+    keys.append(rbac.assignments_key(rid.subscription))
+    for depth in range(1, len(rid.names) + 1):
+        pairs = zip(rid.types[:depth], rid.names[:depth], strict=True)
+        keys.append((*subscription, *(part.lower() for pair in pairs for part in pair)))
+    return keys
 
 
 def _current_tag(handler: ModuleType, ctx: Request, rid: ResourceId) -> str | None:

@@ -123,3 +123,35 @@ def change(home: Path, changes: dict[str, Any]) -> None:
         except ConfigError as exc:
             raise ArmError("InvalidConfiguration", f"{key}: {exc}", 400, key) from None
     settings.save()
+
+
+# A namespace may hold its own values of the settings the service reads: limits and replication
+# (its clock is its own, so is the speed it runs at). They win over the configuration.
+NAMESPACE_SECTIONS = ("limits", "replication")
+
+
+def namespace_settings(given: Any) -> dict[str, Any]:
+    """Settings for a namespace's record, each checked by its key's parser; ArmError if not."""
+    from sigctl.errors import ArmError
+
+    if not isinstance(given, dict):
+        raise ArmError("InvalidRequestContent", "'settings' must be an object.", 400, "settings")
+    checked: dict[str, Any] = {}
+    for key, value in given.items():
+        section = str(key).split(".", 1)[0]
+        spec = config.KNOWN.get(key)
+        if section not in NAMESPACE_SECTIONS or spec is None:
+            keys = ", ".join(sorted(k for k in config.KNOWN if k.startswith(NAMESPACE_SECTIONS)))
+            raise ArmError(
+                "InvalidNamespaceSetting",
+                f"'{key}' is not a setting a namespace holds; these are: {keys}.",
+                400,
+                f"settings.{key}",
+            )
+        try:
+            checked[key] = spec.parse(config.as_text(value))
+        except config.ConfigError as exc:
+            raise ArmError(
+                "InvalidNamespaceSetting", f"settings.{key}: {exc}.", 400, f"settings.{key}"
+            ) from None
+    return checked

@@ -1,8 +1,8 @@
 """The emulator's own route for the state's health: `sigctl state check` and `state repair`.
 
 POST /providers/Sigctl.Emulator/state/check (or .../repair), no body. It runs holding the
-writers' lock, first on the files (journals, leftovers, names: sigctl.store.maintenance), then on
-the documents (sigctl.provider.consistency). Like the rest of the emulator's own commands it is
+writers' lock, first on what is the backend's own (for files: journals, leftovers, names:
+sigctl.store.maintenance), then on the documents (sigctl.provider.consistency). Like the rest of the emulator's own commands it is
 not subject to roles. It must work on a damaged state, so it opens no ordinary request.
 """
 
@@ -12,8 +12,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import consistency
-from sigctl.store import Store, journal
-from sigctl.store.maintenance import Finding, check_files, exclusive
+from sigctl.store.base import Finding, Store
 
 ACTIONS = ("check", "repair")
 
@@ -32,9 +31,9 @@ def post(store: Store, action: str) -> dict[str, Any]:
 def _run(store: Store, fix: bool) -> list[Finding]:
     if not store.exists():
         return []
-    with exclusive(store.root):
-        findings = check_files(store, fix)
-        if journal.pending(store.root):  # reported above: it must be resolved first
+    with store.exclusive():
+        findings = store.check(fix)
+        if store.unfinished():  # reported above: it must be resolved first
             findings.append(
                 Finding(
                     "the state",

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from sigctl.errors import ArmError
 from sigctl.provider import api, identity
 from sigctl.provider.service import Provider
-from sigctl.server import web_view
+from sigctl.server import namespaces, web_view
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # ARM refuses request bodies over 4 MiB
 REQUIRE_TOKEN_ENV = "SIGCTL_SERVE_REQUIRE_TOKEN"
@@ -44,20 +44,21 @@ def from_environment() -> Starlette:
 
 
 def create_app(provider: Provider, require_token: bool = False) -> Starlette:
-    authenticator = identity.Authenticator(provider, require_token)
+    clouds = namespaces.Clouds(provider, require_token)
 
     async def endpoint(request: Request) -> HttpResponse:
         request_id = str(uuid.uuid4())
+        root = ""
         try:
             body = await _body(request)
-            path = _path(request)
+            namespace, path, root = namespaces.split(_path(request))
             query = dict(parse_qsl(request.url.query, keep_blank_values=True))
             headers = {k.lower(): v for k, v in request.headers.items()}
             answer = await run_in_threadpool(
-                _serve, provider, authenticator, request.method, path, query, body, headers
+                _serve, clouds, namespace, request.method, path, query, body, headers, root
             )
         except ArmError as error:
-            answer = _error(error, request)
+            answer = _error(error, request, root)
         except Exception:  # never a traceback to the client; the transaction was rolled back
             answer = api.Response(
                 500,
@@ -83,16 +84,18 @@ def create_app(provider: Provider, require_token: bool = False) -> Starlette:
 
 
 def _serve(
-    provider: Provider,
-    authenticator: identity.Authenticator,
+    clouds: namespaces.Clouds,
+    namespace: str | None,
     verb: str,
     path: str,
     query: dict[str, str],
     body: Any,
     headers: dict[str, str],
+    root: str,
 ) -> api.Response:
+    provider, authenticator = clouds.cloud(namespace)
     principal = authenticator.principal(headers.get("authorization"))
-    return provider.request(verb, path, query, body, principal, headers)
+    return provider.request(verb, path, query, body, principal, headers, root)
 
 
 def _path(request: Request) -> str:
@@ -160,10 +163,12 @@ def _undecodable(detail: str) -> BadRequest:
     )
 
 
-def _error(error: ArmError, request: Request) -> api.Response:
+def _error(error: ArmError, request: Request, root: str = "") -> api.Response:
     if error.status == 401:
         return identity.unauthenticated(
-            error.code, error.message, api.base_url({"host": request.headers.get("host", "")})
+            error.code,
+            error.message,
+            api.base_url({"host": request.headers.get("host", "")}) + root,
         )
     return api.Response(error.status, error.to_cloud_error())
 

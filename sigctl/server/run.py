@@ -26,14 +26,7 @@ def serve(
 
     if cert is None:
         cert, key = ensure_certificate(home)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Answers go out at once: with Nagle's algorithm a response's second TLS record waits for
-    # the client's delayed ACK (about 40 ms a request). Accepted connections inherit the option.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
+    sock = listen(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving the emulated cloud at https://{shown}:{bound}", flush=True)
@@ -62,3 +55,18 @@ def serve(
     finally:
         sock.close()
     sys.stdout.flush()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, made here so that worker processes can share it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named: asyncio turns Nagle's algorithm off only on sockets that say they are
+    # TCP, and accepted ones inherit the protocol; with Nagle on, every response stalled about
+    # 40 ms on the client's delayed acknowledgement. TCP_NODELAY on the listener is inherited
+    # by accepted connections on Linux as well.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
+    return sock

@@ -24,7 +24,13 @@ def ensure_certificate(home: Path) -> tuple[Path, Path]:
     if cert_path.is_file() and key_path.is_file():
         return cert_path, key_path
     ensure_private_dir(folder)
-    _make(cert_path, key_path)
+    import fcntl
+
+    # Servers started together on one home make one certificate: the others wait, then load it.
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cert_path.is_file() and key_path.is_file()):
+            _make(cert_path, key_path)
     return cert_path, key_path
 
 

@@ -28,12 +28,20 @@ def encode(document: Any, key: list[str] | None = None) -> bytes:
     wrapped: dict[str, Any] = {"schemaVersion": SCHEMA_VERSION, "document": document}
     if key is not None:
         wrapped["key"] = key
+    return utf8(dumps(wrapped, indent=1)) + b"\n"
+
+
+def dumps(value: Any, **layout: Any) -> str:
+    """`value` as JSON text, keys sorted (so every backend stores and returns the same text)."""
     try:
-        text = json.dumps(wrapped, ensure_ascii=False, sort_keys=True, indent=1)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, **layout)
     except (TypeError, ValueError, RecursionError) as exc:
         raise Unstorable(f"is not JSON data ({exc})") from None
+
+
+def utf8(text: str) -> bytes:
     try:
-        return text.encode() + b"\n"
+        return text.encode()
     except UnicodeEncodeError as exc:
         bad = hex_bytes(raw(exc.object[exc.start : exc.end]))
         raise Unstorable(f"holds text that is not valid UTF-8 (bytes {bad})") from None

@@ -14,30 +14,17 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.store import journal
+from sigctl.store.base import Finding
 from sigctl.store.lock import StateLock
 from sigctl.store.transaction import LOCK, Store
 
 # What an earlier sigctl named its temporary files: beside the target, `.NAME.PID.tmp`.
 _OLD_TEMPORARY = re.compile(r"\..+\.\d+\.tmp")
 _OWN = {LOCK, journal.JOURNAL, journal.ROLLBACK, journal.SCRATCH}
-
-
-@dataclass
-class Finding:
-    location: str  # a file or folder (or "the state")
-    problem: str
-    repair: str | None  # what `sigctl state repair` does about it; None: it would lose data
-    advice: str = ""  # what a person can do when repair will not
-    repaired: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @contextlib.contextmanager

@@ -16,21 +16,20 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from sigctl.errors import state_file_error, state_write_failed, unstorable
-from sigctl.store import files, journal
+from sigctl.store import base, files, journal
+from sigctl.store.base import DELETED as _DELETED
+from sigctl.store.base import Key, Shape
 from sigctl.store.journal import JOURNAL, ROLLBACK, SCRATCH, Entry
 from sigctl.store.lock import StateLock
 
-Key = tuple[str, ...]
-Shape = Callable[[Any], bool]
-
 LOCK = ".lock"
 _SAFE = re.compile(r"[^a-z0-9_.-]")
-_DELETED = object()
 # A key part longer than this once escaped is stored under a shortened name (a prefix and a
 # digest), so no valid name can exceed the file system's limit on one name (255 bytes).
 MAX_PART = 120
@@ -71,14 +70,28 @@ def _path_max(root: str) -> int:
         return 4096
 
 
-class Store:
-    def __init__(self, root: Path, shape_of: Callable[[Key], Shape | None] | None = None) -> None:
+class Store(base.Store):
+    """The documents of one namespace, as files under `root` (SIGCTL_HOME/state for the default
+    namespace). `meta` is the namespace's record (sigctl.store.namespaces), None when it needs
+    none to exist."""
+
+    def __init__(
+        self,
+        root: Path,
+        shape_of: Callable[[Key], Shape | None] | None = None,
+        namespace: str = base.DEFAULT_NAMESPACE,
+        meta: Path | None = None,
+        home: Path | None = None,
+    ) -> None:
         self.root = root
         # What each document must look like, by key (the service's knowledge, not the store's).
         self.shape_of = shape_of
+        self.namespace = namespace
+        self.meta = meta
+        self.home = home or root.parent
 
-    def transaction(self, write: bool = False) -> Transaction:
-        return Transaction(self, write)
+    def transaction(self, write: bool = False, likely: Iterable[Key] = ()) -> Transaction:
+        return Transaction(self, write)  # a read from a file costs no round trip
 
     def path_of(self, key: Key) -> Path:
         return self.root.joinpath(*(_part(p) for p in key[:-1]), _part(key[-1]) + ".json")
@@ -87,11 +100,28 @@ class Store:
         return self.root.joinpath(*(_part(p) for p in key))
 
     def location(self, key: Key, below: bool = False) -> str:
-        """Where a document lives (with `below`: the documents under it), for messages."""
         return f"{self.dir_of(key)}{os.sep}" if below else str(self.path_of(key))
 
     def exists(self) -> bool:
         return self.root.is_dir()
+
+    def wipe(self) -> None:
+        from sigctl.store.maintenance import wipe
+
+        wipe(self.root)
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        from sigctl.store.maintenance import exclusive
+
+        return exclusive(self.root)
+
+    def check(self, fix: bool = False) -> list[base.Finding]:
+        from sigctl.store.maintenance import check_files
+
+        return check_files(self, fix)
+
+    def unfinished(self) -> bool:
+        return bool(journal.pending(self.root))
 
     def key_of(self, rel: str) -> Key:
         """The key of the file at `rel` (below the root); a shortened name is read back."""
@@ -105,20 +135,28 @@ class Store:
             return tuple(recorded)
         return tuple(_unpart(p) for p in parts)
 
+    def settings(self) -> dict[str, Any]:
+        """The namespace's own settings; refuses a namespace that does not exist."""
+        if self.meta is None:
+            return {}
+        from sigctl.store import namespaces
 
-class Transaction:
+        return namespaces.settings_of(self)
+
+
+class Transaction(base.Transaction):
+    store: Store
+
     def __init__(self, store: Store, write: bool) -> None:
-        self.store = store
-        self.write_mode = write
+        super().__init__(store, write)
         self.lock: StateLock | None = None
-        self.cache: dict[Key, Any] = {}
-        self.pending: dict[Key, Any] = {}
-        self.pending_trees: list[Key] = []
+        self._settings: dict[str, Any] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def __enter__(self) -> Transaction:
         root = self.store.root
+        self._settings = self.store.settings()  # the namespace must exist (before any mkdir)
         if self.write_mode:
             from sigctl.home import ensure_private_dir
 
@@ -129,6 +167,8 @@ class Transaction:
         self.lock = StateLock(root / LOCK)
         self.lock.acquire(exclusive=self.write_mode)
         try:
+            if self.store.namespace != base.DEFAULT_NAMESPACE and not self.lock.joined:
+                self._settings = self.store.settings()  # deleted while this one waited?
             if journal.pending(root):
                 if not self.lock.exclusive:
                     self.lock.release()
@@ -143,114 +183,38 @@ class Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
-            if exc_type is None and self.write_mode and (self.pending or self.pending_trees):
-                self._commit()
+            super().__exit__(exc_type, exc, tb)
         finally:
             if self.lock is not None:
                 self.lock.release()
 
-    # -- reads -----------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self._settings if self._settings is not None else self.store.settings()
 
-    def read(self, key: Key, shape: Shape | None = None) -> Any | None:
-        """The document at `key`, or None. `shape` (else the store's shape for the key) tells a
-        document sigctl wrote from one edited into something else; such a file is refused
-        (naming it), never rewritten."""
-        if key in self.pending:
-            value = self.pending[key]
-            return None if value is _DELETED else value
-        if self._in_deleted_tree(key):
-            return None
-        if key not in self.cache:
-            document = files.read_document(self.store.path_of(key))
-            stored_shape = self.store.shape_of(key) if self.store.shape_of else None
-            if document is not None and not all(
-                check(document) for check in (shape, stored_shape) if check is not None
-            ):
-                raise state_file_error(
-                    self.store.location(key), "it does not hold what sigctl stores there"
-                )
-            self.cache[key] = document
-        return self.cache[key]
+    # -- the stored side -------------------------------------------------------------------
 
-    def children(self, key: Key) -> list[str]:
-        """Names of the documents stored directly under `key`, sorted."""
+    def _stored(self, key: Key) -> Any | None:
+        return files.read_document(self.store.path_of(key))
+
+    def _stored_children(self, key: Key) -> set[str]:
         names: set[str] = set()
-        if not self._in_deleted_tree(key):
-            directory = self.store.dir_of(key)
-            try:
-                entries = os.listdir(directory)
-            except (FileNotFoundError, NotADirectoryError):
-                entries = []
-            root = self.store.root
-            for entry in entries:
-                if entry.endswith(".json") and entry[0] != ".":
-                    rel = str((directory / entry).relative_to(root))
-                    names.add(self.store.key_of(rel)[-1])
-        for pkey, value in self.pending.items():
-            if len(pkey) == len(key) + 1 and pkey[:-1] == key:
-                if value is _DELETED:
-                    names.discard(pkey[-1])
-                else:
-                    names.add(pkey[-1])
-        return sorted(names)
-
-    def all_keys(self) -> list[Key]:
-        """Every document key in the state (as this transaction would leave it), sorted."""
-        found: set[Key] = set()
+        directory = self.store.dir_of(key)
+        try:
+            entries = os.listdir(directory)
+        except (FileNotFoundError, NotADirectoryError):
+            return names
         root = self.store.root
-        if root.is_dir() and () not in self.pending_trees:
-            for rel in _files_under(root, root):
-                key = self.store.key_of(rel)
-                if not self._in_deleted_tree(key):
-                    found.add(key)
-        for key, value in self.pending.items():
-            if value is _DELETED:
-                found.discard(key)
-            else:
-                found.add(key)
-        return sorted(found)
+        for entry in entries:
+            if entry.endswith(".json") and entry[0] != ".":
+                rel = str((directory / entry).relative_to(root))
+                names.add(self.store.key_of(rel)[-1])
+        return names
 
-    def any_below(self, key: Key) -> bool:
-        """Whether any document is stored below `key` (a resource's children), the document at
-        `key` itself not counted."""
-        for pkey, value in self.pending.items():
-            if len(pkey) > len(key) and pkey[: len(key)] == key and value is not _DELETED:
-                return True
-        if self._in_deleted_tree(key):
-            return False
+    def _stored_keys(self, below: Key) -> Iterator[Key]:
         root = self.store.root
-        for rel in _files_under(root, self.store.dir_of(key)):
-            below = self.store.key_of(rel)
-            if self.pending.get(below) is not _DELETED and not self._in_deleted_tree(below):
-                return True
-        return False
-
-    def _in_deleted_tree(self, key: Key) -> bool:
-        return any(key[: len(tree)] == tree for tree in self.pending_trees)
-
-    # -- writes ----------------------------------------------------------------------------
-
-    def write(self, key: Key, document: Any) -> None:
-        self._require_write()
-        self.pending[key] = document
-
-    def delete(self, key: Key) -> None:
-        self._require_write()
-        self.pending[key] = _DELETED
-
-    def delete_tree(self, key: Key) -> None:
-        """Delete the document at `key` and every document below it."""
-        self._require_write()
-        for pkey in list(self.pending):
-            if pkey[: len(key)] == key:
-                del self.pending[pkey]
-        if key:  # () is the whole state, which has no document of its own
-            self.pending[key] = _DELETED
-        self.pending_trees.append(key)
-
-    def _require_write(self) -> None:
-        if not self.write_mode:
-            raise RuntimeError("write in a read-only state transaction")
+        for rel in _files_under(root, self.store.dir_of(below)):
+            yield self.store.key_of(rel)
 
     # -- commit ----------------------------------------------------------------------------
 
