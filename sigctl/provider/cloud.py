@@ -160,14 +160,13 @@ def _tenants(call: Call) -> Response:
 def _locations(call: Call) -> Response:
     """The subscription's regions as ARM lists them (what `az account list-locations` prints).
     A subscription outside the early-access programme is not shown its regions."""
-    from sigctl import config
     from sigctl.provider import settings
     from sigctl.provider.region_metadata import METADATA
 
     _read_only(call)
     with call.provider.store.transaction() as tx:
         sub = accounts.subscription(tx, call.segments[1])["id"]
-    early_access = settings.early_access(config.load(call.provider.home))
+        early_access = settings.early_access(call.provider.settings(tx))
     value = []
     for region in regions.CATALOGUE:
         if region.early_access and not early_access:

@@ -110,7 +110,7 @@ def sign_in(call: Call) -> dict[str, Any]:
     if expect_bool(fields.get("token"), "token"):
         from sigctl.provider import identity
 
-        key = identity.signing_key(call.provider.home)
+        key = identity.signing_key(call.provider)
         issued = identity.issue(principal, f"{call.base}/", key, call.base, "", v2=True)
         answer["accessToken"] = issued["access_token"]
         answer["expiresIn"] = issued["expires_in"]

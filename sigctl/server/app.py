@@ -8,6 +8,7 @@ unexpected) into Azure's error envelope. Every rule of the emulated cloud lives 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from typing import Any
 from urllib.parse import parse_qsl
@@ -60,6 +61,8 @@ def create_app(provider: Provider, require_token: bool = False) -> Starlette:
         except ArmError as error:
             answer = _error(error, request, root)
         except Exception:  # never a traceback to the client; the transaction was rolled back
+            # ...but the operator sees it, in the server's own log
+            logging.getLogger("sigctl.serve").exception("request %s failed", request_id)
             answer = api.Response(
                 500,
                 {
