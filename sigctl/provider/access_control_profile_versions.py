@@ -25,7 +25,8 @@ from sigctl.provider import access_control_profiles, faults, ids, regions, repli
 from sigctl.provider.clock import iso_precise, save_clock
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
-from sigctl.provider.image_versions import STORAGE_TYPES, version_tuple
+from sigctl.provider.names import version_tuple
+from sigctl.provider.publishing import STORAGE_TYPES
 from sigctl.provider.validate import (
     expect_bool,
     expect_choice,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import regions, shapes
+from sigctl.provider import names, regions, shapes
 from sigctl.provider.replication import DEFAULT_FAULT_CODE, DEFAULT_FAULT_MESSAGE
 
 FAULTS_KEY = ("faults",)
@@ -22,8 +22,6 @@ def load(tx: Any) -> list[dict[str, Any]]:
 
 
 def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
-    from sigctl.provider import image_versions
-
     region = regions.find(spec.get("region") or "")
     if region is None:
         error = invalid_parameter(f"Unknown region '{spec.get('region')}'.", "region")
@@ -34,7 +32,7 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
             # an empty filter would match nothing, an empty code or message says nothing
             raise invalid_parameter(f"--{name} must not be empty.", name)
     if spec.get("version") is not None:
-        image_versions.check_name(spec["version"])
+        names.check_version_name(spec["version"])
     at = spec.get("at", 0)
     if not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(
