@@ -23,6 +23,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, shapes
+from sigctl.provider.lookup import SHARING_KEY
 from sigctl.store import Key, Transaction
 from sigctl.store.maintenance import Finding
 
@@ -314,8 +315,6 @@ def _count(usage: dict[str, dict[str, int]], region: str, kind: str) -> None:
 
 
 def _check_sharing(tx: Transaction, scan: Scan, fix: bool) -> None:
-    from sigctl.provider.sharing import SHARING_KEY
-
     registry = tx.read(SHARING_KEY)
     if registry is None:
         return

@@ -53,13 +53,6 @@ def _key(ctx: Request, application: dict[str, Any], version: str) -> tuple[str, 
     return (*gallery_applications.key_of(ctx, application), "versions", version.lower())
 
 
-def in_application(ctx: Request, application: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every stored version of a stored application."""
-    folder = (*gallery_applications.key_of(ctx, application), "versions")
-    docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
-    return [d for d in docs if d is not None]
-
-
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
@@ -81,7 +74,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
-    found = in_application(ctx, gallery_applications.require(ctx, rid))
+    found = gallery_applications.versions_of(ctx, gallery_applications.require(ctx, rid))
     found.sort(
         key=lambda d: (
             names.version_order(d["resource"]["name"]),

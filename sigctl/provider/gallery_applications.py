@@ -47,6 +47,13 @@ def key_of(ctx: Request, stored: dict[str, Any]) -> tuple[str, ...]:
     return _key(ctx, rid.names[0], rid.names[1])
 
 
+def versions_of(ctx: Request, application: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every stored version of a stored application."""
+    folder = (*key_of(ctx, application), "versions")
+    docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
+    return [d for d in docs if d is not None]
+
+
 def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     """The stored application an (application or version) id names, checking group and gallery."""
     application = ids.application_id(
@@ -239,9 +246,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     stored = ctx.tx.read(key, shapes.resource)
     if stored is None:
         return  # 204: nothing to delete
-    from sigctl.provider import gallery_application_versions  # it imports this module
-
-    held = gallery_application_versions.in_application(ctx, stored)
+    held = versions_of(ctx, stored)
     if held:
         raise cannot_delete_nested([ids.parse(v["resource"]["id"]).type_path() for v in held])
     ctx.tx.delete_tree(key)

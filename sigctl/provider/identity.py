@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
+from sigctl.home import ensure_private_dir
 from sigctl.provider import accounts
 from sigctl.provider.api import ANONYMOUS, Call, Response, method_not_allowed, route_not_found
 
@@ -44,8 +45,6 @@ def signing_key(home: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    from sigctl.home import ensure_private_dir
-
     ensure_private_dir(path.parent)
     key = secrets.token_bytes(32)
     import os

@@ -38,6 +38,7 @@ from sigctl.provider import (
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.region_metadata import METADATA
 
 Node = dict[str, Any]
 
@@ -188,8 +189,6 @@ def _resource(kind: str, body: dict[str, Any]) -> Node:
 
 def _coordinates(region: str) -> dict[str, float | None]:
     """The region's latitude and longitude in degrees (ARM writes them as strings)."""
-    from sigctl.provider.region_metadata import METADATA
-
     meta = METADATA.get(region, {})
     return {
         axis: float(str(meta[axis])) if axis in meta else None for axis in ("latitude", "longitude")

@@ -24,6 +24,8 @@ from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
 SOFT_DELETE_DAYS = 7  # a soft-deleted version's retention when its gallery sets none
+# The consumers' side of sharing, one document: what is shared with whom (sigctl.provider.sharing).
+SHARING_KEY = ("sharing",)
 
 
 # -- resource groups ----------------------------------------------------------------------------

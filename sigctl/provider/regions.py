@@ -10,10 +10,8 @@ in the early-access programme: every emulated subscription is, unless the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sigctl.errors import ErrorDetail
+from sigctl.errors import ErrorDetail, location_not_available
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,6 @@ def did_you_mean(text: str) -> str:
 def suggestion(text: str) -> list[ErrorDetail]:
     """The LocationSuggestion detail ARM adds to an unknown location's error (none if nothing is
     close)."""
-    from sigctl.errors import ErrorDetail
 
     hint = did_you_mean(text)
     return [ErrorDetail("LocationSuggestion", hint)] if hint else []
@@ -140,7 +137,6 @@ def require(
     (Australia Central and Central 2) when on the subscription's allow-list, the early-access
     ones while early access is on.
     """
-    from sigctl.errors import ErrorDetail, location_not_available
 
     region = find(text)
     available = [r.name for r in CATALOGUE if r.open_to(allowed)]

@@ -29,9 +29,9 @@ from sigctl.provider import (
 )
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.lookup import SHARING_KEY
 from sigctl.provider.validate import expect_choice
 
-SHARING_KEY = ("sharing",)
 OPERATIONS = ("Add", "Remove", "Reset", "EnableCommunity")
 GROUP_TYPES = {"subscriptions": "Subscriptions", "aadtenants": "AADTenants"}
 _PUBLIC_NAMESPACE = uuid.UUID("0d6f1c9a-3b7e-4c2f-8e5d-9a1b2c3d4e5f")

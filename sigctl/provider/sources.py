@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter, resource_not_found
-from sigctl.provider import ids, lookup, names, regions
+from sigctl.provider import ids, lookup, names, rbac, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -161,8 +161,6 @@ def get(ctx: Request, kind_name: str, group: str, name: str) -> dict[str, Any]:
 
 def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[str, Any]]:
     """The sources the caller may read (a list shows only those, as every list does)."""
-    from sigctl.provider import rbac
-
     groups = (
         [lookup.resource_group(ctx, group)["name"]]
         if group
