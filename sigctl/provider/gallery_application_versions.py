@@ -251,7 +251,7 @@ def _create(
         "occupiedGB": PACKAGE_GB,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    targets = [regions.find(t["name"]).name for t in profile["targetRegions"]]  # type: ignore[union-attr]
+    targets = [regions.programmatic(t["name"]) for t in profile["targetRegions"]]
     publishing.schedule(ctx, doc, targets, owner.names[0], owner.names[1], PACKAGE_GB)
     ctx.tx.write(key, doc)
     return doc

@@ -21,8 +21,7 @@ from sigctl.provider.ids import ResourceId
 
 def _region_target(doc: dict[str, Any], region: str) -> dict[str, Any] | None:
     for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
-        found = regions.find(target["name"])
-        if found and found.name == region:
+        if regions.programmatic(target["name"]) == region:
             return target
     return None
 
@@ -38,11 +37,11 @@ def _assess(
     provisioning = publishing.provisioning_state(ctx, doc)
     target = _region_target(doc, region.name) if region else None
     excluded = profile.get("excludeFromLatest", False)
-    if target is not None and "excludeFromLatest" in target:
+    if region is not None and target is not None and "excludeFromLatest" in target:
         if target["excludeFromLatest"]:
             reasons.append(
                 f"excluded from latest in {region.display_name} (targetRegions[].excludeFromLatest)"
-            )  # type: ignore[union-attr]
+            )
     elif excluded:
         reasons.append("excluded from latest (publishingProfile.excludeFromLatest)")
     if provisioning == "Failed":

@@ -217,8 +217,7 @@ def replica_places(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "entry": target,
         }
     for zone in profile.get("targetExtendedLocations") or []:
-        region = regions.find(zone["name"])
-        name = region.name if region else zone["name"]
+        name = regions.programmatic(zone["name"])
         places[edge_zones.key(name, zone["extendedLocation"]["name"])] = {
             "region": name,
             "label": zone["extendedLocation"]["name"],

@@ -108,6 +108,14 @@ def find(text: str) -> Region | None:
     return _BY_KEY.get(normalise(text))
 
 
+def programmatic(text: str) -> str:
+    """The programmatic name of a region given either way ('East US 2' -> 'eastus2'); a name
+    that is no region's, as given. Stored target regions carry display names, as Azure echoes
+    them; state and replication are keyed by programmatic name."""
+    region = find(text)
+    return region.name if region else text
+
+
 def did_you_mean(text: str) -> str:
     """ "Did you mean 'a' or 'b'?" with the known names nearest an unknown one ("" if none)."""
     import difflib

@@ -148,8 +148,7 @@ def region_states(
     """(programmatic region, status) of each target region (display-named), in target order."""
     out = []
     for target in targets:
-        region = regions.find(target["name"])
-        name = region.name if region else target["name"]
+        name = regions.programmatic(target["name"])
         out.append((name, status(entries[name], progress)))
     return out
 
