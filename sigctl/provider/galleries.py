@@ -14,7 +14,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     state_file_error,
 )
-from sigctl.provider import gallery_identity, ids, limits, lookup, names, regions
+from sigctl.provider import ids, limits, lookup, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -99,7 +99,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     """POST .../galleries/{g}/share (az sig share add/remove/reset/enable-community)."""
-    from sigctl.provider import sharing  # start-up: it loads the version modules
+    from sigctl.provider import sharing  # deferred for start-up: it loads the version modules
 
     return sharing.post(ctx, rid, body)
 
@@ -152,6 +152,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             new_props["sharingProfile"]["groups"] = groups
 
     gallery_id = str(ids.gallery_id(ctx.subscription, group["name"], stored_name))
+    from sigctl.provider import gallery_identity  # deferred for start-up: only writes need it
+
     identity = gallery_identity.resolve(
         ctx, gallery_id, body.get("identity"), (existing or {}).get("resource", {}).get("identity")
     )
@@ -312,7 +314,8 @@ def forget(ctx: Request, key: str) -> None:
                 ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
     stored = lookup.stored_gallery(ctx, key)
     if stored is not None:
-        from sigctl.provider import sharing  # start-up: it loads the version modules
+        # deferred for start-up: a read needs neither; sharing loads the version modules
+        from sigctl.provider import gallery_identity, sharing
 
         sharing.forget(ctx, stored)
         gallery_identity.forget(ctx, stored["resource"].get("identity"))

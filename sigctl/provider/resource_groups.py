@@ -9,7 +9,7 @@ from sigctl.errors import (
     location_not_available_for_group,
     state_file_error,
 )
-from sigctl.provider import galleries, ids, lookup, managed_identities, names, regions
+from sigctl.provider import ids, lookup, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_str, expect_tags
@@ -90,6 +90,9 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 def delete(ctx: Request, rid: ResourceId) -> None:
     """Deleting a group deletes everything inside it, as ARM does."""
     record = lookup.resource_group(ctx, rid.name)
+    # deferred for start-up: the group commands load no gallery or identity module
+    from sigctl.provider import galleries, managed_identities
+
     index = ctx.index()
     for gallery_key, _entry in lookup.galleries_in_group(index, record["name"]):
         galleries.forget(ctx, gallery_key)
