@@ -77,6 +77,7 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "completion.md",
         "testing.md",
         "az-coverage.md",
+        "architecture.md",
     ],
 )
 def test_docs_pages_exist(page: str) -> None:
