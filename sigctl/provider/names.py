@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
 
@@ -102,6 +103,15 @@ def check_source_name(kind: str, name: str) -> None:
             "or with '_'. The name may contain word characters or '.', '-', '_'.",
             "name",
         )
+
+
+def folded(value: Any) -> Any:
+    """A JSON value with every string in it lower-cased: ids and names compare without case."""
+    if isinstance(value, dict):
+        return {k: folded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [folded(v) for v in value]
+    return value.lower() if isinstance(value, str) else value
 
 
 def version_tuple(name: str) -> tuple[int, int, int] | None:

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter, property_change_not_allowed
-from sigctl.provider import ids, lookup, publishing, regions, settings, sources
+from sigctl.provider import ids, lookup, names, publishing, regions, settings, sources
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_int, expect_list, expect_str
 
@@ -119,18 +119,11 @@ def check_unchanged(old: dict[str, Any], new: dict[str, Any]) -> None:
 
 
 def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    def canon(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: canon(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [canon(v) for v in value]
-        return value.lower() if isinstance(value, str) else value
-
     def sourced(refs: dict[str, Any]) -> dict[str, Any]:
         # A data disk described without a source (a GET's body sent back) names no source.
         return {**refs, "data": [d for d in refs["data"] if d["source"]]}
 
-    return canon(sourced(old)) == canon(sourced(new))
+    return names.folded(sourced(old)) == names.folded(sourced(new))
 
 
 def check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: dict[str, Any]) -> None:
