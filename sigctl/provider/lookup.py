@@ -1,9 +1,10 @@
 """Reading stored resource groups, galleries, definitions and versions by name.
 
 Every handler that needs a document above or beside its own reads it here, with ARM's error for
-a missing one. This module sits below the resource modules (galleries, image_definitions,
-image_versions, sharing, latest, ...) and imports none of them, so they can all import it, and
-each other, at module level without a cycle.
+a missing one; with them, the one rule every child of a gallery obeys (its home region) and the
+key of the sharing registry. This module sits below the resource modules (galleries,
+image_definitions, image_versions, sharing, latest, ...) and imports none of them, so they can
+all import it, and each other, at module level without a cycle.
 """
 
 from __future__ import annotations
