@@ -141,3 +141,88 @@ def test_the_cli_reaches_the_provider_only_through_the_request_interface() -> No
 )
 def test_the_door_check_sees_each_way_around(line: str) -> None:
     assert _door_violations(Path("commands/x.py"), line)
+
+
+# -- the provider's own imports -----------------------------------------------------------------
+
+# The request interface and the emulator's own routes still defer many imports; they are left out
+# of the two checks below until they stop.
+_NOT_YET_COUNTED = {
+    "api",
+    "billing",
+    "cloud",
+    "context",
+    "emulator_api",
+    "graph",
+    "service",
+    "settings",
+}
+FUNCTION_LEVEL_IMPORT_LIMIT = 15
+
+
+def _provider_imports(path: Path) -> tuple[set[str], list[str]]:
+    """(sibling modules `path` imports anywhere, where it imports sigctl inside a function)."""
+    siblings = {p.stem for p in (PACKAGE / "provider").glob("*.py")}
+    tree = ast.parse(path.read_text())
+    imported: set[str] = set()
+    deferred: list[str] = []
+    inside = {
+        id(node)
+        for fn in ast.walk(tree)
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(fn)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+            if node.module == "sigctl.provider":
+                names = [f"sigctl.provider.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["sigctl", "provider"] and len(parts) > 2 and parts[2] in siblings:
+                imported.add(parts[2])
+        if id(node) in inside and any(n.split(".")[0] == "sigctl" for n in names):
+            deferred.append(f"{path.name}:{node.lineno}")
+    return imported - {path.stem}, deferred
+
+
+def test_few_function_level_imports_in_the_provider() -> None:
+    """A sigctl import inside a function is kept only to keep start-up cheap (and says so)."""
+    deferred = [
+        where
+        for path in sorted((PACKAGE / "provider").glob("*.py"))
+        if path.stem not in _NOT_YET_COUNTED
+        for where in _provider_imports(path)[1]
+    ]
+    assert len(deferred) <= FUNCTION_LEVEL_IMPORT_LIMIT, deferred
+
+
+def test_resource_modules_need_no_deferred_import_to_avoid_a_cycle() -> None:
+    """With every deferred import made at module level, the resource modules form no cycle:
+    sigctl.provider.lookup, below them all, holds what they read of each other."""
+    graph = {
+        path.stem: _provider_imports(path)[0]
+        for path in (PACKAGE / "provider").glob("*.py")
+        if path.stem not in _NOT_YET_COUNTED
+    }
+    # accounts deletes a principal's role assignments through rbac, which reads accounts.
+    graph["accounts"].discard("rbac")
+    cycles = []
+
+    def visit(module: str, trail: list[str]) -> None:
+        for nxt in sorted(graph.get(module, ())):
+            if nxt in trail:
+                cycles.append([*trail[trail.index(nxt) :], nxt])
+            elif nxt not in done:
+                visit(nxt, [*trail, nxt])
+        done.add(module)
+
+    done: set[str] = set()
+    for module in sorted(graph):
+        if module not in done:
+            visit(module, [module])
+    assert not cycles, cycles

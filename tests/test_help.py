@@ -78,6 +78,7 @@ def test_examples_name_the_tree_they_are_shown_in(sigctl: Runner) -> None:
         "testing.md",
         "az-coverage.md",
         "shared-cloud.md",
+        "architecture.md",
     ],
 )
 def test_docs_pages_exist(page: str) -> None:

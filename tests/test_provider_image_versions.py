@@ -382,6 +382,24 @@ class TestSources:
         assert error.target == "storageProfile"
         assert names(provider) == []
 
+    def test_data_disks_alone_are_no_source(self, provider: Provider, img: str) -> None:
+        data = snapshot(provider, "d", size=8)
+        body = version_body(storage={"dataDiskImages": [{"lun": 0, "source": {"id": data}}]})
+        error = error_of(provider.put, version(), body)
+        assert (error.code, error.target) == ("InvalidParameter", "storageProfile.osDiskImage")
+        assert "One and only one source type" in error.message
+        assert names(provider) == []
+
+    def test_a_gallery_id_that_names_no_version_is_the_wrong_kind(
+        self, provider: Provider, img: str
+    ) -> None:
+        error = error_of(provider.put, version(), version_body(str(image())))
+        assert (error.code, error.target) == ("InvalidParameter", "storageProfile.source")
+        assert error.message == (
+            f"The source id: {image()} must either be a managed image, virtual machine or "
+            "another gallery image version"
+        )
+
     def test_an_unknown_source_is_not_found(self, provider: Provider, img: str) -> None:
         error = error_of(provider.put, version(), version_body(str(source("images", "nosuch"))))
         assert (error.code, error.status) == ("ResourceNotFound", 404)

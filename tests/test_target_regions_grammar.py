@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sigctl.cli.errors import CliError
 from sigctl.cli.regions_arg import parse_target_regions
+from sigctl.provider import regions
 from tests.conftest import Runner
 
 STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
@@ -177,3 +178,10 @@ def test_the_published_version_keeps_what_the_arguments_say(
         default_count,
         default_type,
     )
+
+
+@given(st.sampled_from(regions.CATALOGUE))
+def test_a_stored_region_name_reads_back_as_its_programmatic_name(region: regions.Region) -> None:
+    for spelling in (region.name, region.display_name, region.display_name.upper()):
+        assert regions.programmatic(spelling) == region.name
+    assert regions.programmatic("Atlantis") == "Atlantis"  # no region's name: kept as given

@@ -25,7 +25,8 @@ from sigctl.provider import access_control_profiles, faults, ids, regions, repli
 from sigctl.provider.clock import iso_precise, save_clock
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
-from sigctl.provider.image_versions import STORAGE_TYPES, version_tuple
+from sigctl.provider.names import version_tuple
+from sigctl.provider.publishing import STORAGE_TYPES
 from sigctl.provider.validate import (
     expect_bool,
     expect_choice,
@@ -289,7 +290,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             },
             "replication": {"operation": "Creating", "regions": {}},
         }
-        restart = [regions.find(t["name"]).name for t in new_props["targetLocations"]]  # type: ignore[union-attr]
+        restart = [regions.programmatic(t["name"]) for t in new_props["targetLocations"]]
     else:
         doc = copy.deepcopy(existing)
         old = doc["resource"]
@@ -304,7 +305,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             old["properties"]["targetLocations"], new_props["targetLocations"]
         )
         for name in list(doc["replication"]["regions"]):
-            if name not in {regions.find(t["name"]).name for t in new_props["targetLocations"]}:  # type: ignore[union-attr]
+            if name not in {regions.programmatic(t["name"]) for t in new_props["targetLocations"]}:
                 del doc["replication"]["regions"][name]
         old["properties"] = new_props
         if restart:
@@ -326,7 +327,7 @@ def _changed_regions(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> li
         previous = before.get(target["name"])
         count = target.get("regionalReplicaCount", 1)
         if previous is None or count > previous.get("regionalReplicaCount", 1):
-            out.append(regions.find(target["name"]).name)  # type: ignore[union-attr]
+            out.append(regions.programmatic(target["name"]))
     return out
 
 
@@ -335,8 +336,7 @@ def _schedule(ctx: Request, doc: dict[str, Any], names: list[str], profile: dict
     if not names:
         return
     targets = {
-        regions.find(t["name"]).name: t  # type: ignore[union-attr]
-        for t in doc["resource"]["properties"]["targetLocations"]
+        regions.programmatic(t["name"]): t for t in doc["resource"]["properties"]["targetLocations"]
     }
     gallery, profile_name = ids.parse(profile["resource"]["id"]).names
     clock = ctx.clock

@@ -18,7 +18,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import ids, image_definitions, shapes
+from sigctl.provider import ids, lookup, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_choice, expect_dict, expect_str, expect_tags
@@ -51,7 +51,7 @@ def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
         ctx.subscription, rid.resource_group or "", "galleries", rid.names[0], KIND, rid.names[1]
     )
     missing = resource_not_found(profile.type_path(), rid.resource_group or "")
-    gallery = image_definitions.parent(ctx, rid, missing)
+    gallery = lookup.parent_gallery(ctx, rid, missing)
     return ctx.tx.read(key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
 
 
@@ -71,7 +71,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     gallery_rid = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
     missing = resource_not_found(gallery_rid.type_path(), rid.resource_group or "")
-    gallery = image_definitions.parent(ctx, rid, missing)["resource"]["name"]
+    gallery = lookup.parent_gallery(ctx, rid, missing)["resource"]["name"]
     folder = ctx.key("galleries", gallery, KIND)
     found = (ctx.tx.read((*folder, p), shapes.resource) for p in sorted(ctx.tx.children(folder)))
     return [render(s) for s in found if s is not None]
@@ -90,7 +90,7 @@ def required_choice(
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    gallery = image_definitions.parent(ctx, rid)
+    gallery = lookup.parent_gallery(ctx, rid)
     gallery_name = gallery["resource"]["name"]
     check_name(rid.names[1])
     region = ctx.body_region(body, TYPE)
@@ -142,7 +142,7 @@ def merge_update(current: dict[str, Any], body: dict[str, Any]) -> dict[str, Any
 
 
 def delete(ctx: Request, rid: ResourceId) -> None:
-    gallery = image_definitions.parent(ctx, rid)["resource"]["name"]
+    gallery = lookup.parent_gallery(ctx, rid)["resource"]["name"]
     stored_key = key(ctx, gallery, rid.names[1])
     stored = ctx.tx.read(stored_key, shapes.resource)
     if stored is None:

@@ -249,7 +249,7 @@ def delete_principal(tx: Any, object_id: str) -> None:
     Ids derive from names, so a principal created again gets the same id: dropping the
     assignments keeps it from inheriting the old one's access (Azure never reuses an id).
     """
-    from sigctl.provider import rbac
+    from sigctl.provider import rbac  # here, not at the top: rbac reads principals from this module
 
     accounts = load(tx)
     found = accounts["principals"].get(object_id)

@@ -11,6 +11,7 @@ SDKs send.
 from __future__ import annotations
 
 from sigctl.errors import ArmError
+from sigctl.provider import regions
 
 _GALLERY = [
     "2018-06-01",
@@ -230,8 +231,6 @@ def check(api_version: str | None, namespace: str, types: tuple[str, ...], locat
     versions = supported(namespace, types)
     if version.lower() in versions:
         return
-    from sigctl.provider import regions
-
     type_name = "/".join(t for t in types)
     raise ArmError(
         "NoRegisteredProviderFound",

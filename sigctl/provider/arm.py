@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import api_versions, ids
+from sigctl.provider import api_versions, authorization, cloud, ids, operations, regions
 from sigctl.provider.api import Call, Response, method_not_allowed
+from sigctl.provider.service import _ROUTES, _handler
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -37,15 +38,11 @@ def handle(call: Call) -> Response:
     api_version = _api_version(query)
     lowered = [s.lower() for s in segments]
     path = call.path
-    from sigctl.provider import cloud
-
     own = cloud.route(lowered)
     if own is not None:
         api_versions.check_resources(api_version)
         return own(call)
     if AUTHORIZATION in lowered:
-        from sigctl.provider import authorization
-
         api_versions.require_present(api_version)
         return authorization.handle(call)
     action = None
@@ -68,8 +65,6 @@ def handle(call: Call) -> Response:
             200, {"value": provider.dispatch("list", rid, query, None, principal).result}
         )
     if verb == "GET" and rid.route == _OPERATIONS:
-        from sigctl.provider import operations
-
         return operations.answer(provider, rid, query, principal)
     if verb == "GET":
         outcome = provider.dispatch("get", rid, query, None, principal)
@@ -91,8 +86,6 @@ def handle(call: Call) -> Response:
     )
     headers: dict[str, str] = {}
     if state in PENDING:
-        from sigctl.provider import operations
-
         location = str(result.get("location") or "global")
         headers = operations.monitor_headers(call.base, rid, verb, api_version or "", location)
     return Response(status, result, headers)
@@ -100,8 +93,6 @@ def handle(call: Call) -> Response:
 
 def _refuse_post_to_collection(segments: list[str], path: str) -> None:
     """POST names an action after a resource; on a collection ARM has no POST."""
-    from sigctl.provider.service import _ROUTES
-
     try:
         whole = ids.parse(path)
     except ArmError:
@@ -129,8 +120,6 @@ def _object(body: Any) -> dict[str, Any]:
 def _head(
     provider: Provider, rid: ids.ResourceId, query: dict[str, str], principal: str | None
 ) -> Response:
-    from sigctl.provider.service import _handler
-
     verb = "head" if hasattr(_handler(rid), "head") else "get"
     try:
         found = provider.dispatch(verb, rid, query, None, principal).result
@@ -147,8 +136,6 @@ def _check_version(
     if rid.namespace == ids.RESOURCES:
         api_versions.check_resources(api_version)
         return
-    from sigctl.provider.service import _handler
-
     _handler(rid)  # an unknown type is InvalidResourceType whatever the version
     try:
         api_versions.check(api_version, rid.namespace, rid.types, "global")
@@ -161,8 +148,6 @@ def _check_version(
 
 def _location(provider: Provider, rid: ids.ResourceId, body: Any) -> str:
     """The location ARM names when refusing a version: the body's, else the group's."""
-    from sigctl.provider import regions
-
     if isinstance(body, dict) and isinstance(body.get("location"), str):
         found = regions.find(body["location"])
         return found.name if found else body["location"]

@@ -23,6 +23,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, shapes
+from sigctl.provider.lookup import SHARING_KEY
 from sigctl.store import Key, Transaction
 from sigctl.store.base import Finding
 
@@ -141,6 +142,17 @@ def _subscriptions(tx: Transaction, scan: Scan) -> set[str] | None:
 # -- one subscription -------------------------------------------------------------------------
 
 
+@dataclass
+class _Found:
+    """What a subscription's documents hold, once each is accepted in its place."""
+
+    galleries: dict[str, Any] = field(default_factory=dict)
+    definitions: dict[tuple[str, str], Any] = field(default_factory=dict)
+    usage: dict[str, dict[str, int]] = field(default_factory=dict)
+    # a group's lower-case name -> (its name, the location of what it holds)
+    group_locations: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
 def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: bool) -> None:
     docs = scan.resources.get(subscription, {})
     index_key: Key = ("subscriptions", subscription, "index")
@@ -157,17 +169,24 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             "holds; its tags are lost)",
         )
         report = _Reporter(scan, fix, quiet=True)  # one finding for the whole rebuild
+    found = _accept_documents(tx, report, subscription, docs)
+    _check_gallery_entries(tx, report, subscription, index, found)
+    _check_groups_and_usage(tx.store.location(index_key), report, index, found)
+    if fix and (index != stored if stored is not None else bool(docs)):
+        tx.write(index_key, index)
 
-    galleries: dict[str, Any] = {}
-    definitions: dict[tuple[str, str], Any] = {}
-    usage: dict[str, dict[str, int]] = {}
-    group_locations: dict[str, tuple[str, str]] = {}  # lower name -> (name, location)
+
+def _accept_documents(
+    tx: Transaction, report: _Reporter, subscription: str, docs: dict[Key, Any]
+) -> _Found:
+    """Each document in its place, below a parent that is there; what they hold and count."""
+    found = _Found()
     accepted: set[Key] = set()  # parents come first in key order
     for key, document in sorted(docs.items()):
         rest = key[2:]
         where = tx.store.location(key)
         if rest[0] == "resourcegroups":
-            group_locations.setdefault(rest[1], _group_and_location(document))
+            found.group_locations.setdefault(rest[1], _group_and_location(document))
             continue
         # Below a gallery: definitions and image versions (counted), or VM applications and
         # access control profiles with their versions (not counted against any limit).
@@ -179,7 +198,7 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             report.refuse(where, f"its resource id '{resource['id']}' does not match its place")
             continue
         if kind == "gallery":
-            galleries[rest[1]] = document
+            found.galleries[rest[1]] = document
             accepted.add(key)
             continue
         parent = key[:4] if kind in ("definition", "child") else key[:6]
@@ -192,17 +211,21 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             continue
         accepted.add(key)
         if kind == "definition":
-            definitions[(rest[1], rest[3])] = document
-            _count(usage, resource["location"], "images")
-        elif kind == "version" and not document.get(
-            "softDeleted"
-        ):  # a soft-deleted version no longer counts
-            _count(usage, resource["location"], "versions")
+            found.definitions[(rest[1], rest[3])] = document
+            _count(found.usage, resource["location"], "images")
+        elif kind == "version" and not document.get("softDeleted"):
+            _count(found.usage, resource["location"], "versions")  # a soft delete uncounts it
+    return found
 
-    where = tx.store.location(index_key)
+
+def _check_gallery_entries(
+    tx: Transaction, report: _Reporter, subscription: str, index: dict[str, Any], found: _Found
+) -> None:
+    """The index lists every gallery with a document, and only those, as their documents say."""
+    where = tx.store.location(("subscriptions", subscription, "index"))
     registry = index["galleries"]
     for name, entry in sorted(registry.items()):
-        if name not in galleries:
+        if name not in found.galleries:
             below = ("subscriptions", subscription, "galleries", name)
             if tx.any_below(below):
                 report.refuse(
@@ -217,7 +240,7 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
                 "remove the entry",
             ):
                 del registry[name]
-    for name, document in sorted(galleries.items()):
+    for name, document in sorted(found.galleries.items()):
         resource = document["resource"]
         group = ids.parse(resource["id"]).resource_group or ""
         expected = {
@@ -225,16 +248,21 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
             "name": resource["name"],
             "location": resource["location"],
         }
-        group_locations.setdefault(group.lower(), (group, resource["location"]))
+        found.group_locations.setdefault(group.lower(), (group, resource["location"]))
         if registry.get(name) != expected and report.fixable(
             where,
             f"its entry for gallery '{resource['name']}' does not match the gallery's document",
             "write the entry from the document",
         ):
             registry[name] = expected
-        _check_identifiers(tx, report, subscription, name, document, definitions)
+        _check_identifiers(tx, report, subscription, name, document, found.definitions)
 
-    for lower, (group, location) in sorted(group_locations.items()):
+
+def _check_groups_and_usage(
+    where: str, report: _Reporter, index: dict[str, Any], found: _Found
+) -> None:
+    """The index records every group that holds something, and counts what the limits count."""
+    for lower, (group, location) in sorted(found.group_locations.items()):
         if lower not in index["resourceGroups"] and report.fixable(
             where,
             f"it does not record resource group '{group}', which holds galleries or sources",
@@ -246,14 +274,13 @@ def _check_subscription(tx: Transaction, scan: Scan, subscription: str, fix: boo
                 "tags": None,
                 "managedBy": None,
             }
+    usage = found.usage
     if index["usage"] != usage and report.fixable(
         where,
         f"its usage counts {index['usage']} do not match the definitions and versions ({usage})",
         "count them again",
     ):
         index["usage"] = usage
-    if fix and (index != stored if stored is not None else bool(docs)):
-        tx.write(index_key, index)
 
 
 def _group_and_location(document: dict[str, Any]) -> tuple[str, str]:
@@ -314,8 +341,6 @@ def _count(usage: dict[str, dict[str, int]], region: str, kind: str) -> None:
 
 
 def _check_sharing(tx: Transaction, scan: Scan, fix: bool) -> None:
-    from sigctl.provider.sharing import SHARING_KEY
-
     registry = tx.read(SHARING_KEY)
     if registry is None:
         return

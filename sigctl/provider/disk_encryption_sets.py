@@ -19,7 +19,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import accounts, ids, resource_groups, shapes
+from sigctl.provider import accounts, ids, lookup, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -74,7 +74,7 @@ def render(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    group = resource_groups.require(ctx, rid.resource_group or "")["name"]
+    group = lookup.resource_group(ctx, rid.resource_group or "")["name"]
     doc = find(ctx, group, rid.name)
     if doc is None:
         raise _not_found(rid.resource_group or "", rid.name)
@@ -83,7 +83,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     if rid.resource_group is not None:
-        groups = [resource_groups.require(ctx, rid.resource_group)["name"]]
+        groups = [lookup.resource_group(ctx, rid.resource_group)["name"]]
     else:
         groups = [g["name"] for g in ctx.index()["resourceGroups"].values()]
     found = []
@@ -98,7 +98,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    group = resource_groups.require(ctx, rid.resource_group or "")["name"]
+    group = lookup.resource_group(ctx, rid.resource_group or "")["name"]
     name = rid.name
     if not _NAME.fullmatch(name):
         raise ArmError(
@@ -152,7 +152,7 @@ def patch(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]
 
 
 def delete(ctx: Request, rid: ResourceId) -> None:
-    group = resource_groups.require(ctx, rid.resource_group or "")["name"]
+    group = lookup.resource_group(ctx, rid.resource_group or "")["name"]
     if find(ctx, group, rid.name) is not None:
         ctx.tx.delete(_key(ctx, group, rid.name))
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts
+from sigctl.provider import accounts, identity, regions
 from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
+from sigctl.provider.context import Request
+from sigctl.provider.graph import shape
 from sigctl.provider.validate import expect_bool, expect_dict, expect_str
 
 
@@ -108,8 +110,6 @@ def sign_in(call: Call) -> dict[str, Any]:
         tenant = accounts.tenant(tx, subscription["tenantId"])
     answer = {"principal": principal, "subscription": subscription, "tenant": tenant}
     if expect_bool(fields.get("token"), "token"):
-        from sigctl.provider import identity
-
         key = identity.signing_key(call.provider)
         issued = identity.issue(principal, f"{call.base}/", key, call.base, "", v2=True)
         answer["accessToken"] = issued["access_token"]
@@ -128,7 +128,6 @@ _FIELDS = {
 
 
 def _principals(call: Call, tx: Any, tenant_id: str, path: str) -> Response:
-    from sigctl.provider.graph import shape
 
     if call.verb == "GET":  # an unknown tenant has no principals
         kind = call.query.get("type")
@@ -173,7 +172,6 @@ def _create_subscription(tx: Any, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _unknown_region(text: str) -> ArmError:
-    from sigctl.provider import regions
 
     message = f"'{text}' is not a region. {regions.did_you_mean(text)}".strip()
     return ArmError("UnknownRegion", message, 400, "region")
@@ -182,7 +180,6 @@ def _unknown_region(text: str) -> ArmError:
 def _allow(tx: Any, subscription: str, region_text: str, allowed: bool) -> dict[str, Any]:
     """Put a gated region on the subscription's allow-list (or take it off). A region that
     needs no allow-list is left as it is: `changed` says whether anything changed."""
-    from sigctl.provider import regions
 
     region = regions.find(region_text)
     if region is None:
@@ -203,11 +200,9 @@ def _allow(tx: Any, subscription: str, region_text: str, allowed: bool) -> dict[
 def _gallery_access(call: Call, tx: Any, subscription: str) -> list[dict[str, Any]]:
     """For each region a subscription can name: whether galleries there need an allow-list,
     and whether this subscription may create them now."""
-    from sigctl.provider.context import Request
 
     sub = accounts.subscription(tx, subscription)["id"]
     ctx = Request(tx, sub.lower(), call.principal)
-    from sigctl.provider import regions
 
     allowed, known = ctx.allowed_regions(), ctx.known_regions()
     return [

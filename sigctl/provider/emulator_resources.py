@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids
+from sigctl.provider import accounts, billing, ids, latest, sources
 from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_list, expect_str
@@ -27,8 +27,6 @@ def handle(call: Call, subscription: str, rest: list[str], path: str) -> Respons
         sub = accounts.subscription(tx, subscription)["id"]
         ctx = Request(tx, sub.lower(), call.principal, query)
         if below == ["sources"]:
-            from sigctl.provider import sources
-
             _only(verb, "GET", path)
             return Response(200, {"value": sources.list_(ctx, group, _kind(query.get("kind")))})
         if group is not None and len(below) >= 3 and below[0] == "sources":
@@ -38,8 +36,6 @@ def handle(call: Call, subscription: str, rest: list[str], path: str) -> Respons
             _only(verb, "GET", path)
             return Response(200, _latest(ctx))
         if group is None and below == ["billing"]:
-            from sigctl.provider import billing
-
             _only(verb, "GET", path)
             scope = ids.parse(query["scope"]) if query.get("scope") else None
             return Response(200, billing.existing(ctx, scope))
@@ -59,7 +55,6 @@ def _only(verb: str, allowed: str, path: str) -> None:
 
 
 def _kind(text: str | None) -> str | None:
-    from sigctl.provider import sources
 
     if text is None:
         return None
@@ -75,7 +70,6 @@ def _kind(text: str | None) -> str | None:
 def _source(
     ctx: Request, verb: str, group: str, kind_text: str, name: str, body: Any, path: str
 ) -> Response:
-    from sigctl.provider import sources
 
     kind = _kind(kind_text)
     assert kind is not None
@@ -92,7 +86,6 @@ def _source(
 def _latest(ctx: Request) -> dict[str, Any]:
     """What "latest" means for a definition (in a region, if given), with every candidate's
     verdict; without explain=true, a definition with no latest version is an error."""
-    from sigctl.provider import latest
 
     definition = expect_str(ctx.query.get("definition"), "definition")
     if not definition:
@@ -116,7 +109,6 @@ def _plan(ctx: Request, fields: dict[str, Any]) -> dict[str, Any]:
     sized by `disks` ({sizeGB, usedGB}: the OS disk first), or by a managed image or VM
     (`source`: {resourceGroup, name}), in `location` (default: the source's region, else the
     first target region)."""
-    from sigctl.provider import billing
 
     profile = expect_dict(fields.get("publishingProfile"), "publishingProfile")
     location = expect_str(fields.get("location"), "location")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter, property_change_not_allowed
-from sigctl.provider import disk_encryption_sets, ids, regions
+from sigctl.provider import disk_encryption_sets, ids, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.validate import (
     expect_choice,
@@ -362,14 +362,7 @@ def _has_set(block: dict[str, Any], disk: str | int) -> bool:
 
 
 def _canonical(block: dict[str, Any] | None) -> Any:
-    def lower(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: lower(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [lower(v) for v in value]
-        return value.lower() if isinstance(value, str) else value
-
-    return lower(block or {})
+    return names.folded(block or {})
 
 
 def carried_over(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import regions, shapes
+from sigctl.provider import names, regions, shapes
 from sigctl.provider.replication import DEFAULT_FAULT_CODE, DEFAULT_FAULT_MESSAGE
+from sigctl.provider.validate import expect_str
 
 FAULTS_KEY = ("faults",)
 
@@ -22,9 +23,6 @@ def load(tx: Any) -> list[dict[str, Any]]:
 
 
 def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
-    from sigctl.provider import image_versions
-    from sigctl.provider.validate import expect_str
-
     for name in ("region", "gallery", "definition", "version", "code", "message"):
         expect_str(spec.get(name), name)  # a JSON body may hold anything
     region = regions.find(spec.get("region") or "")
@@ -37,7 +35,7 @@ def add(tx: Any, spec: dict[str, Any]) -> dict[str, Any]:
             # an empty filter would match nothing, an empty code or message says nothing
             raise invalid_parameter(f"Property '{name}' must not be empty.", name)
     if spec.get("version") is not None:
-        image_versions.check_name(spec["version"])
+        names.check_version_name(spec["version"])
     at = spec.get("at", 0)
     if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at < 100:
         raise invalid_parameter(

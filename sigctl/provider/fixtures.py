@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import ids, shapes
+from sigctl.provider import consistency, ids, shapes
 from sigctl.provider.context import Request
 from sigctl.store.files import SCHEMA_VERSION
 
@@ -52,8 +52,6 @@ def replace(tx: Any, snapshot: dict[str, Any]) -> int:
         tx.write(parts, document)
     # A snapshot whose documents disagree (a missing index, orphaned versions) would leave a
     # state every later command refuses: it is refused as a whole instead.
-    from sigctl.provider import consistency
-
     problems = consistency.check(tx)
     if problems:
         root = tx.store.location((), below=True)

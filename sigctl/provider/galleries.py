@@ -12,10 +12,9 @@ from sigctl.errors import (
     invalid_parameter,
     invalid_resource_location,
     property_change_not_allowed,
-    resource_not_found,
     state_file_error,
 )
-from sigctl.provider import ids, limits, names, regions, resource_groups, shapes
+from sigctl.provider import ids, limits, lookup, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -36,54 +35,9 @@ _OLD_SCHEMA_API = "2021-10-01"
 
 # -- reading ------------------------------------------------------------------------------------
 
-
-def stored_gallery(ctx: Request, name: str) -> dict[str, Any] | None:
-    return ctx.tx.read(ctx.key("galleries", name), shapes.resource)
-
-
-def listed_gallery(ctx: Request, name: str) -> dict[str, Any]:
-    """The document of a gallery the index lists; its absence is damage, not a 404."""
-    stored = stored_gallery(ctx, name)
-    if stored is None:
-        raise ctx.missing(ctx.key("galleries", name), "the subscription's index")
-    return stored
-
-
-def find(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
-    """The stored gallery `name` in resource group `group` (both case-insensitive), or None."""
-    entry = ctx.index()["galleries"].get(name.lower())
-    if entry is None or entry["resourceGroup"].lower() != group.lower():
-        return None
-    return listed_gallery(ctx, name)
-
-
-def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    """The gallery a request names; 404 if its group or the gallery itself is missing."""
-    resource_groups.require(ctx, rid.resource_group or "")
-    stored = find(ctx, rid.resource_group or "", rid.names[0])
-    if stored is None:
-        gallery = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
-        raise resource_not_found(gallery.type_path(), rid.resource_group or "")
-    return stored
-
-
-def require_home_region(stored: dict[str, Any], region: str) -> None:
-    """Shared, community and soft-delete galleries keep their contents in their own region."""
-    resource = stored["resource"]
-    props = resource["properties"]
-    permissions = props.get("sharingProfile", {}).get("permissions", "Private")
-    if permissions != "Private":
-        reason = f"is shared (permissions '{permissions}')"
-    elif props.get("softDeletePolicy", {}).get("isSoftDeleteEnabled"):
-        reason = "has soft delete enabled"
-    else:
-        return
-    if region != resource["location"]:
-        raise invalid_parameter(
-            f"Gallery '{resource['name']}' {reason}: its image definitions and versions must be in "
-            f"the gallery's region '{resource['location']}', not '{region}'.",
-            "location",
-        )
+# The reads by name live in sigctl.provider.lookup; billing's estimate uses these two names.
+listed_gallery = lookup.listed_gallery
+require = lookup.gallery
 
 
 def sharing_status(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -135,13 +89,17 @@ def render(
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     query = ctx.query
     return render(
-        ctx, require(ctx, rid), query.get("api-version"), query.get("$expand"), query.get("$select")
+        ctx,
+        lookup.gallery(ctx, rid),
+        query.get("api-version"),
+        query.get("$expand"),
+        query.get("$select"),
     )
 
 
 def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     """POST .../galleries/{g}/share (az sig share add/remove/reset/enable-community)."""
-    from sigctl.provider import sharing
+    from sigctl.provider import sharing  # deferred for start-up: it loads the version modules
 
     return sharing.post(ctx, rid, body)
 
@@ -149,19 +107,19 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     index = ctx.index()
     if rid.resource_group is not None:
-        resource_groups.require(ctx, rid.resource_group)
-        keys = [k for k, _ in resource_groups.list_galleries_in(index, rid.resource_group)]
+        lookup.resource_group(ctx, rid.resource_group)
+        keys = [k for k, _ in lookup.galleries_in_group(index, rid.resource_group)]
     else:
         keys = [k for k in index["galleries"]]
     api_version = ctx.query.get("api-version")
-    return [render(ctx, listed_gallery(ctx, k), api_version) for k in sorted(keys)]
+    return [render(ctx, lookup.listed_gallery(ctx, k), api_version) for k in sorted(keys)]
 
 
 # -- writing ------------------------------------------------------------------------------------
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    group = resource_groups.require(ctx, rid.resource_group or "")
+    group = lookup.resource_group(ctx, rid.resource_group or "")
     name = rid.name
     names.check_gallery_name(name)
     region = ctx.body_region(body, TYPE)
@@ -176,10 +134,10 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             f"'{ctx.subscription}'. Please pick another gallery name.",
             "galleryName",
         )
-    existing = listed_gallery(ctx, name) if entry is not None else None
+    existing = lookup.listed_gallery(ctx, name) if entry is not None else None
     if existing is None:
         key = ctx.key("galleries", name)
-        if stored_gallery(ctx, name) is not None:
+        if lookup.stored_gallery(ctx, name) is not None:
             raise state_file_error(
                 ctx.tx.store.location(key), "the subscription's index does not list this gallery"
             )
@@ -193,9 +151,9 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         if groups:  # shared through POST .../share, not through PUT
             new_props["sharingProfile"]["groups"] = groups
 
-    from sigctl.provider import gallery_identity
-
     gallery_id = str(ids.gallery_id(ctx.subscription, group["name"], stored_name))
+    from sigctl.provider import gallery_identity  # deferred for start-up: only writes need it
+
     identity = gallery_identity.resolve(
         ctx, gallery_id, body.get("identity"), (existing or {}).get("resource", {}).get("identity")
     )
@@ -318,8 +276,8 @@ def _check_immutable(
 
 
 def delete(ctx: Request, rid: ResourceId) -> None:
-    resource_groups.require(ctx, rid.resource_group or "")
-    stored = find(ctx, rid.resource_group or "", rid.name)
+    lookup.resource_group(ctx, rid.resource_group or "")
+    stored = lookup.find_gallery(ctx, rid.resource_group or "", rid.name)
     if stored is None:
         return  # ARM answers 204 for a resource that does not exist
     name = stored["resource"]["name"]
@@ -353,8 +311,9 @@ def forget(ctx: Request, key: str) -> None:
             version_doc = tx.read(ctx.key("galleries", key, "images", image, "versions", version))
             if not version_doc.get("softDeleted"):  # a soft delete already uncounted it
                 ctx.count_usage(version_doc["resource"]["location"], "versions", -1)
-    stored = stored_gallery(ctx, key)
+    stored = lookup.stored_gallery(ctx, key)
     if stored is not None:
+        # deferred for start-up: a read needs neither; sharing loads the version modules
         from sigctl.provider import gallery_identity, sharing
 
         sharing.forget(ctx, stored)

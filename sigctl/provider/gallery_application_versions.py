@@ -3,7 +3,7 @@
 A version is one package: the blob the service copies (`source.mediaLink`), the commands that
 install, update and remove it, and settings for the VM application extension. It replicates to
 its target regions over time exactly as an image version does: the publishing rules are
-sigctl.provider.image_versions', with an application version's own limits (KIND). The emulator
+those of sigctl.provider.publishing, with an application version's own limits (KIND). The emulator
 never reads the package, so it models every package as PACKAGE_GB for replication timing.
 """
 
@@ -19,7 +19,15 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import gallery_applications, ids, image_versions, regions, shapes
+from sigctl.provider import (
+    gallery_applications,
+    ids,
+    image_versions,
+    names,
+    publishing,
+    regions,
+    shapes,
+)
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -32,7 +40,7 @@ from sigctl.provider.validate import (
 
 TYPE = "Microsoft.Compute/galleries/applications/versions"
 PATH = "galleryApplicationVersion.properties."
-KIND = image_versions.Kind(
+KIND = publishing.Kind(
     "application version", "galleryApplicationVersionName", PATH, "vm_application_replicas", TYPE
 )
 PACKAGE_GB = 1  # the modelled size of a package, which the emulator never downloads
@@ -45,19 +53,12 @@ def _key(ctx: Request, application: dict[str, Any], version: str) -> tuple[str, 
     return (*gallery_applications.key_of(ctx, application), "versions", version.lower())
 
 
-def in_application(ctx: Request, application: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every stored version of a stored application."""
-    folder = (*gallery_applications.key_of(ctx, application), "versions")
-    docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
-    return [d for d in docs if d is not None]
-
-
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
-    props["provisioningState"] = image_versions.provisioning_state(ctx, doc)
+    props["provisioningState"] = publishing.provisioning_state(ctx, doc)
     if expand and expand.lower() == "replicationstatus":
-        props["replicationStatus"] = image_versions.replication_status(ctx, doc)
+        props["replicationStatus"] = publishing.replication_status(ctx, doc)
     return body
 
 
@@ -73,10 +74,10 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
-    found = in_application(ctx, gallery_applications.require(ctx, rid))
+    found = gallery_applications.versions_of(ctx, gallery_applications.require(ctx, rid))
     found.sort(
         key=lambda d: (
-            image_versions.version_tuple(d["resource"]["name"]) or (0, 0, 0),
+            names.version_order(d["resource"]["name"]),
             d["resource"]["name"],
         )
     )
@@ -201,8 +202,8 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     key = _key(ctx, application, rid.names[2])
     existing = ctx.tx.read(key, shapes.resource)
     old_profile = existing["resource"]["properties"]["publishingProfile"] if existing else None
-    publishing = image_versions.publishing_profile(ctx, raw, location, old_profile, KIND)
-    publishing.update(_package(raw))
+    profile = publishing.publishing_profile(ctx, raw, location, old_profile, KIND)
+    profile.update(_package(raw))
     safety = expect_dict(props.get("safetyProfile"), "properties.safetyProfile")
     safety = {
         "allowDeletionOfReplicatedLocations": bool(
@@ -213,13 +214,13 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         )
     }
     if old_profile is None:
-        doc = _create(ctx, rid, key, application, location, publishing, safety, tags)
+        doc = _create(ctx, rid, key, application, location, profile, safety, tags)
     else:
         # The package was copied when the version was published: a new one is a new version.
-        if old_profile["source"]["mediaLink"] != publishing["source"]["mediaLink"]:
+        if old_profile["source"]["mediaLink"] != profile["source"]["mediaLink"]:
             raise property_change_not_allowed(f"{PATH}publishingProfile.source.mediaLink")
-        doc = image_versions.republish(
-            ctx, key, existing, location, publishing, safety, tags, gallery, kind=KIND
+        doc = publishing.republish(
+            ctx, key, existing, location, profile, safety, tags, gallery, kind=KIND
         )
     return render(ctx, doc)
 
@@ -230,7 +231,7 @@ def _create(
     key: tuple[str, ...],
     application: dict[str, Any],
     location: regions.Region,
-    publishing: dict[str, Any],
+    profile: dict[str, Any],
     safety: dict[str, Any],
     tags: dict[str, str] | None,
 ) -> dict[str, Any]:
@@ -241,7 +242,7 @@ def _create(
         "name": rid.names[2],
         "type": TYPE,
         "location": location.name,
-        "properties": {"publishingProfile": publishing, "safetyProfile": safety},
+        "properties": {"publishingProfile": profile, "safetyProfile": safety},
     }
     if tags is not None:
         resource["tags"] = tags
@@ -250,7 +251,7 @@ def _create(
         "occupiedGB": PACKAGE_GB,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    targets = [regions.find(t["name"]).name for t in publishing["targetRegions"]]  # type: ignore[union-attr]
-    image_versions.schedule(ctx, doc, targets, owner.names[0], owner.names[1], PACKAGE_GB)
+    targets = [regions.programmatic(t["name"]) for t in profile["targetRegions"]]
+    publishing.schedule(ctx, doc, targets, owner.names[0], owner.names[1], PACKAGE_GB)
     ctx.tx.write(key, doc)
     return doc

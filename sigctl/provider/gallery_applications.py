@@ -18,7 +18,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import ids, image_definitions, names, shapes
+from sigctl.provider import ids, image_definitions, lookup, names, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -47,13 +47,20 @@ def key_of(ctx: Request, stored: dict[str, Any]) -> tuple[str, ...]:
     return _key(ctx, rid.names[0], rid.names[1])
 
 
+def versions_of(ctx: Request, application: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every stored version of a stored application."""
+    folder = (*key_of(ctx, application), "versions")
+    docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
+    return [d for d in docs if d is not None]
+
+
 def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     """The stored application an (application or version) id names, checking group and gallery."""
     application = ids.application_id(
         ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1]
     )
     missing = resource_not_found(application.type_path(), rid.resource_group or "")
-    gallery = image_definitions.parent(ctx, rid, missing)
+    gallery = lookup.parent_gallery(ctx, rid, missing)
     return ctx.tx.read(_key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
 
 
@@ -69,7 +76,7 @@ def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 def for_write(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     """The application above a version write: ARM names the missing gallery, else the application."""
-    image_definitions.parent(ctx, rid)
+    lookup.parent_gallery(ctx, rid)
     stored = find(ctx, rid)
     if stored is None:
         raise parent_not_found(rid.names[1])
@@ -87,7 +94,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     gallery_id = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
     missing = resource_not_found(gallery_id.type_path(), rid.resource_group or "")
-    gallery = image_definitions.parent(ctx, rid, missing)
+    gallery = lookup.parent_gallery(ctx, rid, missing)
     return [render(a) for a in in_gallery(ctx, gallery["resource"]["name"])]
 
 
@@ -200,7 +207,7 @@ def _refuse_shared(gallery: dict[str, Any]) -> None:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    gallery = image_definitions.parent(ctx, rid)
+    gallery = lookup.parent_gallery(ctx, rid)
     gallery_name = gallery["resource"]["name"]
     names.check_image_name(gallery_name, rid.names[1], "galleryApplicationName")
     region = ctx.body_region(body, TYPE)
@@ -234,14 +241,12 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete(ctx: Request, rid: ResourceId) -> None:
-    gallery = image_definitions.parent(ctx, rid)
+    gallery = lookup.parent_gallery(ctx, rid)
     key = _key(ctx, gallery["resource"]["name"], rid.names[1])
     stored = ctx.tx.read(key, shapes.resource)
     if stored is None:
         return  # 204: nothing to delete
-    from sigctl.provider import gallery_application_versions  # it imports this module
-
-    held = gallery_application_versions.in_application(ctx, stored)
+    held = versions_of(ctx, stored)
     if held:
         raise cannot_delete_nested([ids.parse(v["resource"]["id"]).type_path() for v in held])
     ctx.tx.delete_tree(key)

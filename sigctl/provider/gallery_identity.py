@@ -13,7 +13,7 @@ import copy
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
-from sigctl.provider import accounts, ids, rbac
+from sigctl.provider import accounts, ids, managed_identities, rbac
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_str
 
@@ -119,8 +119,6 @@ def _user_assigned(
 
 def _assignable(ctx: Request, gallery_id: str, text: str) -> dict[str, Any]:
     """The properties of the identity `text` names, once the caller may assign it."""
-    from sigctl.provider import managed_identities
-
     try:
         rid = ids.parse(text)
     except ArmError:

@@ -11,16 +11,15 @@ import copy
 from typing import Any
 
 from sigctl.errors import (
-    ArmError,
     cannot_delete_nested,
     conflict,
     invalid_parameter,
     invalid_resource_location,
-    parent_not_found,
     property_change_not_allowed,
     resource_not_found,
 )
-from sigctl.provider import galleries, ids, limits, names, resource_groups, shapes
+from sigctl.provider import ids, limits, lookup, names, shapes
+from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -54,36 +53,13 @@ IMMUTABLE = ("osType", "osState", "hyperVGeneration", "architecture", "eula", "p
 PROPERTY_PATH = "galleryImage.properties."
 
 
-def _key(ctx: Request, gallery: str, image: str) -> tuple[str, ...]:
-    return ctx.key("galleries", gallery, "images", image)
-
-
 def _triple(identifier: dict[str, str]) -> str:
     return "|".join(identifier[k] for k in ("publisher", "offer", "sku")).lower()
 
 
-def parent(ctx: Request, rid: ResourceId, error: ArmError | None = None) -> dict[str, Any]:
-    """The gallery above a definition request; `error` (else ParentResourceNotFound) if missing."""
-    resource_groups.require(ctx, rid.resource_group or "")
-    gallery = galleries.find(ctx, rid.resource_group or "", rid.names[0])
-    if gallery is None:
-        raise error or parent_not_found(rid.names[0])
-    return gallery
-
-
-def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
-    """The stored definition a (definition or version) id names, checking group and gallery."""
-    image = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1])
-    gallery = parent(ctx, rid, resource_not_found(image.type_path(), rid.resource_group or ""))
-    return ctx.tx.read(_key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
-
-
-def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    stored = find(ctx, rid)
-    if stored is None:
-        image = ids.image_id(ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1])
-        raise resource_not_found(image.type_path(), rid.resource_group or "")
-    return stored
+# The reads by name live in sigctl.provider.lookup; billing's estimate uses these two names.
+require = lookup.definition
+in_gallery = lookup.definitions_in
 
 
 def render(stored: dict[str, Any]) -> dict[str, Any]:
@@ -93,23 +69,15 @@ def render(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    return render(require(ctx, rid))
+    return render(lookup.definition(ctx, rid))
 
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     gallery_id = ids.gallery_id(ctx.subscription, rid.resource_group or "", rid.names[0])
-    gallery = parent(ctx, rid, resource_not_found(gallery_id.type_path(), rid.resource_group or ""))
-    return [render(d) for d in in_gallery(ctx, gallery)]
-
-
-def in_gallery(ctx: Request, gallery: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every stored definition of a stored gallery."""
-    name = gallery["resource"]["name"]
-    found = (
-        ctx.tx.read(_key(ctx, name, i), shapes.resource)
-        for i in ctx.tx.children(ctx.key("galleries", name, "images"))
+    gallery = lookup.parent_gallery(
+        ctx, rid, resource_not_found(gallery_id.type_path(), rid.resource_group or "")
     )
-    return [d for d in found if d is not None]
+    return [render(d) for d in lookup.definitions_in(ctx, gallery)]
 
 
 # -- create or update ---------------------------------------------------------------------------
@@ -234,8 +202,6 @@ def _properties(props: dict[str, Any], api_version: str | None) -> dict[str, Any
 def _check_future(ctx: Request, end_of_life: str | None, old: str | None) -> None:
     if end_of_life is None or end_of_life == old:
         return  # only a new or changed date is checked, so an expired definition can still be updated
-    from sigctl.provider.clock import parse_instant
-
     if parse_instant(end_of_life) <= ctx.clock.now():
         raise invalid_parameter("EndOfLifeDate must be set to a future date.", "endOfLifeDate")
 
@@ -255,7 +221,7 @@ def _check_immutable(old: dict[str, Any], new: dict[str, Any], allow_update_imag
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    gallery = parent(ctx, rid)
+    gallery = lookup.parent_gallery(ctx, rid)
     gallery_name = gallery["resource"]["name"]
     image_name = rid.names[1]
     names.check_image_name(gallery_name, image_name)
@@ -267,7 +233,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     new_props = _properties(props, ctx.query.get("api-version"))
     tags = expect_tags(body.get("tags"), "tags")
 
-    key = _key(ctx, gallery_name, image_name)
+    key = lookup.definition_key(ctx, gallery_name, image_name)
     existing = ctx.tx.read(key, shapes.resource)
     old_props = existing["resource"]["properties"] if existing else {}
     if existing is not None:
@@ -280,7 +246,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
         new_props["identifier"] = old_props["identifier"]
     _check_future(ctx, new_props.get("endOfLifeDate"), old_props.get("endOfLifeDate"))
     if existing is None:
-        galleries.require_home_region(gallery, region.name)
+        lookup.require_home_region(gallery, region.name)
         ctx.refuse_orphans(key)
         limits.check(ctx, "image_definitions", region.name)
 
@@ -288,7 +254,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     triple = _triple(new_props["identifier"])
     owner = identifiers.get(triple)
     if owner is not None and owner.lower() != image_name.lower():
-        holder = ctx.tx.read(_key(ctx, gallery_name, owner)) or {
+        holder = ctx.tx.read(lookup.definition_key(ctx, gallery_name, owner)) or {
             "resource": {"properties": new_props}
         }
         i = holder["resource"]["properties"]["identifier"]
@@ -316,17 +282,15 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete(ctx: Request, rid: ResourceId) -> None:
-    gallery = parent(ctx, rid)
+    gallery = lookup.parent_gallery(ctx, rid)
     gallery_name = gallery["resource"]["name"]
-    key = _key(ctx, gallery_name, rid.names[1])
+    key = lookup.definition_key(ctx, gallery_name, rid.names[1])
     stored = ctx.tx.read(key, shapes.resource)
     if stored is None:
         return  # 204: nothing to delete
     image_name = stored["resource"]["name"]
-    from sigctl.provider import image_versions  # imported here: versions import definitions
-
     # Versions past their soft-delete retention are gone, though their files wait for this delete.
-    held = [d for state, d in image_versions.all_versions(ctx, stored) if state != "purged"]
+    held = [d for state, d in lookup.all_versions(ctx, stored) if state != "purged"]
     if held:
         raise cannot_delete_nested(
             [

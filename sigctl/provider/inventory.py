@@ -27,6 +27,9 @@ from sigctl.provider import (
     image_definitions,
     image_versions,
     latest,
+    lookup,
+    names,
+    publishing,
     rbac,
     regions,
     replication,
@@ -35,6 +38,7 @@ from sigctl.provider import (
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.region_metadata import METADATA
 
 Node = dict[str, Any]
 
@@ -74,10 +78,10 @@ def _group(
     ctx: Request, body: dict[str, Any], gallery: str | None, image: str | None
 ) -> Node | None:
     if gallery is not None:
-        stored = [galleries.require(ctx, ids.gallery_id(ctx.subscription, body["name"], gallery))]
+        stored = [lookup.gallery(ctx, ids.gallery_id(ctx.subscription, body["name"], gallery))]
     else:
-        keys = sorted(k for k, _ in resource_groups.list_galleries_in(ctx.index(), body["name"]))
-        stored = [s for s in (galleries.stored_gallery(ctx, k) for k in keys) if s is not None]
+        keys = sorted(k for k, _ in lookup.galleries_in_group(ctx.index(), body["name"]))
+        stored = [s for s in (lookup.stored_gallery(ctx, k) for k in keys) if s is not None]
     children = [c for c in (_gallery(ctx, s, image) for s in stored) if c is not None]
     node = _resource("resourceGroup", body)
     return _visible(ctx, node, "Microsoft.Resources/subscriptions/resourceGroups/read", children)
@@ -87,10 +91,10 @@ def _gallery(ctx: Request, stored: dict[str, Any], image: str | None) -> Node | 
     body = galleries.render(ctx, stored)
     if image is not None:
         rid = ids.parse(body["id"]).child("images", image)
-        definitions = [image_definitions.require(ctx, rid)]
+        definitions = [lookup.definition(ctx, rid)]
     else:
         definitions = sorted(
-            image_definitions.in_gallery(ctx, stored), key=lambda d: d["resource"]["name"].lower()
+            lookup.definitions_in(ctx, stored), key=lambda d: d["resource"]["name"].lower()
         )
     children = [c for c in (_definition(ctx, d) for d in definitions) if c is not None]
     return _visible(ctx, _resource("gallery", body), "Microsoft.Compute/galleries/read", children)
@@ -100,10 +104,10 @@ def _definition(ctx: Request, stored: dict[str, Any]) -> Node | None:
     body = image_definitions.render(stored)
     props = body["properties"]
     overall = latest.pick(ctx, stored, None)
-    versions = [d for state, d in image_versions.all_versions(ctx, stored) if state == "active"]
+    versions = [d for state, d in lookup.all_versions(ctx, stored) if state == "active"]
     versions.sort(
         key=lambda d: (
-            image_versions.version_tuple(d["resource"]["name"]) or (0, 0, 0),
+            names.version_order(d["resource"]["name"]),
             d["resource"]["name"],
         )
     )
@@ -136,7 +140,7 @@ def _version(
     entries = doc["replication"]["regions"]
     regions_: list[Node] = []
     for target, (region, status) in zip(
-        profile["targetRegions"], image_versions.region_states(ctx, doc), strict=True
+        profile["targetRegions"], publishing.region_states(ctx, doc), strict=True
     ):
         if region not in picks:
             chosen = latest.pick(ctx, definition, regions.find(region))
@@ -185,8 +189,6 @@ def _resource(kind: str, body: dict[str, Any]) -> Node:
 
 def _coordinates(region: str) -> dict[str, float | None]:
     """The region's latitude and longitude in degrees (ARM writes them as strings)."""
-    from sigctl.provider.region_metadata import METADATA
-
     meta = METADATA.get(region, {})
     return {
         axis: float(str(meta[axis])) if axis in meta else None for axis in ("latitude", "longitude")

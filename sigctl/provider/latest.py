@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, resource_not_found
-from sigctl.provider import image_definitions, image_versions, regions
+from sigctl.provider import image_versions, lookup, names, publishing, regions
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
@@ -21,8 +21,7 @@ from sigctl.provider.ids import ResourceId
 
 def _region_target(doc: dict[str, Any], region: str) -> dict[str, Any] | None:
     for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
-        found = regions.find(target["name"])
-        if found and found.name == region:
+        if regions.programmatic(target["name"]) == region:
             return target
     return None
 
@@ -35,14 +34,14 @@ def _assess(
     warnings: list[str] = []
     if state != "active":
         reasons.append("soft-deleted")
-    provisioning = image_versions.provisioning_state(ctx, doc)
+    provisioning = publishing.provisioning_state(ctx, doc)
     target = _region_target(doc, region.name) if region else None
     excluded = profile.get("excludeFromLatest", False)
-    if target is not None and "excludeFromLatest" in target:
+    if region is not None and target is not None and "excludeFromLatest" in target:
         if target["excludeFromLatest"]:
             reasons.append(
                 f"excluded from latest in {region.display_name} (targetRegions[].excludeFromLatest)"
-            )  # type: ignore[union-attr]
+            )
     elif excluded:
         reasons.append("excluded from latest (publishingProfile.excludeFromLatest)")
     if provisioning == "Failed":
@@ -51,10 +50,10 @@ def _assess(
         if target is None:
             reasons.append(f"not replicated to {region.display_name} (not a target region)")
         else:
-            status = dict(image_versions.region_states(ctx, doc))[region.name]
+            status = dict(publishing.region_states(ctx, doc))[region.name]
             if status["state"] == "Failed":
                 reasons.append(f"replication to {region.display_name} failed")
-            elif region.name not in image_versions.serving_regions(ctx, doc):
+            elif region.name not in publishing.serving_regions(ctx, doc):
                 reasons.append(
                     f"replication to {region.display_name} not complete ({status['progress']}%)"
                 )
@@ -80,7 +79,7 @@ def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -
         if region_text
         else None
     )
-    definition = image_definitions.find(ctx, definition_rid)
+    definition = lookup.find_definition(ctx, definition_rid)
     if definition is None:
         raise resource_not_found(definition_rid.type_path(), definition_rid.resource_group or "")
     chosen, candidates = _choose(ctx, definition, region)
@@ -105,7 +104,7 @@ def _choose(
 ) -> tuple[dict[str, Any] | None, list[tuple[dict[str, Any], dict[str, Any]]]]:
     candidates = [
         (doc, _assess(ctx, state, doc, region))
-        for state, doc in image_versions.all_versions(ctx, definition)
+        for state, doc in lookup.all_versions(ctx, definition)
         if state != "purged"
     ]
     candidates.sort(key=lambda c: _order(c[0]), reverse=True)
@@ -118,7 +117,7 @@ def _order(doc: dict[str, Any]) -> tuple[Any, ...]:
     name, so "latest" never depends on the order the files are listed in."""
     resource = doc["resource"]
     return (
-        image_versions.version_tuple(resource["name"]) or (0, 0, 0),
+        names.version_order(resource["name"]),
         resource["properties"]["publishingProfile"]["publishedDate"],
         resource["name"],
     )

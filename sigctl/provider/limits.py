@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import settings
+from sigctl.provider import regions, settings
 from sigctl.provider.context import Request
 
 LABELS = {
@@ -52,8 +52,6 @@ def report(ctx: Request, location: str) -> list[dict[str, Any]]:
     per-version and per-gallery limits show their limit only: they apply to each resource, not
     to a region's total.
     """
-    from sigctl.provider import regions
-
     found = regions.find(location) or regions.require(
         location, "Microsoft.Compute/galleries", ctx.allowed_regions()
     )

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_resource_location, resource_not_found
-from sigctl.provider import accounts, ids, regions, resource_groups, shapes
+from sigctl.provider import accounts, ids, lookup, regions, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_tags
@@ -45,7 +45,7 @@ def _check_name(name: str) -> None:
 
 def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     """The stored identity an id names (its resource group must exist), or None."""
-    group = resource_groups.require(ctx, rid.resource_group or "")
+    group = lookup.resource_group(ctx, rid.resource_group or "")
     return ctx.tx.read(_key(ctx, group["name"], rid.name), shapes.resource)
 
 
@@ -62,7 +62,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
 
 def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     if rid.resource_group is not None:
-        groups = [resource_groups.require(ctx, rid.resource_group)["name"]]
+        groups = [lookup.resource_group(ctx, rid.resource_group)["name"]]
     else:
         groups = sorted(g["name"] for g in ctx.index()["resourceGroups"].values())
     found = []
@@ -76,7 +76,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    group = resource_groups.require(ctx, rid.resource_group or "")["name"]
+    group = lookup.resource_group(ctx, rid.resource_group or "")["name"]
     _check_name(rid.name)
     location = body.get("location")
     if not isinstance(location, str) or not location:

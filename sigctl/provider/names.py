@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter
 
@@ -10,6 +11,7 @@ INT32_MAX = 2_147_483_647
 
 _GALLERY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._]{0,78}[A-Za-z0-9])?")
 _GROUP = re.compile(r"[-\w._()]{1,90}")
+_VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")  # ASCII digits only, as the service
 
 
 def _trailing(full_name: str, char: str) -> ArmError:
@@ -100,4 +102,43 @@ def check_source_name(kind: str, name: str) -> None:
             "long. It must begin with a word character, and it must end with a word character "
             "or with '_'. The name may contain word characters or '.', '-', '_'.",
             "name",
+        )
+
+
+def folded(value: Any) -> Any:
+    """A JSON value with every string in it lower-cased: ids and names compare without case."""
+    if isinstance(value, dict):
+        return {k: folded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [folded(v) for v in value]
+    return value.lower() if isinstance(value, str) else value
+
+
+def version_tuple(name: str) -> tuple[int, int, int] | None:
+    """(Major, Minor, Patch) of a version name, or None if it is not one. Versions (of images,
+    VM applications and access control profiles) compare as these numbers: 1.10.0 > 1.9.0."""
+    match = _VERSION.fullmatch(name)
+    if not match:
+        return None
+    major, minor, patch = (int(p) for p in match.groups())
+    if max(major, minor, patch) > INT32_MAX:
+        return None
+    return major, minor, patch
+
+
+def version_order(name: str) -> tuple[int, int, int]:
+    """A sort key putting versions in numeric order (a name that is no version sorts first)."""
+    return version_tuple(name) or (0, 0, 0)
+
+
+def check_version_name(
+    name: str, noun: str = "image version", parameter: str = "galleryImageVersionName"
+) -> None:
+    """A replicated version's name: Major.Minor.Patch, each an int32 (`noun` names the kind)."""
+    if version_tuple(name) is None:
+        raise invalid_parameter(
+            f"The {noun} name is invalid. The {noun} name should follow "
+            "Major(int).Minor(int).Patch(int) format, where int is between 0 and 2,147,483,647 "
+            "(inclusive). For e.g: 1.0.0, 2018.12.1 etc",
+            parameter,
         )

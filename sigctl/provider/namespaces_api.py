@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sigctl.errors import ArmError
+from sigctl.provider import settings
 from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
+from sigctl.provider.clock_ops import parse_duration
 from sigctl.provider.validate import expect_dict, expect_str
 from sigctl.store import base
 
@@ -82,7 +84,6 @@ def _listed(backend: Any, query: dict[str, str]) -> list[base.Namespace]:
     every = backend.namespaces()
     if query.get("olderThan") is None:
         return every
-    from sigctl.provider.clock_ops import parse_duration
 
     text = query["olderThan"]
     if text.strip().startswith("-"):
@@ -93,7 +94,6 @@ def _listed(backend: Any, query: dict[str, str]) -> list[base.Namespace]:
 
 
 def _settings(given: Any) -> dict[str, Any]:
-    from sigctl.provider import settings
 
     return settings.namespace_settings(given)
 

@@ -16,11 +16,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, replication_failure
-from sigctl.provider import ids, rbac
+from sigctl.provider import ids, rbac, regions
 from sigctl.provider.api import Response
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.service import _handler
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -38,8 +39,6 @@ def monitor_headers(
 ) -> dict[str, str]:
     """Azure-AsyncOperation and Location for an operation on `target`, with a short Retry-After."""
     from datetime import UTC, datetime
-
-    from sigctl.provider import regions
 
     opid = operation_id(verb.lower(), target, iso_precise(datetime.now(UTC)))
     monitor = (
@@ -66,8 +65,6 @@ def _decode(text: str) -> dict[str, Any]:
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     """The operation's status: InProgress, then Succeeded or Failed (with the error)."""
-    from sigctl.provider.service import _handler
-
     found = _decode(rid.name)
     target = ids.parse(found["id"])
     if target.subscription.lower() != ctx.subscription:

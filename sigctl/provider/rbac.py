@@ -14,7 +14,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, shapes
+from sigctl.provider import accounts, ids, shapes
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.ids import ResourceId
 
@@ -223,8 +223,6 @@ def normalised_scope(scope: str) -> str:
     """A scope as it is stored: a subscription, resource group or resource id, without a
     trailing slash. Empty, '.' or '..' segments are refused: a stored scope is compared by
     prefix, so '.../rg1/../../x' must never be kept as if it were inside rg1."""
-    from sigctl.provider import ids
-
     trimmed = scope[:-1] if scope.endswith("/") else scope
     parts = trimmed.split("/")
     if (

@@ -10,10 +10,8 @@ in the early-access programme: every emulated subscription is, unless the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sigctl.errors import ErrorDetail
+from sigctl.errors import ErrorDetail, location_not_available
 
 
 @dataclass(frozen=True)
@@ -110,6 +108,14 @@ def find(text: str) -> Region | None:
     return _BY_KEY.get(normalise(text))
 
 
+def programmatic(text: str) -> str:
+    """The programmatic name of a region given either way ('East US 2' -> 'eastus2'); a name
+    that is no region's, as given. Stored target regions carry display names, as Azure echoes
+    them; state and replication are keyed by programmatic name."""
+    region = find(text)
+    return region.name if region else text
+
+
 def did_you_mean(text: str) -> str:
     """ "Did you mean 'a' or 'b'?" with the known names nearest an unknown one ("" if none)."""
     import difflib
@@ -121,7 +127,6 @@ def did_you_mean(text: str) -> str:
 def suggestion(text: str) -> list[ErrorDetail]:
     """The LocationSuggestion detail ARM adds to an unknown location's error (none if nothing is
     close)."""
-    from sigctl.errors import ErrorDetail
 
     hint = did_you_mean(text)
     return [ErrorDetail("LocationSuggestion", hint)] if hint else []
@@ -140,7 +145,6 @@ def require(
     (Australia Central and Central 2) when on the subscription's allow-list, the early-access
     ones while early access is on.
     """
-    from sigctl.errors import ErrorDetail, location_not_available
 
     region = find(text)
     available = [r.name for r in CATALOGUE if r.open_to(allowed)]

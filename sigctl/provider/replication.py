@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.provider import settings  # noqa: F401 - registers replication.speed and its checks
+from sigctl.provider import (
+    regions,
+    settings,  # noqa: F401 - registers replication.speed and its checks
+)
 from sigctl.provider.clock import INSTANT, Clock
 
 SPEED_KEY = "replication.speed"
@@ -143,20 +146,15 @@ def region_states(
     entries: dict[str, dict[str, Any]], targets: list[dict[str, Any]], progress: float
 ) -> list[tuple[str, dict[str, Any]]]:
     """(programmatic region, status) of each target region (display-named), in target order."""
-    from sigctl.provider import regions
-
     out = []
     for target in targets:
-        region = regions.find(target["name"])
-        name = region.name if region else target["name"]
+        name = regions.programmatic(target["name"])
         out.append((name, status(entries[name], progress)))
     return out
 
 
 def report(states: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """The `replicationStatus` block: the aggregate, and each region under its display name."""
-    from sigctl.provider import regions
-
     summary = []
     for name, state in states:
         region = regions.find(name)

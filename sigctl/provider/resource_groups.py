@@ -7,10 +7,9 @@ from typing import Any
 from sigctl.errors import (
     ArmError,
     location_not_available_for_group,
-    resource_group_not_found,
     state_file_error,
 )
-from sigctl.provider import ids, names, regions
+from sigctl.provider import ids, lookup, names, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_str, expect_tags
@@ -33,15 +32,13 @@ def _body(ctx: Request, record: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def require(ctx: Request, group: str) -> dict[str, Any]:
-    record = ctx.group_record(group)
-    if record is None:
-        raise resource_group_not_found(group)
-    return record
+# The reads by name live in sigctl.provider.lookup; billing and the fixture loader use these names.
+require = lookup.resource_group
+list_galleries_in = lookup.galleries_in_group
 
 
 def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    return _body(ctx, require(ctx, rid.name))
+    return _body(ctx, lookup.resource_group(ctx, rid.name))
 
 
 def head(ctx: Request, rid: ResourceId) -> bool:
@@ -92,11 +89,12 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 
 def delete(ctx: Request, rid: ResourceId) -> None:
     """Deleting a group deletes everything inside it, as ARM does."""
-    record = require(ctx, rid.name)
+    record = lookup.resource_group(ctx, rid.name)
+    # deferred for start-up: the group commands load no gallery or identity module
     from sigctl.provider import galleries, managed_identities
 
     index = ctx.index()
-    for gallery_key, _entry in list_galleries_in(index, record["name"]):
+    for gallery_key, _entry in lookup.galleries_in_group(index, record["name"]):
         galleries.forget(ctx, gallery_key)
     managed_identities.forget_group(ctx, record["name"])
     del index["resourceGroups"][rid.name.lower()]
@@ -106,17 +104,9 @@ def delete(ctx: Request, rid: ResourceId) -> None:
 
 def _refuse_orphans(ctx: Request, index: dict[str, Any], name: str) -> None:
     """A new group must not adopt galleries or sources that a lost group record left behind."""
-    if list_galleries_in(index, name):
+    if lookup.galleries_in_group(index, name):
         raise state_file_error(
             ctx.tx.store.location(ctx.key("index")),
             f"it lists galleries in resource group '{name}' but not the group itself",
         )
     ctx.refuse_orphans(ctx.key("resourceGroups", name))
-
-
-def list_galleries_in(index: dict[str, Any], group: str) -> list[tuple[str, dict[str, Any]]]:
-    return [
-        (key, entry)
-        for key, entry in index["galleries"].items()
-        if entry["resourceGroup"].lower() == group.lower()
-    ]

@@ -19,19 +19,19 @@ from typing import Any
 from sigctl.errors import ArmError, invalid_parameter
 from sigctl.provider import (
     accounts,
-    galleries,
-    image_definitions,
-    image_versions,
     latest,
+    lookup,
+    names,
+    publishing,
     regions,
     settings,
     shapes,
 )
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.lookup import SHARING_KEY
 from sigctl.provider.validate import expect_choice
 
-SHARING_KEY = ("sharing",)
 OPERATIONS = ("Add", "Remove", "Reset", "EnableCommunity")
 GROUP_TYPES = {"subscriptions": "Subscriptions", "aadtenants": "AADTenants"}
 _PUBLIC_NAMESPACE = uuid.UUID("0d6f1c9a-3b7e-4c2f-8e5d-9a1b2c3d4e5f")
@@ -54,7 +54,7 @@ def post(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             f"The action '{ctx.query.get('action')}' is not supported on galleries.",
             400,
         )
-    stored = galleries.require(ctx, rid)
+    stored = lookup.gallery(ctx, rid)
     props = stored["resource"]["properties"]
     operation = expect_choice(body.get("operationType"), OPERATIONS, "operationType")
     if operation is None:
@@ -215,7 +215,7 @@ def _visible(
         if not allowed:
             return None
     publisher = Request(ctx.tx, entry["subscription"], None)
-    stored = galleries.stored_gallery(publisher, entry["gallery"])
+    stored = lookup.stored_gallery(publisher, entry["gallery"])
     if stored is None:
         return None
     if entry["location"] != location and not _replicated_anywhere(publisher, stored, location):
@@ -226,8 +226,8 @@ def _visible(
 def _replicated_anywhere(publisher: Request, stored: dict[str, Any], location: str) -> bool:
     return any(
         state == "active" and _replicated_to(publisher, doc, location)
-        for image in image_definitions.in_gallery(publisher, stored)
-        for state, doc in image_versions.all_versions(publisher, image)
+        for image in lookup.definitions_in(publisher, stored)
+        for state, doc in lookup.all_versions(publisher, image)
     )
 
 
@@ -336,7 +336,7 @@ def _version_view(
 
 def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bool:
     # A region copying extra replicas still serves the ones it has.
-    return location in image_versions.serving_regions(publisher, doc)
+    return location in publishing.serving_regions(publisher, doc)
 
 
 def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
@@ -363,9 +363,7 @@ def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
     shown_name = _display_name(kind, name, stored)
     if len(rid.types) == 2:
         return _gallery_view(kind, shown_name, stored, location)
-    images = {
-        d["resource"]["name"].lower(): d for d in image_definitions.in_gallery(publisher, stored)
-    }
+    images = {d["resource"]["name"].lower(): d for d in lookup.definitions_in(publisher, stored)}
     if len(rid.names) == 2:  # list images
         return [_image_view(kind, shown_name, d, location) for _, d in sorted(images.items())]
     image = images.get(rid.names[2].lower())
@@ -375,10 +373,10 @@ def view(ctx: Request, kind: str, rid: ResourceId) -> Any:
         return _image_view(kind, shown_name, image, location)
     versions = [
         d
-        for state, d in image_versions.all_versions(publisher, image)
+        for state, d in lookup.all_versions(publisher, image)
         if state == "active" and _replicated_to(publisher, d, location)
     ]
-    versions.sort(key=lambda d: image_versions.version_tuple(d["resource"]["name"]) or (0, 0, 0))
+    versions.sort(key=lambda d: names.version_order(d["resource"]["name"]))
     if len(rid.names) == 3:
         if kind == "community":  # the community lists only each image's latest version
             newest = latest.pick(publisher, image, regions.find(location))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, resource_not_found
-from sigctl.provider import ids, resource_groups, sources
+from sigctl.provider import ids, lookup, sources
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_dict, expect_int, expect_list, expect_str
@@ -156,7 +156,7 @@ def _accounts(ctx: Request, group: str | None) -> list[dict[str, Any]]:
 
 
 def _account(ctx: Request, rid: ResourceId) -> dict[str, Any]:
-    resource_groups.require(ctx, rid.resource_group or "")
+    lookup.resource_group(ctx, rid.resource_group or "")
     for body in _accounts(ctx, rid.resource_group):
         if body["name"].lower() == rid.name.lower():
             return body

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_parameter, resource_not_found
-from sigctl.provider import ids, names, regions, resource_groups
+from sigctl.provider import ids, lookup, names, rbac, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -78,7 +78,7 @@ def create(
 ) -> dict[str, Any]:
     kind = KINDS[kind_name]
     names.check_source_name(kind.name, name)
-    record_group = resource_groups.require(ctx, group)["name"]
+    record_group = lookup.resource_group(ctx, group)["name"]
     region = regions.require(
         spec.get("location") or "", f"{kind.namespace}/{kind.type}", ctx.known_regions()
     )
@@ -152,7 +152,7 @@ def _read_action(kind: Kind) -> str:
 
 def get(ctx: Request, kind_name: str, group: str, name: str) -> dict[str, Any]:
     kind = KINDS[kind_name]
-    record_group = resource_groups.require(ctx, group)["name"]
+    record_group = lookup.resource_group(ctx, group)["name"]
     # Checked before the lookup, as every read is: a missing source looks like a forbidden one.
     ctx.authorize(_read_action(kind), str(source_id(ctx.subscription, record_group, kind, name)))
     record = ctx.tx.read(_key(ctx, record_group, kind_name, name))
@@ -163,10 +163,8 @@ def get(ctx: Request, kind_name: str, group: str, name: str) -> dict[str, Any]:
 
 def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[str, Any]]:
     """The sources the caller may read (a list shows only those, as every list does)."""
-    from sigctl.provider import rbac
-
     groups = (
-        [resource_groups.require(ctx, group)["name"]]
+        [lookup.resource_group(ctx, group)["name"]]
         if group
         else [g["name"] for g in ctx.index()["resourceGroups"].values()]
     )
@@ -188,7 +186,7 @@ def list_(ctx: Request, group: str | None, kind_name: str | None) -> list[dict[s
 
 
 def delete(ctx: Request, kind_name: str, group: str, name: str) -> None:
-    record_group = resource_groups.require(ctx, group)["name"]
+    record_group = lookup.resource_group(ctx, group)["name"]
     kind = KINDS[kind_name]
     ctx.authorize(
         f"{kind.namespace}/{kind.type}/delete",

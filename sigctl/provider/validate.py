@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.errors import ArmError
+from sigctl.errors import ArmError, invalid_parameter
+from sigctl.provider.clock import parse_instant
 from sigctl.text import invalid_utf8, printable
 
 
@@ -31,8 +32,6 @@ def expect_choice(
 
     `parameter` is how the service names the field in its refusal, when not the body path.
     """
-    from sigctl.errors import invalid_parameter
-
     text = expect_str(value, path)
     if text is None:
         return None
@@ -198,8 +197,6 @@ def expect_datetime(value: Any, path: str) -> str | None:
     """An ISO 8601 instant, echoed the way the service serialises it (UTC, +00:00)."""
     if value is None:
         return None
-    from sigctl.provider.clock import parse_instant
-
     try:
         parsed = parse_instant(value) if isinstance(value, str) and value.strip() else None
     except ArmError:

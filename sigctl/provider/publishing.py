@@ -1,0 +1,465 @@
+"""The publishing profile of a replicated version: target regions, replication, changing them.
+
+These are the service's rules for every replicated gallery artifact: image versions
+(sigctl.provider.image_versions) and VM application versions
+(sigctl.provider.gallery_application_versions) use them, told apart by a `Kind`. A version
+replicates to its target regions and edge zones over time (sigctl.provider.replication); what it
+shows of that progress (replication status, provisioning state, the regions it serves from) is
+read here too.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sigctl.errors import (
+    ArmError,
+    invalid_parameter,
+    invalid_resource_location,
+    property_change_not_allowed,
+)
+from sigctl.provider import edge_zones, encryption, faults, ids, regions, replication, settings
+from sigctl.provider.clock import iso_precise, save_clock
+from sigctl.provider.context import Request
+from sigctl.provider.validate import (
+    expect_bool,
+    expect_choice,
+    expect_datetime,
+    expect_dict,
+    expect_int,
+    expect_list,
+    expect_str,
+)
+
+STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
+MODES = ("Full", "Shallow")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the kinds of replicated versions: how errors name them, their limit."""
+
+    noun: str  # "image version", in the service's messages
+    name_parameter: str  # the request parameter a bad name is reported against
+    property_path: (
+        str  # how immutable-property errors name the body ("galleryImageVersion.properties.")
+    )
+    replica_limit: str  # the limits.* key bounding replicas per region
+    type: str  # the ARM resource type, for region errors
+
+
+IMAGE = Kind(
+    "image version",
+    "galleryImageVersionName",
+    "galleryImageVersion.properties.",
+    "replicas",
+    "Microsoft.Compute/galleries/images/versions",
+)
+
+
+# -- the profile a request asks for -------------------------------------------------------------
+
+
+def _replicas(ctx: Request, value: Any, path: str, default: int, kind: Kind) -> int:
+    count = expect_int(value, path)
+    if count is None:
+        return default
+    maximum = settings.limit(ctx.config, kind.replica_limit)
+    if not 1 <= count <= maximum:
+        raise invalid_parameter(
+            f"The value {count} of parameter {path} is out of range. The value must be between 1 and {maximum}, inclusive.",
+            path,
+        )
+    return count
+
+
+def _target_region(
+    ctx: Request,
+    i: int,
+    item: Any,
+    defaults: tuple[int, str],
+    seen: set[str],
+    kind: Kind,
+) -> dict[str, Any]:
+    """Entry `i` of targetRegions as the service keeps it: display name, count, storage type.
+
+    `defaults` are the profile's replica count and storage type; `seen` collects the regions.
+    """
+    replica_count, storage_type = defaults
+    entry = expect_dict(item, f"publishingProfile.targetRegions[{i}]")
+    name = expect_str(entry.get("name"), f"publishingProfile.targetRegions[{i}].name") or ""
+    region = regions.require(name, kind.type, ctx.allowed_regions())
+    if region.name in seen:
+        raise invalid_parameter(
+            "Duplicate regions are not allowed in target publishing regions.", "targetRegions"
+        )
+    seen.add(region.name)
+    region_type = (
+        expect_choice(
+            entry.get("storageAccountType"), STORAGE_TYPES, f"targetRegions[{i}].storageAccountType"
+        )
+        or storage_type
+    )
+    if region_type == "Standard_ZRS" and not region.zones:
+        raise invalid_parameter(
+            "ZRS storage account type is not supported in this region.",
+            f"targetRegions[{i}].storageAccountType",
+        )
+    target = {
+        "name": region.display_name,
+        "regionalReplicaCount": _replicas(
+            ctx,
+            entry.get("regionalReplicaCount"),
+            f"targetRegions[{i}].regionalReplicaCount",
+            replica_count,
+            kind,
+        ),
+        "storageAccountType": region_type,
+    }
+    block = encryption.parse(
+        entry.get("encryption"), f"publishingProfile.targetRegions[{i}].encryption"
+    )
+    if block:
+        target["encryption"] = block
+    exclude = expect_bool(
+        entry.get("excludeFromLatest"), f"publishingProfile.targetRegions[{i}].excludeFromLatest"
+    )
+    if exclude is not None:
+        target["excludeFromLatest"] = exclude
+    return target
+
+
+def publishing_profile(
+    ctx: Request,
+    profile: dict[str, Any],
+    location: regions.Region,
+    existing: dict[str, Any] | None,
+    kind: Kind = IMAGE,
+) -> dict[str, Any]:
+    """The publishing profile the service keeps for a request's, checked; `existing` is the
+    stored version's profile, if there is one (its publishedDate stays)."""
+    replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1, kind)
+    storage_type = (
+        expect_choice(profile.get("storageAccountType"), STORAGE_TYPES, "storageAccountType")
+        or "Standard_LRS"
+    )
+    mode = expect_choice(
+        profile.get("replicationMode"),
+        MODES,
+        "publishingProfile.replicationMode",
+        "replicationMode",
+    )
+    given = expect_list(profile.get("targetRegions"), "publishingProfile.targetRegions") or [
+        {"name": location.name}
+    ]
+    seen: set[str] = set()
+    targets = [
+        _target_region(ctx, i, item, (replica_count, storage_type), seen, kind)
+        for i, item in enumerate(given)
+    ]
+    if location.name not in seen:
+        listed = ", ".join(t["name"] for t in targets)
+        raise invalid_parameter(
+            f"Gallery {kind.noun} publishing profile regions '{listed}' must contain the location of {kind.noun} '{location.display_name}'.",
+            "targetRegions",
+        )
+    if mode == "Shallow" and (len(targets) != 1 or targets[0]["regionalReplicaCount"] != 1):
+        raise invalid_parameter(
+            "Shallow replication supports exactly one target region, the version's own location, with a replica count of 1.",
+            "replicationMode",
+        )
+    out: dict[str, Any] = {
+        "targetRegions": targets,
+        "replicaCount": replica_count,
+        "excludeFromLatest": bool(
+            expect_bool(profile.get("excludeFromLatest"), "publishingProfile.excludeFromLatest")
+        ),
+        "publishedDate": existing["publishedDate"] if existing else iso_precise(ctx.clock.now()),
+        "storageAccountType": storage_type,
+    }
+    end_of_life = expect_datetime(
+        profile.get("endOfLifeDate"), "properties.publishingProfile.endOfLifeDate"
+    )
+    if end_of_life is not None:
+        out["endOfLifeDate"] = end_of_life
+    if mode is not None:
+        out["replicationMode"] = mode
+    zones = edge_zones.parse(
+        ctx,
+        profile.get("targetExtendedLocations"),
+        IMAGE.type,
+        lambda value, path: _replicas(ctx, value, path, replica_count, kind),
+    )
+    if zones:
+        out["targetExtendedLocations"] = zones
+    return out
+
+
+# -- where a version replicates, and how far it got ---------------------------------------------
+
+
+def replica_places(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every place a version keeps replicas, by replication key: its target regions (keyed by
+    programmatic name), then its edge zones (keyed region/zone), in the profile's order."""
+    places: dict[str, dict[str, Any]] = {}
+    for target in profile["targetRegions"]:
+        region = regions.find(target["name"])
+        name = region.name if region else target["name"]
+        places[name] = {
+            "region": name,
+            "label": region.display_name if region else name,
+            "count": target["regionalReplicaCount"],
+            "storage": target["storageAccountType"],
+            "edgeZone": False,
+            "kind": "targetRegions",
+            "entry": target,
+        }
+    for zone in profile.get("targetExtendedLocations") or []:
+        name = regions.programmatic(zone["name"])
+        places[edge_zones.key(name, zone["extendedLocation"]["name"])] = {
+            "region": name,
+            "label": zone["extendedLocation"]["name"],
+            "count": zone["extendedLocationReplicaCount"],
+            "storage": zone["storageAccountType"],
+            "edgeZone": True,
+            "kind": "targetExtendedLocations",
+            "entry": zone,
+        }
+    return places
+
+
+def place_states(
+    ctx: Request, doc: dict[str, Any]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(key, place, status) for each target region and edge zone, in profile order."""
+    progress = ctx.clock.progress()
+    entries = doc["replication"]["regions"]
+    places = replica_places(doc["resource"]["properties"]["publishingProfile"])
+    return [(k, p, replication.status(entries[k], progress)) for k, p in places.items()]
+
+
+def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(programmatic region, status) for each target region, in target order."""
+    return [(k, s) for k, place, s in place_states(ctx, doc) if not place["edgeZone"]]
+
+
+def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
+    """Regions holding a usable replica (completed, or completed earlier and copying more)."""
+    entries = doc["replication"]["regions"]
+    return {n for n, s in region_states(ctx, doc) if replication.serves(entries[n], s)}
+
+
+def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
+    """Follows the aggregated replication state; while it runs, the operation in progress."""
+    overall = replication.aggregate([s["state"] for _, _, s in place_states(ctx, doc)])
+    ended = {"Failed": "Failed", "Completed": "Succeeded"}
+    return ended.get(overall) or doc["replication"].get("operation", "Creating")
+
+
+def replication_status(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
+    """`properties.replicationStatus`, as `$expand=ReplicationStatus` shows it."""
+    summary = [{"region": place["label"], **state} for _, place, state in place_states(ctx, doc)]
+    return {
+        "aggregatedState": replication.aggregate([s["state"] for s in summary]),
+        "summary": summary,
+    }
+
+
+def occupied_gb(doc: dict[str, Any]) -> float:
+    """The GB a version replicates: its disks' used size, or the size recorded for a package."""
+    if "occupiedGB" in doc:
+        return float(doc["occupiedGB"])
+    return sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
+
+
+def schedule(
+    ctx: Request,
+    doc: dict[str, Any],
+    names_to_start: list[str],
+    gallery: str,
+    artifact: str,
+    occupied: float,
+    held: dict[str, int] | None = None,
+) -> None:
+    """Start replication to the given places (regions, edge zones) now, copying `occupied` GB.
+
+    `artifact` is the definition (or application) the version belongs to, for matching faults.
+    A place in `held` already holds that many replicas and only copies the extra ones.
+    """
+    profile = doc["resource"]["properties"]["publishingProfile"]
+    shallow = profile.get("replicationMode") == "Shallow"
+    location = doc["resource"]["location"]
+    places = replica_places(profile)
+    clock = ctx.clock
+    clock.sync(replication.speed(ctx.config))  # a changed speed or mode applies from here
+    at = clock.progress()
+    for name in names_to_start:
+        place = places[name]
+        kept = (held or {}).get(name, 0)
+        if kept:
+            modelled = replication.extra_copies_seconds(
+                occupied, place["count"] - kept, place["storage"]
+            )
+        else:
+            modelled = replication.modelled_seconds(
+                occupied, place["count"], place["storage"], name == location, len(places), shallow
+            )
+        # a fault injected into a region also fails the replicas in its edge zones
+        fault = faults.matching(ctx.tx, place["region"], gallery, artifact, doc["resource"]["name"])
+        doc["replication"]["regions"][name] = replication.start(clock, at, modelled, fault, kept)
+    save_clock(ctx.tx, clock)
+
+
+# -- changing the profile of a published version ------------------------------------------------
+
+
+def _check_kept_settings(
+    old: dict[str, Any], location: regions.Region, publishing: dict[str, Any], kind: Kind
+) -> None:
+    """Location, storage type and replication mode stay as published (a mode left out is kept)."""
+    old_profile = old["properties"]["publishingProfile"]
+    if old["location"] != location.name:
+        raise invalid_resource_location(
+            old["name"], old["location"], ids.parse(old["id"]).resource_group or "", location.name
+        )
+    if old_profile.get("storageAccountType") != publishing.get("storageAccountType"):
+        raise property_change_not_allowed(
+            f"{kind.property_path}publishingProfile.storageAccountType"
+        )
+    old_mode = old_profile.get("replicationMode", "Full")  # Full is the default
+    if publishing.pop("replicationMode", old_mode) != old_mode:
+        raise property_change_not_allowed(f"{kind.property_path}publishingProfile.replicationMode")
+    if "replicationMode" in old_profile:
+        publishing["replicationMode"] = old_mode
+
+
+def _check_place_storage(
+    old_places: dict[str, dict[str, Any]], new_places: dict[str, dict[str, Any]], kind: Kind
+) -> None:
+    """A place that stays keeps its storage account type."""
+    for name, place in new_places.items():
+        before = old_places.get(name)
+        if not before or before["storage"] == place["storage"]:
+            continue
+        if place["edgeZone"]:
+            raise property_change_not_allowed(
+                f"{kind.property_path}publishingProfile.targetExtendedLocations.storageAccountType"
+            )
+        raise invalid_parameter(
+            f"Global storage account type does not match the storage account type in the existing TargetRegion: "
+            f"'{place['label']}'. Please specify '{before['storage']}' as the storage account type for this region.",
+            "targetRegions",
+        )
+
+
+def _check_removals(
+    removed: list[str],
+    old_places: dict[str, dict[str, Any]],
+    states: dict[str, dict[str, Any]],
+    safety: dict[str, Any],
+) -> None:
+    """A region holding replicas leaves only with allowDeletionOfReplicatedLocations."""
+    holding = [k for k in removed if states[k]["state"] != "Failed"]
+    if holding and not safety["allowDeletionOfReplicatedLocations"]:
+        shown = ", ".join(old_places[k]["label"] for k in holding)
+        raise ArmError(
+            "OperationNotAllowed",
+            f"Removing target regions that hold replicas ({shown}) is not allowed while "
+            "safetyProfile.allowDeletionOfReplicatedLocations is false.",
+            409,
+            "publishingProfile.targetRegions",
+        )
+
+
+def republish(
+    ctx: Request,
+    key: tuple[str, ...],
+    existing: dict[str, Any],
+    location: regions.Region,
+    publishing: dict[str, Any],
+    safety: dict[str, Any],
+    tags: dict[str, str] | None,
+    gallery: str,
+    facts: encryption.Facts | None = None,
+    kind: Kind = IMAGE,
+) -> dict[str, Any]:
+    """A PUT on an existing version: a new publishing and safety profile and tags.
+
+    Location, storage type and replication mode stay; a region that holds replicas leaves only
+    with allowDeletionOfReplicatedLocations; regions added or given more replicas start
+    replicating. An image version (its encryption `facts` given) also has its encryption checked.
+    Returns the stored document (`existing` itself when nothing changed).
+    """
+    doc = copy.deepcopy(existing)
+    old = doc["resource"]
+    _check_kept_settings(old, location, publishing, kind)
+    old_places = replica_places(old["properties"]["publishingProfile"])
+    new_places = replica_places(publishing)
+    _check_place_storage(old_places, new_places, kind)
+    _carry_encryption(old_places, new_places)
+    states = {k: state for k, _, state in place_states(ctx, doc)}
+    removed = [k for k in old_places if k not in new_places]
+    _check_removals(removed, old_places, states, safety)
+    restart = [
+        k
+        for k, place in new_places.items()
+        if k not in old_places or place["count"] > old_places[k]["count"]
+    ]
+    if facts is not None:
+        encryption.check(ctx, publishing, location, facts, lambda k: k in restart)
+    new_resource = copy.deepcopy(old)
+    new_resource["properties"]["publishingProfile"] = publishing
+    new_resource["properties"]["safetyProfile"] = safety
+    if tags is not None:
+        new_resource["tags"] = tags
+    else:
+        new_resource.pop("tags", None)
+    if new_resource == old:
+        return existing  # an identical PUT changes nothing
+    doc["resource"] = new_resource
+    for name in removed:
+        del doc["replication"]["regions"][name]
+    if restart:
+        doc["replication"]["operation"] = "Updating"
+        held = _held_replicas(existing, states, old_places, restart)
+        artifact = ids.parse(old["id"]).names[1]
+        schedule(ctx, doc, restart, gallery, artifact, occupied_gb(doc), held)
+    ctx.tx.write(key, doc)
+    return doc
+
+
+def _carry_encryption(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+    """A place that stays keeps its encryption (see encryption.carried_over)."""
+    for key, place in new.items():
+        if key not in old:
+            continue
+        entry = place["entry"]
+        kept = encryption.carried_over(
+            old[key]["entry"].get("encryption"),
+            entry.get("encryption"),
+            place["label"],
+            place["kind"],
+        )
+        entry.pop("encryption", None)
+        if kept:
+            entry["encryption"] = kept
+
+
+def _held_replicas(
+    existing: dict[str, Any],
+    states: dict[str, dict[str, Any]],
+    old_places: dict[str, dict[str, Any]],
+    names: list[str],
+) -> dict[str, int]:
+    """Replicas that places about to get more copies already hold, and keep serving."""
+    held = {}
+    for name in names:
+        if name not in old_places or states[name]["state"] == "Failed":
+            continue  # nothing to keep: the place replicates from scratch
+        if states[name]["state"] == "Completed":
+            held[name] = old_places[name]["count"]
+        elif kept := existing["replication"]["regions"][name].get("heldReplicas", 0):
+            held[name] = kept  # still copying extra replicas: the earlier ones are kept
+    return held
