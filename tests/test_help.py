@@ -87,9 +87,7 @@ def test_docs_pages_exist(page: str) -> None:
 
 # -- the arguments every command shares with az ------------------------------------------------
 
-AZ_HELP = Path("/work/shared/reference/az-help")
-if not AZ_HELP.is_dir():  # the reference lives beside the repository's checkout
-    AZ_HELP = Path(__file__).resolve().parents[2] / "shared" / "reference" / "az-help"
+AZ_HELP = Path(__file__).resolve().parent / "az_help"  # az 2.91.0's -h of each az sig command
 
 
 def arguments_of(text: str) -> dict[str, tuple[str, bool, str | None, str | None]]:

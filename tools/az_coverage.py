@@ -21,11 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "az-coverage.md"
-# Where the help pages are kept beside a checkout; --az-help or SIGCTL_AZ_HELP say otherwise.
-AZ_HELP_DEFAULTS = (
-    Path("/work/shared/reference/az-help"),
-    ROOT.parent / "shared/reference/az-help",
-)
+# az's help pages, kept with the tests; --az-help or SIGCTL_AZ_HELP say otherwise.
+AZ_HELP_DEFAULTS = (ROOT / "tests" / "az_help",)
 
 _DELIBERATE = "emulation.md#differences-from-az-that-are-deliberate"
 _SOURCES = "image-versions.md#sources-sigctl-source"
