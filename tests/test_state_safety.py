@@ -729,3 +729,40 @@ def test_every_kind_of_resource_is_a_document_state_check_knows(
     assert sigctl("state repair").exit_code == 0
     healthy(sigctl)
     assert ok("group show -n rg2 --query location") == "westus2"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["group", "show", "-n", " "],
+        ["group", "update", "--resource-group", " ", "--tags", "a=b"],
+        ["sig", "image-version", "show", "-g", "rg1", "-r", "gal1", "-i", "def1", "-e", "\t\n"],
+        [
+            "replication",
+            "wait",
+            "-g",
+            "rg1",
+            "-r",
+            "gal1",
+            "-i",
+            "def1",
+            "-e",
+            " ",
+            "--timeout",
+            "1",
+        ],
+    ],
+)
+def test_a_name_of_blanks_is_a_name_that_is_not_found(
+    sigctl: Runner, gallery: Any, command: list[str]
+) -> None:
+    """A request's path is taken as sent: a blank name is not trimmed into the collection."""
+    result = sigctl(*command)
+    assert result.exit_code == 3, result.stderr
+    assert "NotFound" in result.stderr and "unexpected" not in result.stderr
+
+
+def test_serve_on_an_address_it_cannot_use_changes_nothing(sigctl: Runner, home: Path) -> None:
+    result = sigctl("serve", "--host", "[[[", "--port", "0")
+    assert result.exit_code == 1 and result.stderr.startswith("ERROR: Cannot serve on")
+    assert not (home / "tls").exists()

@@ -49,7 +49,7 @@ def handle(call: Call) -> Response:
     if verb == "POST":
         _refuse_post_to_collection(segments, path)
         action, segments = segments[-1], segments[:-1]
-    rid = ids.parse("/" + "/".join(segments))
+    rid = ids.parse("/" + "/".join(segments), trim=False)
     _check_version(provider, rid, api_version, body)
     if verb == "POST":
         if rid.is_collection:

@@ -156,9 +156,10 @@ def application_version_id(
     return application_id(sub, group, gallery, application).child("versions", version)
 
 
-def parse(text: str) -> ResourceId:
-    """Parse an ARM id; keywords and known types match case-insensitively."""
-    parts = [p for p in text.strip().split("/")]
+def parse(text: str, trim: bool = True) -> ResourceId:
+    """Parse an ARM id; keywords and known types match case-insensitively. A pasted id is
+    trimmed; a request's path is not (`trim=False`): its segments are names as sent."""
+    parts = (text.strip() if trim else text).split("/")
     if len(parts) < 3 or parts[0] != "" or parts[1].lower() != "subscriptions" or not parts[2]:
         raise _malformed(text)
     parts = parts[1:]

@@ -24,9 +24,9 @@ def serve(
     from sigctl.server.app import REQUIRE_TOKEN_ENV
     from sigctl.server.tls import ensure_certificate
 
+    sock = listen(host, port)  # first: an address that cannot be served changes nothing
     if cert is None:
         cert, key = ensure_certificate(home)
-    sock = listen(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving the emulated cloud at https://{shown}:{bound}", flush=True)
