@@ -109,11 +109,14 @@ def recorded_key(path: Path) -> list[str] | None:
     return None if raw is None else unwrap(path, raw).get("key")
 
 
-def write_atomically(path: Path, data: bytes, scratch: Path | None = None) -> None:
+def write_atomically(
+    path: Path, data: bytes, scratch: Path | None = None, flush: bool = True
+) -> None:
     """Write a private temporary file, flush it to disk, then rename it over `path`.
 
     The temporary file goes to `scratch` when given (one folder a later writer can empty of
-    what a killed process left), else beside `path`; a failed write removes it.
+    what a killed process left), else beside `path`; a failed write removes it. With `flush`
+    False the caller flushes later (a journal's many files, with one sync).
     """
     make_private_dirs(path.parent)
     folder = scratch or path.parent
@@ -126,7 +129,8 @@ def write_atomically(path: Path, data: bytes, scratch: Path | None = None) -> No
             view = memoryview(data)
             while view:  # os.write may write less than asked
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if flush:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -156,8 +157,15 @@ def within(root: Path, rel: str) -> Path:
 # -- applying -----------------------------------------------------------------------------------
 
 
+# From this many files on, a commit flushes them with one sync of the file systems instead of an
+# fsync per file and folder (a fixture's 11,000 files took more than half of its import in fsync).
+# The journal stays until the sync has returned, so a crash before it is repaired as before.
+_ONE_SYNC = 256
+
+
 def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
     """Write (or delete) every file to its new content, or with `undo` back to its old one."""
+    one_sync = len(entries) >= _ONE_SYNC and sys.platform == "linux"  # Linux's sync waits
     touched: set[Path] = set()
     scratch = root / SCRATCH
     for entry in reversed(entries) if undo else entries:
@@ -167,9 +175,14 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             _prune_empty_dirs(root, path.parent)
+        elif one_sync:
+            files.write_atomically(path, content, scratch, flush=False)
         else:
             files.write_atomically(path, content, scratch)
         touched.add(path.parent)
+    if one_sync:
+        os.sync()
+        return
     for directory in touched:
         files.fsync_dir(directory)
 
