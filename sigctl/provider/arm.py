@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import api_versions, cloud, ids, regions
+from sigctl.provider import api_versions, cloud, ids, operations, regions
 from sigctl.provider.api import Call, Response, method_not_allowed
 from sigctl.provider.service import _ROUTES, _handler
 
@@ -67,8 +67,6 @@ def handle(call: Call) -> Response:
             200, {"value": provider.dispatch("list", rid, query, None, principal).result}
         )
     if verb == "GET" and rid.route == _OPERATIONS:
-        from sigctl.provider import operations
-
         return operations.answer(provider, rid, query, principal)
     if verb == "GET":
         outcome = provider.dispatch("get", rid, query, None, principal)
@@ -90,8 +88,6 @@ def handle(call: Call) -> Response:
     )
     headers: dict[str, str] = {}
     if state in PENDING:
-        from sigctl.provider import operations
-
         location = str(result.get("location") or "global")
         headers = operations.monitor_headers(call.base, rid, verb, api_version or "", location)
     return Response(status, result, headers)
