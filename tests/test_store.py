@@ -313,3 +313,22 @@ def test_a_large_commit_flushes_its_files_with_one_sync(
     with file_store.transaction(write=True) as tx:
         tx.write(("few",), {"i": 1})
     assert calls["sync"] == 0 and calls["fsync"] >= 2
+
+
+def test_the_journal_written_in_pieces_is_one_json_document() -> None:
+    from sigctl.store import journal
+
+    entries = [
+        journal.Entry("a/b.json", b'{"x": "\xc3\xa9\\n"}', None),
+        journal.Entry("c.json", None, b'\xff\xfe"q"'),
+    ]
+    whole = {
+        "journal": journal.FORMAT,
+        "writes": [["a/b.json", '{"x": "\u00e9\\n"}'], ["c.json", None]],
+        "undo": [["a/b.json", None], ["c.json", b'\xff\xfe"q"'.decode("utf-8", "surrogateescape")]],
+    }
+    assert journal.encode(entries) == json.dumps(whole).encode()
+    assert (
+        journal.encode([])
+        == json.dumps({"journal": journal.FORMAT, "writes": [], "undo": []}).encode()
+    )

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -53,13 +54,21 @@ class Damaged(Exception):
 
 def encode(entries: list[Entry]) -> bytes:
     """The journal file. Bytes travel as text (surrogateescape), escaped to ASCII JSON."""
-    return json.dumps(
-        {
-            "journal": FORMAT,
-            "writes": [[e.rel, _text(e.new)] for e in entries],
-            "undo": [[e.rel, _text(e.old)] for e in entries],
-        }
-    ).encode()
+    return b"".join(pieces(entries))
+
+
+def pieces(entries: list[Entry]) -> Iterator[bytes]:
+    """The journal file an entry at a time: the same bytes as one `json.dumps` of it, without
+    holding a fixture's tens of megabytes of journal in memory at once."""
+    yield b'{"journal": %d' % FORMAT
+    for name, undo in (("writes", False), ("undo", True)):
+        yield b', "%s": [' % name.encode()
+        for i, e in enumerate(entries):
+            yield (b", " if i else b"") + json.dumps(
+                [e.rel, _text(e.old if undo else e.new)]
+            ).encode()
+        yield b"]"
+    yield b"}"
 
 
 def _text(data: bytes | None) -> str | None:
