@@ -74,9 +74,19 @@ def run_once(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+DEFINITION = ["-g", "rg", "-r", "gal", "-i", "def"]
+SEED = [
+    "group create -n rg -l eastus2",
+    "sig create -g rg -r gal",
+    "sig image-definition create -g rg -r gal -i def -p P -f O -s S --os-type linux",
+    "source create managed-image -g rg -n img --os-type linux --size-gb 1",
+    "sig image-version create -g rg -r gal -i def -e 1.0.0 --managed-image img",
+]
+
+
 def seed(sigctl: list[str], env: dict[str, str]) -> None:
-    run_once([*sigctl, "group", "create", "-n", "rg", "-l", "eastus2", "-o", "none"], env)
-    run_once([*sigctl, "sig", "create", "-g", "rg", "-r", "gal", "-o", "none"], env)
+    for line in SEED:
+        run_once([*sigctl, *line.split(), "-o", "none", "--only-show-errors"], env)
 
 
 def commands(sigctl: list[str]) -> dict[str, list[str]]:
@@ -88,6 +98,25 @@ def commands(sigctl: list[str]) -> dict[str, list[str]]:
         "sigctl sig list": [*sigctl, "sig", "list"],
         "sigctl sig show -g rg -r gal": [*sigctl, "sig", "show", "-g", "rg", "-r", "gal"],
         "sigctl sig list -o table": [*sigctl, "sig", "list", "-o", "table"],
+        "sigctl sig image-version show": [
+            *sigctl,
+            "sig",
+            "image-version",
+            "show",
+            *DEFINITION,
+            "-e",
+            "1.0.0",
+        ],
+        "sigctl sig image-version list": [*sigctl, "sig", "image-version", "list", *DEFINITION],
+        "sigctl sig image-version list -o table": [
+            *sigctl,
+            "sig",
+            "image-version",
+            "list",
+            *DEFINITION,
+            "-o",
+            "table",
+        ],
     }
 
 

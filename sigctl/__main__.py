@@ -1,4 +1,4 @@
-from sigctl.cli.main import main
+from sigctl.cli.entry import main
 
 if __name__ == "__main__":
     main()

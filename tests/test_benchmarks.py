@@ -59,3 +59,12 @@ def test_shared_cloud_benchmark_runs(postgres: Any) -> None:
         quick=("--seconds", "0.5"),
     )
     assert "2 galleries, 4 definitions, 8 versions" in out and "reads" in out and "writes" in out
+
+
+def test_fixture_import_benchmark_runs() -> None:
+    out = run(
+        "fixture_import.py",
+        *("--galleries", "2", "--definitions", "2", "--versions", "2"),
+        quick=("--runs", "1"),
+    )
+    assert "2 galleries, 4 definitions, 8 versions" in out and "peak memory" in out

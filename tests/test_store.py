@@ -4,7 +4,9 @@ journal, schema checks and privacy."""
 from __future__ import annotations
 
 import json
+import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +281,54 @@ def test_threads_of_one_process_lose_no_update(store: Store) -> None:
         worker.join()
     with store.transaction() as tx:
         assert tx.read(("counter",)) == {"n": 60}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the one sync is used on Linux only")
+def test_a_large_commit_flushes_its_files_with_one_sync(
+    file_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"fsync": 0, "sync": 0}
+    real_fsync, real_sync = os.fsync, os.sync
+
+    def fsync(fd: int) -> None:
+        calls["fsync"] += 1
+        real_fsync(fd)
+
+    def sync() -> None:
+        calls["sync"] += 1
+        real_sync()
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync)
+    with file_store.transaction(write=True) as tx:
+        for i in range(300):
+            tx.write(("many", f"d{i}"), {"i": i})
+    assert calls["sync"] == 1
+    assert calls["fsync"] < 10  # the journal and its folder, not one per document
+    assert not (file_store.root / JOURNAL).exists()
+    with file_store.transaction() as tx:
+        assert [tx.read(("many", f"d{i}")) for i in (0, 299)] == [{"i": 0}, {"i": 299}]
+
+    calls.update(fsync=0, sync=0)  # a small commit still flushes each file
+    with file_store.transaction(write=True) as tx:
+        tx.write(("few",), {"i": 1})
+    assert calls["sync"] == 0 and calls["fsync"] >= 2
+
+
+def test_the_journal_written_in_pieces_is_one_json_document() -> None:
+    from sigctl.store import journal
+
+    entries = [
+        journal.Entry("a/b.json", b'{"x": "\xc3\xa9\\n"}', None),
+        journal.Entry("c.json", None, b'\xff\xfe"q"'),
+    ]
+    whole = {
+        "journal": journal.FORMAT,
+        "writes": [["a/b.json", '{"x": "\u00e9\\n"}'], ["c.json", None]],
+        "undo": [["a/b.json", None], ["c.json", b'\xff\xfe"q"'.decode("utf-8", "surrogateescape")]],
+    }
+    assert journal.encode(entries) == json.dumps(whole).encode()
+    assert (
+        journal.encode([])
+        == json.dumps({"journal": journal.FORMAT, "writes": [], "undo": []}).encode()
+    )

@@ -104,8 +104,6 @@ class Client:
     ) -> dict[str, Any]:
         """Resolve a principal and a subscription as signing in does (also for `sigctl login`);
         a failure is az's client error."""
-        from sigctl.cli import service_errors
-
         body = {
             "principal": principal,
             "subscription": subscription,
@@ -116,6 +114,8 @@ class Client:
         except ArmError as error:
             if warn_unknown and error.code == "SubscriptionNotFound":
                 self.invocation.warn(f"Subscription '{subscription}' not recognized.")
+            from sigctl.cli import service_errors  # its patterns cost a command that succeeds
+
             raise service_errors.sign_in_error(error, principal, subscription) from None
 
     def _sign_in(self) -> dict[str, Any]:
@@ -165,13 +165,13 @@ class Client:
         headers: dict[str, str],
         as_emulator: bool = False,
     ) -> Reply:
-        from sigctl.cli import service_errors
-
         _refuse_empty_names(verb, path)
         text_query = {k: _text(v) for k, v in query.items() if v is not None}
         try:
             return self.transport.send(verb, path, text_query, body, headers, as_emulator)
         except ArmError as error:
+            from sigctl.cli import service_errors
+
             shown = service_errors.shown(error)
             if shown is error:
                 raise

@@ -15,6 +15,7 @@ from typing import Any
 from sigctl.cli import context, tree
 from sigctl.cli.argv import HELP, is_option, take_leading_globals
 from sigctl.cli.context import GlobalOptions, Invocation
+from sigctl.cli.entry import version_text
 from sigctl.cli.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -29,23 +30,8 @@ from sigctl.cli.errors import (
 from sigctl.errors import ArmError
 
 
-def version_text() -> str:
-    import platform
-
-    from sigctl import AZ_CLI_VERSION, __version__
-
-    return (
-        f"sigctl {__version__}\n"
-        f"emulates azure-cli {AZ_CLI_VERSION} (az sig, az group) and Microsoft.Compute galleries\n"
-        f"python {platform.python_version()}\n"
-    )
-
-
 def main() -> None:
     argv = sys.argv[1:]
-    if argv == ["--version"]:  # the one command that needs nothing else
-        sys.stdout.write(version_text())
-        return
     if argv[:1] == ["__complete"]:  # the shell asking for candidates (sigctl completion)
         from sigctl.cli.completion import main as complete
 

@@ -160,9 +160,35 @@ def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
     return row
 
 
-def format_table(result: Any, sort_keys: bool) -> str:
-    from tabulate import tabulate
+def _import_tabulate() -> Callable[..., str]:
+    """tabulate's function, imported without the lookup tabulate makes at import of its own
+    installed version: importing `importlib.metadata` and searching the installed packages take
+    longer than everything else `-o table` does. sigctl never reads that version, so the lookup
+    is answered "not found" (tabulate's own fallback) and the real module is left untouched."""
+    if "tabulate" in sys.modules or "importlib.metadata" in sys.modules:
+        from tabulate import tabulate
 
+        return tabulate
+    import types
+
+    class NotLookedUp(Exception):
+        pass
+
+    def version(name: str) -> str:
+        raise NotLookedUp(name)
+
+    stand_in = types.ModuleType("importlib.metadata")
+    stand_in.__dict__.update(version=version, PackageNotFoundError=NotLookedUp)
+    sys.modules["importlib.metadata"] = stand_in
+    try:
+        from tabulate import tabulate
+    finally:
+        del sys.modules["importlib.metadata"]
+    return tabulate
+
+
+def format_table(result: Any, sort_keys: bool) -> str:
+    tabulate = _import_tabulate()
     rows = [
         _table_row(item, sort_keys) for item in (result if isinstance(result, list) else [result])
     ]

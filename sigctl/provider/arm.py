@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import api_versions, authorization, cloud, ids, operations, regions
+from sigctl.provider import api_versions, cloud, ids, operations, regions
 from sigctl.provider.api import Call, Response, method_not_allowed
 from sigctl.provider.service import _ROUTES, _handler
 
@@ -43,6 +43,8 @@ def handle(call: Call) -> Response:
         api_versions.check_resources(api_version)
         return own(call)
     if AUTHORIZATION in lowered:
+        from sigctl.provider import authorization  # imported by the calls that need it only
+
         api_versions.require_present(api_version)
         return authorization.handle(call)
     action = None

@@ -17,7 +17,6 @@ from sigctl.errors import ArmError
 from sigctl.provider import accounts, identity, regions
 from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.context import Request
-from sigctl.provider.graph import shape
 from sigctl.provider.validate import expect_bool, expect_dict, expect_str
 
 
@@ -128,6 +127,7 @@ _FIELDS = {
 
 
 def _principals(call: Call, tx: Any, tenant_id: str, path: str) -> Response:
+    from sigctl.provider.graph import shape  # not needed by signing in, which every command does
 
     if call.verb == "GET":  # an unknown tenant has no principals
         kind = call.query.get("type")

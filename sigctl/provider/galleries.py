@@ -14,7 +14,7 @@ from sigctl.errors import (
     property_change_not_allowed,
     state_file_error,
 )
-from sigctl.provider import ids, limits, lookup, names, regions
+from sigctl.provider import ids, lookup, regions
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import (
@@ -119,6 +119,8 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
+    from sigctl.provider import limits, names  # writes only: a read need not load them
+
     group = lookup.resource_group(ctx, rid.resource_group or "")
     name = rid.name
     names.check_gallery_name(name)

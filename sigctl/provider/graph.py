@@ -10,7 +10,6 @@ directory.
 from __future__ import annotations
 
 import re
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
@@ -214,6 +213,8 @@ def _tenant(tx: Any, principal: str | None) -> str:
 
 def _password(record: dict[str, Any], body: Any) -> dict[str, Any]:
     """A client secret for the application (the emulated token service accepts any secret)."""
+    import secrets  # only here: it loads a random generator a read does not need
+
     credential = body.get("passwordCredential") if isinstance(body, dict) else None
     name = credential.get("displayName") if isinstance(credential, dict) else None
     return {

@@ -14,9 +14,7 @@ server requires issued tokens, in which case ARM's 401 refuses it.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -43,18 +41,26 @@ def signing_key(provider: Provider) -> bytes:
     key = provider.backend.signing_key()
     if provider.namespace == DEFAULT_NAMESPACE:
         return key
+    import hmac  # signing and checking tokens only: a command run in process needs neither
+
     return hmac.new(key, f"namespace:{provider.namespace}".encode(), hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:
+    import base64
+
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def _unb64(text: str) -> bytes:
+    import base64
+
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def encode(claims: dict[str, Any], key: bytes) -> str:
+    import hmac
+
     header = _b64(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
@@ -66,6 +72,8 @@ def decode(token: str, key: bytes) -> dict[str, Any] | None:
     parts = token.split(".")
     if len(parts) != 3:
         return None
+    import hmac
+
     expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
     try:
         if not hmac.compare_digest(expected, _unb64(parts[2])):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +110,15 @@ def recorded_key(path: Path) -> list[str] | None:
     return None if raw is None else unwrap(path, raw).get("key")
 
 
-def write_atomically(path: Path, data: bytes, scratch: Path | None = None) -> None:
+def write_atomically(
+    path: Path, data: bytes | Iterable[bytes], scratch: Path | None = None, flush: bool = True
+) -> None:
     """Write a private temporary file, flush it to disk, then rename it over `path`.
 
     The temporary file goes to `scratch` when given (one folder a later writer can empty of
-    what a killed process left), else beside `path`; a failed write removes it.
+    what a killed process left), else beside `path`; a failed write removes it. `data` may
+    come in pieces (a large journal). With `flush` False the caller flushes later (a journal's
+    many files, with one sync).
     """
     make_private_dirs(path.parent)
     folder = scratch or path.parent
@@ -123,10 +128,12 @@ def write_atomically(path: Path, data: bytes, scratch: Path | None = None) -> No
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         try:
-            view = memoryview(data)
-            while view:  # os.write may write less than asked
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            for piece in [data] if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:  # os.write may write less than asked
+                    view = view[os.write(fd, view) :]
+            if flush:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -21,6 +21,8 @@ import contextlib
 import json
 import os
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -52,13 +54,21 @@ class Damaged(Exception):
 
 def encode(entries: list[Entry]) -> bytes:
     """The journal file. Bytes travel as text (surrogateescape), escaped to ASCII JSON."""
-    return json.dumps(
-        {
-            "journal": FORMAT,
-            "writes": [[e.rel, _text(e.new)] for e in entries],
-            "undo": [[e.rel, _text(e.old)] for e in entries],
-        }
-    ).encode()
+    return b"".join(pieces(entries))
+
+
+def pieces(entries: list[Entry]) -> Iterator[bytes]:
+    """The journal file an entry at a time: the same bytes as one `json.dumps` of it, without
+    holding a fixture's tens of megabytes of journal in memory at once."""
+    yield b'{"journal": %d' % FORMAT
+    for name, undo in (("writes", False), ("undo", True)):
+        yield b', "%s": [' % name.encode()
+        for i, e in enumerate(entries):
+            yield (b", " if i else b"") + json.dumps(
+                [e.rel, _text(e.old if undo else e.new)]
+            ).encode()
+        yield b"]"
+    yield b"}"
 
 
 def _text(data: bytes | None) -> str | None:
@@ -156,8 +166,15 @@ def within(root: Path, rel: str) -> Path:
 # -- applying -----------------------------------------------------------------------------------
 
 
+# From this many files on, a commit flushes them with one sync of the file systems instead of an
+# fsync per file and folder (a fixture's 11,000 files took more than half of its import in fsync).
+# The journal stays until the sync has returned, so a crash before it is repaired as before.
+_ONE_SYNC = 256
+
+
 def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
     """Write (or delete) every file to its new content, or with `undo` back to its old one."""
+    one_sync = len(entries) >= _ONE_SYNC and sys.platform == "linux"  # Linux's sync waits
     touched: set[Path] = set()
     scratch = root / SCRATCH
     for entry in reversed(entries) if undo else entries:
@@ -167,9 +184,14 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             _prune_empty_dirs(root, path.parent)
+        elif one_sync:
+            files.write_atomically(path, content, scratch, flush=False)
         else:
             files.write_atomically(path, content, scratch)
         touched.add(path.parent)
+    if one_sync:
+        os.sync()
+        return
     for directory in touched:
         files.fsync_dir(directory)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -130,7 +129,7 @@ class FileBackend(base.Backend):
         if replace:
             files.write_atomically(target, data)
             return True
-        scratch = folder / f".{RECORD}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        scratch = folder / f".{RECORD}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
         try:
             files.write_atomically(scratch, data)
             try:
@@ -158,7 +157,7 @@ class FileBackend(base.Backend):
         try:
             if _read_record(folder / RECORD) is None:
                 raise base.namespace_not_found(name)  # deleted meanwhile
-            aside = self.home / FOLDER / f".deleted-{name}-{secrets.token_hex(4)}"
+            aside = self.home / FOLDER / f".deleted-{name}-{os.urandom(4).hex()}"
             os.replace(folder, aside)  # from here on the namespace does not exist
             files.fsync_dir(self.home / FOLDER)
         finally:
@@ -175,7 +174,7 @@ class FileBackend(base.Backend):
         from sigctl.home import ensure_private_dir
 
         ensure_private_dir(path.parent)
-        key = secrets.token_bytes(32)
+        key = os.urandom(32)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process made it first: use theirs

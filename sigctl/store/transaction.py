@@ -224,7 +224,7 @@ class Transaction(base.Transaction):
         if not entries:
             return
         try:
-            files.write_atomically(root / JOURNAL, journal.encode(entries), root / SCRATCH)
+            files.write_atomically(root / JOURNAL, journal.pieces(entries), root / SCRATCH)
             files.fsync_dir(root)
         except OSError as exc:
             raise state_write_failed(

@@ -213,11 +213,9 @@ def import_(
     if seeding.FIXTURE_MARK in data:
         fixture = seeding.parse_fixture(data)
         subscription = fixture.subscription or client.subscription
-        created = client.call(
-            "POST",
-            f"/sigctl/subscriptions/{subscription}/seed",
-            seeding.requests(fixture, subscription),
-        )
+        seed = seeding.requests(fixture, subscription)
+        del data, fixture  # a large fixture's parsed forms need not stay while it is applied
+        created = client.call("POST", f"/sigctl/subscriptions/{subscription}/seed", seed)
         return {"imported": "fixture", **created}
     raise CliError(
         f"'{file}' is neither a sigctl snapshot (sigctlState) nor a fixture (sigctlFixture)."
