@@ -30,8 +30,7 @@ def test_a_port_in_use_is_an_error_not_a_traceback(sigctl: Runner, home: Path) -
         result = sigctl(f"serve --port {port}")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"ERROR: Cannot serve on 127.0.0.1:{port}: ")
-    assert (home / "tls" / "cert.pem").is_file()  # the certificate is made before listening
-    assert oct((home / "tls" / "key.pem").stat().st_mode & 0o777) == "0o600"
+    assert not (home / "tls").exists()  # it listens first: a failed start changes nothing
 
 
 def test_a_certificate_being_made_is_waited_for_not_made_twice(home: Path) -> None:
@@ -68,3 +67,12 @@ def test_connections_to_the_server_send_without_delay() -> None:
             with accepted:
                 assert accepted.proto == socket.IPPROTO_TCP
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_the_certificate_is_made_once_with_a_private_key(home: Path) -> None:
+    from sigctl.server.tls import ensure_certificate
+
+    cert, key = ensure_certificate(home)
+    assert cert == home / "tls" / "cert.pem" and key == home / "tls" / "key.pem"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert ensure_certificate(home) == (cert, key) and cert.read_bytes().startswith(b"-----BEGIN")
