@@ -14,7 +14,8 @@ from sigctl.provider.service import Provider
 
 
 @pytest.fixture
-def provider(home: Path) -> Provider:
+def provider(home: Path, backend: str) -> Provider:
+    """On each store backend (tests/conftest.py: files, and PostgreSQL)."""
     p = Provider(home)
     p.put(ids.resource_group_id(SUB, "rg1"), {"location": "eastus2"})
     return p

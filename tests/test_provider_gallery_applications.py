@@ -18,7 +18,8 @@ APP_PATH = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute
 
 
 @pytest.fixture
-def provider(home: Path, monkeypatch: pytest.MonkeyPatch) -> Provider:
+def provider(home: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Provider:
+    """On each store backend (tests/conftest.py: files, and PostgreSQL)."""
     monkeypatch.setenv("SIGCTL_NOW", "2026-11-26T12:00:00Z")  # a frozen clock
     p = Provider(home)
     p.put(ids.resource_group_id(SUB, "rg1"), {"location": "eastus2"})

@@ -26,7 +26,8 @@ PATH = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/gal
 
 
 @pytest.fixture
-def provider(home: Path, monkeypatch: pytest.MonkeyPatch) -> Provider:
+def provider(home: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Provider:
+    """On each store backend (tests/conftest.py: files, and PostgreSQL)."""
     monkeypatch.setenv("SIGCTL_NOW", NOW)
     monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
     return cloud(Provider(home), "gal1")
