@@ -23,7 +23,16 @@ AUTHORIZATION = "microsoft.authorization"
 PENDING = {"Creating", "Updating", "Deleting", "Accepted", "Migrating"}
 _OPERATIONS = ("microsoft.compute", ("locations", "capsoperations"))
 # The disk service declares no 201: a PUT that creates a disk or snapshot answers 200.
-_NO_CREATED = {("microsoft.compute", ("disks",)), ("microsoft.compute", ("snapshots",))}
+_NO_CREATED = {
+    ("microsoft.compute", ("disks",)),
+    ("microsoft.compute", ("snapshots",)),
+    ("microsoft.compute", ("diskencryptionsets",)),  # Compute's disk RP: 200 or 202, never 201
+}
+# Deletes the service accepts and finishes asynchronously: 202 with a monitor, never 200.
+_DELETE_ACCEPTED = {
+    ("microsoft.compute", ("galleries", "invmaccesscontrolprofiles")),
+    ("microsoft.compute", ("galleries", "invmaccesscontrolprofiles", "versions")),
+}
 
 
 def handle(call: Call) -> Response:
@@ -78,7 +87,12 @@ def handle(call: Call) -> Response:
     conditions = Conditions.of(call.headers)
     if verb == "DELETE":
         outcome = provider.dispatch("delete", rid, query, None, principal, conditions)
-        return Response(200 if outcome.existed else 204)
+        if not outcome.existed:
+            return Response(204)
+        if rid.route in _DELETE_ACCEPTED:
+            monitor = operations.monitor_headers(call.base, rid, verb, api_version or "", "global")
+            return Response(202, None, monitor)
+        return Response(200)
     outcome = provider.dispatch(verb.lower(), rid, query, _object(body), principal, conditions)
     created = verb == "PUT" and not outcome.existed and rid.route not in _NO_CREATED
     status = 201 if created else 200
