@@ -178,10 +178,17 @@ class Report(harness.Failures):
 
 class Trials:
     def __init__(
-        self, home: Path, work: Path, rng: random.Random, report: Report, modes: tuple[str, ...]
+        self,
+        home: Path,
+        work: Path,
+        rng: random.Random,
+        report: Report,
+        modes: tuple[str, ...],
+        commit_delay: float = 0.003,
     ) -> None:
         self.home, self.work, self.rng, self.report = home, work, rng, report
         self.modes = modes
+        self.commit_delay = commit_delay  # the most an "in commit" kill waits after the journal
         self.ledger = Ledger()
         self.durations: dict[str, list[float]] = {}
 
@@ -244,7 +251,7 @@ class Trials:
             return mode, self.rng.uniform(0.0, typical * 1.1)
         if mode == "late":
             return mode, self.rng.uniform(typical * 0.6, typical * 1.05)
-        return mode, self.rng.uniform(0.0, 0.003)
+        return mode, self.rng.uniform(0.0, self.commit_delay)
 
     def _killed_run(self, argv: list[str], kind: str) -> tuple[int | None, str, float]:
         mode, delay = self._plan(kind)
@@ -345,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
 KILL_MODES = ("anywhere", "late", "in commit")
 
 
-def crash_test(trials: int, seed: int, modes: tuple[str, ...] = KILL_MODES) -> Report:
+def crash_test(
+    trials: int, seed: int, modes: tuple[str, ...] = KILL_MODES, commit_delay: float = 0.003
+) -> Report:
     rng = random.Random(seed)
     report = Report()
     started = time.perf_counter()
@@ -354,7 +363,7 @@ def crash_test(trials: int, seed: int, modes: tuple[str, ...] = KILL_MODES) -> R
         home, work = scratch / "home", scratch / "work"
         work.mkdir()
         harness.seed(home, work)
-        runs = Trials(home, work, rng, report, modes)
+        runs = Trials(home, work, rng, report, modes, commit_delay)
         runs.ledger.expected.update(SEEDED)
         for n in range(trials):
             runs.one(n)
