@@ -307,7 +307,7 @@ def test_state_export_and_import_between_the_backends(
 def test_an_older_schema_is_migrated(postgres: PostgresServer, home: Path) -> None:
     """A database a previous sigctl created (the schema as its first migration left it) is
     brought to the current version on first use, keeping its documents."""
-    from sigctl.store import postgres as backend_module
+    from sigctl.store import postgres_schema as backend_module
     from sigctl.store.backends import open_backend
 
     url = postgres.create_database(f"old_{uuid.uuid4().hex[:8]}")
@@ -341,7 +341,7 @@ def test_an_older_schema_is_migrated(postgres: PostgresServer, home: Path) -> No
 def test_a_schema_from_a_newer_sigctl_is_refused(
     postgres: PostgresServer, sigctl: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sigctl.store import postgres as backend_module
+    from sigctl.store import postgres_schema as backend_module
 
     url = postgres.create_database(f"new_{uuid.uuid4().hex[:8]}")
     with psycopg.connect(url, autocommit=True) as conn:

@@ -5,7 +5,7 @@ by SIGCTL_DATABASE_URL (config core.database_url). One row per document:
 
     sigctl_documents(namespace, path, parent, schema_version, document)
     sigctl_namespaces(name, created, settings)      sigctl_secrets(name, value)
-    sigctl_schema(version, description, applied)    the migrations applied (see MIGRATIONS)
+    sigctl_schema(version, description, applied)    the migrations applied (postgres_schema)
 
 `path` is the document's key, each part percent-escaped, joined by '/'; `parent` the same for
 the key without its last part, so a listing is one index lookup. `document` is the JSON text
@@ -50,53 +50,14 @@ from psycopg import sql
 from sigctl.errors import ArmError, state_file_error, unstorable
 from sigctl.store import base, files
 from sigctl.store.base import DELETED, Key, Namespace, Shape
+from sigctl.store.postgres_schema import lock_key, migrate
 
 T = TypeVar("T")
 
-# Versioned schema changes, applied in order, each in its own transaction, once.
-MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "namespaces, documents and secrets",
-        """
-        CREATE TABLE sigctl_namespaces (
-            name text COLLATE "C" PRIMARY KEY,
-            created timestamptz,
-            settings jsonb NOT NULL DEFAULT '{}'
-        );
-        INSERT INTO sigctl_namespaces (name, created) VALUES ('default', NULL);
-        CREATE TABLE sigctl_documents (
-            namespace text COLLATE "C" NOT NULL
-                REFERENCES sigctl_namespaces (name) ON DELETE CASCADE,
-            path text COLLATE "C" NOT NULL,
-            parent text COLLATE "C" NOT NULL,
-            schema_version smallint NOT NULL,
-            document text NOT NULL,
-            PRIMARY KEY (namespace, path)
-        );
-        CREATE INDEX sigctl_documents_parent ON sigctl_documents (namespace, parent);
-        CREATE TABLE sigctl_secrets (name text PRIMARY KEY, value bytea NOT NULL);
-        """,
-    ),
-    (
-        2,
-        "when each namespace last changed",
-        """
-        ALTER TABLE sigctl_namespaces ADD COLUMN changed timestamptz;
-        UPDATE sigctl_namespaces SET changed = created;
-        """,
-    ),
-]
-SCHEMA = MIGRATIONS[-1][0]
 ATTEMPTS = 8  # runs of one request that meets conflicts, before giving up
 _TOKEN_KEY = "token-key"
 _PAGE = 500
 _RETRYABLE = (pgerrors.SerializationFailure, pgerrors.DeadlockDetected)
-
-
-def _lock_key(name: str) -> sql.Composable:
-    """An advisory lock's key, computed by the server from a name (no collision in practice)."""
-    return sql.SQL("hashtextextended({}, 0)").format(sql.Literal(f"sigctl:{name}"))
 
 
 # -- keys as rows ---------------------------------------------------------------------------
@@ -267,50 +228,15 @@ class Database:
     @contextlib.contextmanager
     def locked(self, name: str) -> Iterator[psycopg.Connection[Any]]:
         """Hold namespace `name`'s writers' lock (its commands finish first, new ones wait)."""
-        lock = sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name))
+        lock = sql.SQL("SELECT pg_advisory_lock({})").format(lock_key(name))
         conn = self._on_live_connection(lambda conn: conn.execute(lock).connection)
         try:
             yield conn
         finally:
             try:
-                conn.execute(sql.SQL("SELECT pg_advisory_unlock({})").format(_lock_key(name)))
+                conn.execute(sql.SQL("SELECT pg_advisory_unlock({})").format(lock_key(name)))
             except psycopg.Error:
                 self.discard()  # closing the session releases its locks
-
-
-def migrate(conn: psycopg.Connection[Any], setting: str) -> None:
-    """Bring the schema to SCHEMA, or refuse a database a newer sigctl migrated."""
-    try:
-        version = conn.execute("SELECT max(version) FROM sigctl_schema").fetchone()[0]
-    except pgerrors.UndefinedTable:
-        version = 0
-    if version == SCHEMA:
-        return
-    if version is not None and version > SCHEMA:
-        raise ArmError(
-            "StateDatabaseTooNew",
-            f"The state database ({setting}) was migrated by a newer sigctl (schema version "
-            f"{version}; this sigctl knows up to {SCHEMA}). Upgrade sigctl.",
-            500,
-        )
-    key = _lock_key("migrations")
-    conn.execute(sql.SQL("SELECT pg_advisory_lock({})").format(key))
-    try:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS sigctl_schema (version integer PRIMARY KEY, "
-            "description text NOT NULL, applied timestamptz NOT NULL DEFAULT now())"
-        )
-        done = conn.execute("SELECT coalesce(max(version), 0) FROM sigctl_schema").fetchone()[0]
-        for number, description, statements in MIGRATIONS:
-            if number > done:  # another process may have applied some meanwhile
-                with conn.transaction():
-                    conn.execute(statements)  # type: ignore[arg-type]
-                    conn.execute(
-                        "INSERT INTO sigctl_schema (version, description) VALUES (%s, %s)",
-                        (number, description),
-                    )
-    finally:
-        conn.execute(sql.SQL("SELECT pg_advisory_unlock({})").format(key))
 
 
 class PostgresStore(base.Store):
@@ -424,7 +350,7 @@ class PostgresTransaction(base.Transaction):
         namespace = sql.Literal(self.store.namespace)
         if self.write_mode:
             conn.execute(
-                sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(self.store.namespace))
+                sql.SQL("SELECT pg_advisory_lock({})").format(lock_key(self.store.namespace))
             )
             self.locked = True
             begin = "BEGIN ISOLATION LEVEL SERIALIZABLE"
@@ -480,9 +406,7 @@ class PostgresTransaction(base.Transaction):
                 changed.format(sql.Literal(self.store.namespace)), statement
             )
         if self.locked:
-            unlock = sql.SQL("SELECT pg_advisory_unlock({})").format(
-                _lock_key(self.store.namespace)
-            )
+            unlock = sql.SQL("SELECT pg_advisory_unlock({})").format(lock_key(self.store.namespace))
             statement = sql.SQL("{}; {}").format(statement, unlock)
         try:
             self.conn.execute(statement)
@@ -506,7 +430,7 @@ class PostgresTransaction(base.Transaction):
                 conn.execute("ROLLBACK")
             if self.locked:
                 conn.execute(
-                    sql.SQL("SELECT pg_advisory_unlock({})").format(_lock_key(self.store.namespace))
+                    sql.SQL("SELECT pg_advisory_unlock({})").format(lock_key(self.store.namespace))
                 )
         except BaseException:
             self.database.discard()
