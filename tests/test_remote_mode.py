@@ -133,3 +133,29 @@ def test_every_command_prints_the_same_bytes_in_process_and_over_https(tmp_path:
     # The client kept no state of its own: everything it changed lives in the served cloud.
     assert not (client_home / "state").exists()
     assert (tmp_path / "served" / "state").is_dir()
+
+
+def test_a_namespace_setting_sends_a_remote_client_to_that_namespace(tmp_path: Path) -> None:
+    """SIGCTL_NAMESPACE with SIGCTL_ENDPOINT: the client works in `/namespaces/NAME/` of the
+    served cloud, as a namespace's own endpoint would."""
+    env = _environment()
+    served = ServedCloud(tmp_path / "served", env=env)
+
+    def sigctl(*argv: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        remote = {**env, "SIGCTL_HOME": str(tmp_path / "client"), **extra}
+        remote |= {"SIGCTL_ENDPOINT": served.endpoint, "SIGCTL_CA_BUNDLE": served.certificate}
+        return subprocess.run(
+            [*sigctl_command(), *argv], env=remote, capture_output=True, text=True, timeout=120
+        )
+
+    try:
+        assert sigctl("namespace", "create", "job1", "-o", "none").returncode == 0
+        made = sigctl("group", "create", "-n", "rg1", "-l", "eastus2", SIGCTL_NAMESPACE="job1")
+        assert made.returncode == 0, made.stderr
+        listed = sigctl("group", "list", "--query", "[].name", "-o", "tsv", SIGCTL_NAMESPACE="job1")
+        assert listed.stdout == "rg1\n"
+        assert sigctl("group", "list", "--query", "[].name", "-o", "tsv").stdout == ""
+        missing = sigctl("group", "list", SIGCTL_NAMESPACE="nope")
+        assert missing.returncode == 3 and "NamespaceNotFound" in missing.stderr
+    finally:
+        served.stop()
