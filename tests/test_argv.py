@@ -23,7 +23,7 @@ from sigctl.cli.argv import (
     option_table,
     split_globals,
 )
-from sigctl.cli.context import GlobalOptions
+from sigctl.cli.context import GlobalOptions, Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, invoke, typer_command
 from sigctl.cli.params import AddArg, BoolValue, RemoveArg, SetArg, three_state
@@ -53,7 +53,7 @@ COMMAND = typer_command(group.commands["probe"])
 
 def parse(*tokens: str, defaults: dict[str, str] | None = None) -> dict[str, Any]:
     args = normalise(COMMAND, list(tokens), lambda key: (defaults or {}).get(key))
-    return invoke(COMMAND, args, "probe")
+    return invoke(COMMAND, args, Invocation(GlobalOptions()))
 
 
 def test_list_option_takes_values_up_to_the_next_option() -> None:
@@ -129,9 +129,9 @@ def test_configured_defaults_fill_omitted_options() -> None:
 
     command = typer_command(grp.commands["c"])
     args = normalise(command, [], {"defaults.group": "fromconfig"}.get)
-    assert invoke(command, args, "c") == "fromconfig"
+    assert invoke(command, args, Invocation(GlobalOptions())) == "fromconfig"
     args = normalise(command, ["-g", "explicit"], {"defaults.group": "fromconfig"}.get)
-    assert invoke(command, args, "c") == "explicit"
+    assert invoke(command, args, Invocation(GlobalOptions())) == "explicit"
 
 
 def test_globals_are_taken_from_anywhere() -> None:
@@ -300,7 +300,7 @@ def _ours(tokens: list[str]) -> dict[str, Any] | str:
         args = normalise(ORACLE_COMMAND, list(tokens), lambda key: None, "probe", options, "p")
     except CliError as error:
         return error.message
-    got = invoke(ORACLE_COMMAND, args, "p")
+    got = invoke(ORACLE_COMMAND, args, Invocation(GlobalOptions()))
     got["regions"] = params.values(got["regions"])
     got["set_"] = [json.loads(v)[1] for v in sorted(got["set_"] or [])] or None
     got["group_"] = got.pop("group_")

@@ -12,9 +12,18 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sigctl.cli.context import Invocation
 
 TableTransformer = Callable[[Any], Any]
+
+# A command function whose first parameter has this name is given the running `Invocation`
+# (its options, settings, client and diagnostics); every other parameter is a command option.
+INVOCATION_PARAMETER = "inv"
+# Typer hands its context (which carries the invocation as `obj`) to a parameter of this name.
+CONTEXT_PARAMETER = "sigctl_typer_context"
 
 
 @dataclass(eq=False)  # hashed by identity: its built command is cached (typer_command)
@@ -61,16 +70,16 @@ class CommandGroup:
 
 
 @dataclass
-class Shown:
-    """A result whose `-o table` view is not derived from the value (e.g. adds columns)."""
+class WithTable:
+    """A result that brings its own `-o table` rows (e.g. columns the value does not have)."""
 
     value: Any
     table: Any
 
 
 @dataclass
-class Done:
-    """What a command returned; Typer's own return value can also be an exit code."""
+class CommandResult:
+    """What a command function returned (Typer's own return value can also be an exit code)."""
 
     result: Any
 
@@ -85,19 +94,31 @@ def typer_command(spec: CommandSpec) -> Any:
     """
     import typer
 
+    takes_invocation = _takes_invocation(spec.func)
+
     @functools.wraps(spec.func)
-    def run(*args: Any, **kwargs: Any) -> Done:
+    def run(*args: Any, **kwargs: Any) -> CommandResult:
         import time
 
-        from sigctl.cli import context
-
+        invocation = kwargs.pop(CONTEXT_PARAMETER).find_root().obj
         for name in POLICY_ARGUMENTS:
             kwargs.pop(name, None)
-        context.current().invoked_at = time.perf_counter()  # az's --verbose splits init/invoke
-        return Done(spec.func(*args, **kwargs))
+        invocation.invoked_at = time.perf_counter()  # az's --verbose splits init/invoke
+        if takes_invocation:
+            return CommandResult(spec.func(invocation, *args, **kwargs))
+        return CommandResult(spec.func(*args, **kwargs))
 
-    if spec.policy:
-        run.__signature__ = _with_policy_arguments(spec.func)  # type: ignore[attr-defined]
+    # Typer sees the command's options only: the invocation is passed by the dispatcher.
+    signature = _options_signature(spec.func, spec.policy)
+    context = inspect.Parameter(
+        CONTEXT_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context
+    )
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), context]
+    )
+    run.__annotations__ = {
+        k: v for k, v in spec.func.__annotations__.items() if k != INVOCATION_PARAMETER
+    }
 
     app = typer.Typer(
         add_completion=False,
@@ -112,28 +133,41 @@ def typer_command(spec: CommandSpec) -> Any:
 POLICY_ARGUMENTS = ("acquire_policy_token", "change_reference")
 
 
-def _with_policy_arguments(func: Callable[..., Any]) -> inspect.Signature:
-    """The command's signature plus az's --acquire-policy-token and --change-reference."""
+def _takes_invocation(func: Callable[..., Any]) -> bool:
+    first = next(iter(inspect.signature(func).parameters), None)
+    return first == INVOCATION_PARAMETER
+
+
+def _options_signature(func: Callable[..., Any], policy: bool) -> inspect.Signature:
+    """The command's signature without its invocation, plus az's --acquire-policy-token and
+    --change-reference where the command takes az's policy arguments."""
     from sigctl.cli.params import AcquirePolicyToken, ChangeReference
 
     signature = inspect.signature(func, eval_str=True)
-    extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-        for name, default, kind in (
-            ("acquire_policy_token", False, AcquirePolicyToken),
-            ("change_reference", None, ChangeReference),
-        )
-    ]
-    return signature.replace(parameters=[*signature.parameters.values(), *extra])
+    options = [p for p in signature.parameters.values() if p.name != INVOCATION_PARAMETER]
+    if policy:
+        options += [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind
+            )
+            for name, default, kind in (
+                ("acquire_policy_token", False, AcquirePolicyToken),
+                ("change_reference", None, ChangeReference),
+            )
+        ]
+    return signature.replace(parameters=options)
 
 
-def invoke(command: Any, args: list[str], prog: str) -> Any:
-    """Run a built command; return the function's result (Ctrl-C comes back as an exit code)."""
+def invoke(command: Any, args: list[str], invocation: Invocation) -> Any:
+    """Run a built command for an invocation; return the function's result (Ctrl-C comes back
+    as an exit code)."""
     try:
-        outcome = command.main(args=args, prog_name=prog, standalone_mode=False)
+        outcome = command.main(
+            args=args, prog_name=invocation.prog, standalone_mode=False, obj=invocation
+        )
     except SystemExit as error:  # even when not standalone, click exits on a closed stdout
         raise BrokenPipeError("stdout was closed") from error
-    if isinstance(outcome, Done):
+    if isinstance(outcome, CommandResult):
         return outcome.result
     if outcome == 130:
         raise KeyboardInterrupt

@@ -112,6 +112,8 @@ def _unexpected(error: Exception, invocation: Invocation) -> int:
         return EXIT_ERROR
     message = getattr(error, "message", None)
     if getattr(error, "exit_code", None) == EXIT_USAGE and message is not None:
+        if getattr(error, "names_the_command", False):
+            message = f"{invocation.prog}: {message}"
         # A usage error raised while Typer parsed (our parsers raise az's exact message).
         write_stderr(render_cli(usage_error(message), invocation.examples))
         return EXIT_USAGE
@@ -154,7 +156,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
     invocation.examples = spec.examples_for(prefix)
 
     from sigctl.cli.argv import asks_for_help, normalise, option_table
-    from sigctl.cli.framework import Shown, invoke, typer_command
+    from sigctl.cli.framework import WithTable, invoke, typer_command
 
     command = typer_command(spec)
     args = [*strays, *rest[1:]]  # argparse reports options met on the way as unrecognised
@@ -169,9 +171,9 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
 
     query = output.compile_query(options.query) if options.query is not None else None
     fmt = invocation.output_format
-    result = invoke(command, args, invocation.prog)
+    result = invoke(command, args, invocation)
     table = spec.table
-    if isinstance(result, Shown):
+    if isinstance(result, WithTable):
         rows = result.table
         result, table = result.value, (lambda _: rows)
     output.emit(output.render(result, fmt, query=query, table=table, colour=_colour(invocation)))

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.argv import ALLOWED_VALUES, NO_VALUES, OPTIONAL_VALUE
 
 
@@ -37,10 +36,11 @@ def choice(option: str, *allowed: str) -> Callable[[str], str]:
         for candidate in allowed:
             if candidate.lower() == value.lower():
                 return candidate
-        raise typer.BadParameter(
-            f"{context.current().prog}: '{value}' is not a valid value for '{option}'. "
-            f"Allowed values: {', '.join(allowed)}."
+        error = typer.BadParameter(
+            f"'{value}' is not a valid value for '{option}'. Allowed values: {', '.join(allowed)}."
         )
+        error.names_the_command = True  # type: ignore[attr-defined]  # az starts it with the prog
+        raise error
 
     return _allowing(parse, allowed)
 

@@ -9,7 +9,7 @@ import typer
 
 from sigctl.cli import context
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup, Shown
+from sigctl.cli.framework import CommandGroup, WithTable
 from sigctl.cli.params import choice_option, disk_size, integer, values
 from sigctl.cli.regions_arg import parse_target_regions
 from sigctl.provider import ids
@@ -225,7 +225,7 @@ def estimate(
         path = f"/sigctl/subscriptions/{client.subscription}/billing"
         result = client.call("GET", path, scope=str(scope) if scope else None)
     summary = pricing.summarise(result["versions"], table)
-    return Shown(_report(result["scope"], summary), _table(summary))
+    return WithTable(_report(result["scope"], summary), _table(summary))
 
 
 def _report(scope: str, summary: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sigctl.cli.arguments import (
     version_target,
 )
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup, Shown
+from sigctl.cli.framework import CommandGroup, WithTable
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
@@ -945,7 +945,7 @@ def _verdicts(result: dict[str, Any]) -> Any:
         }
         for v in verdicts
     ]
-    return Shown(verdicts, rows)
+    return WithTable(verdicts, rows)
 
 
 def _definition_from_id(text: str) -> ResourceId:
