@@ -77,7 +77,7 @@ def body(*regions: tuple[str, str, int]) -> dict[str, Any]:
 def bars(colour: bool) -> dict[str, str]:
     """The last drawn line of each region's bar, by region."""
     out = console(colour, width=100)
-    with RegionProgress("Replicating 1.0.0", enabled=True, console=out) as progress:
+    with RegionProgress("Replicating 1.0.0", out, enabled=True) as progress:
         progress.update(body(("East US 2", "Replicating", 40), ("West US 2", "Failed", 40)))
     text = out.file.getvalue()  # type: ignore[attr-defined]
     lines = {}
@@ -110,7 +110,7 @@ def test_bars_without_colour_still_tell_the_states_apart() -> None:
 def test_bar_header_keeps_the_version_name_whole() -> None:
     out = console(True)
     title = "Replicating 1.0.0 (Microsoft.Compute/galleries/g/images/i/versions/1.0.0)"
-    with RegionProgress(title, enabled=True, console=out):
+    with RegionProgress(title, out, enabled=True):
         pass
     text = out.file.getvalue()  # type: ignore[attr-defined]
     assert title in text  # no escape code between "1.0" and ".0"

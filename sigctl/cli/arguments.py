@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.params import values
 from sigctl.errors import ArmError
@@ -40,48 +41,59 @@ def _given(group: str | None, *named: tuple[str, str | None]) -> str:
     return group
 
 
-def _subscription() -> str:
-    from sigctl.cli import context
+def _subscription(inv: Invocation) -> str:
 
-    return context.current().client.subscription
+    return inv.client.subscription
 
 
-def gallery_target(group: str | None, gallery: str | None) -> ResourceId:
+def gallery_target(inv: Invocation, group: str | None, gallery: str | None) -> ResourceId:
     group = _given(group, ("-r", gallery))
-    return ids_module.gallery_id(_subscription(), group, gallery or "")
+    return ids_module.gallery_id(_subscription(inv), group, gallery or "")
 
 
-def definition_target(group: str | None, gallery: str | None, image: str | None) -> ResourceId:
+def definition_target(
+    inv: Invocation, group: str | None, gallery: str | None, image: str | None
+) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-i", image))
-    return ids_module.image_id(_subscription(), group, gallery or "", image or "")
+    return ids_module.image_id(_subscription(inv), group, gallery or "", image or "")
 
 
 def version_target(
-    group: str | None, gallery: str | None, image: str | None, version: str | None
+    inv: Invocation, group: str | None, gallery: str | None, image: str | None, version: str | None
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-i", image), ("-e", version))
-    return ids_module.version_id(_subscription(), group, gallery or "", image or "", version or "")
+    return ids_module.version_id(
+        _subscription(inv), group, gallery or "", image or "", version or ""
+    )
 
 
-def name_or_id(text: str, group: str, type_: str, namespace: str = ids_module.COMPUTE) -> str:
+def name_or_id(
+    inv: Invocation, text: str, group: str, type_: str, namespace: str = ids_module.COMPUTE
+) -> str:
     """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
     if text.lower().startswith("/subscriptions/"):
         return text
-    sub = _subscription()
+    sub = _subscription(inv)
     return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
 
 
-def application_target(group: str | None, gallery: str | None, name: str | None) -> ResourceId:
+def application_target(
+    inv: Invocation, group: str | None, gallery: str | None, name: str | None
+) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-n", name))
-    return ids_module.application_id(_subscription(), group, gallery or "", name or "")
+    return ids_module.application_id(_subscription(inv), group, gallery or "", name or "")
 
 
 def application_version_target(
-    group: str | None, gallery: str | None, application: str | None, version: str | None
+    inv: Invocation,
+    group: str | None,
+    gallery: str | None,
+    application: str | None,
+    version: str | None,
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("--application-name", application), ("-n", version))
     return ids_module.application_version_id(
-        _subscription(), group, gallery or "", application or "", version or ""
+        _subscription(inv), group, gallery or "", application or "", version or ""
     )
 
 
@@ -94,9 +106,13 @@ def parse_id(text: str) -> ResourceId:
 
 
 def targets(
-    ids: list[str] | None, build: Callable[..., ResourceId], *names: str | None
+    inv: Invocation,
+    ids: list[str] | None,
+    build: Callable[..., ResourceId],
+    *names: str | None,
 ) -> list[ResourceId]:
-    """The resources a command acts on: every `--ids` entry, else build(*names) from -g/-r/...
+    """The resources a command acts on: every `--ids` entry, else build(inv, *names) from
+    -g/-r/...
 
     --ids excludes the other resource-id arguments, as az's help says. As in az, an id only
     fills those arguments by position (resource group, name, child name, ...): an id of another
@@ -109,7 +125,7 @@ def targets(
             "usage error: --ids cannot be combined with other 'Resource Id' arguments (-g, -r, -i, -e)"
         )
     if not given:
-        return [build(*names)]
+        return [build(inv, *names)]
     built = []
     for text in given:
         parsed = parse_id(text)
@@ -117,7 +133,7 @@ def targets(
         if parsed.namespace != ids_module.RESOURCES:
             parts += list(parsed.names)
         parts = (parts + [None] * len(names))[: len(names)]
-        target = build(*parts)
+        target = build(inv, *parts)
         built.append(dataclasses.replace(target, subscription=parsed.subscription))
     return built
 
@@ -172,31 +188,37 @@ def aaz_location(client: Any, group: str, location: str | None) -> str:
         raise missing_field("--location") from None
 
 
-def _profile_id(group: str, gallery: str | None, profile: str | None) -> ResourceId:
-    gallery_id = ids_module.gallery_id(_subscription(), group, gallery or "")
+def _profile_id(
+    inv: Invocation, group: str, gallery: str | None, profile: str | None
+) -> ResourceId:
+    gallery_id = ids_module.gallery_id(_subscription(inv), group, gallery or "")
     return gallery_id.child("inVMAccessControlProfiles", profile or "")
 
 
 def access_control_profile_target(
-    group: str | None, gallery: str | None, profile: str | None
+    inv: Invocation, group: str | None, gallery: str | None, profile: str | None
 ) -> ResourceId:
     group = _given(group, ("--gallery-name", gallery), ("-n", profile))
-    return _profile_id(group, gallery, profile)
+    return _profile_id(inv, group, gallery, profile)
 
 
 def access_control_profile_version_target(
-    group: str | None, gallery: str | None, profile: str | None, version: str | None
+    inv: Invocation,
+    group: str | None,
+    gallery: str | None,
+    profile: str | None,
+    version: str | None,
 ) -> ResourceId:
     group = _given(
         group, ("--gallery-name", gallery), ("--profile-name", profile), ("--version-name", version)
     )
-    return _profile_id(group, gallery, profile).child("versions", version or "")
+    return _profile_id(inv, group, gallery, profile).child("versions", version or "")
 
 
-def managed_identity_target(group: str | None, name: str | None) -> ResourceId:
+def managed_identity_target(inv: Invocation, group: str | None, name: str | None) -> ResourceId:
     group = _given(group, ("-n", name))
     return ResourceId(
-        _subscription(),
+        _subscription(inv),
         group,
         ids_module.MANAGED_IDENTITY,
         ("userAssignedIdentities",),

@@ -271,14 +271,13 @@ class Lookup:
     def client(self) -> Any:
         """The CLI's client, for the subscription and principal the line names (--subscription,
         --as), else the current ones."""
-        from sigctl.cli import context
         from sigctl.cli.context import GlobalOptions, Invocation
 
         options = GlobalOptions()
         for i, word in enumerate(self.words[:-1]):
             if GLOBAL_VALUES.get(word) in ("subscription", "principal"):
                 setattr(options, GLOBAL_VALUES[word], self.words[i + 1])
-        return context.begin(Invocation(options)).client
+        return Invocation(options).client
 
     def _group(self) -> str | None:
         group = self.given.get("resource_group")

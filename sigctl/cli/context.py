@@ -1,4 +1,8 @@
-"""The invocation being run: its global options, configuration, and the client it talks through."""
+"""The invocation being run: its global options, configuration, and the client it talks through.
+
+The dispatcher makes one per command line and hands it to the command function as its first
+parameter (`inv`); nothing reads it from a global.
+"""
 
 from __future__ import annotations
 
@@ -99,18 +103,3 @@ class Invocation:
     def debug(self, message: str) -> None:
         if self.options.debug:
             sys.stderr.write(f"DEBUG: {message}\n")
-
-
-_current: Invocation | None = None
-
-
-def begin(invocation: Invocation) -> Invocation:
-    global _current
-    _current = invocation
-    return invocation
-
-
-def current() -> Invocation:
-    if _current is None:  # a command function called outside the dispatcher (tests)
-        return begin(Invocation(GlobalOptions()))
-    return _current

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.errors import ArmError
 
 KINDS = {
@@ -38,35 +38,37 @@ def display_name(obj: dict[str, Any] | None) -> str:
     return obj.get("userPrincipalName") or obj.get("displayName") or obj["id"]
 
 
-def graph(verb: str, path: str, body: Any = None, **query: Any) -> Any:
-    return context.current().client.call(verb, f"/v1.0{path}", body, **query)
+def graph(inv: Invocation, verb: str, path: str, body: Any = None, **query: Any) -> Any:
+    return inv.client.call(verb, f"/v1.0{path}", body, **query)
 
 
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _listed(collection: str, clause: str) -> list[dict[str, Any]]:
-    return graph("GET", f"/{collection}", **{"$filter": clause})["value"]
+def _listed(inv: Invocation, collection: str, clause: str) -> list[dict[str, Any]]:
+    return graph(inv, "GET", f"/{collection}", **{"$filter": clause})["value"]
 
 
-def find(text: str) -> dict[str, Any]:
+def find(inv: Invocation, text: str) -> dict[str, Any]:
     """The principal `text` names: object id, user principal name, app id, or a display name
     only one principal has. Graph's not-found error if none (an ambiguous name is an error)."""
     wanted = text.strip()
     if not wanted:  # an empty name (say, an unset shell variable) names nobody
         raise not_found(text)
-    found = graph("POST", "/directoryObjects/getByIds", {"ids": [wanted.lower()]})["value"]
+    found = graph(inv, "POST", "/directoryObjects/getByIds", {"ids": [wanted.lower()]})["value"]
     if not found and "@" in wanted:
-        found = _listed("users", f"userPrincipalName eq {_quoted(wanted)}")
+        found = _listed(inv, "users", f"userPrincipalName eq {_quoted(wanted)}")
     if not found:
-        found = _listed("servicePrincipals", f"servicePrincipalNames/any(c:c eq {_quoted(wanted)})")
+        found = _listed(
+            inv, "servicePrincipals", f"servicePrincipalNames/any(c:c eq {_quoted(wanted)})"
+        )
     if found:
         return found[0]
     named = [
         obj
         for collection in COLLECTIONS.values()
-        for obj in _listed(collection, f"displayName eq {_quoted(wanted)}")
+        for obj in _listed(inv, collection, f"displayName eq {_quoted(wanted)}")
     ]
     if len(named) > 1:
         raise ArmError(

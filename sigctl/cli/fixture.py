@@ -9,6 +9,7 @@ lands or none of it does. Its versions are already replicated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -122,10 +123,11 @@ def parse_fixture(data: dict[str, Any]) -> Fixture:
         raise ArmError("InvalidFixture", f"The fixture is not valid: {problems}.") from None
 
 
-def requests(fixture: Fixture, sub: str) -> dict[str, Any]:
+def requests(fixture: Fixture, sub: str, warn: Callable[[str], None]) -> dict[str, Any]:
     """The fixture as the service's seed request (POST /sigctl/subscriptions/{sub}/seed): ARM
     bodies, built with az's client-side defaults, that the service creates in one transaction.
-    A body without a location takes its resource group's there."""
+    A body without a location takes its resource group's there; az's client-side warnings go
+    to `warn`."""
     groups = [
         {
             "id": str(ids.resource_group_id(sub, group.name)),
@@ -149,7 +151,7 @@ def requests(fixture: Fixture, sub: str) -> dict[str, Any]:
         "groups": groups,
         "sources": sources,
         "galleries": [_gallery(sub, g) for g in fixture.galleries],
-        "definitions": [_definition(sub, d) for d in fixture.definitions],
+        "definitions": [_definition(sub, d, warn) for d in fixture.definitions],
         "versions": [_version(sub, v) for v in fixture.versions],
     }
 
@@ -170,7 +172,7 @@ def _gallery(sub: str, gallery: Gallery) -> dict[str, Any]:
     return {"id": str(ids.gallery_id(sub, gallery.resourceGroup, gallery.name)), "body": body}
 
 
-def _definition(sub: str, definition: Definition) -> dict[str, Any]:
+def _definition(sub: str, definition: Definition, warn: Callable[[str], None]) -> dict[str, Any]:
     props: dict[str, Any] = {
         "identifier": {
             "publisher": definition.publisher,
@@ -183,6 +185,7 @@ def _definition(sub: str, definition: Definition) -> dict[str, Any]:
         "features": security_defaults(
             [{"name": k, "value": v} for k, v in definition.features.items()],
             definition.hyperVGeneration,
+            warn,
         ),
     }
     for field in ("architecture", "description", "endOfLifeDate"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sigctl.cli.errors import CliError
@@ -134,6 +135,7 @@ class Updater:
         self,
         instance: dict[str, Any],
         known: list[str],
+        warn: Callable[[str], None],
         *,
         lenient: bool = False,
         strings: tuple[str, ...] = ("tags.*",),
@@ -148,6 +150,7 @@ class Updater:
         # Paths (fnmatch patterns) the schema types as strings: az serialises `--set tags.n=2`
         # through the model, so the service receives "2", not 2.
         self.strings = strings
+        self.warn = warn
 
     def _typed(self, path: list[str | int], value: Any) -> Any:
         from fnmatch import fnmatchcase
@@ -217,17 +220,14 @@ class Updater:
         options = sorted(snake(k) for k in schema)
         raise CliError(f"Couldn't find '{part}' in '{walked}'. Available options: {options}")
 
-    @staticmethod
     def _last_in_schema(
-        node: dict[str, Any], last: str, schema: dict[str, Any], walked: str
+        self, node: dict[str, Any], last: str, schema: dict[str, Any], walked: str
     ) -> str:
         for key in schema:
             if _same_key(key, last):
                 return key
         if not any(_same_key(k, last) for k in node):
-            from sigctl.cli import context
-
-            context.current().warn(
+            self.warn(
                 f"Property '{last}' not found on {walked}. Send it as an additional property ."
             )
         return last

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.errors import replication_failure
 
 # az polls an ARM operation every so often; in modelled seconds.
@@ -14,24 +14,27 @@ TERMINAL = ("Succeeded", "Failed", "Canceled")
 MAX_POLLS = 100_000
 
 
-def say_clock_advanced(advanced: float) -> None:
+def say_clock_advanced(inv: Invocation, advanced: float) -> None:
     """Tell the user a poller had to move a frozen clock (so waiting never hangs silently)."""
     if advanced:
-        context.current().warn(
-            f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds."
-        )
+        inv.warn(f"The emulated clock is frozen; waiting advanced it by {advanced:g} seconds.")
 
 
 def watch(
-    rid: Any, query: dict[str, Any], done: Callable[[dict[str, Any]], bool], limit: float
+    inv: Invocation,
+    rid: Any,
+    query: dict[str, Any],
+    done: Callable[[dict[str, Any]], bool],
+    limit: float,
 ) -> dict[str, Any]:
     """GET a version with its replication status every POLL_SECONDS of modelled time until
     done(body) or `limit` modelled seconds have passed; progress bars on a terminal."""
     from sigctl.cli.progress import RegionProgress
 
-    client = context.current().client
+    client = inv.client
     waited = advanced = 0.0
-    with RegionProgress(f"Replicating {rid.name} ({rid.type_path()})") as progress:
+    title = f"Replicating {rid.name} ({rid.type_path()})"
+    with RegionProgress(title, inv.console(stderr=True)) as progress:
         while True:
             body = client.get(rid, **{**query, "$expand": "ReplicationStatus"})
             progress.update(body)
@@ -39,13 +42,14 @@ def watch(
                 break
             advanced += client.sleep(POLL_SECONDS)
             waited += POLL_SECONDS
-    say_clock_advanced(advanced)
+    say_clock_advanced(inv, advanced)
     return body
 
 
-def complete(rid: Any, **query: Any) -> dict[str, Any]:
+def complete(inv: Invocation, rid: Any, **query: Any) -> dict[str, Any]:
     """Poll the resource until its provisioningState is terminal; return it (as a GET with query)."""
     body = watch(
+        inv,
         rid,
         query,
         lambda b: b["properties"].get("provisioningState") in TERMINAL,

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from sigctl.cli import context, tree
+from sigctl.cli import tree
 from sigctl.cli.argv import HELP, is_option, take_leading_globals
 from sigctl.cli.context import GlobalOptions, Invocation
 from sigctl.cli.entry import version_text
@@ -63,7 +63,7 @@ def _stop_writing() -> None:
 
 def run(argv: list[str]) -> int:
     started = time.perf_counter()
-    invocation = context.begin(Invocation(GlobalOptions()))
+    invocation = Invocation(GlobalOptions())
     try:
         _refuse_undecodable(argv)
         code = _dispatch(list(argv), invocation)

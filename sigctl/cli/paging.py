@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.params import integer
 
@@ -47,7 +47,9 @@ def _decode(token: str) -> int:
     return offset
 
 
-def paginate(items: list[Any], max_items: int | None, next_token: str | None) -> list[Any]:
+def paginate(
+    inv: Invocation, items: list[Any], max_items: int | None, next_token: str | None
+) -> list[Any]:
     start = _decode(next_token) if next_token else 0
     if max_items is not None and max_items < 1:
         raise CliError("usage error: --max-items must be 1 or more")
@@ -57,5 +59,5 @@ def paginate(items: list[Any], max_items: int | None, next_token: str | None) ->
         return items[start:]
     end = start + max_items
     if end < len(items):
-        context.current().warn(f"Token of next page: {_encode(end)}")
+        inv.warn(f"Token of next page: {_encode(end)}")
     return items[start:end]

@@ -117,7 +117,8 @@ def values(given: list[str] | None) -> list[str] | None:
 
 # -- resource addressing -----------------------------------------------------------------------
 
-# az's help group for the arguments --ids stands for, on commands that take --ids.
+# az's help group for the arguments --ids stands for, on commands that take --ids. The options
+# of that group are named `...OrIds`: optional, since an --ids entry may stand for them.
 RESOURCE_ID_GROUP = "Resource Id Arguments"
 
 _GROUP_HELP = (
@@ -128,7 +129,7 @@ _GROUP_HELP = (
 ResourceGroup = Annotated[
     str, typer.Option("--resource-group", "-g", metavar="NAME", help=_GROUP_HELP)
 ]
-ResourceGroupLate = Annotated[
+ResourceGroupOrIds = Annotated[
     str | None,
     typer.Option(
         "--resource-group",
@@ -150,7 +151,7 @@ ListGroup = Annotated[
 GalleryName = Annotated[
     str, typer.Option("--gallery-name", "-r", metavar="NAME", help="Gallery name.")
 ]
-GalleryNameLate = Annotated[
+GalleryNameOrIds = Annotated[
     str | None,
     typer.Option(
         "--gallery-name",
@@ -198,7 +199,7 @@ VersionName = Annotated[
         "and period. Digits must be within the range of a 32-bit integer, e.g. <MajorVersion>.<MinorVersion>.<Patch>.",
     ),
 ]
-VersionNameLate = Annotated[
+VersionNameOrIds = Annotated[
     str | None,
     typer.Option(
         "--gallery-image-version",
@@ -372,7 +373,7 @@ ImageDefinition = Annotated[
         help=_DEFINITION_HELP,
     ),
 ]
-ImageDefinitionLate = Annotated[
+ImageDefinitionOrIds = Annotated[
     str | None,
     typer.Option(
         "--gallery-image-definition",
@@ -384,7 +385,7 @@ ImageDefinitionLate = Annotated[
     ),
 ]
 # Some of az's commands name the definition without the --gallery-image-name spelling.
-ImageDefinitionOnlyLate = Annotated[
+ImageDefinitionOnlyOrIds = Annotated[
     str | None,
     typer.Option(
         "--gallery-image-definition",

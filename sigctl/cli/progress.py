@@ -15,7 +15,7 @@ from typing import Any
 class RegionProgress:
     """Feed it GET bodies (with replicationStatus); it draws one bar per region."""
 
-    def __init__(self, title: str, enabled: bool | None = None, console: Any = None) -> None:
+    def __init__(self, title: str, console: Any, enabled: bool | None = None) -> None:
         self.title = title
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.console = console
@@ -26,9 +26,7 @@ class RegionProgress:
         if self.enabled:
             from rich.progress import Progress, TaskProgressColumn, TextColumn
 
-            from sigctl.cli import context
-
-            console = self.console or context.current().console(stderr=True)
+            console = self.console
             self.progress = Progress(
                 TextColumn("{task.description}"),
                 _bar_column(),

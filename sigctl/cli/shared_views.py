@@ -6,14 +6,14 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.params import RESOURCE_ID_GROUP, Ids, choice_option
 
 Location = Annotated[str, typer.Option("--location", "-l", metavar="LOCATION", help="Location.")]
 
 
-def _late(*names: str, help: str) -> Any:
+def _id_part(*names: str, help: str) -> Any:
     """A part of a view's id on az's show commands: optional, as --ids may stand for it."""
     return Annotated[
         str | None,
@@ -22,25 +22,27 @@ def _late(*names: str, help: str) -> Any:
 
 
 # The show commands' resource-id arguments (az checks them after parsing, as for sig show).
-LocationLate = _late("--location", "-l", help="Location.")
-UniqueNameLate = _late("--gallery-unique-name", help="The unique name of the Shared Gallery.")
-UniqueNameToShow = _late(
+LocationOrIds = _id_part("--location", "-l", help="Location.")
+UniqueNameOrIds = _id_part("--gallery-unique-name", help="The unique name of the Shared Gallery.")
+UniqueNameToShow = _id_part(
     "--gallery-unique-name", "--name", "-n", help="The unique name of the Shared Gallery."
 )
-PublicNameLate = _late("--public-gallery-name", help="The public name of the community gallery.")
-PublicNameToShow = _late(
+PublicNameOrIds = _id_part(
+    "--public-gallery-name", help="The public name of the community gallery."
+)
+PublicNameToShow = _id_part(
     "--public-gallery-name", "--name", "-n", help="The public name of the community gallery."
 )
-DefinitionLate = _late(
+DefinitionOrIds = _id_part(
     "--gallery-image-definition",
     "--gallery-image-name",
     "-i",
     help="The name of the Shared Gallery Image Definition.",
 )
-DefinitionOnlyLate = _late(
+DefinitionOnlyOrIds = _id_part(
     "--gallery-image-definition", "-i", help="The name of the Shared Gallery Image Definition."
 )
-VersionLate = _late(
+VersionOrIds = _id_part(
     "--gallery-image-version",
     "--gallery-image-version-name",
     "-e",
@@ -71,10 +73,15 @@ Definition = Annotated[
 
 
 def fetch(
-    kind: str, location: str, *names: str, shared_to: str | None = None, many: bool = False
+    inv: Invocation,
+    kind: str,
+    location: str,
+    *names: str,
+    shared_to: str | None = None,
+    many: bool = False,
 ) -> Any:
     """GET a proxy: kind is sharedGalleries or communityGalleries; names go gallery, image, version."""
-    client = context.current().client
+    client = inv.client
     path = f"/subscriptions/{client.subscription}/providers/Microsoft.Compute/locations/{location}/{kind}"
     for level, name in zip(("", "/images", "/versions"), names, strict=False):
         path += f"{level}/{name}"
@@ -94,7 +101,11 @@ def shape(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def show(
-    kind: str, ids: list[str] | None, location: str | None, *named: tuple[str, str | None]
+    inv: Invocation,
+    kind: str,
+    ids: list[str] | None,
+    location: str | None,
+    *named: tuple[str, str | None],
 ) -> Any:
     """GET views named by --ids, or by the location and names: `named` holds (flag, value) pairs
     in gallery, image, version order. A missing one is reported as az's show commands do."""
@@ -119,5 +130,5 @@ def show(
                 raise missing_field(flag)
         if not where:
             raise missing_field("--location")
-        found.append(fetch(kind, where, *[n for n in names if n]))
+        found.append(fetch(inv, kind, where, *[n for n in names if n]))
     return one_or_many(found, ids)

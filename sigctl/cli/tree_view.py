@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.cli import context, palette
+from sigctl.cli import palette
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import usage_error
 from sigctl.provider import ids
 
@@ -18,24 +19,26 @@ BAR_CELLS = 10
 API_VERSION = "2026-01-01"  # sigctl's own inventory read (docs/serve.md)
 
 
-def fetch(group: str | None, gallery: str | None, image: str | None) -> dict[str, Any]:
+def fetch(
+    inv: Invocation, group: str | None, gallery: str | None, image: str | None
+) -> dict[str, Any]:
     """The subscription's node, scoped to a group, gallery or definition (as az addresses them)."""
     if gallery is not None and group is None:
         raise usage_error("usage error: -r needs -g")
     if image is not None and gallery is None:
         raise usage_error("usage error: -i needs -r")
-    client = context.current().client
+    client = inv.client
     query = {k: v for k, v in (("gallery", gallery), ("image", image)) if v is not None}
     query["api-version"] = API_VERSION
     (node,) = client.list(ids.inventory_id(client.subscription, group), **query)
     return node
 
 
-def draw(node: dict[str, Any]) -> None:
+def draw(inv: Invocation, node: dict[str, Any]) -> None:
     """Print the tree on stdout: coloured on a terminal, plain (never wrapped) otherwise."""
     import sys
 
-    console = context.current().console()
+    console = inv.console()
     if not sys.stdout.isatty():
         console.width = 10_000  # a pipe gets whole lines, as grep and the docs expect
     ascii_only = not console.encoding.lower().startswith("utf")

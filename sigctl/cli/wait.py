@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.errors import ArmError
 
@@ -24,6 +24,7 @@ TIMED_OUT: dict[str, Any] = {}
 
 
 def wait_for(
+    inv: Invocation,
     fetch: Callable[[], dict[str, Any]],
     *,
     created: bool,
@@ -69,7 +70,7 @@ def wait_for(
     finally:
         from sigctl.cli.lro import say_clock_advanced
 
-        say_clock_advanced(advanced)
+        say_clock_advanced(inv, advanced)
 
 
 def _custom_condition(custom: str) -> Any:
@@ -88,7 +89,9 @@ def _holds(condition: Any, custom: str | None, instance: dict[str, Any]) -> bool
         raise CliError(f"--custom '{custom}' cannot be evaluated: {exc}") from None
 
 
-def poll(target: Any, query: dict[str, Any], **conditions: Any) -> dict[str, Any] | None:
+def poll(
+    inv: Invocation, target: Any, query: dict[str, Any], **conditions: Any
+) -> dict[str, Any] | None:
     """A `wait` command's body: poll GET `target` with `query` until `conditions` hold."""
-    client = context.current().client
-    return wait_for(lambda: client.get(target, **query), sleep=client.sleep, **conditions)
+    client = inv.client
+    return wait_for(inv, lambda: client.get(target, **query), sleep=client.sleep, **conditions)

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import (
     aaz_location,
     access_control_profile_target,
@@ -19,6 +18,7 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode
 from sigctl.cli.paging import MaxItems, NextToken, paginate
@@ -35,7 +35,7 @@ from sigctl.cli.params import (
     Interval,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -54,7 +54,7 @@ SCHEMA_KEYS = ["id", "location", "name", "properties", "tags", "type"]
 GalleryName = Annotated[
     str, typer.Option("--gallery-name", metavar="NAME", help="The name of the gallery.")
 ]
-GalleryNameLate = Annotated[
+GalleryNameOrIds = Annotated[
     str | None,
     typer.Option(
         "--gallery-name",
@@ -68,7 +68,7 @@ _NAME_HELP = (
     "underscores allowed in the middle; at most 80 characters."
 )
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
-NameLate = Annotated[
+NameOrIds = Annotated[
     str | None,
     typer.Option(
         "--name", "-n", metavar="NAME", help=_NAME_HELP, rich_help_panel=RESOURCE_ID_GROUP
@@ -107,6 +107,7 @@ Description = Annotated[
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     name: Name,
@@ -130,7 +131,7 @@ def create(
 
     --os-type and --applicable-host-endpoint are required by the service.
     """
-    client = context.current().client
+    client = inv.client
     props: dict[str, Any] = {}
     for field, value in (
         ("applicableHostEndpoint", applicable_host_endpoint),
@@ -140,7 +141,7 @@ def create(
         if value is not None:
             props[field] = value
     body = {"location": aaz_location(client, resource_group, location), "properties": props}
-    target = access_control_profile_target(resource_group, gallery_name, name)
+    target = access_control_profile_target(inv, resource_group, gallery_name, name)
     result = client.put(target, body, **{"api-version": API_VERSION})
     return None if no_wait else result
 
@@ -155,16 +156,19 @@ def create(
     ],
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
 ) -> Any:
     """Get information about a gallery in VM access control profile."""
-    client = context.current().client
+    client = inv.client
     found = [
         client.get(t, **{"api-version": API_VERSION})
-        for t in targets(ids_, access_control_profile_target, resource_group, gallery_name, name)
+        for t in targets(
+            inv, ids_, access_control_profile_target, resource_group, gallery_name, name
+        )
     ]
     return one_or_many(found, ids_)
 
@@ -179,17 +183,20 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List gallery in VM access control profiles in a gallery."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, KIND
     )
-    return paginate(client.list(collection, **{"api-version": API_VERSION}), max_items, next_token)
+    return paginate(
+        inv, client.list(collection, **{"api-version": API_VERSION}), max_items, next_token
+    )
 
 
 @commands.command(
@@ -209,9 +216,10 @@ def list_(
     ],
 )
 def update(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     applicable_host_endpoint: Endpoint = None,
     description: Description = None,
@@ -225,9 +233,11 @@ def update(
 
     The OS type cannot change; --set paths are on the printed shape (properties.description).
     """
-    client = context.current().client
+    client = inv.client
     results = []
-    for target in targets(ids_, access_control_profile_target, resource_group, gallery_name, name):
+    for target in targets(
+        inv, ids_, access_control_profile_target, resource_group, gallery_name, name
+    ):
         for attempt in client.attempts():  # az's GET then PUT, one step to other processes
             with attempt:
                 instance = client.get(target, **{"api-version": API_VERSION})
@@ -237,7 +247,9 @@ def update(
                     props["applicableHostEndpoint"] = applicable_host_endpoint
                 if description is not None:
                     props["description"] = description
-                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                Updater(instance, SCHEMA_KEYS, inv.warn).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
                 results.append(client.put(target, instance, **{"api-version": API_VERSION}))
     return None if no_wait else one_or_many(results, ids_)
 
@@ -254,9 +266,10 @@ def update(
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
@@ -266,8 +279,8 @@ def delete(
     Fails with CannotDeleteResource while the profile has versions. Without --yes az asks
     first (and, with no terminal to ask on, refuses).
     """
-    client = context.current().client
-    found = targets(ids_, access_control_profile_target, resource_group, gallery_name, name)
+    client = inv.client
+    found = targets(inv, ids_, access_control_profile_target, resource_group, gallery_name, name)
     if not yes:
         confirm()
     for target in found:
@@ -285,9 +298,10 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -300,8 +314,11 @@ def wait(
     """Place the CLI in a waiting state until a condition is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, access_control_profile_target, resource_group, gallery_name, name)[0]
+    target = targets(inv, ids_, access_control_profile_target, resource_group, gallery_name, name)[
+        0
+    ]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION},
         created=created,

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import (
     aaz_location,
     access_control_profile_version_target,
@@ -22,8 +21,9 @@ from sigctl.cli.commands.access_control_profile import (
     KIND,
     PROPERTIES_GROUP,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
@@ -42,7 +42,7 @@ from sigctl.cli.params import (
     Interval,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -76,7 +76,7 @@ READ_ONLY = ("provisioningState", "publishedDate", "replicationStatus")
 
 _PROFILE_HELP = "The name of the in VM access control profile."
 ProfileName = Annotated[str, typer.Option("--profile-name", metavar="NAME", help=_PROFILE_HELP)]
-ProfileNameLate = Annotated[
+ProfileNameOrIds = Annotated[
     str | None,
     typer.Option(
         "--profile-name", metavar="NAME", help=_PROFILE_HELP, rich_help_panel=RESOURCE_ID_GROUP
@@ -89,7 +89,7 @@ VersionName = Annotated[
     str,
     typer.Option("--version-name", "--profile-version", metavar="VERSION", help=_VERSION_HELP),
 ]
-VersionNameLate = Annotated[
+VersionNameOrIds = Annotated[
     str | None,
     typer.Option(
         "--version-name",
@@ -136,13 +136,13 @@ def _locations(target_regions: list[str] | None) -> list[dict[str, str]] | None:
     return [{"name": name} for name in given] if given else None
 
 
-def _finish(target: Any, no_wait: bool | None) -> Any:
+def _finish(inv: Invocation, target: Any, no_wait: bool | None) -> Any:
     """az's long-running operation: poll until replication ends; print the final resource."""
     if no_wait:
         return None
     from sigctl.cli import lro
 
-    return flatten(lro.complete(target, **{"api-version": API_VERSION}))
+    return flatten(lro.complete(inv, target, **{"api-version": API_VERSION}))
 
 
 @commands.command(
@@ -163,6 +163,7 @@ def _finish(target: Any, no_wait: bool | None) -> Any:
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     profile_name: ProfileName,
@@ -189,7 +190,7 @@ def create(
     """Create a gallery in VM access control profile version."""
     from sigctl.cli.shorthand import object_value
 
-    client = context.current().client
+    client = inv.client
     props: dict[str, Any] = {"defaultAccess": default_access, "mode": mode}
     if exclude_from_latest is not None:
         props["excludeFromLatest"] = exclude_from_latest
@@ -200,13 +201,14 @@ def create(
         props["targetLocations"] = locations
     body = {"location": aaz_location(client, resource_group, location), "properties": props}
     target = access_control_profile_version_target(
-        resource_group, gallery_name, profile_name, profile_version
+        inv, resource_group, gallery_name, profile_name, profile_version
     )
     client.put(target, body, **{"api-version": API_VERSION})
-    return _finish(target, no_wait)
+    return _finish(inv, target, no_wait)
 
 
 def _all(
+    inv: Invocation,
     ids_: list[str] | None,
     resource_group: str | None,
     gallery_name: str | None,
@@ -214,6 +216,7 @@ def _all(
     version: str | None,
 ) -> list[Any]:
     return targets(
+        inv,
         ids_,
         access_control_profile_version_target,
         resource_group,
@@ -234,17 +237,18 @@ def _all(
     ],
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    profile_name: ProfileNameLate = None,
-    profile_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    profile_name: ProfileNameOrIds = None,
+    profile_version: VersionNameOrIds = None,
     ids_: Ids = None,
 ) -> Any:
     """Get information about a gallery in VM access control profile version."""
-    client = context.current().client
+    client = inv.client
     found = [
         flatten(client.get(t, **{"api-version": API_VERSION}))
-        for t in _all(ids_, resource_group, gallery_name, profile_name, profile_version)
+        for t in _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)
     ]
     return one_or_many(found, ids_)
 
@@ -260,6 +264,7 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     profile_name: ProfileName,
@@ -267,7 +272,7 @@ def list_(
     next_token: NextToken = None,
 ) -> Any:
     """List gallery in VM access control profile versions in a gallery in VM access control profile."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(
         client.subscription,
         resource_group,
@@ -278,7 +283,7 @@ def list_(
         "versions",
     )
     found = client.list(collection, **{"api-version": API_VERSION})
-    return paginate([flatten(v) for v in found], max_items, next_token)
+    return paginate(inv, [flatten(v) for v in found], max_items, next_token)
 
 
 @commands.command(
@@ -298,10 +303,11 @@ def list_(
     ],
 )
 def update(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    profile_name: ProfileNameLate = None,
-    profile_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    profile_name: ProfileNameOrIds = None,
+    profile_version: VersionNameOrIds = None,
     ids_: Ids = None,
     mode: Annotated[str | None, _MODE] = None,
     default_access: Annotated[str | None, _DEFAULT_ACCESS] = None,
@@ -317,9 +323,9 @@ def update(
 
     Mode, default access, exclusion from latest and target regions may change; the rules may not.
     """
-    client = context.current().client
+    client = inv.client
     results = []
-    for target in _all(ids_, resource_group, gallery_name, profile_name, profile_version):
+    for target in _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version):
         for attempt in client.attempts():  # az's GET then PUT, one step to other processes
             with attempt:
                 instance = flatten(client.get(target, **{"api-version": API_VERSION}))
@@ -333,9 +339,11 @@ def update(
                 ):
                     if value is not None:
                         instance[field] = value
-                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                Updater(instance, SCHEMA_KEYS, inv.warn).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
                 client.put(target, unflatten(instance), **{"api-version": API_VERSION})
-        results.append(_finish(target, no_wait))
+        results.append(_finish(inv, target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 
 
@@ -351,10 +359,11 @@ def update(
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    profile_name: ProfileNameLate = None,
-    profile_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    profile_name: ProfileNameOrIds = None,
+    profile_version: VersionNameOrIds = None,
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
@@ -363,8 +372,8 @@ def delete(
 
     Without --yes az asks first (and, with no terminal to ask on, refuses).
     """
-    client = context.current().client
-    found = _all(ids_, resource_group, gallery_name, profile_name, profile_version)
+    client = inv.client
+    found = _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)
     if not yes:
         confirm()
     for target in found:
@@ -383,10 +392,11 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    profile_name: ProfileNameLate = None,
-    profile_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    profile_name: ProfileNameOrIds = None,
+    profile_version: VersionNameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -399,8 +409,9 @@ def wait(
     """Place the CLI in a waiting state until a condition is met."""
     from sigctl.cli.wait import poll
 
-    target = _all(ids_, resource_group, gallery_name, profile_name, profile_version)[0]
+    target = _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)[0]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION},
         created=created,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 
@@ -40,14 +40,14 @@ def _name(record: dict[str, Any]) -> str:
     return display_name(record)
 
 
-def subscriptions() -> list[dict[str, Any]]:
+def subscriptions(inv: Invocation) -> list[dict[str, Any]]:
     """Every subscription of the emulated cloud (sigctl's records: id, name, tenantId, owner)."""
-    return context.current().client.call("GET", "/sigctl/subscriptions")["value"]
+    return inv.client.call("GET", "/sigctl/subscriptions")["value"]
 
 
-def find_subscription(text: str) -> dict[str, Any] | None:
+def find_subscription(inv: Invocation, text: str) -> dict[str, Any] | None:
     """az's --subscription: an id (any case) or a name (exactly)."""
-    listed = subscriptions()
+    listed = subscriptions(inv)
     by_id = [s for s in listed if s["id"] == text.lower()]
     return (by_id or [s for s in listed if s["name"] == text] or [None])[0]
 
@@ -59,9 +59,9 @@ def find_subscription(text: str) -> dict[str, Any] | None:
         ("Print the subscription id only.", "{prefix} show --query id -o tsv"),
     ],
 )
-def show() -> Any:
+def show(inv: Invocation) -> Any:
     """Get the details of the current subscription, and the principal commands act as."""
-    client = context.current().client
+    client = inv.client
     session = client.session
     return _shape(session["subscription"], session["tenant"], client.subscription, client.principal)
 
@@ -76,6 +76,7 @@ def show() -> Any:
     ],
 )
 def set_(
+    inv: Invocation,
     subscription: Annotated[
         str,
         typer.Option("--subscription", "-s", "--name", "-n", help="Name or ID of subscription."),
@@ -84,8 +85,8 @@ def set_(
     """Set a subscription to be the current active subscription."""
     from sigctl import profile
 
-    invocation = context.current()
-    found = find_subscription(subscription)
+    invocation = inv
+    found = find_subscription(inv, subscription)
     if found is None:
         raise CliError(f"The subscription of '{subscription}' doesn't exist in cloud 'AzureCloud'.")
     saved = profile.load(invocation.home)
@@ -113,12 +114,14 @@ def _list_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     table=_list_table,
     examples=[("List the subscriptions of the emulated account.", "{prefix} list -o table")],
 )
-def list_() -> Any:
+def list_(inv: Invocation) -> Any:
     """List the subscriptions known to the emulated cloud."""
-    client = context.current().client
+    client = inv.client
     current = client.subscription
     tenants = {t["tenantId"]: t for t in client.call("GET", "/sigctl/tenants")["value"]}
-    return [_shape(s, tenants[s["tenantId"]], current, client.principal) for s in subscriptions()]
+    return [
+        _shape(s, tenants[s["tenantId"]], current, client.principal) for s in subscriptions(inv)
+    ]
 
 
 def _locations_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -153,6 +156,7 @@ def _locations_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ],
 )
 def list_locations(
+    inv: Invocation,
     gallery_access: Annotated[
         bool,
         typer.Option(
@@ -162,7 +166,7 @@ def list_locations(
     ] = False,
 ) -> Any:
     """List the supported regions for the current subscription."""
-    client = context.current().client
+    client = inv.client
     sub = client.subscription
     regions = client.list(f"/subscriptions/{sub}/locations")
     if gallery_access:  # sigctl's own key, asked for: az's output stays az's by default
@@ -177,10 +181,10 @@ def list_locations(
     return regions
 
 
-def _allow(region_text: str, allowed: bool) -> Any:
+def _allow(inv: Invocation, region_text: str, allowed: bool) -> Any:
     from sigctl.errors import ArmError
 
-    invocation = context.current()
+    invocation = inv
     client = invocation.client
     action = "add" if allowed else "remove"
     path = f"/sigctl/subscriptions/{client.subscription}/allowedRegions/{action}"
@@ -208,12 +212,13 @@ def _allow(region_text: str, allowed: bool) -> Any:
     ],
 )
 def allow_region(
+    inv: Invocation,
     region: Annotated[
         str, typer.Argument(metavar="REGION", help="The region, e.g. australiacentral.")
     ],
 ) -> Any:
     """Put a region on the subscription's allow-list (Australia Central and Central 2 need one)."""
-    return _allow(region, True)
+    return _allow(inv, region, True)
 
 
 @commands.command(
@@ -226,9 +231,10 @@ def allow_region(
     ],
 )
 def disallow_region(
+    inv: Invocation,
     region: Annotated[
         str, typer.Argument(metavar="REGION", help="The region, e.g. australiacentral.")
     ],
 ) -> Any:
     """Take a region off the subscription's allow-list."""
-    return _allow(region, False)
+    return _allow(inv, region, False)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Create and list subscriptions of the emulated cloud.")
@@ -36,6 +36,7 @@ def _shape(sub: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def create(
+    inv: Invocation,
     name: Annotated[
         str, typer.Option("--name", "-n", help="The subscription's display name (unique).")
     ],
@@ -57,9 +58,9 @@ def create(
     """Create a subscription; its owner holds the Owner role on it."""
     from sigctl.cli import directory
 
-    client = context.current().client
+    client = inv.client
     tenant = tenant_id or client.account["tenantId"]
-    owner_id = directory.find(owner)["id"] if owner else client.principal["id"]
+    owner_id = directory.find(inv, owner)["id"] if owner else client.principal["id"]
     body = {
         "displayName": name,
         "tenantId": tenant,
@@ -70,7 +71,7 @@ def create(
 
 
 @commands.command("list", examples=[("List subscriptions.", "{prefix} list -o table")])
-def list_() -> Any:
+def list_(inv: Invocation) -> Any:
     """List subscriptions."""
-    listed = context.current().client.call("GET", "/sigctl/subscriptions")["value"]
+    listed = inv.client.call("GET", "/sigctl/subscriptions")["value"]
     return [_shape(s) for s in listed]

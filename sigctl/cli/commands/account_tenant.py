@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Create and list tenants of the emulated cloud.")
@@ -28,6 +28,7 @@ def _shape(tenant: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def create(
+    inv: Invocation,
     display_name: Annotated[str, typer.Option("--display-name", help="The tenant's name.")],
     domain: Annotated[str, typer.Option("--domain", help="Its default domain, e.g. fabrikam.com.")],
     tenant_id: Annotated[
@@ -36,10 +37,10 @@ def create(
 ) -> Any:
     """Create a tenant."""
     body = {"displayName": display_name, "defaultDomain": domain, "tenantId": tenant_id}
-    return _shape(context.current().client.call("POST", "/sigctl/tenants", body))
+    return _shape(inv.client.call("POST", "/sigctl/tenants", body))
 
 
 @commands.command("list", examples=[("List tenants.", "{prefix} list -o table")])
-def list_() -> Any:
+def list_(inv: Invocation) -> Any:
     """List tenants."""
-    return [_shape(t) for t in context.current().client.call("GET", "/sigctl/tenants")["value"]]
+    return [_shape(t) for t in inv.client.call("GET", "/sigctl/tenants")["value"]]

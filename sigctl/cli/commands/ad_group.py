@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli.commands import ad_principals
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Manage groups of the emulated directory.")
@@ -24,6 +25,7 @@ Group = Annotated[str, typer.Option("--group", "-g", help="The group's object id
     ],
 )
 def create(
+    inv: Invocation,
     display_name: Annotated[str, typer.Option("--display-name", help="Object's display name.")],
     mail_nickname: Annotated[str, typer.Option("--mail-nickname", help="Mail nickname.")],
     description: Annotated[
@@ -38,26 +40,27 @@ def create(
     fields = {"displayName": display_name, "mailNickname": mail_nickname}
     if description:
         fields["description"] = description
-    return ad_principals.create("group", tenant_id, fields)
+    return ad_principals.create(inv, "group", tenant_id, fields)
 
 
 @commands.command("list", examples=[("List groups.", "{prefix} list -o table")])
 def list_(
+    inv: Invocation,
     tenant_id: Annotated[
         str | None, typer.Option("--tenant-id", help="Only those of this tenant.")
     ] = None,
 ) -> Any:
     """List groups."""
-    return ad_principals.listing("group", tenant_id)
+    return ad_principals.listing(inv, "group", tenant_id)
 
 
 @commands.command("show", examples=[("Show a group.", "{prefix} show --group image-readers")])
-def show(group: Group) -> Any:
+def show(inv: Invocation, group: Group) -> Any:
     """Get the details of a group."""
-    return ad_principals.find("group", group)
+    return ad_principals.find(inv, "group", group)
 
 
 @commands.command("delete", examples=[("Delete a group.", "{prefix} delete --group image-readers")])
-def delete(group: Group) -> None:
+def delete(inv: Invocation, group: Group) -> None:
     """Delete a group."""
-    ad_principals.delete("group", group)
+    ad_principals.delete(inv, "group", group)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli.commands import ad_principals
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Manage the members of a group.")
@@ -20,16 +21,16 @@ Member = Annotated[
 ]
 
 
-def _set(group: str, member: str, present: bool) -> None:
+def _set(inv: Invocation, group: str, member: str, present: bool) -> None:
     from sigctl.cli import directory
 
-    group_id = ad_principals.find("group", group)["id"]
-    member_id = directory.find(member)["id"]
+    group_id = ad_principals.find(inv, "group", group)["id"]
+    member_id = directory.find(inv, member)["id"]
     if present:
         reference = {"@odata.id": f"/v1.0/directoryObjects/{member_id}"}
-        directory.graph("POST", f"/groups/{group_id}/members/$ref", reference)
+        directory.graph(inv, "POST", f"/groups/{group_id}/members/$ref", reference)
     else:
-        directory.graph("DELETE", f"/groups/{group_id}/members/{member_id}/$ref")
+        directory.graph(inv, "DELETE", f"/groups/{group_id}/members/{member_id}/$ref")
 
 
 @commands.command(
@@ -41,9 +42,9 @@ def _set(group: str, member: str, present: bool) -> None:
         )
     ],
 )
-def add(group: Group, member_id: Member) -> None:
+def add(inv: Invocation, group: Group, member_id: Member) -> None:
     """Add a member to a group (roles of the group then apply to it)."""
-    _set(group, member_id, True)
+    _set(inv, group, member_id, True)
 
 
 @commands.command(
@@ -55,9 +56,9 @@ def add(group: Group, member_id: Member) -> None:
         )
     ],
 )
-def remove(group: Group, member_id: Member) -> None:
+def remove(inv: Invocation, group: Group, member_id: Member) -> None:
     """Remove a member from a group."""
-    _set(group, member_id, False)
+    _set(inv, group, member_id, False)
 
 
 @commands.command(
@@ -69,11 +70,12 @@ def remove(group: Group, member_id: Member) -> None:
         )
     ],
 )
-def list_(group: Group) -> Any:
+def list_(inv: Invocation, group: Group) -> Any:
     """List the members of a group."""
     from sigctl.cli import directory
 
-    group_id = ad_principals.find("group", group)["id"]
+    group_id = ad_principals.find(inv, "group", group)["id"]
     return [
-        directory.shown(m) for m in directory.graph("GET", f"/groups/{group_id}/members")["value"]
+        directory.shown(m)
+        for m in directory.graph(inv, "GET", f"/groups/{group_id}/members")["value"]
     ]

@@ -9,33 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.directory import COLLECTIONS, graph, shown
 
 
-def tenant_of(tenant_id: str | None) -> str:
+def tenant_of(inv: Invocation, tenant_id: str | None) -> str:
     """The tenant a new principal goes into: --tenant-id, else the current subscription's."""
-    client = context.current().client
+    client = inv.client
     return tenant_id or client.account["tenantId"]
 
 
-def create(kind: str, tenant_id: str | None, fields: dict[str, Any]) -> dict[str, Any]:
-    path = f"/sigctl/tenants/{tenant_of(tenant_id)}/principals"
-    return shown(context.current().client.call("POST", path, {"type": kind, **fields}))
+def create(
+    inv: Invocation, kind: str, tenant_id: str | None, fields: dict[str, Any]
+) -> dict[str, Any]:
+    path = f"/sigctl/tenants/{tenant_of(inv, tenant_id)}/principals"
+    return shown(inv.client.call("POST", path, {"type": kind, **fields}))
 
 
-def listing(kind: str, tenant_id: str | None) -> list[dict[str, Any]]:
+def listing(inv: Invocation, kind: str, tenant_id: str | None) -> list[dict[str, Any]]:
     if tenant_id is None:
-        found = graph("GET", f"/{COLLECTIONS[kind]}")["value"]
+        found = graph(inv, "GET", f"/{COLLECTIONS[kind]}")["value"]
     else:
         path = f"/sigctl/tenants/{tenant_id}/principals"
-        found = context.current().client.call("GET", path, type=kind)["value"]
+        found = inv.client.call("GET", path, type=kind)["value"]
     return [shown(p) for p in found]
 
 
-def find(kind: str, text: str) -> dict[str, Any]:
-    return shown(graph("GET", f"/{COLLECTIONS[kind]}/{text}"))
+def find(inv: Invocation, kind: str, text: str) -> dict[str, Any]:
+    return shown(graph(inv, "GET", f"/{COLLECTIONS[kind]}/{text}"))
 
 
-def delete(kind: str, text: str) -> None:
-    graph("DELETE", f"/{COLLECTIONS[kind]}/{text}")
+def delete(inv: Invocation, kind: str, text: str) -> None:
+    graph(inv, "DELETE", f"/{COLLECTIONS[kind]}/{text}")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from sigctl.cli.commands import ad_principals
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Manage users of the emulated directory.")
@@ -32,6 +33,7 @@ UserId = Annotated[str, typer.Option("--id", help="The user's object id or user 
     ],
 )
 def create(
+    inv: Invocation,
     display_name: Annotated[str, typer.Option("--display-name", help="Object's display name.")],
     user_principal_name: Annotated[
         str,
@@ -47,7 +49,10 @@ def create(
 ) -> Any:
     """Create a user."""
     return ad_principals.create(
-        "user", tenant_id, {"displayName": display_name, "userPrincipalName": user_principal_name}
+        inv,
+        "user",
+        tenant_id,
+        {"displayName": display_name, "userPrincipalName": user_principal_name},
     )
 
 
@@ -55,25 +60,26 @@ def create(
     "list", examples=[("List users.", "{prefix} list --query [].userPrincipalName -o tsv")]
 )
 def list_(
+    inv: Invocation,
     tenant_id: Annotated[
         str | None, typer.Option("--tenant-id", help="Only users of this tenant.")
     ] = None,
 ) -> Any:
     """List users."""
-    return ad_principals.listing("user", tenant_id)
+    return ad_principals.listing(inv, "user", tenant_id)
 
 
 @commands.command(
     "show", examples=[("Show a user.", "{prefix} show --id ada@sigctl.onmicrosoft.com")]
 )
-def show(id_: UserId) -> Any:
+def show(inv: Invocation, id_: UserId) -> Any:
     """Get the details of a user."""
-    return ad_principals.find("user", id_)
+    return ad_principals.find(inv, "user", id_)
 
 
 @commands.command(
     "delete", examples=[("Delete a user.", "{prefix} delete --id ada@sigctl.onmicrosoft.com")]
 )
-def delete(id_: UserId) -> None:
+def delete(inv: Invocation, id_: UserId) -> None:
     """Delete a user (its role assignments remain, as in Azure, with no principal behind them)."""
-    ad_principals.delete("user", id_)
+    ad_principals.delete(inv, "user", id_)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, WithTable
 from sigctl.cli.params import choice_option, disk_size, integer, values
@@ -74,6 +74,7 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     ],
 )
 def estimate(
+    inv: Invocation,
     resource_group: Annotated[
         str | None,
         typer.Option(
@@ -182,7 +183,7 @@ def estimate(
     """
     from sigctl.cli import pricing
 
-    client = context.current().client
+    client = inv.client
     price_text = None
     if prices is not None:
         try:

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Manage sigctl configuration.")
 
 
-def _config() -> Any:
-    return context.current().config
+def _config(inv: Invocation) -> Any:
+    return inv.config
 
 
 def _entry(name: str, source: str, value: Any) -> dict[str, Any]:
@@ -28,10 +28,10 @@ def _service(key: str) -> bool:
     return key.split(".", 1)[0] in SERVICE_SECTIONS
 
 
-def _change_service(changes: dict[str, str | None]) -> None:
+def _change_service(inv: Invocation, changes: dict[str, str | None]) -> None:
     """Set or unset the service's keys where the service reads them (a served cloud's own)."""
     if changes:
-        context.current().client.call("PATCH", "/sigctl/config", changes)
+        inv.client.call("PATCH", "/sigctl/config", changes)
 
 
 @commands.command(
@@ -48,6 +48,7 @@ def _change_service(changes: dict[str, str | None]) -> None:
     ],
 )
 def set_(
+    inv: Invocation,
     pairs: Annotated[
         list[str],
         typer.Argument(
@@ -58,7 +59,7 @@ def set_(
     """Set one or more configuration values."""
     from sigctl.config import ConfigError
 
-    config = _config()
+    config = _config(inv)
     local: dict[str, str] = {}
     service: dict[str, str | None] = {}
     for pair in pairs:
@@ -73,9 +74,9 @@ def set_(
         except ConfigError as exc:
             raise CliError(f"{key}: {exc}") from None
         local[key.strip()] = value
-    _change_service(service)
+    _change_service(inv, service)
     if local:
-        _save(lambda fresh: [fresh.set(k, v) for k, v in local.items()])
+        _save(inv, lambda fresh: [fresh.set(k, v) for k, v in local.items()])
 
 
 @commands.command(
@@ -87,6 +88,7 @@ def set_(
     ],
 )
 def get(
+    inv: Invocation,
     key: Annotated[
         str | None, typer.Argument(metavar="KEY", help="A section (core) or a key (core.output).")
     ] = None,
@@ -94,7 +96,7 @@ def get(
     """Show configuration values, with the source of each (env, file or default)."""
     from sigctl import config as config_module
 
-    config = _config()
+    config = _config(inv)
     if key is not None and "." in key and not _service(key):
         setting = config.get(key)
         if setting.value is None:
@@ -106,7 +108,7 @@ def get(
     settings = {k: config.get(k) for k in keys if key is None or k.split(".", 1)[0] == key}
     found = [(k, s.source, s.value) for k, s in settings.items() if s.value is not None]
     if key is None or _service(key):
-        served = context.current().client.call("GET", "/sigctl/config")["value"]
+        served = inv.client.call("GET", "/sigctl/config")["value"]
         found += [(e["name"], e["source"], e["value"]) for e in served]
     found.sort(key=lambda entry: entry[0])
     if key is None:
@@ -125,22 +127,23 @@ def get(
     examples=[("Forget the default resource group.", "{prefix} unset defaults.group")],
 )
 def unset(
+    inv: Invocation,
     keys: Annotated[
         list[str], typer.Argument(metavar="KEY", help="Space-separated keys, e.g. defaults.group.")
     ],
 ) -> None:
     """Remove configuration values from the file (environment variables still apply)."""
-    _change_service({key: None for key in keys if _service(key)})
+    _change_service(inv, {key: None for key in keys if _service(key)})
     local = [key for key in keys if not _service(key)]
     if local:
-        _save(lambda fresh: [fresh.unset(key) for key in local])
+        _save(inv, lambda fresh: [fresh.unset(key) for key in local])
 
 
-def _save(change: Any) -> None:
+def _save(inv: Invocation, change: Any) -> None:
     """Apply `change` to the configuration as it is now on disk (the service may just have
     written its own keys there), and save it."""
     from sigctl import config
 
-    fresh = config.load(context.current().home)
+    fresh = config.load(inv.home)
     change(fresh)
     fresh.save()

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
@@ -21,6 +20,7 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
@@ -42,7 +42,7 @@ from sigctl.cli.params import (
     Location,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -79,7 +79,7 @@ Name = Annotated[
     str,
     typer.Option("--name", "-n", "--disk-encryption-set-name", metavar="NAME", help=_NAME_HELP),
 ]
-NameLate = Annotated[
+NameOrIds = Annotated[
     str | None,
     typer.Option(
         "--name",
@@ -109,17 +109,17 @@ AutoRotation = Annotated[
 ]
 
 
-def _vault_id(text: str, group: str) -> str:
+def _vault_id(inv: Invocation, text: str, group: str) -> str:
     """az's --source-vault: a name is a Key Vault in -g (never looked up: vaults are not emulated)."""
-    return name_or_id(text, group, "vaults", "Microsoft.KeyVault")
+    return name_or_id(inv, text, group, "vaults", "Microsoft.KeyVault")
 
 
-def _target(group: str | None, name: str | None) -> ResourceId:
+def _target(inv: Invocation, group: str | None, name: str | None) -> ResourceId:
     if not name:
         raise missing_field("--name")
     if not group:
         raise missing_field("--resource-group")
-    return ids.compute_id(context.current().client.subscription, group, TYPE, name)
+    return ids.compute_id(inv.client.subscription, group, TYPE, name)
 
 
 @commands.command(
@@ -145,6 +145,7 @@ def _target(group: str | None, name: str | None) -> ResourceId:
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     name: Name,
     key_url: Annotated[
@@ -191,7 +192,7 @@ def create(
 
     The key URL and the vault are stored as given: Key Vault is not emulated.
     """
-    client = context.current().client
+    client = inv.client
     tags_body = aaz_tags(tags)
     location = aaz_location(client, resource_group, location)
     identity: dict[str, Any] = {"type": "SystemAssigned"}
@@ -199,12 +200,14 @@ def create(
     if users:
         identity["type"] = "SystemAssigned, UserAssigned" if mi_system_assigned else "UserAssigned"
         identity["userAssignedIdentities"] = {
-            name_or_id(u, resource_group, "userAssignedIdentities", "Microsoft.ManagedIdentity"): {}
+            name_or_id(
+                inv, u, resource_group, "userAssignedIdentities", "Microsoft.ManagedIdentity"
+            ): {}
             for u in users
         }
     key: dict[str, Any] = {"keyUrl": key_url}
     if source_vault is not None:
-        key["sourceVault"] = {"id": _vault_id(source_vault, resource_group)}
+        key["sourceVault"] = {"id": _vault_id(inv, source_vault, resource_group)}
     props: dict[str, Any] = {"activeKey": key}
     optional = {
         "encryptionType": encryption_type,
@@ -215,7 +218,7 @@ def create(
     body: dict[str, Any] = {"location": location, "identity": identity, "properties": props}
     if tags_body is not None:
         body["tags"] = tags_body
-    result = client.put(_target(resource_group, name), body, **{"api-version": API_VERSION})
+    result = client.put(_target(inv, resource_group, name), body, **{"api-version": API_VERSION})
     return None if no_wait else flatten(result)
 
 
@@ -229,15 +232,16 @@ def create(
     ],
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
 ) -> Any:
     """Get information about a disk encryption set."""
-    client = context.current().client
+    client = inv.client
     found = [
         flatten(client.get(t, **{"api-version": API_VERSION}))
-        for t in targets(ids_, _target, resource_group, name)
+        for t in targets(inv, ids_, _target, resource_group, name)
     ]
     return one_or_many(found, ids_)
 
@@ -253,15 +257,16 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List disk encryption sets."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(client.subscription, resource_group, TYPE)
     found = client.list(collection, **{"api-version": API_VERSION})
-    return paginate([flatten(s) for s in found], max_items, next_token)
+    return paginate(inv, [flatten(s) for s in found], max_items, next_token)
 
 
 @commands.command(
@@ -281,8 +286,9 @@ def list_(
     ],
 )
 def update(
-    resource_group: ResourceGroupLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     key_url: Annotated[
         str | None, typer.Option("--key-url", help="URL pointing to a key or secret in KeyVault.")
@@ -301,9 +307,9 @@ def update(
     As in az, the vault is sent only when --source-vault is given: without it the set's
     activeKey loses its sourceVault. `--federated-client-id None` clears the client id.
     """
-    client = context.current().client
+    client = inv.client
     results = []
-    for target in targets(ids_, _target, resource_group, name):
+    for target in targets(inv, ids_, _target, resource_group, name):
         for attempt in client.attempts():
             with attempt:
                 instance = flatten(client.get(target, **{"api-version": API_VERSION}))
@@ -313,7 +319,7 @@ def update(
                 key.pop("sourceVault", None)
                 if source_vault is not None:
                     key["sourceVault"] = {
-                        "id": _vault_id(source_vault, target.resource_group or "")
+                        "id": _vault_id(inv, source_vault, target.resource_group or "")
                     }
                 if federated_client_id is not None:
                     instance["federatedClientId"] = (
@@ -321,7 +327,9 @@ def update(
                     )
                 if enable_auto_key_rotation is not None:
                     instance["rotationToLatestKeyVersionEnabled"] = enable_auto_key_rotation
-                Updater(instance, SCHEMA_KEYS).apply(decode(set_, add, remove), bool(force_string))
+                Updater(instance, SCHEMA_KEYS, inv.warn).apply(
+                    decode(set_, add, remove), bool(force_string)
+                )
                 body = unflatten(instance)
                 results.append(flatten(client.put(target, body, **{"api-version": API_VERSION})))
     return None if no_wait else one_or_many(results, ids_)
@@ -338,8 +346,9 @@ def update(
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> None:
@@ -347,8 +356,8 @@ def delete(
 
     Versions encrypted with it keep their replicas, but cannot add replicas with it any more.
     """
-    client = context.current().client
-    for target in targets(ids_, _target, resource_group, name):
+    client = inv.client
+    for target in targets(inv, ids_, _target, resource_group, name):
         client.delete(target, **{"api-version": API_VERSION})
 
 
@@ -363,8 +372,9 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    name: NameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    name: NameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -378,7 +388,8 @@ def wait(
     from sigctl.cli.wait import poll
 
     return poll(
-        targets(ids_, _target, resource_group, name)[0],
+        inv,
+        targets(inv, ids_, _target, resource_group, name)[0],
         {"api-version": API_VERSION},
         created=created,
         updated=updated,

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context, identity_update, shared_views
+from sigctl.cli import identity_update, shared_views
 from sigctl.cli.arguments import aaz_location, aaz_tags, gallery_target, one_or_many, targets
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -24,13 +25,13 @@ from sigctl.cli.params import (
     Exists,
     ForceString,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     Interval,
     ListGroup,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -222,6 +223,7 @@ def _soft_delete(
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     location: GalleryLocation = None,
@@ -246,7 +248,7 @@ def create(
     subscriptions and tenants, Community to share it with everyone. A gallery's permission
     cannot be changed after it is created (sig share reset only returns it to Private).
     """
-    client = context.current().client
+    client = inv.client
     tags_body = aaz_tags(tags)
     location = aaz_location(client, resource_group, location)
     props: dict[str, Any] = {}
@@ -291,8 +293,9 @@ def create(
     ],
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     sharing_groups: Annotated[
         BoolValue | None,
@@ -311,13 +314,13 @@ def show(
     ] = None,
 ) -> Any:
     """Retrieve information about a Shared Image Gallery."""
-    client = context.current().client
+    client = inv.client
     query = {"$expand": "SharingProfile/Groups"} if sharing_groups else {}
     if select:
         query["$select"] = select
     found = [
         flatten(client.get(t, **query))
-        for t in targets(ids_, gallery_target, resource_group, gallery_name)
+        for t in targets(inv, ids_, gallery_target, resource_group, gallery_name)
     ]
     return one_or_many(found, ids_)
 
@@ -334,15 +337,16 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List galleries under a resource group (the whole subscription if -g is omitted)."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(client.subscription, resource_group, "galleries")
     galleries = client.list(collection, **{"api-version": API_LIST})
-    return paginate([flatten(g) for g in galleries], max_items, next_token)
+    return paginate(inv, [flatten(g) for g in galleries], max_items, next_token)
 
 
 @commands.command(
@@ -361,8 +365,9 @@ def list_(
     ],
 )
 def update(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     location: GalleryLocation = None,
     permissions: Permissions = None,
@@ -384,13 +389,14 @@ def update(
     Use --set/--add/--remove on the printed shape (e.g. --set description=x --set tags.env=ci);
     az's gallery update has no --description or --tags.
     """
-    client = context.current().client
+    client = inv.client
     results = []
-    for target in targets(ids_, gallery_target, resource_group, gallery_name):
+    for target in targets(inv, ids_, gallery_target, resource_group, gallery_name):
         for attempt in client.attempts():
             with attempt:
                 results.append(
                     _update_one(
+                        inv,
                         client,
                         target,
                         location,
@@ -410,6 +416,7 @@ def update(
 
 
 def _update_one(
+    inv: Invocation,
     client: Any,
     target: ResourceId,
     location: str | None,
@@ -429,7 +436,7 @@ def _update_one(
     soft = _soft_delete(*soft_delete, instance.get("softDeletePolicy"))
     if soft is not None:
         instance["softDeletePolicy"] = soft
-    Updater(instance, SCHEMA_KEYS, strings=("tags.*", "description")).apply(
+    Updater(instance, SCHEMA_KEYS, inv.warn, strings=("tags.*", "description")).apply(
         operations, force_string
     )
     return flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE}))
@@ -446,8 +453,9 @@ def _update_one(
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> None:
@@ -456,8 +464,8 @@ def delete(
     Fails with CannotDeleteResource while image definitions or applications exist; deleting a
     gallery that does not exist succeeds silently.
     """
-    client = context.current().client
-    for target in targets(ids_, gallery_target, resource_group, gallery_name):
+    client = inv.client
+    for target in targets(inv, ids_, gallery_target, resource_group, gallery_name):
         client.delete(target, **{"api-version": API_LIST})
 
 
@@ -480,8 +488,9 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -494,8 +503,9 @@ def wait(
     """Place the CLI in a waiting state until a condition of the gallery is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, gallery_target, resource_group, gallery_name)[0]
+    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
     return poll(
+        inv,
         target,
         {"api-version": API_CREATE},
         created=created,
@@ -526,14 +536,15 @@ def wait(
     ],
 )
 def list_shared(
+    inv: Invocation,
     location: shared_views.Location,
     shared_to: shared_views.SharedTo = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List galleries shared directly to your subscription or tenant, by location."""
-    galleries = shared_views.fetch("sharedGalleries", location, shared_to=shared_to, many=True)
-    return paginate(galleries, max_items, next_token)
+    galleries = shared_views.fetch(inv, "sharedGalleries", location, shared_to=shared_to, many=True)
+    return paginate(inv, galleries, max_items, next_token)
 
 
 @commands.command(
@@ -547,13 +558,14 @@ def list_shared(
     ],
 )
 def show_shared(
+    inv: Invocation,
     gallery_unique_name: shared_views.UniqueNameToShow = None,
-    location: shared_views.LocationLate = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a gallery that has been shared directly to your subscription or tenant."""
     return shared_views.show(
-        "sharedGalleries", ids_, location, ("--gallery-unique-name", gallery_unique_name)
+        inv, "sharedGalleries", ids_, location, ("--gallery-unique-name", gallery_unique_name)
     )
 
 
@@ -563,6 +575,7 @@ def show_shared(
     examples=[("Community galleries in a region.", "{prefix} list-community -l eastus2")],
 )
 def list_community(
+    inv: Invocation,
     location: Annotated[
         str | None, typer.Option("--location", "-l", metavar="LOCATION", help="Location.")
     ] = None,
@@ -584,7 +597,7 @@ def list_community(
 
     if not location:
         raise missing_field("--location")
-    galleries = shared_views.fetch("communityGalleries", location, many=True)
+    galleries = shared_views.fetch(inv, "communityGalleries", location, many=True)
     return [*galleries, {"nextMarker": None}] if show_next_marker else galleries
 
 
@@ -599,11 +612,12 @@ def list_community(
     ],
 )
 def show_community(
+    inv: Invocation,
     public_gallery_name: shared_views.PublicNameToShow = None,
-    location: shared_views.LocationLate = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery by its public name."""
     return shared_views.show(
-        "communityGalleries", ids_, location, ("--public-gallery-name", public_gallery_name)
+        inv, "communityGalleries", ids_, location, ("--public-gallery-name", public_gallery_name)
     )

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
@@ -20,6 +19,7 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
@@ -35,13 +35,13 @@ from sigctl.cli.params import (
     Exists,
     ForceString,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     Interval,
     Location,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -96,7 +96,7 @@ def application_option(*also: str, group: str | None = None) -> Any:
 
 Name = Annotated[str, application_option("--name", "-n")]
 # show/update/delete/wait: -n may come from --ids
-NameLate = Annotated[str | None, application_option("--name", "-n", group=RESOURCE_ID_GROUP)]
+NameOrIds = Annotated[str | None, application_option("--name", "-n", group=RESOURCE_ID_GROUP)]
 Description = Annotated[
     str | None,
     typer.Option(
@@ -127,6 +127,7 @@ def shape(body: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def create(
+    inv: Invocation,
     gallery_application_name: Name,
     gallery_name: GalleryName,
     resource_group: ResourceGroup,
@@ -148,7 +149,7 @@ def create(
     Creating an application that exists updates it (a PUT). The location defaults to the
     resource group's.
     """
-    client = context.current().client
+    client = inv.client
     tags_body = aaz_tags(tags)
     location = aaz_location(client, resource_group, location)
     props: dict[str, Any] = {"supportedOSType": os_type}
@@ -178,17 +179,18 @@ def create(
     ],
 )
 def show(
-    gallery_application_name: NameLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: NameOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
 ) -> Any:
     """Get information about a gallery Application Definition."""
-    client = context.current().client
+    client = inv.client
     found = [
         shape(client.get(t, **{"api-version": API_VERSION}))
         for t in targets(
-            ids_, application_target, resource_group, gallery_name, gallery_application_name
+            inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
         )
     ]
     return one_or_many(found, ids_)
@@ -205,18 +207,19 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     gallery_name: GalleryName,
     resource_group: ResourceGroup,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List gallery Application Definitions in a gallery."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, "applications"
     )
     found = [shape(a) for a in client.list(collection, **{"api-version": API_VERSION})]
-    return paginate(found, max_items, next_token)
+    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -234,9 +237,10 @@ def list_(
     ],
 )
 def update(
-    gallery_application_name: NameLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: NameOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     location: Location = None,
     description: Description = None,
@@ -252,11 +256,11 @@ def update(
     --tags replaces every tag; --set/--add/--remove work on the printed shape. The OS type
     cannot change.
     """
-    client = context.current().client
+    client = inv.client
     tags_body = aaz_tags(tags)
     results = []
     for target in targets(
-        ids_, application_target, resource_group, gallery_name, gallery_application_name
+        inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
     ):
         for attempt in client.attempts():  # parallel updates of one application lose nothing
             with attempt:
@@ -267,7 +271,7 @@ def update(
                     instance["description"] = description
                 if tags_body is not None:
                     instance["tags"] = tags_body
-                Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
+                Updater(instance, sorted(SCHEMA), inv.warn, strings=STRING_PATHS).apply(
                     decode(set_, add, remove), bool(force_string)
                 )
                 instance.pop("provisioningState", None)
@@ -288,9 +292,10 @@ def update(
     ],
 )
 def delete(
-    gallery_application_name: NameLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: NameOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
@@ -302,9 +307,9 @@ def delete(
     """
     if not yes:  # az asks before it reads the other arguments
         confirm()
-    client = context.current().client
+    client = inv.client
     for target in targets(
-        ids_, application_target, resource_group, gallery_name, gallery_application_name
+        inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
     ):
         client.delete(target, **{"api-version": API_VERSION})
 
@@ -324,9 +329,10 @@ def delete(
     ],
 )
 def wait(
-    gallery_application_name: NameLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: NameOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -340,9 +346,10 @@ def wait(
     from sigctl.cli.wait import poll
 
     target = targets(
-        ids_, application_target, resource_group, gallery_name, gallery_application_name
+        inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
     )[0]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION},
         created=created,

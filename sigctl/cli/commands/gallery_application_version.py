@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context, shorthand
+from sigctl.cli import shorthand
 from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
@@ -23,6 +23,7 @@ from sigctl.cli.arguments import (
     targets,
 )
 from sigctl.cli.commands.gallery_application import application_option
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -40,13 +41,13 @@ from sigctl.cli.params import (
     Exists,
     ForceString,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     Interval,
     Location,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -223,9 +224,9 @@ def _version(group: str | None = None) -> Any:
 
 
 Application = Annotated[str, application_option()]
-ApplicationLate = Annotated[str | None, application_option(group=RESOURCE_ID_GROUP)]  # or --ids
+ApplicationOrIds = Annotated[str | None, application_option(group=RESOURCE_ID_GROUP)]  # or --ids
 Version = Annotated[str, _version()]
-VersionLate = Annotated[str | None, _version(RESOURCE_ID_GROUP)]
+VersionOrIds = Annotated[str | None, _version(RESOURCE_ID_GROUP)]
 _PUBLISHING = "PublishingProfile Arguments"
 TargetRegions = Annotated[
     list[str] | None,
@@ -293,13 +294,13 @@ def _publishing_extras(
         profile["excludeFromLatest"] = exclude_from
 
 
-def _finish(target: ids.ResourceId, no_wait: Any) -> Any:
+def _finish(inv: Invocation, target: ids.ResourceId, no_wait: Any) -> Any:
     """az waits for the long-running operation (replication) and prints the version."""
     if no_wait:
         return None
     from sigctl.cli import lro
 
-    return shape(lro.complete(target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
 
 
 @commands.command(
@@ -322,6 +323,7 @@ def _finish(target: ids.ResourceId, no_wait: Any) -> Any:
     ],
 )
 def create(
+    inv: Invocation,
     gallery_application_name: Application,
     gallery_application_version_name: Version,
     gallery_name: GalleryName,
@@ -366,7 +368,7 @@ def create(
     does; the command waits for that unless --no-wait. The location defaults to the resource
     group's.
     """
-    client = context.current().client
+    client = inv.client
     regions = parse_target_regions(target_regions)
     tags_body = aaz_tags(tags)
     profile: dict[str, Any] = {
@@ -399,7 +401,7 @@ def create(
         gallery_application_version_name,
     )
     client.put(target, body, **{"api-version": API_VERSION})
-    return _finish(target, no_wait)
+    return _finish(inv, target, no_wait)
 
 
 @commands.command(
@@ -416,19 +418,21 @@ def create(
     ],
 )
 def show(
-    gallery_application_name: ApplicationLate = None,
-    gallery_application_version_name: VersionLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: ApplicationOrIds = None,
+    gallery_application_version_name: VersionOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     expand: Expand = None,
 ) -> Any:
     """Get information about a gallery application version."""
-    client = context.current().client
+    client = inv.client
     query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
     found = [
         shape(client.get(t, **query))
         for t in targets(
+            inv,
             ids_,
             application_version_target,
             resource_group,
@@ -454,6 +458,7 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     gallery_application_name: Application,
     gallery_name: GalleryName,
     resource_group: ResourceGroup,
@@ -461,12 +466,12 @@ def list_(
     next_token: NextToken = None,
 ) -> Any:
     """List gallery application versions."""
-    client = context.current().client
+    client = inv.client
     collection = ids.application_id(
         client.subscription, resource_group, gallery_name, gallery_application_name
     ).child("versions")
     found = [shape(v) for v in client.list(collection, **{"api-version": API_VERSION})]
-    return paginate(found, max_items, next_token)
+    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -488,11 +493,12 @@ def list_(
     ],
 )
 def update(
+    inv: Invocation,
     package_file_link: PackageFileLink,
-    gallery_application_name: ApplicationLate = None,
-    gallery_application_version_name: VersionLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    gallery_application_name: ApplicationOrIds = None,
+    gallery_application_version_name: VersionOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     default_file_link: DefaultFileLink = None,
     location: Location = None,
@@ -512,11 +518,12 @@ def update(
     link. --target-regions replaces the whole list; removing a region that holds replicas is
     refused by the service (az's update cannot set the safety profile that allows it).
     """
-    client = context.current().client
+    client = inv.client
     regions = parse_target_regions(target_regions)
     tags_body = aaz_tags(tags)
     results = []
     found = targets(
+        inv,
         ids_,
         application_version_target,
         resource_group,
@@ -539,14 +546,14 @@ def update(
                 if regions is not None:
                     profile["targetRegions"] = regions
                 _publishing_extras(profile, end_of_life_date, exclude_from)
-                Updater(instance, sorted(SCHEMA), strings=STRING_PATHS).apply(
+                Updater(instance, sorted(SCHEMA), inv.warn, strings=STRING_PATHS).apply(
                     decode(set_, add, remove), bool(force_string)
                 )
                 for key in READ_ONLY:
                     instance.pop(key, None)
                 instance["publishingProfile"].pop("publishedDate", None)
                 client.put(target, unflatten(instance), **{"api-version": API_VERSION})
-        results.append(_finish(target, no_wait))
+        results.append(_finish(inv, target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 
 
@@ -561,10 +568,11 @@ def update(
     ],
 )
 def delete(
-    gallery_application_name: ApplicationLate = None,
-    gallery_application_version_name: VersionLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: ApplicationOrIds = None,
+    gallery_application_version_name: VersionOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     yes: Yes = False,
     no_wait: AazNoWait = None,
@@ -575,8 +583,9 @@ def delete(
     """
     if not yes:  # az asks before it reads the other arguments
         confirm()
-    client = context.current().client
+    client = inv.client
     for target in targets(
+        inv,
         ids_,
         application_version_target,
         resource_group,
@@ -603,10 +612,11 @@ def delete(
     ],
 )
 def wait(
-    gallery_application_name: ApplicationLate = None,
-    gallery_application_version_name: VersionLate = None,
-    gallery_name: GalleryNameLate = None,
-    resource_group: ResourceGroupLate = None,
+    inv: Invocation,
+    gallery_application_name: ApplicationOrIds = None,
+    gallery_application_version_name: VersionOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
     ids_: Ids = None,
     expand: Expand = None,
     created: Created = False,
@@ -621,6 +631,7 @@ def wait(
     from sigctl.cli.wait import poll
 
     target = targets(
+        inv,
         ids_,
         application_version_target,
         resource_group,
@@ -630,6 +641,7 @@ def wait(
     )[0]
     query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
     return poll(
+        inv,
         target,
         query,
         created=created,

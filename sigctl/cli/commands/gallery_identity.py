@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from sigctl.cli import context, identity_update
+from sigctl.cli import identity_update
 from sigctl.cli.arguments import gallery_target, targets
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.identity_update import system_assigned_option, user_assigned_option
@@ -21,11 +22,11 @@ from sigctl.cli.params import (
     Deleted,
     Exists,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     Interval,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     Timeout,
     Updated,
 )
@@ -68,6 +69,7 @@ def _put_body(gallery: dict[str, Any], identity: dict[str, Any]) -> dict[str, An
 
 
 def _change(
+    inv: Invocation,
     action: str,
     resource_group: str,
     gallery_name: str,
@@ -75,7 +77,7 @@ def _change(
     user_assigned: list[str] | None,
     no_wait: bool | None,
 ) -> Any:
-    client = context.current().client
+    client = inv.client
     target = ids.gallery_id(client.subscription, resource_group, gallery_name)
     for attempt in client.attempts():  # az's read-then-write, one step to other processes
         with attempt:
@@ -111,6 +113,7 @@ def _change(
     ],
 )
 def assign(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     system_assigned: SystemAssigned = None,
@@ -122,7 +125,9 @@ def assign(
     A user-assigned identity must exist, and adding it needs the assign action on it
     (Managed Identity Operator, Contributor or Owner) besides write access to the gallery.
     """
-    return _change("assign", resource_group, gallery_name, system_assigned, user_assigned, no_wait)
+    return _change(
+        inv, "assign", resource_group, gallery_name, system_assigned, user_assigned, no_wait
+    )
 
 
 @commands.command(
@@ -144,6 +149,7 @@ def assign(
     ],
 )
 def remove(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     system_assigned: SystemAssigned = None,
@@ -155,16 +161,18 @@ def remove(
     As in az, `--user-assigned` with a single id (or none) removes every user-assigned
     identity; two or more ids are removed one by one. Removing the last identity prints nothing.
     """
-    return _change("remove", resource_group, gallery_name, system_assigned, user_assigned, no_wait)
+    return _change(
+        inv, "remove", resource_group, gallery_name, system_assigned, user_assigned, no_wait
+    )
 
 
 @commands.command(
     "show",
     examples=[("Show the managed identity.", "{prefix} show -g MyResourceGroup -r MyGalleryName")],
 )
-def show(resource_group: ResourceGroup, gallery_name: GalleryName) -> Any:
+def show(inv: Invocation, resource_group: ResourceGroup, gallery_name: GalleryName) -> Any:
     """Show the details of managed identities."""
-    client = context.current().client
+    client = inv.client
     target = ids.gallery_id(client.subscription, resource_group, gallery_name)
     identity = client.get(target, **{"api-version": API_VERSION}).get("identity")
     if not identity:
@@ -188,8 +196,9 @@ def show(resource_group: ResourceGroup, gallery_name: GalleryName) -> Any:
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -202,8 +211,9 @@ def wait(
     """Place the CLI in a waiting state until a condition is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, gallery_target, resource_group, gallery_name)[0]
+    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION},
         created=created,

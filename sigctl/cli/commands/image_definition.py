@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context, shared_views
+from sigctl.cli import shared_views
 from sigctl.cli.arguments import custom_tags, definition_target, one_or_many, targets
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -24,16 +26,16 @@ from sigctl.cli.params import (
     Exists,
     ForceString,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     ImageDefinitionCreate,
-    ImageDefinitionLate,
-    ImageDefinitionOnlyLate,
+    ImageDefinitionOnlyOrIds,
+    ImageDefinitionOrIds,
     Interval,
     Location,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     Timeout,
     Updated,
@@ -134,14 +136,14 @@ def parse_features(text: str | None) -> list[dict[str, str]] | None:
 
 
 def security_defaults(
-    features: list[dict[str, str]] | None, generation: str
+    features: list[dict[str, str]] | None, generation: str, warn: Callable[[str], None]
 ) -> list[dict[str, str]] | None:
     """What az adds for Trusted Launch: SecurityType=TrustedLaunchSupported on V2 unless given;
     SecurityType=Standard is dropped (with a warning) since it means no security feature."""
     given = list(features or [])
     security = [f for f in given if f["name"].lower() == "securitytype"]
     if any(f["value"].lower() == "standard" for f in security):
-        context.current().warn(TRUSTED_LAUNCH_WARNING)
+        warn(TRUSTED_LAUNCH_WARNING)
         return [
             f
             for f in given
@@ -173,6 +175,7 @@ def security_defaults(
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionCreate,
@@ -255,11 +258,11 @@ def create(
     """
     from sigctl.cli.dates import end_of_life
 
-    invocation = context.current()
+    invocation = inv
     invocation.warn(MAY_2024_WARNING)
     client = invocation.client
     generation = hyper_v_generation or "V2"
-    feature_list = security_defaults(parse_features(features), generation)
+    feature_list = security_defaults(parse_features(features), generation, inv.warn)
     props: dict[str, Any] = {
         "disallowed": {"diskTypes": values(disallowed_disk_types)}
         if values(disallowed_disk_types)
@@ -316,17 +319,18 @@ def create(
     ],
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
     ids_: Ids = None,
 ) -> Any:
     """Get information about a gallery image definition."""
-    client = context.current().client
+    client = inv.client
     found = [
         flatten(client.get(t))
         for t in targets(
-            ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+            inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
         )
     ]
     return one_or_many(found, ids_)
@@ -343,18 +347,19 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List gallery image definitions in a gallery."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, "images"
     )
     found = [flatten(d) for d in client.list(collection, **{"api-version": API_VERSION})]
-    return paginate(found, max_items, next_token)
+    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -376,9 +381,10 @@ def list_(
     ],
 )
 def update(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionOnlyLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
     ids_: Ids = None,
     allow_update_image: AllowUpdateImage = None,
     set_: SetArg = None,
@@ -392,17 +398,17 @@ def update(
     Only description, recommended vCPUs/memory, end-of-life date, release notes, disallowed disk
     types and tags may change; features only with --allow-update-image.
     """
-    client = context.current().client
+    client = inv.client
     results = []
     for target in targets(
-        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+        inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
         for attempt in client.attempts():  # parallel updates of one definition lose nothing
             with attempt:
                 instance = flatten(client.get(target, **{"api-version": API_VERSION}))
-                Updater(instance, SCHEMA_KEYS, strings=STRING_PATHS, objects=OBJECTS).apply(
-                    decode(set_, add, remove), bool(force_string)
-                )
+                Updater(
+                    instance, SCHEMA_KEYS, inv.warn, strings=STRING_PATHS, objects=OBJECTS
+                ).apply(decode(set_, add, remove), bool(force_string))
                 if allow_update_image is not None:
                     instance["allowUpdateImage"] = allow_update_image
                 results.append(
@@ -422,16 +428,17 @@ def update(
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> None:
     """Delete a gallery image definition."""
-    client = context.current().client
+    client = inv.client
     for target in targets(
-        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+        inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
         client.delete(target, **{"api-version": API_VERSION})
 
@@ -447,9 +454,10 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -463,9 +471,10 @@ def wait(
     from sigctl.cli.wait import poll
 
     target = targets(
-        ids_, definition_target, resource_group, gallery_name, gallery_image_definition
+        inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     )[0]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION},
         created=created,
@@ -492,6 +501,7 @@ def wait(
     ],
 )
 def list_shared(
+    inv: Invocation,
     gallery_unique_name: shared_views.UniqueName,
     location: shared_views.Location,
     shared_to: shared_views.SharedTo = None,
@@ -500,9 +510,9 @@ def list_shared(
 ) -> Any:
     """List VM image definitions in a gallery shared directly to your subscription or tenant."""
     images = shared_views.fetch(
-        "sharedGalleries", location, gallery_unique_name, shared_to=shared_to, many=True
+        inv, "sharedGalleries", location, gallery_unique_name, shared_to=shared_to, many=True
     )
-    return paginate(images, max_items, next_token)
+    return paginate(inv, images, max_items, next_token)
 
 
 @commands.command(
@@ -516,13 +526,15 @@ def list_shared(
     ],
 )
 def show_shared(
-    gallery_unique_name: shared_views.UniqueNameLate = None,
-    gallery_image_definition: shared_views.DefinitionLate = None,
-    location: shared_views.LocationLate = None,
+    inv: Invocation,
+    gallery_unique_name: shared_views.UniqueNameOrIds = None,
+    gallery_image_definition: shared_views.DefinitionOrIds = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a shared gallery image definition."""
     return shared_views.show(
+        inv,
         "sharedGalleries",
         ids_,
         location,
@@ -542,14 +554,15 @@ def show_shared(
     ],
 )
 def list_community(
+    inv: Invocation,
     public_gallery_name: shared_views.PublicName,
     location: shared_views.Location,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List VM image definitions in a community gallery."""
-    images = shared_views.fetch("communityGalleries", location, public_gallery_name, many=True)
-    return paginate(images, max_items, next_token)
+    images = shared_views.fetch(inv, "communityGalleries", location, public_gallery_name, many=True)
+    return paginate(inv, images, max_items, next_token)
 
 
 @commands.command(
@@ -563,13 +576,15 @@ def list_community(
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicNameLate = None,
-    gallery_image_definition: shared_views.DefinitionOnlyLate = None,
-    location: shared_views.LocationLate = None,
+    inv: Invocation,
+    public_gallery_name: shared_views.PublicNameOrIds = None,
+    gallery_image_definition: shared_views.DefinitionOnlyOrIds = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery image definition."""
     return shared_views.show(
+        inv,
         "communityGalleries",
         ids_,
         location,

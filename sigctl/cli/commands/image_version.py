@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sigctl.cli import context, shared_views
+from sigctl.cli import shared_views
 from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
@@ -17,6 +17,7 @@ from sigctl.cli.arguments import (
     targets,
     version_target,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup, WithTable
 from sigctl.cli.generic_update import Updater, decode, unflatten
@@ -33,22 +34,22 @@ from sigctl.cli.params import (
     Exists,
     ForceStringFlag,
     GalleryName,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     ImageDefinitionCreate,
-    ImageDefinitionLate,
-    ImageDefinitionOnlyLate,
+    ImageDefinitionOnlyOrIds,
+    ImageDefinitionOrIds,
     Interval,
     Location,
     RemoveArg,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     SetArg,
     StoreTrueNoWait,
     Timeout,
     Updated,
-    VersionNameLate,
     VersionNameOnly,
+    VersionNameOrIds,
     aaz_bool_option,
     choice_option,
     integer,
@@ -182,9 +183,9 @@ def show_table(result: Any) -> Any:
     return [row(i) for i in result] if isinstance(result, list) else row(result)
 
 
-def _set_id(group: str) -> Callable[[str], str]:
+def _set_id(inv: Invocation, group: str) -> Callable[[str], str]:
     """az's reading of a disk encryption set argument: a name is a set in -g."""
-    return lambda text: name_or_id(text, group, "diskEncryptionSets")
+    return lambda text: name_or_id(inv, text, group, "diskEncryptionSets")
 
 
 def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
@@ -196,6 +197,7 @@ def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
 
 
 def _storage_profile(
+    inv: Invocation,
     group: str,
     managed_image: str | None,
     virtual_machine: str | None,
@@ -248,20 +250,24 @@ def _storage_profile(
             raise CliError(f"usage error: {image_version} is an invalid gallery image version id")
         profile["source"] = {"id": image_version}
     elif managed_image is not None:
-        profile["source"] = {"id": name_or_id(managed_image, group, "images")}
+        profile["source"] = {"id": name_or_id(inv, managed_image, group, "images")}
     if os_snapshot:
-        profile["osDiskImage"] = {"source": {"id": name_or_id(os_snapshot, group, "snapshots")}}
+        profile["osDiskImage"] = {
+            "source": {"id": name_or_id(inv, os_snapshot, group, "snapshots")}
+        }
     elif os_vhd_uri:
-        account = name_or_id(os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE)
+        account = name_or_id(
+            inv, os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE
+        )
         profile["osDiskImage"] = {"source": {"uri": os_vhd_uri, "storageAccountId": account}}
     data: list[dict[str, Any]] = []
     for i, snapshot in enumerate(data_snapshots or []):
         lun = _lun(data_snapshot_luns[i]) if data_snapshot_luns else i
-        data.append({"lun": lun, "source": {"id": name_or_id(snapshot, group, "snapshots")}})
+        data.append({"lun": lun, "source": {"id": name_or_id(inv, snapshot, group, "snapshots")}})
     for i, uri in enumerate(data_vhds_uris or []):
         lun = _lun(data_vhds_luns[i]) if data_vhds_luns else i
         account = name_or_id(
-            (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
+            inv, (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
         )
         data.append({"lun": lun, "source": {"uri": uri, "storageAccountId": account}})
     if data:
@@ -298,6 +304,7 @@ def _lun(text: str) -> int:
     ],
 )
 def create(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionCreate,
@@ -394,21 +401,22 @@ def create(
     from sigctl.cli import lro
     from sigctl.cli.dates import end_of_life
 
-    invocation = context.current()
+    invocation = inv
     client = invocation.client
     # az's validator reads the targets before the sources are checked
     regions = parse_target_regions(
         values(target_regions) or [],
         values(target_region_encryption),
         values(target_region_cvm_encryption),
-        _set_id(resource_group),
+        _set_id(inv, resource_group),
     )
     zones = parse_edge_zones(
         values(target_edge_zones) or [],
         values(target_edge_zone_encryption),
-        _set_id(resource_group),
+        _set_id(inv, resource_group),
     )
     storage = _storage_profile(
+        inv,
         resource_group,
         managed_image,
         virtual_machine,
@@ -460,10 +468,10 @@ def create(
         with attempt:
             before = _existing_regions(client, target)
             result = client.put(target, body, **{"api-version": API_VERSION})
-    _warn_lost(before, result)
+    _warn_lost(inv, before, result)
     if no_wait:
         return None
-    return shape(lro.complete(target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
 
 
 @commands.command(
@@ -485,19 +493,21 @@ def create(
     table=show_table,
 )
 def show(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionOnlyLate = None,
-    gallery_image_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
+    gallery_image_version: VersionNameOrIds = None,
     ids_: Ids = None,
     expand: Expand = None,
 ) -> Any:
     """Get information about a gallery image version."""
-    client = context.current().client
+    client = inv.client
     query = {"$expand": expand} if expand else {}
     found = [
         shape(client.get(t, **query))
         for t in targets(
+            inv,
             ids_,
             version_target,
             resource_group,
@@ -523,6 +533,7 @@ def show(
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionList,
@@ -530,7 +541,7 @@ def list_(
     next_token: NextToken = None,
 ) -> Any:
     """List gallery image versions in a gallery image definition."""
-    client = context.current().client
+    client = inv.client
     collection = ids.compute_id(
         client.subscription,
         resource_group,
@@ -541,7 +552,7 @@ def list_(
         "versions",
     )
     found = [shape(v) for v in client.list(collection, **{"api-version": API_VERSION})]
-    return paginate(found, max_items, next_token)
+    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -563,6 +574,7 @@ def list_(
     ],
 )
 def update(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionCreate,
@@ -586,7 +598,7 @@ def update(
     """
     from sigctl.cli import lro
 
-    invocation = context.current()
+    invocation = inv
     client = invocation.client
     regions = (
         parse_target_regions(values(target_regions) or []) if target_regions is not None else None
@@ -621,7 +633,7 @@ def update(
                 safety["allowDeletionOfReplicatedLocations"] = allow_replicated_location_deletion
             if block_deletion_before_end_of_life is not None:
                 safety["blockDeletionBeforeEndOfLife"] = block_deletion_before_end_of_life
-            Updater(instance, [], lenient=True, strings=STRING_PATHS).apply(
+            Updater(instance, [], inv.warn, lenient=True, strings=STRING_PATHS).apply(
                 decode(set_, add, remove), bool(force_string)
             )
             # az clears the sources before sending (they cannot change) and the service ignores read-only parts.
@@ -633,10 +645,10 @@ def update(
             for key in READ_ONLY:
                 instance.pop(key, None)
             result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
-    _warn_lost(before, result)
+    _warn_lost(inv, before, result)
     if no_wait:
         return None
-    return shape(lro.complete(target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
 
 
 def _existing_regions(client: Client, target: ResourceId) -> list[str]:
@@ -648,7 +660,7 @@ def _existing_regions(client: Client, target: ResourceId) -> list[str]:
     return [r["name"] for r in found["properties"]["publishingProfile"]["targetRegions"]]
 
 
-def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
+def _warn_lost(inv: Invocation, before: list[str], result: dict[str, Any]) -> None:
     """Say which regions lost their replicas, so removing a region is never silent."""
 
     def normalise(name: str) -> str:
@@ -659,7 +671,7 @@ def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
     }
     lost = [name for name in before if normalise(name) not in after]
     if lost:
-        context.current().warn(
+        inv.warn(
             f"Replicas in {', '.join(lost)} are deleted: the region is no longer a target region."
         )
 
@@ -679,10 +691,11 @@ def _warn_lost(before: list[str], result: dict[str, Any]) -> None:
     ],
 )
 def delete(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
-    gallery_image_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
+    gallery_image_version: VersionNameOrIds = None,
     ids_: Ids = None,
     bypass_soft_delete: Annotated[
         BoolValue | None,
@@ -694,12 +707,13 @@ def delete(
     no_wait: AazNoWait = None,
 ) -> None:
     """Delete a gallery image version."""
-    client = context.current().client
+    client = inv.client
     query = {
         "api-version": API_VERSION,
         **({"bypassSoftDelete": "true"} if bypass_soft_delete else {}),
     }
     for target in targets(
+        inv,
         ids_,
         version_target,
         resource_group,
@@ -726,10 +740,11 @@ def delete(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionOnlyLate = None,
-    gallery_image_version: VersionNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
+    gallery_image_version: VersionNameOrIds = None,
     ids_: Ids = None,
     expand: Expand = None,
     created: Created = False,
@@ -744,6 +759,7 @@ def wait(
     from sigctl.cli.wait import poll
 
     target = targets(
+        inv,
         ids_,
         version_target,
         resource_group,
@@ -753,6 +769,7 @@ def wait(
     )[0]
     query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
     return poll(
+        inv,
         target,
         query,
         created=created,
@@ -776,6 +793,7 @@ def wait(
     ],
 )
 def undelete(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionCreate,
@@ -786,7 +804,7 @@ def undelete(
     no_wait: StoreTrueNoWait = False,
 ) -> Any:
     """Restore soft deleted Image Version."""
-    client = context.current().client
+    client = inv.client
     gallery = client.get(ids.gallery_id(client.subscription, resource_group, gallery_name))
     if not gallery["properties"].get("softDeletePolicy", {}).get("isSoftDeleteEnabled"):
         raise CliError(f"soft-deletion is not enabled in Gallery '{gallery_name}'")
@@ -820,6 +838,7 @@ def undelete(
     ],
 )
 def list_soft_deleted(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: Annotated[
@@ -843,13 +862,13 @@ def list_soft_deleted(
     next_token: NextToken = None,
 ) -> Any:
     """List soft-deleted resources of an artifact in the gallery, such as soft-deleted gallery image version of an Image."""
-    client = context.current().client
+    client = inv.client
     collection = (
         f"/subscriptions/{client.subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/galleries/"
         f"{gallery_name}/softDeletedArtifactTypes/{artifact_type}/artifacts/{gallery_image_definition}/versions"
     )
     found = client.list(collection, **{"api-version": API_VERSION})
-    return paginate([flatten(v) for v in found], max_items, next_token)
+    return paginate(inv, [flatten(v) for v in found], max_items, next_token)
 
 
 @commands.command(
@@ -870,9 +889,10 @@ def list_soft_deleted(
     ],
 )
 def resolve(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
     location: Annotated[
         str | None,
         typer.Option(
@@ -902,12 +922,12 @@ def resolve(
     region asked, and is not soft-deleted; without a region, one that finished provisioning.
     End of life does not exclude a version; it only warns.
     """
-    invocation = context.current()
+    invocation = inv
     client = invocation.client
     if id_:
         definition = _definition_from_id(id_)
     else:
-        definition = definition_target(resource_group, gallery_name, gallery_image_definition)
+        definition = definition_target(inv, resource_group, gallery_name, gallery_image_definition)
     path = f"/sigctl/subscriptions/{definition.subscription}/latest"
     query = {"definition": str(definition), "location": location, "explain": explain or None}
     result = client.call("GET", path, **query)
@@ -977,6 +997,7 @@ def _definition_from_id(text: str) -> ResourceId:
     ],
 )
 def list_shared(
+    inv: Invocation,
     gallery_unique_name: shared_views.UniqueName,
     gallery_image_definition: shared_views.Definition,
     location: shared_views.Location,
@@ -986,6 +1007,7 @@ def list_shared(
 ) -> Any:
     """List VM image versions in a gallery shared directly to your subscription or tenant."""
     versions = shared_views.fetch(
+        inv,
         "sharedGalleries",
         location,
         gallery_unique_name,
@@ -993,7 +1015,7 @@ def list_shared(
         shared_to=shared_to,
         many=True,
     )
-    return paginate(versions, max_items, next_token)
+    return paginate(inv, versions, max_items, next_token)
 
 
 @commands.command(
@@ -1007,14 +1029,16 @@ def list_shared(
     ],
 )
 def show_shared(
-    gallery_unique_name: shared_views.UniqueNameLate = None,
-    gallery_image_definition: shared_views.DefinitionLate = None,
-    gallery_image_version: shared_views.VersionLate = None,
-    location: shared_views.LocationLate = None,
+    inv: Invocation,
+    gallery_unique_name: shared_views.UniqueNameOrIds = None,
+    gallery_image_definition: shared_views.DefinitionOrIds = None,
+    gallery_image_version: shared_views.VersionOrIds = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a shared gallery image version."""
     return shared_views.show(
+        inv,
         "sharedGalleries",
         ids_,
         location,
@@ -1035,6 +1059,7 @@ def show_shared(
     ],
 )
 def list_community(
+    inv: Invocation,
     public_gallery_name: shared_views.PublicName,
     gallery_image_definition: shared_views.Definition,
     location: shared_views.Location,
@@ -1043,9 +1068,14 @@ def list_community(
 ) -> Any:
     """List VM image versions in a community gallery."""
     versions = shared_views.fetch(
-        "communityGalleries", location, public_gallery_name, gallery_image_definition, many=True
+        inv,
+        "communityGalleries",
+        location,
+        public_gallery_name,
+        gallery_image_definition,
+        many=True,
     )
-    return paginate(versions, max_items, next_token)
+    return paginate(inv, versions, max_items, next_token)
 
 
 @commands.command(
@@ -1059,14 +1089,16 @@ def list_community(
     ],
 )
 def show_community(
-    public_gallery_name: shared_views.PublicNameLate = None,
-    gallery_image_definition: shared_views.DefinitionLate = None,
-    gallery_image_version: shared_views.VersionLate = None,
-    location: shared_views.LocationLate = None,
+    inv: Invocation,
+    public_gallery_name: shared_views.PublicNameOrIds = None,
+    gallery_image_definition: shared_views.DefinitionOrIds = None,
+    gallery_image_version: shared_views.VersionOrIds = None,
+    location: shared_views.LocationOrIds = None,
     ids_: shared_views.ViewIds = None,
 ) -> Any:
     """Get a community gallery image version."""
     return shared_views.show(
+        inv,
         "communityGalleries",
         ids_,
         location,

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
@@ -19,6 +18,7 @@ from sigctl.cli.arguments import (
     one_or_many,
     targets,
 )
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
@@ -27,7 +27,7 @@ from sigctl.cli.params import (
     Ids,
     ListGroup,
     ResourceGroup,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     aaz_tags_option,
     location_option,
 )
@@ -38,7 +38,7 @@ commands = CommandGroup("Manage managed identities.")
 API_VERSION = "2023-01-31"
 _NAME_HELP = "The name of the identity resource."
 Name = Annotated[str, typer.Option("--name", "-n", metavar="NAME", help=_NAME_HELP)]
-NameLate = Annotated[
+NameOrIds = Annotated[
     str | None,
     typer.Option(
         "--name", "-n", metavar="NAME", help=_NAME_HELP, rich_help_panel=RESOURCE_ID_GROUP
@@ -63,6 +63,7 @@ _PARAMETERS = "Parameters Arguments"
     ],
 )
 def create(
+    inv: Invocation,
     name: Name,
     resource_group: ResourceGroup,
     location: Annotated[str | None, location_option(_PARAMETERS)] = None,
@@ -72,12 +73,12 @@ def create(
 
     Its principalId is a service principal of the tenant: roles can be assigned to it.
     """
-    client = context.current().client
+    client = inv.client
     tags_body = aaz_tags(tags)
     body: dict[str, Any] = {"location": aaz_location(client, resource_group, location)}
     if tags_body is not None:
         body["tags"] = tags_body
-    target = managed_identity_target(resource_group, name)
+    target = managed_identity_target(inv, resource_group, name)
     return flatten(client.put(target, body, **{"api-version": API_VERSION}))
 
 
@@ -87,12 +88,17 @@ def create(
         ("Show an identity.", "{prefix} show --name MyIdentity --resource-group MyResourceGroup")
     ],
 )
-def show(name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: Ids = None) -> Any:
+def show(
+    inv: Invocation,
+    name: NameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
+    ids_: Ids = None,
+) -> Any:
     """Show an identity's details."""
-    client = context.current().client
+    client = inv.client
     found = [
         flatten(client.get(t, **{"api-version": API_VERSION}))
-        for t in targets(ids_, managed_identity_target, resource_group, name)
+        for t in targets(inv, ids_, managed_identity_target, resource_group, name)
     ]
     return one_or_many(found, ids_)
 
@@ -105,17 +111,18 @@ def show(name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: 
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: ListGroup = None,
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
     """List identities (in a resource group, or the whole subscription)."""
-    client = context.current().client
+    client = inv.client
     collection = ids.ResourceId(
         client.subscription, resource_group, ids.MANAGED_IDENTITY, ("userAssignedIdentities",), ()
     )
     found = client.list(collection, **{"api-version": API_VERSION})
-    return paginate([flatten(i) for i in found], max_items, next_token)
+    return paginate(inv, [flatten(i) for i in found], max_items, next_token)
 
 
 @commands.command(
@@ -129,13 +136,16 @@ def list_(
     ],
 )
 def delete(
-    name: NameLate = None, resource_group: ResourceGroupLate = None, ids_: Ids = None
+    inv: Invocation,
+    name: NameOrIds = None,
+    resource_group: ResourceGroupOrIds = None,
+    ids_: Ids = None,
 ) -> None:
     """Delete an identity.
 
     Its service principal and role assignments go with it; galleries it was assigned to keep
     naming it, as in Azure.
     """
-    client = context.current().client
-    for target in targets(ids_, managed_identity_target, resource_group, name):
+    client = inv.client
+    for target in targets(inv, ids_, managed_identity_target, resource_group, name):
         client.delete(target, **{"api-version": API_VERSION})

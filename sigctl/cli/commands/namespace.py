@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import confirm
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Yes
@@ -34,8 +34,8 @@ Settings = Annotated[
 ]
 
 
-def _request(verb: str, path: str, body: Any = None, **query: str) -> Any:
-    return context.current().client.call(verb, path, body, **query)
+def _request(inv: Invocation, verb: str, path: str, body: Any = None, **query: str) -> Any:
+    return inv.client.call(verb, path, body, **query)
 
 
 def _pairs(pairs: list[str] | None, empty_means_remove: bool = False) -> dict[str, Any]:
@@ -73,14 +73,14 @@ def _table(result: Any) -> list[dict[str, Any]]:
     ],
     table=_table,
 )
-def create(name: Name, settings: Settings = None) -> Any:
+def create(inv: Invocation, name: Name, settings: Settings = None) -> Any:
     """Create a namespace: an empty cloud of its own (subscriptions, identities, resources,
     clock, faults and limits), beside every other one in the same state.
 
     Commands use it when SIGCTL_NAMESPACE (config core.namespace) names it; a served cloud
     serves it at <endpoint>/namespaces/NAME/.
     """
-    return _request("POST", PATH, {"name": name, "settings": _pairs(settings)})
+    return _request(inv, "POST", PATH, {"name": name, "settings": _pairs(settings)})
 
 
 @commands.command(
@@ -96,6 +96,7 @@ def create(name: Name, settings: Settings = None) -> Any:
     table=_table,
 )
 def list_(
+    inv: Invocation,
     older_than: Annotated[
         str | None,
         typer.Option(
@@ -109,16 +110,16 @@ def list_(
 ) -> Any:
     """List the namespaces of the state."""
     query = {} if older_than is None else {"olderThan": older_than}
-    return _request("GET", PATH, **query)["value"]
+    return _request(inv, "GET", PATH, **query)["value"]
 
 
 @commands.command(
     "show", examples=[("Show a namespace and its settings.", "{prefix} show job-17")], table=_table
 )
-def show(name: Name) -> Any:
+def show(inv: Invocation, name: Name) -> Any:
     """Show a namespace: when it was created and last changed, its settings and its Resource
     Manager path."""
-    return _request("GET", f"{PATH}/{name}")
+    return _request(inv, "GET", f"{PATH}/{name}")
 
 
 @commands.command(
@@ -132,12 +133,12 @@ def show(name: Name) -> Any:
     ],
     table=_table,
 )
-def update(name: Name, settings: Settings = None) -> Any:
+def update(inv: Invocation, name: Name, settings: Settings = None) -> Any:
     """Change a namespace's settings (KEY= with no value removes one)."""
     if not settings:
         raise usage_error("usage error: give at least one --settings KEY=VALUE")
     return _request(
-        "PATCH", f"{PATH}/{name}", {"settings": _pairs(settings, empty_means_remove=True)}
+        inv, "PATCH", f"{PATH}/{name}", {"settings": _pairs(settings, empty_means_remove=True)}
     )
 
 
@@ -146,18 +147,18 @@ def update(name: Name, settings: Settings = None) -> Any:
     examples=[("Empty a namespace, keeping its settings.", "{prefix} reset job-17 --yes")],
     table=_table,
 )
-def reset(name: Name, yes: Yes = False) -> Any:
+def reset(inv: Invocation, name: Name, yes: Yes = False) -> Any:
     """Delete everything in a namespace; it stays, with its settings, as a fresh cloud."""
     if not yes:
         confirm(f"Delete every emulated resource in namespace '{name}'?")
-    return _request("POST", f"{PATH}/{name}/reset")
+    return _request(inv, "POST", f"{PATH}/{name}/reset")
 
 
 @commands.command(
     "delete", examples=[("Delete a CI job's namespace.", "{prefix} delete job-17 --yes")]
 )
-def delete(name: Name, yes: Yes = False) -> None:
+def delete(inv: Invocation, name: Name, yes: Yes = False) -> None:
     """Delete a namespace and everything in it (the default namespace cannot be deleted)."""
     if not yes:
         confirm(f"Delete namespace '{name}' and everything in it?")
-    _request("DELETE", f"{PATH}/{name}")
+    _request(inv, "DELETE", f"{PATH}/{name}")

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import version_target
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import GalleryName, ImageDefinition, ResourceGroup, VersionName, integer
@@ -63,7 +63,7 @@ def _table(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any]:
+def _watch(inv: Invocation, target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any]:
     """Poll until replication ends or `timeout` modelled seconds pass, drawing bars on a terminal.
 
     Always bounded, so a replication that cannot progress ends the wait instead of hanging it.
@@ -71,6 +71,7 @@ def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any
     from sigctl.cli import lro
 
     return lro.watch(
+        inv,
         target,
         {"api-version": API_VERSION},
         lambda b: b["properties"]["replicationStatus"]["aggregatedState"] != "InProgress",
@@ -97,6 +98,7 @@ def _watch(target: ids.ResourceId, timeout: int = WAIT_TIMEOUT) -> dict[str, Any
     table=_table,
 )
 def status(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinition,
@@ -118,11 +120,11 @@ def status(
     ReplicationStatus`).
     """
     target = version_target(
-        resource_group, gallery_name, gallery_image_definition, gallery_image_version
+        inv, resource_group, gallery_name, gallery_image_definition, gallery_image_version
     )
-    client = context.current().client
+    client = inv.client
     if watch:
-        body = _watch(target)
+        body = _watch(inv, target)
     else:
         body = client.get(target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"})
     return _regions(body)
@@ -142,6 +144,7 @@ def status(
     ],
 )
 def wait(
+    inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinition,
@@ -163,8 +166,9 @@ def wait(
     from sigctl.errors import replication_failure
 
     body = _watch(
+        inv,
         version_target(
-            resource_group, gallery_name, gallery_image_definition, gallery_image_version
+            inv, resource_group, gallery_name, gallery_image_definition, gallery_image_version
         ),
         timeout,
     )
@@ -206,6 +210,7 @@ def _recommendation_row(advice: dict[str, Any]) -> dict[str, Any]:
     table=_recommendation_table,
 )
 def recommend(
+    inv: Invocation,
     concurrent_vms: Annotated[
         int | None,
         typer.Option(
@@ -236,7 +241,7 @@ def recommend(
 
     if instances is not None and scale_sets is None:
         raise CliError("usage error: --instances goes with --scale-sets")
-    invocation = context.current()
+    invocation = inv
     limit = invocation.client.service_setting("limits.replicas")
     advice = guidance.recommend(concurrent_vms, scale_sets, instances, limit)
     for note in advice["notes"]:

@@ -6,15 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Show, freeze, step and reset the emulated clock.")
 
 
-def _clock(verb: str = "GET", action: str = "", body: dict[str, Any] | None = None) -> Any:
+def _clock(
+    inv: Invocation, verb: str = "GET", action: str = "", body: dict[str, Any] | None = None
+) -> Any:
     path = f"/sigctl/clock/{action}" if action else "/sigctl/clock"
-    return context.current().client.call(verb, path, body)
+    return inv.client.call(verb, path, body)
 
 
 @commands.command(
@@ -23,9 +25,9 @@ def _clock(verb: str = "GET", action: str = "", body: dict[str, Any] | None = No
         ("Show the emulated time, whether it runs, and the replication speed.", "{prefix} show")
     ],
 )
-def show() -> Any:
+def show(inv: Invocation) -> Any:
     """Show the emulated clock."""
-    return _clock()
+    return _clock(inv)
 
 
 @commands.command(
@@ -38,12 +40,13 @@ def show() -> Any:
     ],
 )
 def set_(
+    inv: Invocation,
     time: Annotated[
         str, typer.Argument(metavar="TIME", help="An ISO 8601 instant, e.g. 2030-01-01T00:00:00Z.")
     ],
 ) -> Any:
     """Freeze the clock at TIME."""
-    return _clock("POST", "set", {"time": time})
+    return _clock(inv, "POST", "set", {"time": time})
 
 
 @commands.command(
@@ -54,6 +57,7 @@ def set_(
     ],
 )
 def advance(
+    inv: Invocation,
     duration: Annotated[
         str, typer.Argument(metavar="DURATION", help="Seconds, or with units: 90s, 5m, 1h30m, 2d.")
     ],
@@ -62,13 +66,13 @@ def advance(
 
     The clock only moves forward: to go back, freeze it at an earlier time with `set`.
     """
-    return _clock("POST", "advance", {"by": duration})
+    return _clock(inv, "POST", "advance", {"by": duration})
 
 
 @commands.command(
     "reset",
     examples=[("Back to the wall clock.", "{prefix} reset")],
 )
-def reset() -> Any:
+def reset(inv: Invocation) -> Any:
     """Unfreeze the clock and drop any offset: back to the wall clock (SIGCTL_NOW still applies)."""
-    return _clock("POST", "reset", {})
+    return _clock(inv, "POST", "reset", {})

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import integer
 
@@ -42,6 +42,7 @@ def _table(faults: list[dict[str, Any]] | dict[str, Any]) -> list[dict[str, Any]
     table=_table,
 )
 def add(
+    inv: Invocation,
     region: Annotated[
         str, typer.Option("--region", help="The region that fails (name or display name).")
     ],
@@ -94,15 +95,15 @@ def add(
     }
     options = {name: f"--{name}" for name in spec}
     with as_options(options):
-        return _ordered(context.current().client.call("POST", "/sigctl/faults", spec))
+        return _ordered(inv.client.call("POST", "/sigctl/faults", spec))
 
 
 @commands.command(
     "list", examples=[("List the faults in place.", "{prefix} list -o table")], table=_table
 )
-def list_() -> Any:
+def list_(inv: Invocation) -> Any:
     """List injected faults."""
-    return [_ordered(f) for f in context.current().client.call("GET", "/sigctl/faults")["value"]]
+    return [_ordered(f) for f in inv.client.call("GET", "/sigctl/faults")["value"]]
 
 
 @commands.command(
@@ -113,10 +114,11 @@ def list_() -> Any:
     ],
 )
 def clear(
+    inv: Invocation,
     fault_id: Annotated[
         int | None, typer.Option("--id", parser=integer("--id"), help="Only this fault.")
     ] = None,
 ) -> None:
     """Remove injected faults (regions that already failed stay failed)."""
     path = "/sigctl/faults" if fault_id is None else f"/sigctl/faults/{fault_id}"
-    context.current().client.call("DELETE", path)
+    inv.client.call("DELETE", path)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Ids, values
@@ -25,6 +25,7 @@ commands = CommandGroup("Move resources (az resource move): galleries cannot mov
     ],
 )
 def move(
+    inv: Invocation,
     destination_group: Annotated[
         str, typer.Option("--destination-group", help="The destination resource group name.")
     ],
@@ -51,7 +52,7 @@ def move(
     gallery_types = [t for t in types if t.lower().startswith("microsoft.compute/galleries")]
     if gallery_types:
         # ARM validates a move first: the resources must exist and the caller may read them.
-        client = context.current().client
+        client = inv.client
         for text in given:
             client.get(text)
         raise ArmError(

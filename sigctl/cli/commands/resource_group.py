@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import confirm, custom_tags
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import (
     AddArg,
@@ -61,8 +61,8 @@ def _list_table(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _group_id(name: str) -> ids.ResourceId:
-    return ids.resource_group_id(context.current().client.subscription, name)
+def _group_id(inv: Invocation, name: str) -> ids.ResourceId:
+    return ids.resource_group_id(inv.client.subscription, name)
 
 
 @commands.command(
@@ -79,6 +79,7 @@ def _group_id(name: str) -> ids.ResourceId:
     ],
 )
 def create(
+    inv: Invocation,
     name: GroupName,
     location: Annotated[
         str,
@@ -98,22 +99,22 @@ def create(
     ] = None,
 ) -> Any:
     """Create a new resource group."""
-    client = context.current().client
+    client = inv.client
     body: dict[str, Any] = {"location": location}
     if tags is not None:
         body["tags"] = custom_tags(tags)
     if managed_by:
         body["managedBy"] = managed_by
-    return _shape(client.put(_group_id(name), body))
+    return _shape(client.put(_group_id(inv, name), body))
 
 
 @commands.command(
     "show",
     examples=[("Get a resource group.", "{prefix} show -n MyResourceGroup")],
 )
-def show(name: GroupName) -> Any:
+def show(inv: Invocation, name: GroupName) -> Any:
     """Gets a resource group."""
-    return _shape(context.current().client.get(_group_id(name)))
+    return _shape(inv.client.get(_group_id(inv, name)))
 
 
 @commands.command(
@@ -125,13 +126,14 @@ def show(name: GroupName) -> Any:
     table=_list_table,
 )
 def list_(
+    inv: Invocation,
     tag: Annotated[
         str | None,
         typer.Option("--tag", metavar="KEY[=VALUE]", help="A single tag in 'key[=value]' format."),
     ] = None,
 ) -> Any:
     """List resource groups."""
-    client = context.current().client
+    client = inv.client
     groups = [_shape(g) for g in client.list(ids.resource_group_id(client.subscription, None))]
     if tag:
         key, eq, value = tag.partition("=")
@@ -147,9 +149,9 @@ def list_(
     "exists",
     examples=[("Check if 'MyResourceGroup' exists.", "{prefix} exists -n MyResourceGroup")],
 )
-def exists(name: GroupName) -> bool:
+def exists(inv: Invocation, name: GroupName) -> bool:
     """Check if a resource group exists (prints true or false)."""
-    return context.current().client.head(_group_id(name))
+    return inv.client.head(_group_id(inv, name))
 
 
 @commands.command(
@@ -163,6 +165,7 @@ def exists(name: GroupName) -> bool:
     ],
 )
 def update(
+    inv: Invocation,
     name: GroupName,
     tags: CustomTags = None,
     set_: SetArg = None,
@@ -173,16 +176,16 @@ def update(
     """Update a resource group."""
     from sigctl.cli.generic_update import Updater, decode
 
-    client = context.current().client
+    client = inv.client
     for attempt in client.attempts():  # parallel updates of one group lose nothing
         with attempt:
-            instance = _shape(client.get(_group_id(name)))
+            instance = _shape(client.get(_group_id(inv, name)))
             if tags is not None:
                 instance["tags"] = custom_tags(tags)
             known = ["id", "location", "managedBy", "name", "properties", "tags", "type"]
-            Updater(instance, known).apply(decode(set_, add, remove), bool(force_string))
+            Updater(instance, known, inv.warn).apply(decode(set_, add, remove), bool(force_string))
             body = {"location": instance["location"], "tags": instance.get("tags")}
-            return _shape(client.put(_group_id(name), body))
+            return _shape(client.put(_group_id(inv, name), body))
 
 
 @commands.command(
@@ -195,11 +198,13 @@ def update(
         ("Delete without waiting.", "{prefix} delete -n MyResourceGroup --yes --no-wait"),
     ],
 )
-def delete(name: GroupName, yes: Yes = False, no_wait: StoreTrueNoWait = False) -> None:
+def delete(
+    inv: Invocation, name: GroupName, yes: Yes = False, no_wait: StoreTrueNoWait = False
+) -> None:
     """Delete a resource group and every resource in it."""
     if not yes:
         confirm()
-    context.current().client.delete(_group_id(name))
+    inv.client.delete(_group_id(inv, name))
 
 
 @commands.command(
@@ -209,6 +214,7 @@ def delete(name: GroupName, yes: Yes = False, no_wait: StoreTrueNoWait = False) 
     ],
 )
 def wait(
+    inv: Invocation,
     name: GroupName,
     created: Created = False,
     updated: Updated = False,
@@ -222,7 +228,8 @@ def wait(
     from sigctl.cli.wait import poll
 
     return poll(
-        _group_id(name),
+        inv,
+        _group_id(inv, name),
         {},
         created=created,
         updated=updated,

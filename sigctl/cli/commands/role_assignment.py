@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Ids, values
@@ -47,8 +47,8 @@ Group = Annotated[
 AUTHORIZATION = "/providers/Microsoft.Authorization"
 
 
-def _scope(scope: str | None, group: str | None) -> str | None:
-    client = context.current().client
+def _scope(inv: Invocation, scope: str | None, group: str | None) -> str | None:
+    client = inv.client
     if scope and group:
         raise CliError("usage error: give --scope or --resource-group, not both")
     if group:
@@ -56,18 +56,18 @@ def _scope(scope: str | None, group: str | None) -> str | None:
     return scope
 
 
-def _subscription_of(scope: str | None) -> str:
+def _subscription_of(inv: Invocation, scope: str | None) -> str:
     if scope:
         parts = scope.split("/")
         if len(parts) > 2 and parts[1].lower() == "subscriptions":
             return parts[2]
         raise CliError(f"usage error: '{scope}' is not a resource id scope (/subscriptions/...)")
-    return context.current().client.subscription
+    return inv.client.subscription
 
 
-def _role(text: str, subscription: str) -> dict[str, Any]:
+def _role(inv: Invocation, text: str, subscription: str) -> dict[str, Any]:
     """The role definition `--role` names (a name or an id), as az resolves it: client-side."""
-    client = context.current().client
+    client = inv.client
     path = f"/subscriptions/{subscription}{AUTHORIZATION}/roleDefinitions"
     name = text.rsplit("/", 1)[-1]
     found = client.list(path, **{"$filter": f"roleName eq '{name}'"}) if "'" not in name else []
@@ -76,12 +76,12 @@ def _role(text: str, subscription: str) -> dict[str, Any]:
     return found[0]
 
 
-def _assignee(text: str) -> dict[str, Any]:
+def _assignee(inv: Invocation, text: str) -> dict[str, Any]:
     """The principal `--assignee` names, or az's client-side lookup failure."""
     from sigctl.cli import directory
 
     try:
-        return directory.find(text)
+        return directory.find(inv, text)
     except ArmError as error:
         if error.status != 404:
             raise
@@ -131,6 +131,7 @@ def _flat(body: dict[str, Any], names: dict[str, str] | None = None) -> dict[str
     ],
 )
 def create(
+    inv: Invocation,
     role: Annotated[str, typer.Option("--role", help="Role name or id.")],
     assignee: Assignee = None,
     assignee_object_id: Annotated[
@@ -145,11 +146,11 @@ def create(
     who = assignee or assignee_object_id
     if not who or (assignee and assignee_object_id):
         raise CliError("usage error: --assignee STRING | --assignee-object-id GUID")
-    client = context.current().client
-    where = _scope(scope, resource_group) or f"/subscriptions/{client.subscription}"
-    subscription = _subscription_of(where)
-    found_role = _role(role, subscription)
-    principal = _assignee(who)
+    client = inv.client
+    where = _scope(inv, scope, resource_group) or f"/subscriptions/{client.subscription}"
+    subscription = _subscription_of(inv, where)
+    found_role = _role(inv, role, subscription)
+    principal = _assignee(inv, who)
     # The assignment's name: a GUID derived from what it grants, so a script that makes the
     # same assignment gets the same id (az makes a random one).
     stored_scope = where[:-1] if where.endswith("/") else where
@@ -189,6 +190,7 @@ def _table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ],
 )
 def list_(
+    inv: Invocation,
     assignee: Assignee = None,
     role: Role = None,
     scope: Scope = None,
@@ -202,13 +204,16 @@ def list_(
     ] = False,
 ) -> Any:
     """List role assignments."""
-    where = _scope(scope, resource_group)
+    where = _scope(inv, scope, resource_group)
     if all_ and where:
         raise CliError("group or scope are not required when --all is used")
-    return _listing(_subscription_of(where), assignee, role, where, include_inherited, all_)
+    return _listing(
+        inv, _subscription_of(inv, where), assignee, role, where, include_inherited, all_
+    )
 
 
 def _listing(
+    inv: Invocation,
     subscription: str,
     assignee_text: str | None,
     role_text: str | None,
@@ -221,10 +226,10 @@ def _listing(
     --all every one. ARM lists only those the caller may read."""
     from sigctl.cli import directory
 
-    client = context.current().client
+    client = inv.client
     subscription_scope = f"/subscriptions/{subscription}"
-    wanted_principal = _assignee(assignee_text)["id"] if assignee_text else None
-    wanted_role = _role(role_text, subscription)["name"] if role_text else None
+    wanted_principal = _assignee(inv, assignee_text)["id"] if assignee_text else None
+    wanted_role = _role(inv, role_text, subscription)["name"] if role_text else None
     listed = client.list(f"{scope or subscription_scope}{AUTHORIZATION}/roleAssignments")
     found = []
     for body in listed:
@@ -245,7 +250,9 @@ def _listing(
         return []
     # az names what it lists: the principals (through Graph) and the roles.
     principals = {p["principalId"] for p in (b["properties"] for b in found)}
-    objects = directory.graph("POST", "/directoryObjects/getByIds", {"ids": sorted(principals)})
+    objects = directory.graph(
+        inv, "POST", "/directoryObjects/getByIds", {"ids": sorted(principals)}
+    )
     names = {o["id"]: _principal_name(o) for o in objects["value"]}
     roles = client.list(f"{subscription_scope}{AUTHORIZATION}/roleDefinitions")
     names.update({r["name"]: r["properties"]["roleName"] for r in roles})
@@ -275,6 +282,7 @@ def _principal_name(obj: dict[str, Any]) -> str:
     ],
 )
 def delete(
+    inv: Invocation,
     ids_: Ids = None,
     assignee: Assignee = None,
     role: Role = None,
@@ -283,17 +291,17 @@ def delete(
 ) -> None:
     """Delete role assignments (those matching all the filters given)."""
     given = values(ids_)
-    where = _scope(scope, resource_group)
+    where = _scope(inv, scope, resource_group)
     if not given and not (assignee or role or where):
         raise CliError("usage error: give --ids, or at least one of --assignee, --role, --scope")
-    subscription = _subscription_of(given[0] if given else where)
+    subscription = _subscription_of(inv, given[0] if given else where)
     # Without --scope az deletes at the subscription scope only; --ids may name any scope.
-    found = _listing(subscription, assignee, role, where, False, bool(given))
+    found = _listing(inv, subscription, assignee, role, where, False, bool(given))
     if given:
         wanted = {i.lower() for i in given}
         found = [f for f in found if f["id"].lower() in wanted]
     if not found:
         raise CliError("No matched assignments were found to delete")
-    client = context.current().client
+    client = inv.client
     for record in found:
         client.delete(f"{record['scope']}{AUTHORIZATION}/roleAssignments/{record['name']}")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 
 commands = CommandGroup("Show the built-in role definitions.")
@@ -23,10 +23,11 @@ commands = CommandGroup("Show the built-in role definitions.")
     ],
 )
 def list_(
+    inv: Invocation,
     name: Annotated[str | None, typer.Option("--name", "-n", help="A role name or id.")] = None,
 ) -> Any:
     """List role definitions."""
-    client = context.current().client
+    client = inv.client
     path = f"/subscriptions/{client.subscription}/providers/Microsoft.Authorization/roleDefinitions"
     query = {"$filter": f"roleName eq '{name}'"} if name else {}
     if name and "'" in name:

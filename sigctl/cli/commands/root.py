@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
-from sigctl.cli.params import GalleryNameLate, ImageDefinitionLate, ResourceGroupLate, choice
+from sigctl.cli.params import GalleryNameOrIds, ImageDefinitionOrIds, ResourceGroupOrIds, choice
 
 commands = CommandGroup("Emulate Azure Compute Gallery offline.")
 
@@ -32,6 +32,7 @@ def _pace(value: str) -> float:
     ],
 )
 def demo(
+    inv: Invocation,
     pace: Annotated[
         float,
         typer.Option(
@@ -54,7 +55,7 @@ def demo(
     """
     from sigctl.cli.demo import run_demo
 
-    run_demo(pace, step, colour=context.current().colour_allowed)
+    run_demo(pace, step, colour=inv.colour_allowed)
 
 
 @commands.command(
@@ -70,9 +71,10 @@ def demo(
     ],
 )
 def tree(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
-    gallery_image_definition: ImageDefinitionLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
+    gallery_image_definition: ImageDefinitionOrIds = None,
 ) -> Any:
     """Draw the emulated cloud as a tree: groups, galleries, definitions, versions and regions.
 
@@ -82,10 +84,10 @@ def tree(
     """
     from sigctl.cli import tree_view
 
-    node = tree_view.fetch(resource_group, gallery_name, gallery_image_definition)
-    options = context.current().options
+    node = tree_view.fetch(inv, resource_group, gallery_name, gallery_image_definition)
+    options = inv.options
     if options.output is None and options.query is None:
-        tree_view.draw(node)
+        tree_view.draw(inv, node)
         return None
     return node
 
@@ -117,6 +119,7 @@ def _usage_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     table=_usage_table,
 )
 def usage(
+    inv: Invocation,
     location: Annotated[
         str, typer.Option("--location", "-l", metavar="LOCATION", help="The region to report.")
     ],
@@ -124,7 +127,7 @@ def usage(
     """Show the subscription's gallery usage in a region against Azure's limits (like az vm list-usage)."""
     from sigctl.provider import ids
 
-    client = context.current().client
+    client = inv.client
     usages = ids.compute_id(client.subscription, None, "locations", location, "usages")
     return client.list(usages, **{"api-version": "2024-07-01"})  # Compute's, as az vm list-usage
 
@@ -140,6 +143,7 @@ def usage(
     ],
 )
 def login(
+    inv: Invocation,
     as_: Annotated[
         str,
         typer.Option(
@@ -161,7 +165,7 @@ def login(
     from sigctl import profile
     from sigctl.cli.directory import display_name
 
-    invocation = context.current()
+    invocation = inv
     signed_in = invocation.client.sign_in(as_, subscription)
     principal = signed_in["principal"]
     saved = profile.load(invocation.home, replacing=True)
@@ -175,11 +179,11 @@ def login(
 @commands.command(
     "logout", examples=[("Back to acting as the default subscription's owner.", "{prefix} logout")]
 )
-def logout() -> None:
+def logout(inv: Invocation) -> None:
     """Sign out: commands act as the default subscription's owner again."""
     from sigctl import profile
 
-    invocation = context.current()
+    invocation = inv
     saved = profile.load(invocation.home, replacing=True)
     saved.pop("principal", None)
     profile.save(invocation.home, saved)
@@ -210,6 +214,7 @@ def _count(value: str | int) -> int:
     ],
 )
 def serve(
+    inv: Invocation,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[
         int,
@@ -261,7 +266,7 @@ def serve(
             f"sigctl serve needs the server extra ({missing.name} is not installed): "
             "pip install 'sigctl[serve]'"
         ) from None
-    invocation = context.current()
+    invocation = inv
     try:
         run(
             invocation.home,
@@ -292,6 +297,7 @@ def serve(
     ],
 )
 def completion(
+    inv: Invocation,
     shell: Annotated[
         str,
         typer.Argument(

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import gallery_target, one_or_many, targets
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
@@ -17,10 +17,10 @@ from sigctl.cli.params import (
     Custom,
     Deleted,
     Exists,
-    GalleryNameLate,
+    GalleryNameOrIds,
     Ids,
     Interval,
-    ResourceGroupLate,
+    ResourceGroupOrIds,
     Timeout,
     Updated,
     values,
@@ -42,6 +42,7 @@ TenantIds = Annotated[
 
 
 def _post(
+    inv: Invocation,
     operation: str,
     resource_group: str | None,
     gallery_name: str | None,
@@ -49,7 +50,7 @@ def _post(
     subscription_ids: list[str] | None = None,
     tenant_ids: list[str] | None = None,
 ) -> Any:
-    client = context.current().client
+    client = inv.client
     groups = []
     if values(subscription_ids):
         groups.append({"type": "Subscriptions", "ids": values(subscription_ids)})
@@ -62,7 +63,7 @@ def _post(
         body["groups"] = groups
     results = [
         flatten({"properties": client.post(t, "share", body, **{"api-version": API_VERSION})})
-        for t in targets(ids_, gallery_target, resource_group, gallery_name)
+        for t in targets(inv, ids_, gallery_target, resource_group, gallery_name)
     ]
     return one_or_many(results, ids_)
 
@@ -78,8 +79,9 @@ def _post(
     ],
 )
 def add(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     subscription_ids: SubscriptionIds = None,
     tenant_ids: TenantIds = None,
@@ -90,7 +92,7 @@ def add(
     Only a gallery created with `--permissions Groups` can be shared this way: the permission
     cannot be changed after the gallery is created.
     """
-    result = _post("Add", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
+    result = _post(inv, "Add", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
     return None if no_wait else result
 
 
@@ -105,15 +107,16 @@ def add(
     ],
 )
 def remove(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     subscription_ids: SubscriptionIds = None,
     tenant_ids: TenantIds = None,
     no_wait: AazNoWait = None,
 ) -> Any:
     """Remove subscriptions and tenants from a gallery's sharing."""
-    result = _post("Remove", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
+    result = _post(inv, "Remove", resource_group, gallery_name, ids_, subscription_ids, tenant_ids)
     return None if no_wait else result
 
 
@@ -129,8 +132,9 @@ def remove(
     ],
 )
 def reset(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     no_wait: AazNoWait = None,
 ) -> Any:
@@ -138,7 +142,7 @@ def reset(
 
     The gallery's sharing permission becomes Private, with no groups and no community info.
     """
-    result = _post("Reset", resource_group, gallery_name, ids_)
+    result = _post(inv, "Reset", resource_group, gallery_name, ids_)
     return None if no_wait else result
 
 
@@ -153,8 +157,9 @@ def reset(
     ],
 )
 def enable_community(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     subscription_ids: SubscriptionIds = None,
     tenant_ids: TenantIds = None,
@@ -163,7 +168,7 @@ def enable_community(
     """Allow to share gallery to the community (the gallery needs --permissions Community)."""
     # az sends these as groups with EnableCommunity; the service takes them and shares by them nothing.
     result = _post(
-        "EnableCommunity", resource_group, gallery_name, ids_, subscription_ids, tenant_ids
+        inv, "EnableCommunity", resource_group, gallery_name, ids_, subscription_ids, tenant_ids
     )
     return None if no_wait else result
 
@@ -179,8 +184,9 @@ def enable_community(
     ],
 )
 def wait(
-    resource_group: ResourceGroupLate = None,
-    gallery_name: GalleryNameLate = None,
+    inv: Invocation,
+    resource_group: ResourceGroupOrIds = None,
+    gallery_name: GalleryNameOrIds = None,
     ids_: Ids = None,
     created: Created = False,
     updated: Updated = False,
@@ -193,8 +199,9 @@ def wait(
     """Place the CLI in a waiting state until a condition of the shared gallery is met."""
     from sigctl.cli.wait import poll
 
-    target = targets(ids_, gallery_target, resource_group, gallery_name)[0]
+    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
     return poll(
+        inv,
         target,
         {"api-version": API_VERSION, "$expand": "SharingProfile/Groups"},
         created=created,

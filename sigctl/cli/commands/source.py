@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
+from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import (
     Location,
@@ -59,6 +59,7 @@ OPTIONS = {
     ],
 )
 def create(
+    inv: Invocation,
     kind: Kind,
     resource_group: ResourceGroup,
     name: Name,
@@ -126,7 +127,7 @@ def create(
     """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
     from sigctl.cli.service_errors import as_options
 
-    client = context.current().client
+    client = inv.client
     if location is None:
         location = client.group_location(resource_group)
     spec = {
@@ -152,9 +153,9 @@ def create(
         )
     ],
 )
-def show(kind: Kind, resource_group: ResourceGroup, name: Name) -> Any:
+def show(inv: Invocation, kind: Kind, resource_group: ResourceGroup, name: Name) -> Any:
     """Show a source artefact."""
-    client = context.current().client
+    client = inv.client
     return client.call("GET", _path(client, resource_group, kind, name))
 
 
@@ -166,6 +167,7 @@ def show(kind: Kind, resource_group: ResourceGroup, name: Name) -> Any:
     ],
 )
 def list_(
+    inv: Invocation,
     resource_group: Annotated[
         str | None,
         typer.Option(
@@ -181,7 +183,7 @@ def list_(
     ] = None,
 ) -> Any:
     """List source artefacts."""
-    client = context.current().client
+    client = inv.client
     return client.call("GET", _path(client, resource_group), kind=kind)["value"]
 
 
@@ -189,9 +191,9 @@ def list_(
     "delete",
     examples=[("Delete a snapshot.", "{prefix} delete snapshot -g MyResourceGroup -n osSnap")],
 )
-def delete(kind: Kind, resource_group: ResourceGroup, name: Name) -> None:
+def delete(inv: Invocation, kind: Kind, resource_group: ResourceGroup, name: Name) -> None:
     """Delete a source artefact (versions made from it keep their own copy)."""
-    client = context.current().client
+    client = inv.client
     client.call("DELETE", _path(client, resource_group, kind, name))
 
 

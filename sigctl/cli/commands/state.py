@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from sigctl.cli import context
 from sigctl.cli.arguments import confirm
+from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.params import Yes
@@ -27,9 +27,9 @@ SNAPSHOT_MARK = "sigctlState"  # what marks a snapshot (sigctl.provider.fixtures
         ("Use a throw-away state for one CI job.", "SIGCTL_HOME=$(mktemp -d) sigctl sig list"),
     ],
 )
-def path() -> Any:
+def path(inv: Invocation) -> Any:
     """Print the sigctl home folder (SIGCTL_HOME, else the platform's user data folder)."""
-    return str(context.current().home)
+    return str(inv.home)
 
 
 @commands.command(
@@ -41,18 +41,18 @@ def path() -> Any:
         )
     ],
 )
-def reset(yes: Yes = False) -> None:
+def reset(inv: Invocation, yes: Yes = False) -> None:
     """Delete the whole emulated state (configuration is kept)."""
     if not yes:
         confirm("Delete every emulated resource?")
-    _state("DELETE")
+    _state(inv, "DELETE")
 
 
-def _state(verb: str, action: str = "", body: Any = None, **query: Any) -> Any:
+def _state(inv: Invocation, verb: str, action: str = "", body: Any = None, **query: Any) -> Any:
     """The state's own paths; in-process they need no sign-in, so they work on a state whose
     directory cannot be read."""
     path = f"/sigctl/state/{action}" if action else "/sigctl/state"
-    return context.current().client.request(verb, path, body, as_emulator=True, **query).body
+    return inv.client.request(verb, path, body, as_emulator=True, **query).body
 
 
 def _problems_table(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -62,9 +62,9 @@ def _problems_table(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _report(result: dict[str, Any]) -> None:
+def _report(inv: Invocation, result: dict[str, Any]) -> None:
     """One line per problem on stderr (the result has them all), and exit 1 if there is any."""
-    invocation = context.current()
+    invocation = inv
     for fixed in result.get("repaired", []):
         invocation.warn(f"Repaired {fixed['location']}: {fixed['problem']} ({fixed['repair']}).")
     for problem in result["problems"]:
@@ -88,15 +88,15 @@ def _report(result: dict[str, Any]) -> None:
         ("List the problems as a table.", "{prefix} check -o table"),
     ],
 )
-def check() -> Any:
+def check(inv: Invocation) -> Any:
     """Verify the whole state and print what is wrong (exit 1 if anything is).
 
     Every document must be readable and sit where its id says, parents must exist, indexes and
     usage counts must match the documents, and no leftovers of interrupted commands may remain. Like every command, it first completes (or
     undoes) a change that an interrupted command left unfinished. See docs/state.md, Recovery.
     """
-    result = _state("POST", "check")
-    _report(result)
+    result = _state(inv, "POST", "check")
+    _report(inv, result)
     return result
 
 
@@ -105,15 +105,15 @@ def check() -> Any:
     table=_problems_table,
     examples=[("Rebuild indexes and counts, remove leftovers.", "{prefix} repair")],
 )
-def repair() -> Any:
+def repair(inv: Invocation) -> Any:
     """Rebuild indexes and counts from the documents and remove leftovers; never lose data.
 
     What derives from documents (indexes, usage counts, identifier maps) is rebuilt; where a
     repair would lose data, it refuses and names the files. Prints what it repaired and what remains; exits 1 if anything remains. See docs/state.md,
     Recovery.
     """
-    result = _state("POST", "repair")
-    _report(result)
+    result = _state(inv, "POST", "repair")
+    _report(inv, result)
     return result
 
 
@@ -138,6 +138,7 @@ def _strip_none(value: Any) -> Any:
     ],
 )
 def export(
+    inv: Invocation,
     file: Annotated[
         Path | None,
         typer.Option("--file", "-f", help="Write here (.json or .toml); default: print JSON."),
@@ -148,7 +149,7 @@ def export(
     ] = None,
 ) -> Any:
     """Export every document of the emulated state (a snapshot `state import` restores exactly)."""
-    snapshot = _state("GET")
+    snapshot = _state(inv, "GET")
     kind = (fmt or (file.suffix.lstrip(".") if file else "json")).lower()
     if kind not in ("json", "toml"):
         raise CliError(f"usage error: --format must be json or toml, not '{kind}'")
@@ -182,6 +183,7 @@ def export(
     ],
 )
 def import_(
+    inv: Invocation,
     file: Annotated[
         Path,
         typer.Argument(
@@ -199,10 +201,12 @@ def import_(
     from sigctl.cli import fixture as seeding
 
     data = _read(file)
-    client = context.current().client
+    client = inv.client
     if SNAPSHOT_MARK in data:
         try:  # checked and replaced in one step
-            count = _state("PUT", body=data, **({} if yes else {"ifEmpty": "true"}))["documents"]
+            count = _state(inv, "PUT", body=data, **({} if yes else {"ifEmpty": "true"}))[
+                "documents"
+            ]
         except ArmError as error:
             if error.code != "StateNotEmpty":
                 raise
@@ -213,7 +217,7 @@ def import_(
     if seeding.FIXTURE_MARK in data:
         fixture = seeding.parse_fixture(data)
         subscription = fixture.subscription or client.subscription
-        seed = seeding.requests(fixture, subscription)
+        seed = seeding.requests(fixture, subscription, inv.warn)
         del data, fixture  # a large fixture's parsed forms need not stay while it is applied
         created = client.call("POST", f"/sigctl/subscriptions/{subscription}/seed", seed)
         return {"imported": "fixture", **created}
