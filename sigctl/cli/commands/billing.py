@@ -196,8 +196,13 @@ def estimate(
     per additional region for the first replica copied there; the gallery itself is free. The
     built-in prices are examples, not Azure's: pass --prices with your own.
     """
+    from sigctl.cli import pricing
+
     client = context.current().client
-    table = _price_table(prices)
+    price_text = None
+    if prices is not None:
+        price_text = _read_price_table(prices)
+    table = pricing.load_prices(price_text, str(prices) if prices else "")
     planned = values(target_regions)
     if planned is not None:
         if gallery_name or gallery_image_definition or gallery_image_version:
@@ -234,17 +239,11 @@ def estimate(
     return _summarised(result, table)
 
 
-def _price_table(prices: Path | None) -> dict[str, Any]:
-    """The prices to estimate with: the --prices file's, else the built-in examples."""
-    from sigctl.cli import pricing
-
-    price_text = None
-    if prices is not None:
-        try:
-            price_text = prices.read_text()
-        except OSError as exc:
-            raise CliError(f"Cannot read the price table '{prices}': {exc.strerror}") from None
-    return pricing.load_prices(price_text, str(prices) if prices else "")
+def _read_price_table(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise CliError(f"Cannot read the price table '{path}': {exc.strerror}") from None
 
 
 def _existing(client: Any, scope: ids.ResourceId | None) -> dict[str, Any]:
