@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigctl.cli.context import GlobalOptions
-from sigctl.cli.errors import usage_error
+from sigctl.cli.errors import CliError, usage_error
 
 OUTPUT_FORMATS = ("json", "jsonc", "yaml", "yamlc", "table", "tsv", "none")
 GLOBAL_FLAGS = {
@@ -289,145 +289,191 @@ def normalise(
     ambiguous abbreviation anywhere, then what taking each option in turn finds wrong, then
     missing required arguments, then unrecognised ones.
     """
-    options = options if options is not None else GlobalOptions()
-    by_name: dict[str, Any] = {}
-    for param in command.params:
-        if param.param_type_name == "option":
-            for name in (*param.opts, *param.secondary_opts):
-                by_name[name] = param
-    table = option_table(command)
-    classify(tokens, table)
-    positional_slots = sum(
-        (1 if p.nargs == 1 else len(tokens))
-        for p in command.params
-        if p.param_type_name == "argument"
-    )
+    parse = _Parse(command, tokens, options if options is not None else GlobalOptions(), prog)
+    parse.read()
+    parse.fill_configured_defaults(default_for, command_name)
+    parse.check()
+    # Positionals after "--", so click never takes a value like "-5" for an option.
+    if parse.positionals:
+        return [*parse.out, END_OF_OPTIONS, *parse.positionals]
+    return parse.out
 
-    out: list[str] = []
-    lists: dict[str, tuple[str, list[str]]] = {}  # list options: canonical name, values so far
-    seen: set[str] = set()
-    unrecognised: list[str] = []
-    mistyped: list[str] = []  # the unrecognised tokens that look like options
-    positionals: list[str] = []
-    sequence = 0
-    after_end = False
 
-    def is_value(at: int) -> bool:
-        if at >= len(tokens):
-            return False
-        return after_end or (tokens[at] != END_OF_OPTIONS and table.parse(tokens[at]) is None)
+class _Parse:
+    """One command line read as argparse reads it, token by token, into Typer's arguments."""
 
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        if token == END_OF_OPTIONS and not after_end:
-            after_end = True  # as argparse: what follows is positional, even "-5m"
-            if not positional_slots:
-                unrecognised.append(token)  # argparse has nothing to give it to
-            continue
-        found = None if after_end else table.parse(token)
-        if found is None:
-            if len(positionals) < positional_slots and not unrecognised:
-                positionals.append(token)
-            else:
-                unrecognised.append(token)
-            continue
-        if is_global(found, table):
-            i = take_global(found, tokens, i, table, options, prog)
-            continue
-        param = by_name.get(found.option or "")
-        if param is None:  # not an option of this command
-            unrecognised.append(token)
-            mistyped.append(token)
-            while is_value(i) and not after_end:
-                unrecognised.append(tokens[i])
-                i += 1
-            continue
-        option, explicit = found.option or "", found.explicit
-        while _arity(param) == "flag" and explicit and not option.startswith("--"):
-            # argparse reads "-yq" as -y -q: the next letter must be a short option itself
-            if "-" + explicit[0] not in by_name:
-                raise usage_error(
-                    f"argument {_display(param)}: ignored explicit argument '{explicit}'"
+    def __init__(self, command: Any, tokens: list[str], options: GlobalOptions, prog: str):
+        self.command, self.tokens, self.options, self.prog = command, tokens, options, prog
+        self.by_name: dict[str, Any] = {
+            name: param
+            for param in command.params
+            if param.param_type_name == "option"
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        self.table = option_table(command)
+        classify(tokens, self.table)
+        self.positional_slots = sum(
+            (1 if p.nargs == 1 else len(tokens))
+            for p in command.params
+            if p.param_type_name == "argument"
+        )
+        self.out: list[str] = []
+        self.lists: dict[str, tuple[str, list[str]]] = {}  # canonical name, values so far
+        self.seen: set[str] = set()
+        self.unrecognised: list[str] = []
+        self.mistyped: list[str] = []  # the unrecognised tokens that look like options
+        self.positionals: list[str] = []
+        self.sequence = 0  # the next --set/--add/--remove occurrence's place
+        self.after_end = False
+        self.i = 0  # the next token to read
+
+    def read(self) -> None:
+        """Take every token in turn, then pass the list options on as repeated options."""
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            self.i += 1
+            if token == END_OF_OPTIONS and not self.after_end:
+                self.after_end = True  # as argparse: what follows is positional, even "-5m"
+                if not self.positional_slots:
+                    self.unrecognised.append(token)  # argparse has nothing to give it to
+                continue
+            found = None if self.after_end else self.table.parse(token)
+            if found is None:
+                self._take_positional(token)
+            elif is_global(found, self.table):
+                self.i = take_global(
+                    found, self.tokens, self.i, self.table, self.options, self.prog
                 )
-            seen.add(param.name)
-            out.append(param.opts[0])
-            option, explicit = "-" + explicit[0], explicit[1:] or None
-            param = by_name[option]
-        seen.add(param.name)
-        canonical = param.opts[0]
-        arity = _arity(param)
+            elif (found.option or "") not in self.by_name:
+                self._skip_unknown(token)
+            else:
+                self._take_option(found)
+        for canonical, values in self.lists.values():
+            self.out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
+
+    def _is_value(self, at: int) -> bool:
+        if at >= len(self.tokens):
+            return False
+        token = self.tokens[at]
+        return self.after_end or (token != END_OF_OPTIONS and self.table.parse(token) is None)
+
+    def _next_values(self) -> list[str]:
+        """The values that follow, up to the next option."""
+        values: list[str] = []
+        while self._is_value(self.i):
+            values.append(self.tokens[self.i])
+            self.i += 1
+        return values
+
+    def _take_positional(self, token: str) -> None:
+        if len(self.positionals) < self.positional_slots and not self.unrecognised:
+            self.positionals.append(token)
+        else:
+            self.unrecognised.append(token)
+
+    def _skip_unknown(self, token: str) -> None:
+        """An option this command does not have: it and its values are unrecognised."""
+        self.unrecognised.append(token)
+        self.mistyped.append(token)
+        self.unrecognised += self._next_values()
+
+    def _take_option(self, found: Found) -> None:
+        param, explicit = self._unclustered(self.by_name[found.option or ""], found)
+        self.seen.add(param.name)
+        canonical, arity = param.opts[0], _arity(param)
         if arity == "flag":
             if explicit is not None:
-                raise usage_error(
-                    f"argument {_display(param)}: ignored explicit argument '{explicit}'"
-                )
-            out.append(canonical)
+                raise _ignored(param, explicit)
+            self.out.append(canonical)
         elif arity in ("single", "optional"):
-            if explicit is not None:
-                value = explicit
-            elif is_value(i):
-                value = tokens[i]
-                i += 1
-            elif arity == "optional":
-                value = "true"
-            else:
-                raise usage_error(f"argument {_display(param)}: expected one argument")
-            out += [canonical, value]
+            self.out += [canonical, self._single_value(param, arity, explicit)]
         else:
-            values = [explicit] if explicit is not None else []
-            while explicit is None and is_value(i) and not after_end:
-                values.append(tokens[i])
-                i += 1
-            if arity == "ordered":
-                if not values:
-                    raise usage_error(f"argument {_display(param)}: expected at least one argument")
-                out += [canonical, json.dumps([sequence, values])]
-                sequence += 1
-            elif canonical in APPEND_OPTIONS and param.name in lists:
-                lists[param.name][1].extend(values)
-            else:
-                lists[param.name] = (canonical, values)  # a repeat replaces, as argparse's store
-    for canonical, values in lists.values():
-        out += [x for value in values or [NO_VALUES] for x in (canonical, value)]
+            values = [explicit] if explicit is not None else self._next_values()
+            self._take_list(param, arity, values)
 
-    ids_given = any("--ids" in p.opts and p.name in seen for p in command.params)
-    for param in command.params:
-        if param.param_type_name != "option" or param.name in seen or ids_given:
-            continue  # --ids names the resources whole: no configured default joins them
-        setting = next(
-            (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
-        )
-        if setting == "defaults.location" and command_name == "update":
-            continue  # an update sends the resource's own location back; a default would move it
-        value = default_for(setting) if setting else None
-        if value:
-            out += [param.opts[0], str(value)]
-            seen.add(param.name)
+    def _unclustered(self, param: Any, found: Found) -> tuple[Any, str | None]:
+        """argparse reads "-yq" as -y -q: take each flag but the last, which is returned with
+        what remains attached to it."""
+        option, explicit = found.option or "", found.explicit
+        while _arity(param) == "flag" and explicit and not option.startswith("--"):
+            # the next letter must be a short option itself
+            if "-" + explicit[0] not in self.by_name:
+                raise _ignored(param, explicit)
+            self.seen.add(param.name)
+            self.out.append(param.opts[0])
+            option, explicit = "-" + explicit[0], explicit[1:] or None
+            param = self.by_name[option]
+        return param, explicit
 
-    dashed = next((t for t in unrecognised if re.match(r"^-\d", t)), None)
-    if dashed and positional_slots:
-        # sigctl's own positionals (a duration such as -5m) get a hint before anything else
-        raise usage_error(
-            f"unrecognized arguments: {' '.join(unrecognised)} "
-            f"(a value starting with '-' goes after '--': -- {dashed})"
-        )
-    missing = [
-        _display(p)
-        for p in command.params
-        if p.param_type_name == "option" and p.required and p.name not in seen
-    ]
-    required_args = [p for p in command.params if p.param_type_name == "argument" and p.required]
-    missing += [p.name.upper() for p in required_args[len(positionals) :]]
-    if missing:
-        raise usage_error(f"the following arguments are required: {', '.join(missing)}")
-    if unrecognised:
-        error = usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
-        from sigctl.cli.suggest import options_meant
+    def _single_value(self, param: Any, arity: str, explicit: str | None) -> str:
+        if explicit is not None:
+            return explicit
+        if self._is_value(self.i):
+            self.i += 1
+            return self.tokens[self.i - 1]
+        if arity == "optional":
+            return "true"
+        raise usage_error(f"argument {_display(param)}: expected one argument")
 
-        error.recommendations += options_meant(mistyped, table.strings)
-        raise error
+    def _take_list(self, param: Any, arity: str, values: list[str]) -> None:
+        canonical = param.opts[0]
+        if arity == "ordered":
+            if not values:
+                raise usage_error(f"argument {_display(param)}: expected at least one argument")
+            self.out += [canonical, json.dumps([self.sequence, values])]
+            self.sequence += 1
+        elif canonical in APPEND_OPTIONS and param.name in self.lists:
+            self.lists[param.name][1].extend(values)
+        else:
+            self.lists[param.name] = (canonical, values)  # a repeat replaces, as argparse's store
 
-    # Positionals after "--", so click never takes a value like "-5" for an option.
-    return [*out, END_OF_OPTIONS, *positionals] if positionals else out
+    def fill_configured_defaults(
+        self, default_for: Callable[[str], Any], command_name: str
+    ) -> None:
+        params = self.command.params
+        if any("--ids" in p.opts and p.name in self.seen for p in params):
+            return  # --ids names the resources whole: no configured default joins them
+        for param in params:
+            if param.param_type_name != "option" or param.name in self.seen:
+                continue
+            setting = next(
+                (CONFIGURED_DEFAULTS[o] for o in param.opts if o in CONFIGURED_DEFAULTS), None
+            )
+            if setting == "defaults.location" and command_name == "update":
+                # an update sends the resource's own location back; a default would move it
+                continue
+            value = default_for(setting) if setting else None
+            if value:
+                self.out += [param.opts[0], str(value)]
+                self.seen.add(param.name)
+
+    def check(self) -> None:
+        """Report what is wrong with the line as a whole, in argparse's order."""
+        unrecognised = self.unrecognised
+        dashed = next((t for t in unrecognised if re.match(r"^-\d", t)), None)
+        if dashed and self.positional_slots:
+            # sigctl's own positionals (a duration such as -5m) get a hint before anything else
+            raise usage_error(
+                f"unrecognized arguments: {' '.join(unrecognised)} "
+                f"(a value starting with '-' goes after '--': -- {dashed})"
+            )
+        params = self.command.params
+        missing = [
+            _display(p)
+            for p in params
+            if p.param_type_name == "option" and p.required and p.name not in self.seen
+        ]
+        required_args = [p for p in params if p.param_type_name == "argument" and p.required]
+        missing += [p.name.upper() for p in required_args[len(self.positionals) :]]
+        if missing:
+            raise usage_error(f"the following arguments are required: {', '.join(missing)}")
+        if unrecognised:
+            error = usage_error(f"unrecognized arguments: {' '.join(unrecognised)}")
+            from sigctl.cli.suggest import options_meant
+
+            error.recommendations += options_meant(self.mistyped, self.table.strings)
+            raise error
+
+
+def _ignored(param: Any, explicit: str) -> CliError:
+    return usage_error(f"argument {_display(param)}: ignored explicit argument '{explicit}'")

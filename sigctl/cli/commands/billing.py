@@ -59,6 +59,100 @@ def _table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# The options that narrow an estimate of what exists.
+_GalleryName = Annotated[
+    str | None,
+    typer.Option("--gallery-name", "-r", metavar="NAME", help="Estimate this gallery."),
+]
+_ImageDefinition = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-definition",
+        "-i",
+        metavar="NAME",
+        help="Estimate this image definition.",
+    ),
+]
+_ImageVersion = Annotated[
+    str | None,
+    typer.Option(
+        "--gallery-image-version", "-e", metavar="VERSION", help="Estimate this image version."
+    ),
+]
+# The options that plan a version which does not exist yet, and the price table.
+_TargetRegions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target-regions",
+        help="Plan a version that does not exist yet: region[=count][=storage type] ..., as image-version create takes them.",
+    ),
+]
+_ReplicaCount = Annotated[
+    int | None,
+    typer.Option(
+        "--replica-count",
+        parser=integer("--replica-count"),
+        help="Default replicas per region when planning. Default: 1.",
+    ),
+]
+_StorageAccountType = Annotated[
+    str | None,
+    choice_option(
+        "--storage-account-type",
+        allowed=("Standard_LRS", "Standard_ZRS", "Premium_LRS"),
+        help="Default storage type when planning. Default: Standard_LRS.",
+    ),
+]
+_ReplicationMode = Annotated[
+    str | None,
+    choice_option(
+        "--replication-mode",
+        allowed=("Full", "Shallow"),
+        help="Replication mode of the planned version. Default: Full.",
+    ),
+]
+_PlannedLocation = Annotated[
+    str | None,
+    typer.Option(
+        "--location",
+        "-l",
+        metavar="LOCATION",
+        help="The planned version's own region. Default: the --managed-image's region, else the first target region.",
+    ),
+]
+_ManagedImage = Annotated[
+    str | None,
+    typer.Option(
+        "--managed-image",
+        help="When planning: size the version from this managed image (or VM) in -g.",
+    ),
+]
+_OsDisk = Annotated[
+    str | None,
+    typer.Option(
+        "--os-disk",
+        metavar="SIZE[:USED]",
+        help="When planning: the OS disk's size and used GB.",
+    ),
+]
+_DataDisks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--data-disk",
+        metavar="SIZE[:USED]",
+        help="When planning: data disks' sizes and used GB.",
+    ),
+]
+_Prices = Annotated[
+    Path | None,
+    typer.Option(
+        "--prices",
+        metavar="FILE",
+        help="A TOML price table (currency, egress_per_gb, [snapshot_per_gb_month]). Default: built-in example prices.",
+    ),
+]
+
+
 @commands.command(
     "estimate",
     examples=[
@@ -84,96 +178,18 @@ def estimate(
             help="Resource group of the gallery (or of --managed-image when planning).",
         ),
     ] = None,
-    gallery_name: Annotated[
-        str | None,
-        typer.Option("--gallery-name", "-r", metavar="NAME", help="Estimate this gallery."),
-    ] = None,
-    gallery_image_definition: Annotated[
-        str | None,
-        typer.Option(
-            "--gallery-image-definition",
-            "-i",
-            metavar="NAME",
-            help="Estimate this image definition.",
-        ),
-    ] = None,
-    gallery_image_version: Annotated[
-        str | None,
-        typer.Option(
-            "--gallery-image-version", "-e", metavar="VERSION", help="Estimate this image version."
-        ),
-    ] = None,
-    target_regions: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--target-regions",
-            help="Plan a version that does not exist yet: region[=count][=storage type] ..., as image-version create takes them.",
-        ),
-    ] = None,
-    replica_count: Annotated[
-        int | None,
-        typer.Option(
-            "--replica-count",
-            parser=integer("--replica-count"),
-            help="Default replicas per region when planning. Default: 1.",
-        ),
-    ] = None,
-    storage_account_type: Annotated[
-        str | None,
-        choice_option(
-            "--storage-account-type",
-            allowed=("Standard_LRS", "Standard_ZRS", "Premium_LRS"),
-            help="Default storage type when planning. Default: Standard_LRS.",
-        ),
-    ] = None,
-    replication_mode: Annotated[
-        str | None,
-        choice_option(
-            "--replication-mode",
-            allowed=("Full", "Shallow"),
-            help="Replication mode of the planned version. Default: Full.",
-        ),
-    ] = None,
-    location: Annotated[
-        str | None,
-        typer.Option(
-            "--location",
-            "-l",
-            metavar="LOCATION",
-            help="The planned version's own region. Default: the --managed-image's region, else the first target region.",
-        ),
-    ] = None,
-    managed_image: Annotated[
-        str | None,
-        typer.Option(
-            "--managed-image",
-            help="When planning: size the version from this managed image (or VM) in -g.",
-        ),
-    ] = None,
-    os_disk: Annotated[
-        str | None,
-        typer.Option(
-            "--os-disk",
-            metavar="SIZE[:USED]",
-            help="When planning: the OS disk's size and used GB.",
-        ),
-    ] = None,
-    data_disk: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--data-disk",
-            metavar="SIZE[:USED]",
-            help="When planning: data disks' sizes and used GB.",
-        ),
-    ] = None,
-    prices: Annotated[
-        Path | None,
-        typer.Option(
-            "--prices",
-            metavar="FILE",
-            help="A TOML price table (currency, egress_per_gb, [snapshot_per_gb_month]). Default: built-in example prices.",
-        ),
-    ] = None,
+    gallery_name: _GalleryName = None,
+    gallery_image_definition: _ImageDefinition = None,
+    gallery_image_version: _ImageVersion = None,
+    target_regions: _TargetRegions = None,
+    replica_count: _ReplicaCount = None,
+    storage_account_type: _StorageAccountType = None,
+    replication_mode: _ReplicationMode = None,
+    location: _PlannedLocation = None,
+    managed_image: _ManagedImage = None,
+    os_disk: _OsDisk = None,
+    data_disk: _DataDisks = None,
+    prices: _Prices = None,
 ) -> Any:
     """Estimate gallery costs from Azure's billing model.
 
@@ -186,10 +202,7 @@ def estimate(
     client = inv.client
     price_text = None
     if prices is not None:
-        try:
-            price_text = prices.read_text()
-        except OSError as exc:
-            raise CliError(f"Cannot read the price table '{prices}': {exc.strerror}") from None
+        price_text = _read_price_table(prices)
     table = pricing.load_prices(price_text, str(prices) if prices else "")
     planned = values(target_regions)
     if planned is not None:
@@ -223,9 +236,28 @@ def estimate(
             gallery_image_definition,
             gallery_image_version,
         )
-        path = f"/sigctl/subscriptions/{client.subscription}/billing"
-        result = client.call("GET", path, scope=str(scope) if scope else None)
-    summary = pricing.summarise(result["versions"], table)
+        result = _existing(client, scope)
+    return _summarised(result, table)
+
+
+def _read_price_table(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise CliError(f"Cannot read the price table '{path}': {exc.strerror}") from None
+
+
+def _existing(client: Any, scope: ids.ResourceId | None) -> dict[str, Any]:
+    """What the versions under `scope` (None: the whole subscription) hold, region by region."""
+    path = f"/sigctl/subscriptions/{client.subscription}/billing"
+    return client.call("GET", path, scope=str(scope) if scope else None)
+
+
+def _summarised(result: dict[str, Any], prices: dict[str, Any]) -> WithTable:
+    """The gathered versions priced and totalled: the JSON report and its table."""
+    from sigctl.cli import pricing
+
+    summary = pricing.summarise(result["versions"], prices)
     return WithTable(_report(result["scope"], summary), _table(summary))
 
 
