@@ -119,7 +119,8 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    from sigctl.provider import limits, names  # writes only: a read need not load them
+    # deferred for start-up: a read loads none of the modules a write checks with
+    from sigctl.provider import gallery_identity, limits, names
 
     group = lookup.resource_group(ctx, rid.resource_group or "")
     name = rid.name
@@ -154,8 +155,6 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             new_props["sharingProfile"]["groups"] = groups
 
     gallery_id = str(ids.gallery_id(ctx.subscription, group["name"], stored_name))
-    from sigctl.provider import gallery_identity  # deferred for start-up: only writes need it
-
     identity = gallery_identity.resolve(
         ctx, gallery_id, body.get("identity"), (existing or {}).get("resource", {}).get("identity")
     )
