@@ -76,6 +76,8 @@ def _states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]
 
 def render(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
+    for target in body["properties"]["targetLocations"]:
+        target["name"] = regions.display(target["name"])  # stored by programmatic name
     states = _states(ctx, doc)
     body["properties"]["provisioningState"] = replication.provisioning_state(
         states, doc["replication"]["operation"]
@@ -207,7 +209,7 @@ def _rules(value: Any) -> dict[str, Any] | None:
 
 
 def _target_locations(ctx: Request, value: Any, location: regions.Region) -> list[dict[str, Any]]:
-    """The target locations, display-named; the version's own region must be one of them."""
+    """The target locations; the version's own region must be one of them."""
     given = expect_list(value, "properties.targetLocations") or [{"name": location.name}]
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -223,7 +225,7 @@ def _target_locations(ctx: Request, value: Any, location: regions.Region) -> lis
                 "targetLocations",
             )
         seen.add(region.name)
-        target: dict[str, Any] = {"name": region.display_name}
+        target: dict[str, Any] = {"name": region.name}
         count = expect_int(entry.get("regionalReplicaCount"), f"{path}.regionalReplicaCount")
         if count is not None:
             if count < 1:
@@ -245,7 +247,7 @@ def _target_locations(ctx: Request, value: Any, location: regions.Region) -> lis
             target["excludeFromLatest"] = exclude
         out.append(target)
     if location.name not in seen:
-        listed = ", ".join(t["name"] for t in out)
+        listed = ", ".join(regions.display(t["name"]) for t in out)
         raise invalid_parameter(
             f"Gallery inVMAccessControlProfile version target locations '{listed}' must contain "
             f"the location of the version '{location.display_name}'.",
@@ -290,7 +292,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             },
             "replication": {"operation": "Creating", "regions": {}},
         }
-        restart = [regions.programmatic(t["name"]) for t in new_props["targetLocations"]]
+        restart = [t["name"] for t in new_props["targetLocations"]]
     else:
         doc = copy.deepcopy(existing)
         old = doc["resource"]
@@ -305,7 +307,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             old["properties"]["targetLocations"], new_props["targetLocations"]
         )
         for name in list(doc["replication"]["regions"]):
-            if name not in {regions.programmatic(t["name"]) for t in new_props["targetLocations"]}:
+            if name not in {t["name"] for t in new_props["targetLocations"]}:
                 del doc["replication"]["regions"][name]
         old["properties"] = new_props
         if restart:
@@ -321,13 +323,13 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 
 def _changed_regions(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     """Regions to replicate again: new ones, and ones asking for more replicas."""
-    before = {t["name"]: t for t in old}
+    before = {regions.programmatic(t["name"]): t for t in old}  # stored: maybe an older state's
     out = []
     for target in new:
         previous = before.get(target["name"])
         count = target.get("regionalReplicaCount", 1)
         if previous is None or count > previous.get("regionalReplicaCount", 1):
-            out.append(regions.programmatic(target["name"]))
+            out.append(target["name"])
     return out
 
 
@@ -335,9 +337,7 @@ def _schedule(ctx: Request, doc: dict[str, Any], names: list[str], profile: dict
     """Start one replication job in each named region (a profile version has no disk to copy)."""
     if not names:
         return
-    targets = {
-        regions.programmatic(t["name"]): t for t in doc["resource"]["properties"]["targetLocations"]
-    }
+    targets = {t["name"]: t for t in doc["resource"]["properties"]["targetLocations"]}
     gallery, profile_name = ids.parse(profile["resource"]["id"]).names
     clock = ctx.clock
     clock.sync(replication.speed(ctx.config))

@@ -56,6 +56,7 @@ def _key(ctx: Request, application: dict[str, Any], version: str) -> tuple[str, 
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
+    publishing.show_regions(props["publishingProfile"])
     props["provisioningState"] = publishing.provisioning_state(ctx, doc)
     if expand and expand.lower() == "replicationstatus":
         props["replicationStatus"] = publishing.replication_status(ctx, doc)
@@ -251,7 +252,7 @@ def _create(
         "occupiedGB": PACKAGE_GB,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    targets = [regions.programmatic(t["name"]) for t in profile["targetRegions"]]
+    targets = [t["name"] for t in profile["targetRegions"]]
     publishing.schedule(ctx, doc, targets, owner.names[0], owner.names[1], PACKAGE_GB)
     ctx.tx.write(key, doc)
     return doc

@@ -2,8 +2,8 @@
 
 A version is made from exactly one kind of source (sigctl.provider.version_sources), must be
 compatible with its definition, and replicates to its target regions over time as its
-publishing profile says (sigctl.provider.publishing). What the service fills in (display-name
-regions, per-region counts and storage types, publishedDate, the safety profile) is filled
+publishing profile says (sigctl.provider.publishing). What the service fills in (target
+regions' counts and storage types, publishedDate, the safety profile) is filled
 there and here; what may change after create is enforced here.
 """
 
@@ -38,6 +38,7 @@ from sigctl.provider.publishing import (
     replication_status,
     republish,
     schedule,
+    show_regions,
 )
 from sigctl.provider.publishing import region_states as region_states
 from sigctl.provider.validate import (
@@ -82,6 +83,7 @@ def check_same_number(ctx: Request, key: tuple[str, ...], kind: Kind = IMAGE) ->
 def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
+    show_regions(props["publishingProfile"])
     props["provisioningState"] = provisioning_state(ctx, doc)
     props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
     if expand and expand.lower() == "replicationstatus":

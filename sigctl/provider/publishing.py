@@ -83,7 +83,7 @@ def _target_region(
     seen: set[str],
     kind: Kind,
 ) -> dict[str, Any]:
-    """Entry `i` of targetRegions as the service keeps it: display name, count, storage type.
+    """Entry `i` of targetRegions as the service keeps it: region, count, storage type.
 
     `defaults` are the profile's replica count and storage type; `seen` collects the regions.
     """
@@ -108,7 +108,7 @@ def _target_region(
             f"targetRegions[{i}].storageAccountType",
         )
     target = {
-        "name": region.display_name,
+        "name": region.name,
         "regionalReplicaCount": _replicas(
             ctx,
             entry.get("regionalReplicaCount"),
@@ -160,7 +160,7 @@ def publishing_profile(
         for i, item in enumerate(given)
     ]
     if location.name not in seen:
-        listed = ", ".join(t["name"] for t in targets)
+        listed = ", ".join(regions.display(t["name"]) for t in targets)
         raise invalid_parameter(
             f"Gallery {kind.noun} publishing profile regions '{listed}' must contain the location of {kind.noun} '{location.display_name}'.",
             "targetRegions",
@@ -195,6 +195,13 @@ def publishing_profile(
     if zones:
         out["targetExtendedLocations"] = zones
     return out
+
+
+def show_regions(profile: dict[str, Any]) -> None:
+    """Name a rendered profile's target regions and edge zones' regions as ARM shows them, by
+    display name (the stored document names them by programmatic name)."""
+    for target in [*profile["targetRegions"], *(profile.get("targetExtendedLocations") or [])]:
+        target["name"] = regions.display(target["name"])
 
 
 # -- where a version replicates, and how far it got ---------------------------------------------
