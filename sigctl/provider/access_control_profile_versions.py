@@ -12,7 +12,7 @@ locations can.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     invalid_parameter,
@@ -37,6 +37,9 @@ from sigctl.provider.validate import (
     expect_tags,
 )
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredReplicatedVersion, StoredResource
+
 TYPE = "Microsoft.Compute/galleries/inVMAccessControlProfiles/versions"
 MODES = ("Audit", "Enforce", "Disabled")
 ACCESS = ("Allow", "Deny")
@@ -53,28 +56,28 @@ def check_name(name: str) -> None:
         )
 
 
-def _profile(ctx: Request, rid: ResourceId, missing: Any = None) -> dict[str, Any]:
+def _profile(ctx: Request, rid: ResourceId, missing: Any = None) -> StoredResource:
     profile = access_control_profiles.find(ctx, rid)
     if profile is None:
         raise missing or parent_not_found(rid.names[1])
     return profile
 
 
-def _folder(ctx: Request, profile: dict[str, Any]) -> tuple[str, ...]:
+def _folder(ctx: Request, profile: StoredResource) -> tuple[str, ...]:
     owner = ids.parse(profile["resource"]["id"])
     return (*access_control_profiles.key(ctx, *owner.names), "versions")
 
 
-def _key(profile: dict[str, Any], ctx: Request, version: str) -> tuple[str, ...]:
+def _key(profile: StoredResource, ctx: Request, version: str) -> tuple[str, ...]:
     return (*_folder(ctx, profile), version)
 
 
-def _states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _states(ctx: Request, doc: StoredReplicatedVersion) -> list[tuple[str, dict[str, Any]]]:
     targets = doc["resource"]["properties"]["targetLocations"]
     return replication.region_states(doc["replication"]["regions"], targets, ctx.clock.progress())
 
 
-def render(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
+def render(ctx: Request, doc: StoredReplicatedVersion) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     for target in body["properties"]["targetLocations"]:
         target["name"] = regions.display(target["name"])  # stored by programmatic name
@@ -333,7 +336,9 @@ def _changed_regions(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> li
     return out
 
 
-def _schedule(ctx: Request, doc: dict[str, Any], names: list[str], profile: dict[str, Any]) -> None:
+def _schedule(
+    ctx: Request, doc: StoredReplicatedVersion, names: list[str], profile: StoredResource
+) -> None:
     """Start one replication job in each named region (a profile version has no disk to copy)."""
     if not names:
         return

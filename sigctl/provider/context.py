@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl import config
 from sigctl.errors import ArmError, state_file_error
@@ -24,6 +24,9 @@ from sigctl.provider.clock import Clock
 from sigctl.provider.regions import Region
 from sigctl.provider.validate import expect_str
 from sigctl.store import Key, Transaction
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import GroupRecord, Index
 
 
 def service_settings(home: Any, tx: Transaction) -> Any:
@@ -37,7 +40,7 @@ class Request:
     subscription: str  # lower-case subscription id, already checked to exist
     principal: str | None = None
     query: dict[str, Any] = field(default_factory=dict)
-    _index: dict[str, Any] | None = field(default=None, repr=False)
+    _index: Index | None = field(default=None, repr=False)
 
     @cached_property
     def clock(self) -> Clock:
@@ -69,7 +72,7 @@ class Request:
 
     # -- the subscription index ------------------------------------------------------------
 
-    def index(self) -> dict[str, Any]:
+    def index(self) -> Index:
         """The subscription's index; the same object for the whole request."""
         if self._index is None:
             stored = self.tx.read(self.key("index"), shapes.INDEX)
@@ -133,7 +136,7 @@ class Request:
             )
         return regions.require(location, resource_type, self.allowed_regions())
 
-    def group_record(self, group: str) -> dict[str, Any] | None:
+    def group_record(self, group: str) -> GroupRecord | None:
         return self.index()["resourceGroups"].get(group.lower())
 
     def count_usage(self, region: str, kind: str, delta: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     ArmError,
@@ -25,6 +25,9 @@ from sigctl.provider.validate import (
     expect_str,
     expect_tags,
 )
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredGallery
 
 TYPE = "Microsoft.Compute/galleries"
 PERMISSIONS = ("Private", "Groups", "Community")
@@ -60,7 +63,7 @@ def sharing_status(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 def render(
     ctx: Request,
-    stored: dict[str, Any],
+    stored: StoredGallery,
     api_version: str | None = None,
     expand: str | None = None,
     select: str | None = None,
