@@ -26,7 +26,6 @@ from sigctl.provider import (
     validate,
 )
 from sigctl.provider.clock import CLOCK_KEY
-from sigctl.provider.conditional import Conditions
 from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
 from sigctl.store import backends
@@ -163,7 +162,7 @@ class Provider:
         query: dict[str, Any],
         body: Any,
         principal: str | None,
-        conditions: Conditions | None = None,
+        conditions: conditional.Conditions | None = None,
     ) -> Outcome:
         """One ARM call in one transaction, authorized for `principal` (None: the emulator).
 
