@@ -12,7 +12,7 @@ locations can.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     invalid_parameter,
@@ -37,6 +37,9 @@ from sigctl.provider.validate import (
     expect_tags,
 )
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredReplicatedVersion, StoredResource
+
 TYPE = "Microsoft.Compute/galleries/inVMAccessControlProfiles/versions"
 MODES = ("Audit", "Enforce", "Disabled")
 ACCESS = ("Allow", "Deny")
@@ -53,29 +56,31 @@ def check_name(name: str) -> None:
         )
 
 
-def _profile(ctx: Request, rid: ResourceId, missing: Any = None) -> dict[str, Any]:
+def _profile(ctx: Request, rid: ResourceId, missing: Any = None) -> StoredResource:
     profile = access_control_profiles.find(ctx, rid)
     if profile is None:
         raise missing or parent_not_found(rid.names[1])
     return profile
 
 
-def _folder(ctx: Request, profile: dict[str, Any]) -> tuple[str, ...]:
+def _folder(ctx: Request, profile: StoredResource) -> tuple[str, ...]:
     owner = ids.parse(profile["resource"]["id"])
     return (*access_control_profiles.key(ctx, *owner.names), "versions")
 
 
-def _key(profile: dict[str, Any], ctx: Request, version: str) -> tuple[str, ...]:
+def _key(profile: StoredResource, ctx: Request, version: str) -> tuple[str, ...]:
     return (*_folder(ctx, profile), version)
 
 
-def _states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _states(ctx: Request, doc: StoredReplicatedVersion) -> list[tuple[str, dict[str, Any]]]:
     targets = doc["resource"]["properties"]["targetLocations"]
     return replication.region_states(doc["replication"]["regions"], targets, ctx.clock.progress())
 
 
-def render(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
+def render(ctx: Request, doc: StoredReplicatedVersion) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
+    for target in body["properties"]["targetLocations"]:
+        target["name"] = regions.display(target["name"])  # stored by programmatic name
     states = _states(ctx, doc)
     body["properties"]["provisioningState"] = replication.provisioning_state(
         states, doc["replication"]["operation"]
@@ -207,7 +212,7 @@ def _rules(value: Any) -> dict[str, Any] | None:
 
 
 def _target_locations(ctx: Request, value: Any, location: regions.Region) -> list[dict[str, Any]]:
-    """The target locations, display-named; the version's own region must be one of them."""
+    """The target locations; the version's own region must be one of them."""
     given = expect_list(value, "properties.targetLocations") or [{"name": location.name}]
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -223,7 +228,7 @@ def _target_locations(ctx: Request, value: Any, location: regions.Region) -> lis
                 "targetLocations",
             )
         seen.add(region.name)
-        target: dict[str, Any] = {"name": region.display_name}
+        target: dict[str, Any] = {"name": region.name}
         count = expect_int(entry.get("regionalReplicaCount"), f"{path}.regionalReplicaCount")
         if count is not None:
             if count < 1:
@@ -245,7 +250,7 @@ def _target_locations(ctx: Request, value: Any, location: regions.Region) -> lis
             target["excludeFromLatest"] = exclude
         out.append(target)
     if location.name not in seen:
-        listed = ", ".join(t["name"] for t in out)
+        listed = ", ".join(regions.display(t["name"]) for t in out)
         raise invalid_parameter(
             f"Gallery inVMAccessControlProfile version target locations '{listed}' must contain "
             f"the location of the version '{location.display_name}'.",
@@ -290,7 +295,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             },
             "replication": {"operation": "Creating", "regions": {}},
         }
-        restart = [regions.programmatic(t["name"]) for t in new_props["targetLocations"]]
+        restart = [t["name"] for t in new_props["targetLocations"]]
     else:
         doc = copy.deepcopy(existing)
         old = doc["resource"]
@@ -305,7 +310,7 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             old["properties"]["targetLocations"], new_props["targetLocations"]
         )
         for name in list(doc["replication"]["regions"]):
-            if name not in {regions.programmatic(t["name"]) for t in new_props["targetLocations"]}:
+            if name not in {t["name"] for t in new_props["targetLocations"]}:
                 del doc["replication"]["regions"][name]
         old["properties"] = new_props
         if restart:
@@ -321,23 +326,23 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 
 def _changed_regions(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     """Regions to replicate again: new ones, and ones asking for more replicas."""
-    before = {t["name"]: t for t in old}
+    before = {regions.programmatic(t["name"]): t for t in old}  # stored: maybe an older state's
     out = []
     for target in new:
         previous = before.get(target["name"])
         count = target.get("regionalReplicaCount", 1)
         if previous is None or count > previous.get("regionalReplicaCount", 1):
-            out.append(regions.programmatic(target["name"]))
+            out.append(target["name"])
     return out
 
 
-def _schedule(ctx: Request, doc: dict[str, Any], names: list[str], profile: dict[str, Any]) -> None:
+def _schedule(
+    ctx: Request, doc: StoredReplicatedVersion, names: list[str], profile: StoredResource
+) -> None:
     """Start one replication job in each named region (a profile version has no disk to copy)."""
     if not names:
         return
-    targets = {
-        regions.programmatic(t["name"]): t for t in doc["resource"]["properties"]["targetLocations"]
-    }
+    targets = {t["name"]: t for t in doc["resource"]["properties"]["targetLocations"]}
     gallery, profile_name = ids.parse(profile["resource"]["id"]).names
     clock = ctx.clock
     clock.sync(replication.speed(ctx.config))

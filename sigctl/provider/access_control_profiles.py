@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     cannot_delete_nested,
@@ -22,6 +22,9 @@ from sigctl.provider import ids, lookup, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_choice, expect_dict, expect_str, expect_tags
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredResource
 
 TYPE = "Microsoft.Compute/galleries/inVMAccessControlProfiles"
 KIND = "inVMAccessControlProfiles"  # the type segment under a gallery
@@ -45,7 +48,7 @@ def check_name(name: str) -> None:
         )
 
 
-def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
+def find(ctx: Request, rid: ResourceId) -> StoredResource | None:
     """The stored profile a (profile or version) id names; 404 naming it if its gallery is missing."""
     profile = ids.compute_id(
         ctx.subscription, rid.resource_group or "", "galleries", rid.names[0], KIND, rid.names[1]
@@ -55,7 +58,7 @@ def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     return ctx.tx.read(key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
 
 
-def render(stored: dict[str, Any]) -> dict[str, Any]:
+def render(stored: StoredResource) -> dict[str, Any]:
     body = copy.deepcopy(stored["resource"])
     body["properties"]["provisioningState"] = "Succeeded"
     return body

@@ -243,14 +243,9 @@ def _check_user_principal_name(upn: str, home: dict[str, Any]) -> None:
         )
 
 
-def delete_principal(tx: Any, object_id: str) -> None:
-    """Remove a principal, its group memberships and its role assignments.
-
-    Ids derive from names, so a principal created again gets the same id: dropping the
-    assignments keeps it from inheriting the old one's access (Azure never reuses an id).
-    """
-    from sigctl.provider import rbac  # here, not at the top: rbac reads principals from this module
-
+def remove_principal(tx: Any, object_id: str) -> None:
+    """Remove a principal and its group memberships (sigctl.provider.rbac.delete_principal
+    removes its role assignments too)."""
     accounts = load(tx)
     found = accounts["principals"].get(object_id)
     if found is None:
@@ -268,8 +263,6 @@ def delete_principal(tx: Any, object_id: str) -> None:
         if other["type"] == "group" and object_id in other["members"]:
             other["members"].remove(object_id)
     _save(tx, accounts)
-    for sid in accounts["subscriptions"]:
-        rbac.forget_principal(tx, sid, object_id)
 
 
 def set_membership(tx: Any, group_id: str, member_id: str, member: bool) -> dict[str, Any]:

@@ -10,60 +10,30 @@ sigctl.provider.graph for Microsoft Graph, sigctl.provider.identity for the toke
 cloud metadata document); what Azure has no API for lives under /sigctl
 (sigctl.provider.emulator_api).
 
-`principal` is the acting principal's object id. None is the emulator itself (no role checks:
-sigctl's own trusted callers); ANONYMOUS is a caller that sent no credentials, which only the
-public documents (metadata, token service) answer.
+`principal` is the acting principal's object id, as sigctl.provider.calls describes it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from sigctl.config import ConfigError
 from sigctl.errors import ArmError
+from sigctl.provider import emulator_api, identity, rbac
+from sigctl.provider.calls import (
+    ANONYMOUS,
+    Call,
+    Response,
+    base_url,
+    method_not_allowed,
+    route_not_found,
+)
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
 
-ANONYMOUS = ""
 VERBS = ("GET", "HEAD", "PUT", "PATCH", "DELETE", "POST")
 _IDENTITY_SEGMENTS = {"oauth2", "v2.0", ".well-known", "discovery", "userrealm"}
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request as the handler of its API family sees it (`segments` below the family's
-    prefix for Graph and /sigctl); `base` is the served cloud's address, '' in-process."""
-
-    provider: Provider
-    verb: str
-    segments: list[str]
-    query: dict[str, str]
-    body: Any
-    principal: str | None
-    base: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def path(self) -> str:
-        return "/" + "/".join(self.segments)
-
-    def below(self, count: int) -> Call:
-        """The same call seen by a family that owns the first `count` segments."""
-        return replace(self, segments=self.segments[count:])
-
-
-def base_url(headers: dict[str, str]) -> str:
-    """The served cloud's own address, for the links it hands out (operations, metadata)."""
-    host = headers.get("host")
-    return f"https://{host}" if host else ""
 
 
 def handle(
@@ -76,8 +46,6 @@ def handle(
     headers: dict[str, str],
     root: str = "",
 ) -> Response:
-    from sigctl.config import ConfigError
-
     try:
         return _route(provider, verb, path, query, body, principal, headers, root)
     except ConfigError as error:  # a setting of the service that cannot be used
@@ -101,26 +69,24 @@ def _route(
     if verb not in VERBS:
         raise method_not_allowed(verb, path)
     call = Call(provider, verb, segments, query, body, principal, base_url(headers) + root, headers)
+    # The families are imported on first use, for start-up: a command loads the ones it calls
+    # (every command signs in through /sigctl and the token service, so those two are not).
     if first in ("subscriptions", "tenants", "providers"):
-        from sigctl.provider import arm
+        from sigctl.provider import arm  # deferred for start-up
 
         return _signed_in(call) or arm.handle(call)
     if [s.lower() for s in segments] == ["metadata", "endpoints"] and verb == "GET":
-        from sigctl.provider import cloud
+        from sigctl.provider import cloud  # deferred for start-up
 
         return Response(200, cloud.metadata_endpoints(call.base))
     if first == "v1.0":
-        from sigctl.provider import graph
+        from sigctl.provider import graph  # deferred for start-up
 
         return _signed_in(call) or graph.handle(call.below(1))
     if first == "sigctl":
-        from sigctl.provider import emulator_api
-
         public = emulator_api.is_public(segments)
         return (None if public else _signed_in(call)) or emulator_api.handle(call.below(1))
     if len(segments) >= 2 and segments[1].lower() in _IDENTITY_SEGMENTS:
-        from sigctl.provider import identity
-
         return identity.handle(call)
     raise route_not_found(verb, path)
 
@@ -145,27 +111,13 @@ def _check_authorization_scope(path: str) -> None:
     before the path is split, since splitting drops the empty segments a scope must not have."""
     at = path.lower().rfind(_AUTHORIZATION)
     if at > 0:
-        from sigctl.provider import rbac
-
         rbac.normalised_scope(path[:at])
-
-
-def route_not_found(verb: str, path: str) -> ArmError:
-    return ArmError("NotFound", f"No API matches {verb} '{path}'.", 404)
-
-
-def method_not_allowed(verb: str, path: str) -> ArmError:
-    return ArmError(
-        "MethodNotAllowed", f"The HTTP method '{verb}' is not supported on '{path}'.", 405
-    )
 
 
 def _signed_in(call: Call) -> Response | None:
     """ARM's answer to a request without credentials (401, with where to get a token)."""
     if call.principal != ANONYMOUS:
         return None
-    from sigctl.provider import identity
-
     return identity.unauthenticated(
         "AuthenticationFailed",
         "Authentication failed. The 'Authorization' header is missing.",

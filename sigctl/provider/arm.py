@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import api_versions, cloud, ids, operations, regions
-from sigctl.provider.api import Call, Response, method_not_allowed
-from sigctl.provider.service import _ROUTES, _handler
+from sigctl.provider import api_versions, cloud, ids, operations, regions, routes
+from sigctl.provider.calls import Call, Response, method_not_allowed
+from sigctl.provider.conditional import Conditions
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -52,7 +52,7 @@ def handle(call: Call) -> Response:
         api_versions.check_resources(api_version)
         return own(call)
     if AUTHORIZATION in lowered:
-        from sigctl.provider import authorization  # imported by the calls that need it only
+        from sigctl.provider import authorization  # deferred for start-up: role calls only
 
         api_versions.require_present(api_version)
         return authorization.handle(call)
@@ -82,8 +82,6 @@ def handle(call: Call) -> Response:
         return Response(200, outcome.result, {"ETag": outcome.etag} if outcome.etag else {})
     if verb == "HEAD":
         return _head(provider, rid, query, principal)
-    from sigctl.provider.service import Conditions
-
     conditions = Conditions.of(call.headers)
     if verb == "DELETE":
         outcome = provider.dispatch("delete", rid, query, None, principal, conditions)
@@ -113,7 +111,7 @@ def _refuse_post_to_collection(segments: list[str], path: str) -> None:
         whole = ids.parse(path)
     except ArmError:
         return
-    if whole.is_collection and whole.route in _ROUTES:
+    if whole.is_collection and whole.route in routes.ROUTES:
         raise method_not_allowed("POST", path)
 
 
@@ -136,7 +134,7 @@ def _object(body: Any) -> dict[str, Any]:
 def _head(
     provider: Provider, rid: ids.ResourceId, query: dict[str, str], principal: str | None
 ) -> Response:
-    verb = "head" if hasattr(_handler(rid), "head") else "get"
+    verb = "head" if hasattr(routes.handler(rid), "head") else "get"
     try:
         found = provider.dispatch(verb, rid, query, None, principal).result
     except ArmError as error:
@@ -152,7 +150,7 @@ def _check_version(
     if rid.namespace == ids.RESOURCES:
         api_versions.check_resources(api_version)
         return
-    _handler(rid)  # an unknown type is InvalidResourceType whatever the version
+    routes.handler(rid)  # an unknown type is InvalidResourceType whatever the version
     try:
         api_versions.check(api_version, rid.namespace, rid.types, "global")
     except ArmError as error:

@@ -14,8 +14,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, rbac
-from sigctl.provider.api import Call, Response, method_not_allowed
+from sigctl.provider import accounts, clock, rbac
+from sigctl.provider.calls import Call, Response, method_not_allowed
 from sigctl.provider.validate import expect_dict, expect_str
 
 if TYPE_CHECKING:
@@ -127,8 +127,6 @@ def _create(tx: Any, principal: str | None, scope: str, name: str, body: Any) ->
             400,
         )
     rbac.require(tx, principal, rbac.ASSIGNMENT_ACTIONS["write"], scope)
-    from sigctl.provider import clock
-
     return rbac.create_assignment(tx, clock.load(tx).now(), assignee, role, scope, name.lower())
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError, resource_not_found
-from sigctl.provider import galleries, ids, image_definitions, image_versions, regions
+from sigctl.provider import (
+    galleries,
+    ids,
+    image_definitions,
+    image_versions,
+    regions,
+    resource_groups,
+    sources,
+)
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
@@ -70,8 +78,6 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
         stored = (galleries.listed_gallery(ctx, k) for k in sorted(ctx.index()["galleries"]))
         definitions = [d for g in stored for d in image_definitions.in_gallery(ctx, g)]
     elif scope.namespace == ids.RESOURCES:  # a resource group
-        from sigctl.provider import resource_groups
-
         group = resource_groups.require(ctx, scope.resource_group or "")
         keys = [k for k, _ in resource_groups.list_galleries_in(ctx.index(), group["name"])]
         stored = (galleries.listed_gallery(ctx, k) for k in sorted(keys))
@@ -119,14 +125,14 @@ def plan(
     The disks are given, or those of `source`, a managed image or VM record (`source_record`).
     """
     location = regions.require(location_text, image_versions.TYPE, ctx.allowed_regions())
-    from sigctl.provider.sources import check_disk
-
     if source is not None:
         # create's own check: the source must be in the version's region
         image_versions.check_source_region(source["id"], source["location"], location)
         disks = [source["properties"]["osDisk"], *source["properties"]["dataDisks"]]
     disks = [
-        check_disk(d.get("sizeGB"), d.get("usedGB"), "osDisk" if i == 0 else f"dataDisks[{i - 1}]")
+        sources.check_disk(
+            d.get("sizeGB"), d.get("usedGB"), "osDisk" if i == 0 else f"dataDisks[{i - 1}]"
+        )
         for i, d in enumerate(disks or [])
     ]
     checked = image_versions.publishing_profile(ctx, profile, location, None)
@@ -147,8 +153,6 @@ def plan(
 
 def source_record(ctx: Request, group: str, name: str) -> dict[str, Any]:
     """A managed image (or VM) named in a resource group, to size and place a planned version."""
-    from sigctl.provider import sources
-
     for kind in ("managed-image", "vm"):
         try:
             return sources.get(ctx, kind, group, name)

@@ -4,14 +4,11 @@ metadata document az, Terraform and Packer read to find the served cloud's endpo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, api_versions, rbac, regions
-from sigctl.provider.api import Call, Response, method_not_allowed
-
-if TYPE_CHECKING:
-    pass
+from sigctl.provider.calls import Call, Response, method_not_allowed
 
 CLOUD_NAME = "sigctl"
 Route = Callable[..., Response]
@@ -160,8 +157,8 @@ def _tenants(call: Call) -> Response:
 def _locations(call: Call) -> Response:
     """The subscription's regions as ARM lists them (what `az account list-locations` prints).
     A subscription outside the early-access programme is not shown its regions."""
-    from sigctl.provider import settings
-    from sigctl.provider.region_metadata import METADATA
+    # deferred for start-up: only this call reads the regions' metadata table and the settings
+    from sigctl.provider import region_metadata, settings
 
     _read_only(call)
     with call.provider.store.transaction() as tx:
@@ -171,7 +168,7 @@ def _locations(call: Call) -> Response:
     for region in regions.CATALOGUE:
         if region.early_access and not early_access:
             continue
-        meta = METADATA[region.name]
+        meta = region_metadata.METADATA[region.name]
         entry: dict[str, Any] = {
             "displayName": region.display_name,
             "id": f"/subscriptions/{sub}/locations/{region.name}",

@@ -17,19 +17,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from sigctl import config
 from sigctl.errors import ArmError, state_file_error
-from sigctl.provider import shapes
+from sigctl.provider import accounts, clock, rbac, regions, shapes
 from sigctl.provider.clock import Clock
+from sigctl.provider.regions import Region
+from sigctl.provider.validate import expect_str
 from sigctl.store import Key, Transaction
 
 if TYPE_CHECKING:
-    from sigctl.provider.regions import Region
+    from sigctl.provider.model import GroupRecord, Index
 
 
 def service_settings(home: Any, tx: Transaction) -> Any:
     """The configuration in `home`, with the namespace's own settings on top (they win)."""
-    from sigctl import config
-
     return config.load(home).overlaid(tx.settings, f"namespace {tx.store.namespace}")
 
 
@@ -39,12 +40,10 @@ class Request:
     subscription: str  # lower-case subscription id, already checked to exist
     principal: str | None = None
     query: dict[str, Any] = field(default_factory=dict)
-    _index: dict[str, Any] | None = field(default=None, repr=False)
+    _index: Index | None = field(default=None, repr=False)
 
     @cached_property
     def clock(self) -> Clock:
-        from sigctl.provider import clock
-
         return clock.load(self.tx)
 
     @cached_property
@@ -52,8 +51,6 @@ class Request:
         return service_settings(self.tx.store.home, self.tx)
 
     def authorize(self, action: str, resource_id: str) -> None:
-        from sigctl.provider import rbac
-
         rbac.require(self.tx, self.principal, action, resource_id)
 
     # -- keys ------------------------------------------------------------------------------
@@ -69,15 +66,13 @@ class Request:
         """
         if subscription.lower() == self.subscription:
             return self
-        from sigctl.provider import accounts
-
         if accounts.load(self.tx)["subscriptions"].get(subscription.lower()) is None:
             return None
         return Request(self.tx, subscription.lower(), self.principal)
 
     # -- the subscription index ------------------------------------------------------------
 
-    def index(self) -> dict[str, Any]:
+    def index(self) -> Index:
         """The subscription's index; the same object for the whole request."""
         if self._index is None:
             stored = self.tx.read(self.key("index"), shapes.INDEX)
@@ -114,28 +109,26 @@ class Request:
     def allowed_regions(self) -> frozenset[str]:
         """The gated regions this request's subscription may use: its allow-listed ones, and
         the early-access ones unless `limits.early_access_regions` is off."""
-        from sigctl.provider import accounts, regions, settings
-
         listed = frozenset(
             accounts.subscription(self.tx, self.subscription).get("allowedRegions", [])
         )
-        return listed | regions.EARLY_ACCESS if settings.early_access(self.config) else listed
+        return listed | regions.EARLY_ACCESS if self._early_access() else listed
 
     def known_regions(self) -> frozenset[str]:
         """Every region this subscription can name (allow-listed ones included): all but the
         early-access ones while early access is off."""
-        from sigctl.provider import regions, settings
-
-        if settings.early_access(self.config):
+        if self._early_access():
             return regions.EVERY
         return regions.EVERY - regions.EARLY_ACCESS
 
+    def _early_access(self) -> bool:
+        # deferred for start-up: a read names no region (importing settings registers its keys)
+        from sigctl.provider import settings
+
+        return settings.early_access(self.config)
+
     def body_region(self, body: dict[str, Any], resource_type: str) -> Region:
         """The region a PUT body's `location` names, for a resource type in this subscription."""
-        from sigctl.errors import ArmError
-        from sigctl.provider import regions
-        from sigctl.provider.validate import expect_str
-
         location = expect_str(body.get("location"), "location")
         if not location:
             raise ArmError(
@@ -143,7 +136,7 @@ class Request:
             )
         return regions.require(location, resource_type, self.allowed_regions())
 
-    def group_record(self, group: str) -> dict[str, Any] | None:
+    def group_record(self, group: str) -> GroupRecord | None:
         return self.index()["resourceGroups"].get(group.lower())
 
     def count_usage(self, region: str, kind: str, delta: int) -> None:

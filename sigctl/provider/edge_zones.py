@@ -63,7 +63,7 @@ def parse(
         seen.add(key(region.name, zone))
         kind = expect_choice(location.get("type"), LOCATION_TYPES, f"{path}.extendedLocation.type")
         target: dict[str, Any] = {
-            "name": region.display_name,
+            "name": region.name,
             "extendedLocation": {"name": zone, "type": kind or "EdgeZone"},
             "extendedLocationReplicaCount": replicas(
                 entry.get("extendedLocationReplicaCount"),

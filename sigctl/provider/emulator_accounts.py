@@ -15,7 +15,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts, identity, regions
-from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
+from sigctl.provider.calls import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_bool, expect_dict, expect_str
 

@@ -11,8 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, billing, ids, latest, sources
-from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
+from sigctl.provider import (
+    accounts,
+    billing,
+    fixtures,
+    galleries,
+    ids,
+    image_definitions,
+    image_versions,
+    latest,
+    resource_groups,
+    sources,
+)
+from sigctl.provider.calls import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_list, expect_str
 
@@ -143,14 +154,6 @@ def _seed(ctx: Request, fixture: dict[str, Any]) -> dict[str, int]:
     without `location` takes its resource group's, and a version without target regions is
     replicated to its own region only.
     """
-    from sigctl.provider import (
-        fixtures,
-        galleries,
-        image_definitions,
-        image_versions,
-        resource_groups,
-        sources,
-    )
 
     def entries(name: str) -> list[dict[str, Any]]:
         listed = expect_list(fixture.get(name), name) or []

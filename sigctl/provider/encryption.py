@@ -146,7 +146,9 @@ def _places(profile: dict[str, Any]) -> list[_Place]:
         region = regions.find(target["name"])
         if region is not None and target.get("encryption"):
             out.append(
-                _Place("targetRegions", region.name, target["name"], region, target["encryption"])
+                _Place(
+                    "targetRegions", region.name, region.display_name, region, target["encryption"]
+                )
             )
     for zone in profile.get("targetExtendedLocations") or []:
         region = regions.find(zone["name"])
@@ -325,7 +327,9 @@ def _check_confidential_image(
 
 def _check_every_region_encrypted(profile: dict[str, Any], encrypted: list[_Place]) -> None:
     """A disk encrypted with a set in one target region needs a set in every target region."""
-    by_region = {t["name"]: (t.get("encryption") or {}) for t in profile["targetRegions"]}
+    by_region = {
+        regions.display(t["name"]): (t.get("encryption") or {}) for t in profile["targetRegions"]
+    }
     for place in encrypted:
         os_set = place.encryption.get("osDiskImage", {}).get("diskEncryptionSetId")
         disks = [("osDiskImage", os_set)] if os_set else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     ArmError,
@@ -25,6 +25,9 @@ from sigctl.provider.validate import (
     expect_str,
     expect_tags,
 )
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredGallery
 
 TYPE = "Microsoft.Compute/galleries"
 PERMISSIONS = ("Private", "Groups", "Community")
@@ -60,7 +63,7 @@ def sharing_status(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 def render(
     ctx: Request,
-    stored: dict[str, Any],
+    stored: StoredGallery,
     api_version: str | None = None,
     expand: str | None = None,
     select: str | None = None,
@@ -119,7 +122,8 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 
 
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
-    from sigctl.provider import limits, names  # writes only: a read need not load them
+    # deferred for start-up: a read loads none of the modules a write checks with
+    from sigctl.provider import gallery_identity, limits, names
 
     group = lookup.resource_group(ctx, rid.resource_group or "")
     name = rid.name
@@ -154,8 +158,6 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
             new_props["sharingProfile"]["groups"] = groups
 
     gallery_id = str(ids.gallery_id(ctx.subscription, group["name"], stored_name))
-    from sigctl.provider import gallery_identity  # deferred for start-up: only writes need it
-
     identity = gallery_identity.resolve(
         ctx, gallery_id, body.get("identity"), (existing or {}).get("resource", {}).get("identity")
     )

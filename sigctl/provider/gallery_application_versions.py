@@ -10,7 +10,7 @@ never reads the package, so it models every package as PACKAGE_GB for replicatio
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sigctl.errors import (
@@ -38,6 +38,9 @@ from sigctl.provider.validate import (
     expect_tags,
 )
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredReplicatedVersion, StoredResource
+
 TYPE = "Microsoft.Compute/galleries/applications/versions"
 PATH = "galleryApplicationVersion.properties."
 KIND = publishing.Kind(
@@ -49,13 +52,14 @@ REBOOT_BEHAVIOURS = ("None", "Rerun")
 _PROFILE = "properties.publishingProfile"
 
 
-def _key(ctx: Request, application: dict[str, Any], version: str) -> tuple[str, ...]:
+def _key(ctx: Request, application: StoredResource, version: str) -> tuple[str, ...]:
     return (*gallery_applications.key_of(ctx, application), "versions", version.lower())
 
 
-def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
+def render(ctx: Request, doc: StoredReplicatedVersion, expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
+    publishing.show_regions(props["publishingProfile"])
     props["provisioningState"] = publishing.provisioning_state(ctx, doc)
     if expand and expand.lower() == "replicationstatus":
         props["replicationStatus"] = publishing.replication_status(ctx, doc)
@@ -251,7 +255,7 @@ def _create(
         "occupiedGB": PACKAGE_GB,
         "replication": {"operation": "Creating", "regions": {}},
     }
-    targets = [regions.programmatic(t["name"]) for t in profile["targetRegions"]]
+    targets = [t["name"] for t in profile["targetRegions"]]
     publishing.schedule(ctx, doc, targets, owner.names[0], owner.names[1], PACKAGE_GB)
     ctx.tx.write(key, doc)
     return doc

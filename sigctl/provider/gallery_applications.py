@@ -7,7 +7,7 @@ holds no package itself (sigctl.provider.gallery_application_versions).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     cannot_delete_nested,
@@ -31,6 +31,9 @@ from sigctl.provider.validate import (
     expect_tags,
 )
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredGallery, StoredReplicatedVersion, StoredResource
+
 TYPE = "Microsoft.Compute/galleries/applications"
 OS_TYPES = ("Windows", "Linux")
 PARAMETER_TYPES = ("String", "ConfigurationDataBlob", "LogOutputBlob")
@@ -41,20 +44,20 @@ def _key(ctx: Request, gallery: str, application: str) -> tuple[str, ...]:
     return ctx.key("galleries", gallery, "applications", application)
 
 
-def key_of(ctx: Request, stored: dict[str, Any]) -> tuple[str, ...]:
+def key_of(ctx: Request, stored: StoredResource) -> tuple[str, ...]:
     """The state key of a stored application (its versions live under it)."""
     rid = ids.parse(stored["resource"]["id"])
     return _key(ctx, rid.names[0], rid.names[1])
 
 
-def versions_of(ctx: Request, application: dict[str, Any]) -> list[dict[str, Any]]:
+def versions_of(ctx: Request, application: StoredResource) -> list[StoredReplicatedVersion]:
     """Every stored version of a stored application."""
     folder = (*key_of(ctx, application), "versions")
     docs = (ctx.tx.read((*folder, v), shapes.resource) for v in ctx.tx.children(folder))
     return [d for d in docs if d is not None]
 
 
-def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
+def find(ctx: Request, rid: ResourceId) -> StoredResource | None:
     """The stored application an (application or version) id names, checking group and gallery."""
     application = ids.application_id(
         ctx.subscription, rid.resource_group or "", rid.names[0], rid.names[1]
@@ -64,7 +67,7 @@ def find(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     return ctx.tx.read(_key(ctx, gallery["resource"]["name"], rid.names[1]), shapes.resource)
 
 
-def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+def require(ctx: Request, rid: ResourceId) -> StoredResource:
     stored = find(ctx, rid)
     if stored is None:
         application = ids.application_id(
@@ -74,7 +77,7 @@ def require(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
-def for_write(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+def for_write(ctx: Request, rid: ResourceId) -> StoredResource:
     """The application above a version write: ARM names the missing gallery, else the application."""
     lookup.parent_gallery(ctx, rid)
     stored = find(ctx, rid)
@@ -98,7 +101,7 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
     return [render(a) for a in in_gallery(ctx, gallery["resource"]["name"])]
 
 
-def in_gallery(ctx: Request, gallery: str) -> list[dict[str, Any]]:
+def in_gallery(ctx: Request, gallery: str) -> list[StoredResource]:
     """Every stored application of the gallery named `gallery`."""
     found = (
         ctx.tx.read(_key(ctx, gallery, a), shapes.resource)
@@ -194,7 +197,7 @@ def _properties(props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _refuse_shared(gallery: dict[str, Any]) -> None:
+def _refuse_shared(gallery: StoredGallery) -> None:
     """Direct-shared and community galleries hold images only, as the sharing docs say."""
     resource = gallery["resource"]
     permissions = resource["properties"].get("sharingProfile", {}).get("permissions", "Private")

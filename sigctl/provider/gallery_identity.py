@@ -95,7 +95,7 @@ def _system(ctx: Request, gallery_id: str, old: dict[str, Any]) -> dict[str, str
 
 def _drop_principal(ctx: Request, principal: str) -> None:
     if accounts.principal(ctx.tx, principal) is not None:
-        accounts.delete_principal(ctx.tx, principal)
+        rbac.delete_principal(ctx.tx, principal)
 
 
 def _user_assigned(

@@ -10,14 +10,11 @@ directory.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts
-from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
-
-if TYPE_CHECKING:
-    pass
+from sigctl.provider import accounts, rbac
+from sigctl.provider.calls import Call, Response, method_not_allowed, route_not_found
 
 _COLLECTIONS = {
     "users": "user",
@@ -124,7 +121,7 @@ def handle(call: Call) -> Response:
             if verb == "GET":
                 return Response(200, render(record))
             if verb == "DELETE":
-                accounts.delete_principal(tx, record["id"])
+                rbac.delete_principal(tx, record["id"])
                 return Response(204)
             raise method_not_allowed(verb, path)
         if lowered[0] == "applications" and lowered[2:] == ["addpassword"] and verb == "POST":

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import accounts
-from sigctl.provider.api import ANONYMOUS, Call, Response, method_not_allowed, route_not_found
+from sigctl.provider.calls import ANONYMOUS, Call, Response, method_not_allowed, route_not_found
 from sigctl.store.base import DEFAULT_NAMESPACE
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ many definitions the gallery has.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     cannot_delete_nested,
@@ -33,6 +33,9 @@ from sigctl.provider.validate import (
     expect_tags,
 )
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import DefinitionProperties, Identifier, StoredDefinition
+
 TYPE = "Microsoft.Compute/galleries/images"
 OS_TYPES = ("Windows", "Linux")
 OS_STATES = ("Generalized", "Specialized")
@@ -53,7 +56,7 @@ IMMUTABLE = ("osType", "osState", "hyperVGeneration", "architecture", "eula", "p
 PROPERTY_PATH = "galleryImage.properties."
 
 
-def _triple(identifier: dict[str, str]) -> str:
+def _triple(identifier: Identifier) -> str:
     return "|".join(identifier[k] for k in ("publisher", "offer", "sku")).lower()
 
 
@@ -62,7 +65,7 @@ require = lookup.definition
 in_gallery = lookup.definitions_in
 
 
-def render(stored: dict[str, Any]) -> dict[str, Any]:
+def render(stored: StoredDefinition) -> dict[str, Any]:
     body = copy.deepcopy(stored["resource"])
     body["properties"]["provisioningState"] = "Succeeded"
     return body
@@ -206,7 +209,9 @@ def _check_future(ctx: Request, end_of_life: str | None, old: str | None) -> Non
         raise invalid_parameter("EndOfLifeDate must be set to a future date.", "endOfLifeDate")
 
 
-def _check_immutable(old: dict[str, Any], new: dict[str, Any], allow_update_image: bool) -> None:
+def _check_immutable(
+    old: DefinitionProperties, new: dict[str, Any], allow_update_image: bool
+) -> None:
     for field in IMMUTABLE:
         if old.get(field) != new.get(field):
             raise property_change_not_allowed(PROPERTY_PATH + field)

@@ -2,15 +2,15 @@
 
 A version is made from exactly one kind of source (sigctl.provider.version_sources), must be
 compatible with its definition, and replicates to its target regions over time as its
-publishing profile says (sigctl.provider.publishing). What the service fills in (display-name
-regions, per-region counts and storage types, publishedDate, the safety profile) is filled
+publishing profile says (sigctl.provider.publishing). What the service fills in (target
+regions' counts and storage types, publishedDate, the safety profile) is filled
 there and here; what may change after create is enforced here.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, conflict, invalid_parameter, resource_not_found
 from sigctl.provider import (
@@ -38,6 +38,7 @@ from sigctl.provider.publishing import (
     replication_status,
     republish,
     schedule,
+    show_regions,
 )
 from sigctl.provider.publishing import region_states as region_states
 from sigctl.provider.validate import (
@@ -48,6 +49,16 @@ from sigctl.provider.validate import (
 )
 from sigctl.provider.version_sources import check_size
 from sigctl.provider.version_sources import check_source_region as check_source_region
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import (
+        PublishingProfile,
+        SafetyProfile,
+        SourceRefs,
+        StoredDefinition,
+        StoredImageVersion,
+        VersionBody,
+    )
 
 # Imported `x as x`: billing's estimate reads them here; they live in publishing, version_sources.
 
@@ -79,9 +90,10 @@ def check_same_number(ctx: Request, key: tuple[str, ...], kind: Kind = IMAGE) ->
 # -- reading ------------------------------------------------------------------------------------
 
 
-def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict[str, Any]:
+def render(ctx: Request, doc: StoredImageVersion, expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
+    show_regions(props["publishingProfile"])
     props["provisioningState"] = provisioning_state(ctx, doc)
     props["validationsProfile"] = {"validationOperationStatus": "NotExecuted"}
     if expand and expand.lower() == "replicationstatus":
@@ -89,7 +101,7 @@ def render(ctx: Request, doc: dict[str, Any], expand: str | None = None) -> dict
     return body
 
 
-def _key(ctx: Request, rid: ResourceId, definition: dict[str, Any]) -> tuple[str, ...]:
+def _key(ctx: Request, rid: ResourceId, definition: StoredDefinition) -> tuple[str, ...]:
     return lookup.version_key(ctx, *lookup.owner(definition), rid.names[2])
 
 
@@ -113,8 +125,8 @@ def list_(ctx: Request, rid: ResourceId) -> list[dict[str, Any]]:
 # -- create or update ---------------------------------------------------------------------------
 
 
-def _safety(safety: dict[str, Any]) -> dict[str, Any]:
-    out = {
+def _safety(safety: dict[str, Any]) -> SafetyProfile:
+    out: SafetyProfile = {
         "reportedForPolicyViolation": False,
         "allowDeletionOfReplicatedLocations": bool(
             expect_bool(
@@ -172,13 +184,13 @@ def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
 def _create(
     ctx: Request,
     rid: ResourceId,
-    definition: dict[str, Any],
+    definition: StoredDefinition,
     location: regions.Region,
-    publishing: dict[str, Any],
-    safety: dict[str, Any],
-    refs: dict[str, Any],
+    publishing: PublishingProfile,
+    safety: SafetyProfile,
+    refs: SourceRefs,
     tags: dict[str, str] | None,
-) -> dict[str, Any]:
+) -> StoredImageVersion:
     """Store a new version and start replicating it; returns its stored document."""
     if not version_sources.has_refs(refs):
         raise invalid_parameter(
@@ -197,7 +209,7 @@ def _create(
     facts = _encryption_facts(ctx, definition, built["profile"], refs)
     encryption.check(ctx, publishing, location, facts)
     image = definition["resource"]
-    resource: dict[str, Any] = {
+    resource: VersionBody = {
         "id": str(ids.parse(image["id"]).child("versions", rid.names[2])),
         "name": rid.names[2],
         "type": TYPE,
@@ -210,7 +222,7 @@ def _create(
     }
     if tags is not None:
         resource["tags"] = tags
-    doc: dict[str, Any] = {
+    doc: StoredImageVersion = {
         "resource": resource,
         "disks": built["disks"],
         "refs": refs,
@@ -223,7 +235,7 @@ def _create(
 
 
 def _encryption_facts(
-    ctx: Request, definition: dict[str, Any], storage: dict[str, Any], refs: dict[str, Any]
+    ctx: Request, definition: StoredDefinition, storage: dict[str, Any], refs: SourceRefs
 ) -> encryption.Facts:
     """What the encryption rules need to know of a version besides its publishing profile."""
     gallery = lookup.owner(definition)[0]

@@ -150,7 +150,7 @@ def _version(
             {
                 "kind": "targetRegion",
                 "name": region,
-                "displayName": target["name"],
+                "displayName": regions.display(target["name"]),
                 "state": status["state"],
                 "progress": status["progress"],
                 "replicas": {"ready": _ready(entries[region], status, total), "total": total},

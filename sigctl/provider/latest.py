@@ -10,7 +10,7 @@ Without a region, a version must have finished provisioning (Succeeded).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, resource_not_found
 from sigctl.provider import image_versions, lookup, names, publishing, regions
@@ -18,8 +18,11 @@ from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import StoredDefinition, StoredImageVersion, TargetRegion
 
-def _region_target(doc: dict[str, Any], region: str) -> dict[str, Any] | None:
+
+def _region_target(doc: StoredImageVersion, region: str) -> TargetRegion | None:
     for target in doc["resource"]["properties"]["publishingProfile"]["targetRegions"]:
         if regions.programmatic(target["name"]) == region:
             return target
@@ -27,7 +30,7 @@ def _region_target(doc: dict[str, Any], region: str) -> dict[str, Any] | None:
 
 
 def _assess(
-    ctx: Request, state: str, doc: dict[str, Any], region: regions.Region | None
+    ctx: Request, state: str, doc: StoredImageVersion, region: regions.Region | None
 ) -> dict[str, Any]:
     profile = doc["resource"]["properties"]["publishingProfile"]
     reasons: list[str] = []
@@ -93,15 +96,15 @@ def resolve(ctx: Request, definition_rid: ResourceId, region_text: str | None) -
 
 
 def pick(
-    ctx: Request, definition: dict[str, Any], region: regions.Region | None
-) -> dict[str, Any] | None:
+    ctx: Request, definition: StoredDefinition, region: regions.Region | None
+) -> StoredImageVersion | None:
     """The stored version "latest" resolves to, or None."""
     return _choose(ctx, definition, region)[0]
 
 
 def _choose(
-    ctx: Request, definition: dict[str, Any], region: regions.Region | None
-) -> tuple[dict[str, Any] | None, list[tuple[dict[str, Any], dict[str, Any]]]]:
+    ctx: Request, definition: StoredDefinition, region: regions.Region | None
+) -> tuple[StoredImageVersion | None, list[tuple[StoredImageVersion, dict[str, Any]]]]:
     candidates = [
         (doc, _assess(ctx, state, doc, region))
         for state, doc in lookup.all_versions(ctx, definition)
@@ -112,7 +115,7 @@ def _choose(
     return chosen, candidates
 
 
-def _order(doc: dict[str, Any]) -> tuple[Any, ...]:
+def _order(doc: StoredImageVersion) -> tuple[Any, ...]:
     """Highest number first; equal numbers (1.0.0, 01.0.0) by the newest publishedDate, then
     name, so "latest" never depends on the order the files are listed in."""
     resource = doc["resource"]

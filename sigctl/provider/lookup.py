@@ -10,7 +10,7 @@ all import it, and each other, at module level without a cycle.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sigctl.errors import (
     ArmError,
@@ -24,6 +24,16 @@ from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import (
+        GalleryEntry,
+        GroupRecord,
+        Index,
+        StoredDefinition,
+        StoredGallery,
+        StoredImageVersion,
+    )
+
 SOFT_DELETE_DAYS = 7  # a soft-deleted version's retention when its gallery sets none
 # The consumers' side of sharing, one document: what is shared with whom (sigctl.provider.sharing).
 SHARING_KEY = ("sharing",)
@@ -32,7 +42,7 @@ SHARING_KEY = ("sharing",)
 # -- resource groups ----------------------------------------------------------------------------
 
 
-def resource_group(ctx: Request, name: str) -> dict[str, Any]:
+def resource_group(ctx: Request, name: str) -> GroupRecord:
     """The record of resource group `name` (case-insensitive); 404 if there is none."""
     record = ctx.group_record(name)
     if record is None:
@@ -40,7 +50,7 @@ def resource_group(ctx: Request, name: str) -> dict[str, Any]:
     return record
 
 
-def galleries_in_group(index: dict[str, Any], group: str) -> list[tuple[str, dict[str, Any]]]:
+def galleries_in_group(index: Index, group: str) -> list[tuple[str, GalleryEntry]]:
     """(index key, index entry) of every gallery the subscription's index puts in `group`."""
     return [
         (key, entry)
@@ -52,11 +62,11 @@ def galleries_in_group(index: dict[str, Any], group: str) -> list[tuple[str, dic
 # -- galleries ----------------------------------------------------------------------------------
 
 
-def stored_gallery(ctx: Request, name: str) -> dict[str, Any] | None:
+def stored_gallery(ctx: Request, name: str) -> StoredGallery | None:
     return ctx.tx.read(ctx.key("galleries", name), shapes.resource)
 
 
-def listed_gallery(ctx: Request, name: str) -> dict[str, Any]:
+def listed_gallery(ctx: Request, name: str) -> StoredGallery:
     """The document of a gallery the index lists; its absence is damage, not a 404."""
     stored = stored_gallery(ctx, name)
     if stored is None:
@@ -64,7 +74,7 @@ def listed_gallery(ctx: Request, name: str) -> dict[str, Any]:
     return stored
 
 
-def find_gallery(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
+def find_gallery(ctx: Request, group: str, name: str) -> StoredGallery | None:
     """The stored gallery `name` in resource group `group` (both case-insensitive), or None."""
     entry = ctx.index()["galleries"].get(name.lower())
     if entry is None or entry["resourceGroup"].lower() != group.lower():
@@ -72,7 +82,7 @@ def find_gallery(ctx: Request, group: str, name: str) -> dict[str, Any] | None:
     return listed_gallery(ctx, name)
 
 
-def gallery(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+def gallery(ctx: Request, rid: ResourceId) -> StoredGallery:
     """The gallery a request names; 404 if its group or the gallery itself is missing."""
     resource_group(ctx, rid.resource_group or "")
     stored = find_gallery(ctx, rid.resource_group or "", rid.names[0])
@@ -82,7 +92,7 @@ def gallery(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
-def parent_gallery(ctx: Request, rid: ResourceId, error: ArmError | None = None) -> dict[str, Any]:
+def parent_gallery(ctx: Request, rid: ResourceId, error: ArmError | None = None) -> StoredGallery:
     """The gallery above a request for something in it; `error` (else ParentResourceNotFound)
     if it is missing. A missing resource group is a 404 either way."""
     resource_group(ctx, rid.resource_group or "")
@@ -92,7 +102,7 @@ def parent_gallery(ctx: Request, rid: ResourceId, error: ArmError | None = None)
     return found
 
 
-def require_home_region(stored: dict[str, Any], region: str) -> None:
+def require_home_region(stored: StoredGallery, region: str) -> None:
     """Shared, community and soft-delete galleries keep their contents in their own region."""
     resource = stored["resource"]
     props = resource["properties"]
@@ -123,7 +133,7 @@ def _definition_missing(ctx: Request, rid: ResourceId) -> ArmError:
     return resource_not_found(image.type_path(), rid.resource_group or "")
 
 
-def find_definition(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
+def find_definition(ctx: Request, rid: ResourceId) -> StoredDefinition | None:
     """The stored definition a (definition or version) id names, checking group and gallery."""
     found = parent_gallery(ctx, rid, _definition_missing(ctx, rid))
     return ctx.tx.read(
@@ -131,7 +141,7 @@ def find_definition(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
     )
 
 
-def definition(ctx: Request, rid: ResourceId) -> dict[str, Any]:
+def definition(ctx: Request, rid: ResourceId) -> StoredDefinition:
     """The stored definition a (definition or version) id names; 404 if it is missing."""
     stored = find_definition(ctx, rid)
     if stored is None:
@@ -139,7 +149,7 @@ def definition(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     return stored
 
 
-def definitions_in(ctx: Request, stored_gallery: dict[str, Any]) -> list[dict[str, Any]]:
+def definitions_in(ctx: Request, stored_gallery: StoredGallery) -> list[StoredDefinition]:
     """Every stored definition of a stored gallery."""
     name = stored_gallery["resource"]["name"]
     found = (
@@ -152,7 +162,7 @@ def definitions_in(ctx: Request, stored_gallery: dict[str, Any]) -> list[dict[st
 # -- image versions -----------------------------------------------------------------------------
 
 
-def owner(stored_definition: dict[str, Any]) -> tuple[str, str]:
+def owner(stored_definition: StoredDefinition) -> tuple[str, str]:
     """(gallery name, definition name) of a stored definition, in their stored casing."""
     parsed = ids.parse(stored_definition["resource"]["id"])
     return parsed.names[0], parsed.names[1]
@@ -162,7 +172,7 @@ def version_key(ctx: Request, gallery_name: str, image: str, version: str) -> tu
     return ctx.key("galleries", gallery_name, "images", image, "versions", version)
 
 
-def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
+def lifecycle(ctx: Request, doc: StoredImageVersion) -> str:
     """'active', 'soft-deleted' (restorable) or 'purged' (past its gallery's retention)."""
     deleted = doc.get("softDeleted")
     if not deleted:
@@ -173,8 +183,8 @@ def lifecycle(ctx: Request, doc: dict[str, Any]) -> str:
 
 
 def all_versions(
-    ctx: Request, stored_definition: dict[str, Any]
-) -> list[tuple[str, dict[str, Any]]]:
+    ctx: Request, stored_definition: StoredDefinition
+) -> list[tuple[str, StoredImageVersion]]:
     """(lifecycle, doc) for every version stored under a definition."""
     gallery_name, image = owner(stored_definition)
     folder = ctx.key("galleries", gallery_name, "images", image, "versions")
@@ -184,7 +194,7 @@ def all_versions(
 
 def version_definition(
     ctx: Request, rid: ResourceId, missing: ArmError | None = None
-) -> dict[str, Any]:
+) -> StoredDefinition:
     """The stored definition above a version request; `missing` if it is absent, else (a write
     under a missing definition) ParentResourceNotFound, naming the gallery if that is missing."""
     if missing is None:
@@ -195,7 +205,7 @@ def version_definition(
     return found
 
 
-def find_version(ctx: Request, rid: ResourceId) -> dict[str, Any] | None:
+def find_version(ctx: Request, rid: ResourceId) -> StoredImageVersion | None:
     """The active version an id names (None when missing, soft-deleted or purged)."""
     missing = resource_not_found(rid.type_path(), rid.resource_group or "")
     stored_definition = version_definition(ctx, rid, missing)

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sigctl.errors import ArmError, invalid_resource_location, resource_not_found
-from sigctl.provider import accounts, ids, lookup, regions, shapes
+from sigctl.provider import accounts, ids, lookup, rbac, regions, shapes
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_tags
@@ -125,7 +125,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
 def _forget(ctx: Request, stored: dict[str, Any]) -> None:
     principal = stored["resource"]["properties"]["principalId"]
     if accounts.principal(ctx.tx, principal) is not None:
-        accounts.delete_principal(ctx.tx, principal)
+        rbac.delete_principal(ctx.tx, principal)
 
 
 def forget_group(ctx: Request, group: str) -> None:

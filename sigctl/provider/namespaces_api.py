@@ -19,7 +19,7 @@ from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider import settings
-from sigctl.provider.api import Call, Response, method_not_allowed, route_not_found
+from sigctl.provider.calls import Call, Response, method_not_allowed, route_not_found
 from sigctl.provider.clock_ops import parse_duration
 from sigctl.provider.validate import expect_dict, expect_str
 from sigctl.store import base

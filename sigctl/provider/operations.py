@@ -16,12 +16,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, replication_failure
-from sigctl.provider import ids, rbac, regions
-from sigctl.provider.api import Response
+from sigctl.provider import ids, rbac, regions, routes
+from sigctl.provider.calls import Response
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
-from sigctl.provider.service import _handler
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -72,7 +71,7 @@ def get(ctx: Request, rid: ResourceId) -> dict[str, Any]:
     ctx.authorize(rbac.action_for(target, "get"), str(target))
     status: dict[str, Any] = {"name": rid.name, "startTime": found["started"]}
     try:
-        body = _handler(target).get(_with_replication(ctx), target)
+        body = routes.handler(target).get(_with_replication(ctx), target)
     except ArmError as error:
         if error.status != 404:
             raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     ArmError,
@@ -32,6 +32,15 @@ from sigctl.provider.validate import (
     expect_list,
     expect_str,
 )
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import (
+        PublishingProfile,
+        ReplicatedVersion,
+        SafetyProfile,
+        TargetRegion,
+        VersionBody,
+    )
 
 STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
 MODES = ("Full", "Shallow")
@@ -82,8 +91,8 @@ def _target_region(
     defaults: tuple[int, str],
     seen: set[str],
     kind: Kind,
-) -> dict[str, Any]:
-    """Entry `i` of targetRegions as the service keeps it: display name, count, storage type.
+) -> TargetRegion:
+    """Entry `i` of targetRegions as the service keeps it: region, count, storage type.
 
     `defaults` are the profile's replica count and storage type; `seen` collects the regions.
     """
@@ -107,8 +116,8 @@ def _target_region(
             "ZRS storage account type is not supported in this region.",
             f"targetRegions[{i}].storageAccountType",
         )
-    target = {
-        "name": region.display_name,
+    target: TargetRegion = {
+        "name": region.name,
         "regionalReplicaCount": _replicas(
             ctx,
             entry.get("regionalReplicaCount"),
@@ -135,9 +144,9 @@ def publishing_profile(
     ctx: Request,
     profile: dict[str, Any],
     location: regions.Region,
-    existing: dict[str, Any] | None,
+    existing: PublishingProfile | None,
     kind: Kind = IMAGE,
-) -> dict[str, Any]:
+) -> PublishingProfile:
     """The publishing profile the service keeps for a request's, checked; `existing` is the
     stored version's profile, if there is one (its publishedDate stays)."""
     replica_count = _replicas(ctx, profile.get("replicaCount"), "replicaCount", 1, kind)
@@ -160,7 +169,7 @@ def publishing_profile(
         for i, item in enumerate(given)
     ]
     if location.name not in seen:
-        listed = ", ".join(t["name"] for t in targets)
+        listed = ", ".join(regions.display(t["name"]) for t in targets)
         raise invalid_parameter(
             f"Gallery {kind.noun} publishing profile regions '{listed}' must contain the location of {kind.noun} '{location.display_name}'.",
             "targetRegions",
@@ -170,7 +179,7 @@ def publishing_profile(
             "Shallow replication supports exactly one target region, the version's own location, with a replica count of 1.",
             "replicationMode",
         )
-    out: dict[str, Any] = {
+    out: PublishingProfile = {
         "targetRegions": targets,
         "replicaCount": replica_count,
         "excludeFromLatest": bool(
@@ -197,10 +206,17 @@ def publishing_profile(
     return out
 
 
+def show_regions(profile: PublishingProfile) -> None:
+    """Name a rendered profile's target regions and edge zones' regions as ARM shows them, by
+    display name (the stored document names them by programmatic name)."""
+    for target in [*profile["targetRegions"], *(profile.get("targetExtendedLocations") or [])]:
+        target["name"] = regions.display(target["name"])
+
+
 # -- where a version replicates, and how far it got ---------------------------------------------
 
 
-def replica_places(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def replica_places(profile: PublishingProfile) -> dict[str, dict[str, Any]]:
     """Every place a version keeps replicas, by replication key: its target regions (keyed by
     programmatic name), then its edge zones (keyed region/zone), in the profile's order."""
     places: dict[str, dict[str, Any]] = {}
@@ -231,7 +247,7 @@ def replica_places(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def place_states(
-    ctx: Request, doc: dict[str, Any]
+    ctx: Request, doc: ReplicatedVersion
 ) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(key, place, status) for each target region and edge zone, in profile order."""
     progress = ctx.clock.progress()
@@ -240,25 +256,25 @@ def place_states(
     return [(k, p, replication.status(entries[k], progress)) for k, p in places.items()]
 
 
-def region_states(ctx: Request, doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def region_states(ctx: Request, doc: ReplicatedVersion) -> list[tuple[str, dict[str, Any]]]:
     """(programmatic region, status) for each target region, in target order."""
     return [(k, s) for k, place, s in place_states(ctx, doc) if not place["edgeZone"]]
 
 
-def serving_regions(ctx: Request, doc: dict[str, Any]) -> set[str]:
+def serving_regions(ctx: Request, doc: ReplicatedVersion) -> set[str]:
     """Regions holding a usable replica (completed, or completed earlier and copying more)."""
     entries = doc["replication"]["regions"]
     return {n for n, s in region_states(ctx, doc) if replication.serves(entries[n], s)}
 
 
-def provisioning_state(ctx: Request, doc: dict[str, Any]) -> str:
+def provisioning_state(ctx: Request, doc: ReplicatedVersion) -> str:
     """Follows the aggregated replication state; while it runs, the operation in progress."""
     overall = replication.aggregate([s["state"] for _, _, s in place_states(ctx, doc)])
     ended = {"Failed": "Failed", "Completed": "Succeeded"}
     return ended.get(overall) or doc["replication"].get("operation", "Creating")
 
 
-def replication_status(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
+def replication_status(ctx: Request, doc: ReplicatedVersion) -> dict[str, Any]:
     """`properties.replicationStatus`, as `$expand=ReplicationStatus` shows it."""
     summary = [{"region": place["label"], **state} for _, place, state in place_states(ctx, doc)]
     return {
@@ -267,7 +283,7 @@ def replication_status(ctx: Request, doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def occupied_gb(doc: dict[str, Any]) -> float:
+def occupied_gb(doc: ReplicatedVersion) -> float:
     """The GB a version replicates: its disks' used size, or the size recorded for a package."""
     if "occupiedGB" in doc:
         return float(doc["occupiedGB"])
@@ -276,7 +292,7 @@ def occupied_gb(doc: dict[str, Any]) -> float:
 
 def schedule(
     ctx: Request,
-    doc: dict[str, Any],
+    doc: ReplicatedVersion,
     names_to_start: list[str],
     gallery: str,
     artifact: str,
@@ -316,7 +332,7 @@ def schedule(
 
 
 def _check_kept_settings(
-    old: dict[str, Any], location: regions.Region, publishing: dict[str, Any], kind: Kind
+    old: VersionBody, location: regions.Region, publishing: PublishingProfile, kind: Kind
 ) -> None:
     """Location, storage type and replication mode stay as published (a mode left out is kept)."""
     old_profile = old["properties"]["publishingProfile"]
@@ -358,7 +374,7 @@ def _check_removals(
     removed: list[str],
     old_places: dict[str, dict[str, Any]],
     states: dict[str, dict[str, Any]],
-    safety: dict[str, Any],
+    safety: SafetyProfile,
 ) -> None:
     """A region holding replicas leaves only with allowDeletionOfReplicatedLocations."""
     holding = [k for k in removed if states[k]["state"] != "Failed"]
@@ -376,15 +392,15 @@ def _check_removals(
 def republish(
     ctx: Request,
     key: tuple[str, ...],
-    existing: dict[str, Any],
+    existing: ReplicatedVersion,
     location: regions.Region,
-    publishing: dict[str, Any],
-    safety: dict[str, Any],
+    publishing: PublishingProfile,
+    safety: SafetyProfile,
     tags: dict[str, str] | None,
     gallery: str,
     facts: encryption.Facts | None = None,
     kind: Kind = IMAGE,
-) -> dict[str, Any]:
+) -> ReplicatedVersion:
     """A PUT on an existing version: a new publishing and safety profile and tags.
 
     Location, storage type and replication mode stay; a region that holds replicas leaves only
@@ -448,7 +464,7 @@ def _carry_encryption(old: dict[str, dict[str, Any]], new: dict[str, dict[str, A
 
 
 def _held_replicas(
-    existing: dict[str, Any],
+    existing: ReplicatedVersion,
     states: dict[str, dict[str, Any]],
     old_places: dict[str, dict[str, Any]],
     names: list[str],

@@ -277,6 +277,17 @@ def delete_assignments(tx: Any, subscription: str, names: set[str]) -> list[dict
     return removed
 
 
+def delete_principal(tx: Any, object_id: str) -> None:
+    """Remove a principal, its group memberships and its role assignments.
+
+    Ids derive from names, so a principal created again gets the same id: dropping the
+    assignments keeps it from inheriting the old one's access (Azure never reuses an id).
+    """
+    accounts.remove_principal(tx, object_id)
+    for sid in accounts.load(tx)["subscriptions"]:
+        forget_principal(tx, sid, object_id)
+
+
 def forget_principal(tx: Any, subscription: str, principal_id: str) -> None:
     current = assignments(tx, subscription)
     kept = [a for a in current if a["principalId"] != principal_id]

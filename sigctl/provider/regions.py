@@ -110,10 +110,18 @@ def find(text: str) -> Region | None:
 
 def programmatic(text: str) -> str:
     """The programmatic name of a region given either way ('East US 2' -> 'eastus2'); a name
-    that is no region's, as given. Stored target regions carry display names, as Azure echoes
-    them; state and replication are keyed by programmatic name."""
+    that is no region's, as given. Stored documents name regions this way; older state files and
+    snapshots kept target regions by display name, so a read of a stored target goes through
+    here."""
     region = find(text)
     return region.name if region else text
+
+
+def display(text: str) -> str:
+    """The name ARM shows for a region ('eastus2' -> 'East US 2', as Azure echoes target
+    regions); a name that is no region's, as given."""
+    region = find(text)
+    return region.display_name if region else text
 
 
 def did_you_mean(text: str) -> str:

@@ -145,7 +145,7 @@ def aggregate(states: list[str]) -> str:
 def region_states(
     entries: dict[str, dict[str, Any]], targets: list[dict[str, Any]], progress: float
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(programmatic region, status) of each target region (display-named), in target order."""
+    """(programmatic region, status) of each stored target region, in target order."""
     out = []
     for target in targets:
         name = regions.programmatic(target["name"])

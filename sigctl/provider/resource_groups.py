@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     ArmError,
@@ -14,10 +14,13 @@ from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.validate import expect_str, expect_tags
 
+if TYPE_CHECKING:
+    from sigctl.provider.model import GroupRecord, Index
+
 TYPE = "Microsoft.Resources/resourceGroups"
 
 
-def _body(ctx: Request, record: dict[str, Any]) -> dict[str, Any]:
+def _body(ctx: Request, record: GroupRecord) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(ids.resource_group_id(ctx.subscription, record["name"])),
         "name": record["name"],
@@ -102,7 +105,7 @@ def delete(ctx: Request, rid: ResourceId) -> None:
     ctx.tx.delete_tree(ctx.key("resourceGroups", rid.name))
 
 
-def _refuse_orphans(ctx: Request, index: dict[str, Any], name: str) -> None:
+def _refuse_orphans(ctx: Request, index: Index, name: str) -> None:
     """A new group must not adopt galleries or sources that a lost group record left behind."""
     if lookup.galleries_in_group(index, name):
         raise state_file_error(

@@ -7,63 +7,29 @@ state transaction: a handler that raises leaves the state exactly as it was.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
-from sigctl.provider import accounts, ids, rbac, shapes, validate
+from sigctl.provider import (
+    accounts,
+    api,
+    conditional,
+    ids,
+    rbac,
+    routes,
+    shapes,
+    updates,
+    validate,
+)
+from sigctl.provider.clock import CLOCK_KEY
 from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
 from sigctl.store import backends
 from sigctl.store.base import Backend, Key, Store, Transaction
-
-# (namespace, types) -> handler module name; imported on first use to keep start-up cheap.
-_ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
-    ("microsoft.resources", ("resourcegroups",)): "resource_groups",
-    ("microsoft.compute", ("galleries",)): "galleries",
-    ("microsoft.compute", ("diskencryptionsets",)): "disk_encryption_sets",
-    ("microsoft.compute", ("galleries", "images")): "image_definitions",
-    ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
-    ("microsoft.compute", ("galleries", "invmaccesscontrolprofiles")): "access_control_profiles",
-    (
-        "microsoft.compute",
-        ("galleries", "invmaccesscontrolprofiles", "versions"),
-    ): "access_control_profile_versions",
-    ("microsoft.managedidentity", ("userassignedidentities",)): "managed_identities",
-    ("microsoft.compute", ("galleries", "applications")): "gallery_applications",
-    (
-        "microsoft.compute",
-        ("galleries", "applications", "versions"),
-    ): "gallery_application_versions",
-    (
-        "microsoft.compute",
-        ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
-    ): "soft_deleted",
-    ("microsoft.compute", ("locations", "sharedgalleries")): "shared_galleries",
-    ("microsoft.compute", ("locations", "sharedgalleries", "images")): "shared_galleries",
-    (
-        "microsoft.compute",
-        ("locations", "sharedgalleries", "images", "versions"),
-    ): "shared_galleries",
-    ("microsoft.compute", ("locations", "communitygalleries")): "community_galleries",
-    ("microsoft.compute", ("locations", "communitygalleries", "images")): "community_galleries",
-    (
-        "microsoft.compute",
-        ("locations", "communitygalleries", "images", "versions"),
-    ): "community_galleries",
-    ("microsoft.compute", ("locations", "usages")): "usages",
-    ("microsoft.compute", ("locations", "capsoperations")): "operations",
-    ("microsoft.compute", ("images",)): "source_resources",
-    ("microsoft.compute", ("snapshots",)): "source_resources",
-    ("microsoft.compute", ("disks",)): "source_resources",
-    ("microsoft.compute", ("virtualmachines",)): "source_resources",
-    ("microsoft.storage", ("storageaccounts",)): "source_resources",
-    # sigctl's own read of a subscription as one tree (no Azure counterpart)
-    ("sigctl.emulator", ("inventory",)): "inventory",
-}
 
 _WRITES = {"put", "patch", "delete", "post"}
 # Handlers that decide access themselves: the consumer views by sharing, not by roles; an
@@ -79,34 +45,6 @@ class Outcome:
     result: Any
     existed: bool = False
     etag: str | None = None
-
-
-@dataclass(frozen=True)
-class Conditions:
-    """HTTP's conditional headers on a write: If-Match (an entity tag of the resource, or *)
-    and If-None-Match (* only: the resource must not exist yet)."""
-
-    if_match: str | None = None
-    if_none_match: str | None = None
-
-    @classmethod
-    def of(cls, headers: dict[str, str]) -> Conditions | None:
-        found = cls(headers.get("if-match"), headers.get("if-none-match"))
-        return found if found.if_match or found.if_none_match else None
-
-
-def _handler(rid: ResourceId) -> ModuleType:
-    module = _ROUTES.get(rid.route)
-    if module is None:
-        raise ArmError(
-            "InvalidResourceType",
-            f"The resource type '{rid.resource_type()}' could not be found in the namespace "
-            f"'{rid.namespace}'.",
-            404,
-        )
-    import importlib
-
-    return importlib.import_module(f"sigctl.provider.{module}")
 
 
 class Provider:
@@ -180,27 +118,12 @@ class Provider:
     # -- emulator calls that are not ARM resources -----------------------------------------
 
     def sleep(self, seconds: float) -> float:
-        """Let `seconds` of modelled time pass (sigctl.provider.clock_ops.wait), sleeping the
-        real time it takes; returns how far a frozen clock was advanced instead (0 if it runs)."""
-        import time
-
-        from sigctl.provider import clock_ops
-
-        waited = clock_ops.wait(self.store, self.settings, seconds)
+        """Let `seconds` of modelled time pass as a polling client does (POST /sigctl/clock/wait),
+        sleeping the real time it takes; returns how far a frozen clock was advanced instead (0
+        if it runs)."""
+        waited = self.request("POST", "/sigctl/clock/wait", body={"seconds": seconds}).body
         time.sleep(waited["sleepSeconds"])
         return waited["advancedSeconds"]
-
-    def sync_clock(self) -> None:
-        """Re-anchor replication progress after replication.speed changed (from `config set`)."""
-        if not self.store.exists():
-            return  # nothing has replicated yet
-        from sigctl.provider import clock_ops
-
-        def sync() -> None:
-            with self.store.transaction(write=True) as tx:
-                clock_ops.sync(tx, self.settings(tx))
-
-        self.store.retrying(sync)
 
     def session(self, write: bool = False) -> Any:
         """A raw state transaction, for tests that plant or inspect documents."""
@@ -221,8 +144,6 @@ class Provider:
         """An HTTP-shaped request (sigctl.provider.api): a Response, or an ArmError raised.
         `root` is the path this namespace is served under (/namespaces/N), for the links the
         answer hands out."""
-        from sigctl.provider import api
-
         return self.store.retrying(
             lambda: api.handle(self, verb, path, query or {}, body, principal, headers or {}, root)
         )
@@ -241,7 +162,7 @@ class Provider:
         query: dict[str, Any],
         body: Any,
         principal: str | None,
-        conditions: Conditions | None = None,
+        conditions: conditional.Conditions | None = None,
     ) -> Outcome:
         """One ARM call in one transaction, authorized for `principal` (None: the emulator).
 
@@ -250,13 +171,11 @@ class Provider:
         against other writers."""
         validate.check_request(str(rid), query, body)
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
-        handler = _handler(parsed)
+        handler = routes.handler(parsed)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
             raise ArmError("InvalidResourceId", f"'{parsed}' names a collection, not a resource.")
         function = getattr(handler, "list_" if verb == "list" else verb, None)
         if function is None and verb == "patch" and hasattr(handler, "put"):
-            from sigctl.provider import updates
-
             function = updates.patch_through_put(handler)
         if function is None:
             raise ArmError(
@@ -282,12 +201,14 @@ class Provider:
                 rbac.require(tx, principal, action, str(parsed))
                 if verb == "get":
                     result = function(ctx, parsed)
-                    return Outcome(result, True, entity_tag(handler, ctx, parsed, result))
+                    return Outcome(
+                        result, True, conditional.entity_tag(handler, ctx, parsed, result)
+                    )
                 existed = False
                 if verb in ("put", "delete") or conditions is not None:
-                    current = _current_tag(handler, ctx, parsed)
+                    current = conditional.current_tag(handler, ctx, parsed)
                     existed = current is not None
-                    _check(conditions, current)
+                    conditional.check(conditions, current)
                 if body is None:
                     return Outcome(function(ctx, parsed), existed)
                 return Outcome(function(ctx, parsed, body), existed)
@@ -296,25 +217,9 @@ class Provider:
         return self.store.retrying(attempt)
 
 
-def entity_tag(handler: ModuleType, ctx: Request, rid: ResourceId, rendered: Any = None) -> str:
-    """A resource's ETag: a digest of what a GET with the request's api-version and no other
-    option renders (`rendered`, when the request was that GET), so it changes whenever the
-    resource does. A read-then-write with one api-version compares like with like."""
-    import hashlib
-    import json
-
-    version = {k: v for k, v in ctx.query.items() if k.lower() == "api-version"}
-    if rendered is None or len(version) != len(ctx.query):
-        rendered = handler.get(Request(ctx.tx, ctx.subscription, None, version), rid)
-    digest = hashlib.sha256(json.dumps(rendered, sort_keys=True, default=str).encode())
-    return f'W/"{digest.hexdigest()[:32]}"'
-
-
 def likely(rid: ResourceId) -> list[Key]:
     """The documents a call on `rid` reads first: the accounts, the clock, the subscription's
     index and role assignments, and the resource with the resources it sits in."""
-    from sigctl.provider.clock import CLOCK_KEY
-
     subscription: Key = ("subscriptions", rid.subscription.lower())
     keys = [accounts.ACCOUNTS_KEY, CLOCK_KEY, (*subscription, "index")]
     keys.append(rbac.assignments_key(rid.subscription))
@@ -322,32 +227,6 @@ def likely(rid: ResourceId) -> list[Key]:
         pairs = zip(rid.types[:depth], rid.names[:depth], strict=True)
         keys.append((*subscription, *(part.lower() for pair in pairs for part in pair)))
     return keys
-
-
-def _current_tag(handler: ModuleType, ctx: Request, rid: ResourceId) -> str | None:
-    """The resource's ETag, or None if it does not exist: whether a PUT replaces a resource
-    (200, else 201), or a DELETE removes one (200, else 204)."""
-    try:
-        return entity_tag(handler, ctx, rid)
-    except ArmError as error:
-        if error.status == 404:
-            return None
-    return "*"  # it exists, though this caller cannot render it
-
-
-def _check(conditions: Conditions | None, current: str | None) -> None:
-    if conditions is None:
-        return
-    match, none_match = conditions.if_match, conditions.if_none_match
-    failed = (match is not None and (current is None or match not in ("*", current))) or (
-        none_match is not None and current is not None and none_match in ("*", current)
-    )
-    if failed:
-        raise ArmError(
-            "PreconditionFailed",
-            "The condition specified using HTTP conditional header(s) is not met.",
-            412,
-        )
 
 
 def _may_read(tx: Any, principal: str | None, collection: ResourceId, item: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sigctl import config
 from sigctl.config import ConfigError, KeySpec, non_negative_int
+from sigctl.errors import ArmError
 from sigctl.provider.clock import INSTANT
 
 # Azure's documented limits; every one can be lowered or raised here so a
@@ -104,8 +105,6 @@ def entries(home: Path) -> list[dict[str, Any]]:
 
 def change(home: Path, changes: dict[str, Any]) -> None:
     """Set (a text value) or unset (null) settings of the service, all or none of them."""
-    from sigctl.errors import ArmError
-
     settings = config.load(home)
     for key, value in changes.items():
         try:
@@ -132,8 +131,6 @@ NAMESPACE_SECTIONS = ("limits", "replication")
 
 def namespace_settings(given: Any) -> dict[str, Any]:
     """Settings for a namespace's record, each checked by its key's parser; ArmError if not."""
-    from sigctl.errors import ArmError
-
     if not isinstance(given, dict):
         raise ArmError("InvalidRequestContent", "'settings' must be an object.", 400, "settings")
     checked: dict[str, Any] = {}

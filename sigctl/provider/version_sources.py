@@ -9,12 +9,15 @@ version's region and match its definition's OS facts; the caller needs a right o
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, invalid_parameter, property_change_not_allowed
 from sigctl.provider import ids, lookup, names, publishing, regions, settings, sources
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_int, expect_list, expect_str
+
+if TYPE_CHECKING:
+    from sigctl.provider.model import SourceRefs, StoredDefinition
 
 # What the caller needs on each kind of source, as the gallery docs list it.
 _SOURCE_ACTIONS = {
@@ -55,7 +58,7 @@ def _data_disks_changed() -> ArmError:
 # -- the references a request gives -------------------------------------------------------------
 
 
-def source_refs(storage: dict[str, Any]) -> dict[str, Any]:
+def source_refs(storage: dict[str, Any]) -> SourceRefs:
     """Just the source references of a storageProfile (what the caller chose the version from)."""
     source = expect_dict(storage.get("source"), "properties.storageProfile.source")
     os_disk = expect_dict(storage.get("osDiskImage"), "properties.storageProfile.osDiskImage")
@@ -79,16 +82,16 @@ def source_refs(storage: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def each_ref(refs: dict[str, Any]) -> list[dict[str, Any]]:
+def each_ref(refs: SourceRefs) -> list[dict[str, Any]]:
     """The image-level reference, the OS disk's, then each data disk's (empty when not given)."""
     return [refs["source"], refs["os"], *(d["source"] for d in refs["data"])]
 
 
-def has_refs(refs: dict[str, Any]) -> bool:
+def has_refs(refs: SourceRefs) -> bool:
     return any(each_ref(refs))
 
 
-def authorize(ctx: Request, refs: dict[str, Any]) -> None:
+def authorize(ctx: Request, refs: SourceRefs) -> None:
     """Publishing from a source needs a right on the source too, not only on the gallery.
 
     Checked before the sources are looked up, so a caller without the right cannot tell an
@@ -108,7 +111,7 @@ def authorize(ctx: Request, refs: dict[str, Any]) -> None:
                 ctx.authorize(f"{kind}/{verb}", str(source))
 
 
-def check_unchanged(old: dict[str, Any], new: dict[str, Any]) -> None:
+def check_unchanged(old: SourceRefs, new: SourceRefs) -> None:
     """A published version keeps its sources: a request naming others is refused."""
     if not has_refs(new) or _same_refs(old, new):
         return
@@ -118,15 +121,15 @@ def check_unchanged(old: dict[str, Any], new: dict[str, Any]) -> None:
     raise property_change_not_allowed(f"{publishing.IMAGE.property_path}storageProfile.{changed}")
 
 
-def _same_refs(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    def sourced(refs: dict[str, Any]) -> dict[str, Any]:
+def _same_refs(old: SourceRefs, new: SourceRefs) -> bool:
+    def sourced(refs: SourceRefs) -> dict[str, Any]:
         # A data disk described without a source (a GET's body sent back) names no source.
         return {**refs, "data": [d for d in refs["data"] if d["source"]]}
 
     return names.folded(sourced(old)) == names.folded(sourced(new))
 
 
-def check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: dict[str, Any]) -> None:
+def check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: SourceRefs) -> None:
     """Disks, their LUNs and host caching cannot change (the troubleshooting guide's texts).
 
     A request that leaves the disks out (a create from an image-level source) keeps them; one
@@ -159,7 +162,7 @@ def check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: dict[str,
 
 
 def resolve(
-    ctx: Request, refs: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+    ctx: Request, refs: SourceRefs, location: regions.Region, definition: StoredDefinition
 ) -> dict[str, Any]:
     """Check the version's sources; {"profile": its storageProfile, "disks": its disks' sizes}."""
     image_level = refs["source"]
@@ -181,7 +184,7 @@ def resolve(
     return _from_disks(ctx, refs, location, definition)
 
 
-def _check_compatible(source_id: str, source: dict[str, Any], definition: dict[str, Any]) -> None:
+def _check_compatible(source_id: str, source: dict[str, Any], definition: StoredDefinition) -> None:
     """A source's OS facts must match the definition's; a fact the source lacks is no mismatch."""
     parent = definition["resource"]["properties"]
     props = source["properties"]
@@ -214,7 +217,7 @@ def check_source_region(source_id: str, source_location: str, location: regions.
 
 
 def _from_image(
-    ctx: Request, source: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+    ctx: Request, source: dict[str, Any], location: regions.Region, definition: StoredDefinition
 ) -> dict[str, Any]:
     if "communityGalleryImageId" in source:
         raise invalid_parameter(
@@ -252,7 +255,7 @@ def _from_image(
 
 
 def _from_gallery_version(
-    ctx: Request, text: str, location: regions.Region, definition: dict[str, Any]
+    ctx: Request, text: str, location: regions.Region, definition: StoredDefinition
 ) -> dict[str, Any]:
     try:
         rid = ids.parse(text)
@@ -294,7 +297,7 @@ def _disk_source(
     ref: dict[str, Any],
     path: str,
     location: regions.Region,
-    definition: dict[str, Any],
+    definition: StoredDefinition,
     os_disk: bool,
 ) -> dict[str, Any]:
     if ref.get("uri"):
@@ -319,7 +322,7 @@ def _disk_source(
 
 
 def _from_disks(
-    ctx: Request, refs: dict[str, Any], location: regions.Region, definition: dict[str, Any]
+    ctx: Request, refs: SourceRefs, location: regions.Region, definition: StoredDefinition
 ) -> dict[str, Any]:
     resolved_os = _disk_source(
         ctx, refs["os"], "properties.storageProfile.osDiskImage.source", location, definition, True
