@@ -201,10 +201,20 @@ class Client:
         """request(...).body: for the sigctl namespace and Graph."""
         return self.request(verb, path, body, **query).body
 
-    def _arm(self, verb: str, rid: str | ResourceId, body: Any = None, **query: Any) -> Reply:
+    def _arm(
+        self,
+        verb: str,
+        rid: str | ResourceId,
+        body: Any = None,
+        *,
+        api_version: str | None = None,
+        **query: Any,
+    ) -> Reply:
+        """An ARM request; `api_version` is the command's (az pins one per command group), else
+        the newest the resource type registers."""
         path = str(rid)
         if not any(k.lower() == "api-version" for k in query):
-            query["api-version"] = default_api_version(path)
+            query["api-version"] = api_version or default_api_version(path)
         self.session  # noqa: B018 - sign in before the first request
         self._log(verb, path, body, **query)
         return self._send(verb, path, query, body, self._conditions(verb, path))

@@ -142,7 +142,7 @@ def create(
             props[field] = value
     body = {"location": aaz_location(client, resource_group, location), "properties": props}
     target = access_control_profile_target(inv, resource_group, gallery_name, name)
-    result = client.put(target, body, **{"api-version": API_VERSION})
+    result = client.put(target, body, api_version=API_VERSION)
     return None if no_wait else result
 
 
@@ -165,7 +165,7 @@ def show(
     """Get information about a gallery in VM access control profile."""
     client = inv.client
     found = [
-        client.get(t, **{"api-version": API_VERSION})
+        client.get(t, api_version=API_VERSION)
         for t in targets(
             inv, ids_, access_control_profile_target, resource_group, gallery_name, name
         )
@@ -194,9 +194,7 @@ def list_(
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, KIND
     )
-    return paginate(
-        inv, client.list(collection, **{"api-version": API_VERSION}), max_items, next_token
-    )
+    return paginate(inv, client.list(collection, api_version=API_VERSION), max_items, next_token)
 
 
 @commands.command(
@@ -240,7 +238,7 @@ def update(
     ):
         for attempt in client.attempts():  # az's GET then PUT, one step to other processes
             with attempt:
-                instance = client.get(target, **{"api-version": API_VERSION})
+                instance = client.get(target, api_version=API_VERSION)
                 props = instance.setdefault("properties", {})
                 props.pop("provisioningState", None)
                 if applicable_host_endpoint is not None:
@@ -250,7 +248,7 @@ def update(
                 Updater(instance, SCHEMA_KEYS, inv.warn).apply(
                     decode(set_, add, remove), bool(force_string)
                 )
-                results.append(client.put(target, instance, **{"api-version": API_VERSION}))
+                results.append(client.put(target, instance, api_version=API_VERSION))
     return None if no_wait else one_or_many(results, ids_)
 
 
@@ -284,7 +282,7 @@ def delete(
     if not yes:
         confirm()
     for target in found:
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

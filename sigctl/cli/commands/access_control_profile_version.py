@@ -142,7 +142,7 @@ def _finish(inv: Invocation, target: Any, no_wait: bool | None) -> Any:
         return None
     from sigctl.cli import lro
 
-    return flatten(lro.complete(inv, target, **{"api-version": API_VERSION}))
+    return flatten(lro.complete(inv, target, api_version=API_VERSION))
 
 
 @commands.command(
@@ -203,7 +203,7 @@ def create(
     target = access_control_profile_version_target(
         inv, resource_group, gallery_name, profile_name, profile_version
     )
-    client.put(target, body, **{"api-version": API_VERSION})
+    client.put(target, body, api_version=API_VERSION)
     return _finish(inv, target, no_wait)
 
 
@@ -247,7 +247,7 @@ def show(
     """Get information about a gallery in VM access control profile version."""
     client = inv.client
     found = [
-        flatten(client.get(t, **{"api-version": API_VERSION}))
+        flatten(client.get(t, api_version=API_VERSION))
         for t in _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)
     ]
     return one_or_many(found, ids_)
@@ -282,7 +282,7 @@ def list_(
         profile_name,
         "versions",
     )
-    found = client.list(collection, **{"api-version": API_VERSION})
+    found = client.list(collection, api_version=API_VERSION)
     return paginate(inv, [flatten(v) for v in found], max_items, next_token)
 
 
@@ -328,7 +328,7 @@ def update(
     for target in _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version):
         for attempt in client.attempts():  # az's GET then PUT, one step to other processes
             with attempt:
-                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                instance = flatten(client.get(target, api_version=API_VERSION))
                 for field in READ_ONLY:
                     instance.pop(field, None)
                 for field, value in (
@@ -342,7 +342,7 @@ def update(
                 Updater(instance, SCHEMA_KEYS, inv.warn).apply(
                     decode(set_, add, remove), bool(force_string)
                 )
-                client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+                client.put(target, unflatten(instance), api_version=API_VERSION)
         results.append(_finish(inv, target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 
@@ -377,7 +377,7 @@ def delete(
     if not yes:
         confirm()
     for target in found:
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

@@ -218,7 +218,7 @@ def create(
     body: dict[str, Any] = {"location": location, "identity": identity, "properties": props}
     if tags_body is not None:
         body["tags"] = tags_body
-    result = client.put(_target(inv, resource_group, name), body, **{"api-version": API_VERSION})
+    result = client.put(_target(inv, resource_group, name), body, api_version=API_VERSION)
     return None if no_wait else flatten(result)
 
 
@@ -240,7 +240,7 @@ def show(
     """Get information about a disk encryption set."""
     client = inv.client
     found = [
-        flatten(client.get(t, **{"api-version": API_VERSION}))
+        flatten(client.get(t, api_version=API_VERSION))
         for t in targets(inv, ids_, _target, resource_group, name)
     ]
     return one_or_many(found, ids_)
@@ -265,7 +265,7 @@ def list_(
     """List disk encryption sets."""
     client = inv.client
     collection = ids.compute_id(client.subscription, resource_group, TYPE)
-    found = client.list(collection, **{"api-version": API_VERSION})
+    found = client.list(collection, api_version=API_VERSION)
     return paginate(inv, [flatten(s) for s in found], max_items, next_token)
 
 
@@ -312,7 +312,7 @@ def update(
     for target in targets(inv, ids_, _target, resource_group, name):
         for attempt in client.attempts():
             with attempt:
-                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                instance = flatten(client.get(target, api_version=API_VERSION))
                 key = instance["activeKey"]
                 if key_url is not None:
                     key["keyUrl"] = key_url
@@ -331,7 +331,7 @@ def update(
                     decode(set_, add, remove), bool(force_string)
                 )
                 body = unflatten(instance)
-                results.append(flatten(client.put(target, body, **{"api-version": API_VERSION})))
+                results.append(flatten(client.put(target, body, api_version=API_VERSION)))
     return None if no_wait else one_or_many(results, ids_)
 
 
@@ -358,7 +358,7 @@ def delete(
     """
     client = inv.client
     for target in targets(inv, ids_, _target, resource_group, name):
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

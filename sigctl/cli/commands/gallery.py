@@ -274,7 +274,7 @@ def create(
     result = client.put(
         ids.gallery_id(client.subscription, resource_group, gallery_name),
         body,
-        **{"api-version": API_CREATE},
+        api_version=API_CREATE,
     )
     return None if no_wait else flatten(result)
 
@@ -345,7 +345,7 @@ def list_(
     """List galleries under a resource group (the whole subscription if -g is omitted)."""
     client = inv.client
     collection = ids.compute_id(client.subscription, resource_group, "galleries")
-    galleries = client.list(collection, **{"api-version": API_LIST})
+    galleries = client.list(collection, api_version=API_LIST)
     return paginate(inv, [flatten(g) for g in galleries], max_items, next_token)
 
 
@@ -427,7 +427,7 @@ def _update_one(
     force_string: bool,
 ) -> dict[str, Any]:
     """GET, apply the arguments and --set/--add/--remove, PUT: az's generic update."""
-    instance = flatten(client.get(target, **{"api-version": API_CREATE}))
+    instance = flatten(client.get(target, api_version=API_CREATE))
     if location is not None:
         instance["location"] = location
     sharing = _sharing_profile(permissions, community, instance.get("sharingProfile"))
@@ -439,7 +439,7 @@ def _update_one(
     Updater(instance, SCHEMA_KEYS, inv.warn, strings=("tags.*", "description")).apply(
         operations, force_string
     )
-    return flatten(client.put(target, unflatten(instance), **{"api-version": API_CREATE}))
+    return flatten(client.put(target, unflatten(instance), api_version=API_CREATE))
 
 
 @commands.command(
@@ -466,7 +466,7 @@ def delete(
     """
     client = inv.client
     for target in targets(inv, ids_, gallery_target, resource_group, gallery_name):
-        client.delete(target, **{"api-version": API_LIST})
+        client.delete(target, api_version=API_LIST)
 
 
 @commands.command(

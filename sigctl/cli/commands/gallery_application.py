@@ -161,7 +161,7 @@ def create(
     target = ids.application_id(
         client.subscription, resource_group, gallery_name, gallery_application_name
     )
-    result = client.put(target, body, **{"api-version": API_VERSION})
+    result = client.put(target, body, api_version=API_VERSION)
     return None if no_wait else shape(result)
 
 
@@ -188,7 +188,7 @@ def show(
     """Get information about a gallery Application Definition."""
     client = inv.client
     found = [
-        shape(client.get(t, **{"api-version": API_VERSION}))
+        shape(client.get(t, api_version=API_VERSION))
         for t in targets(
             inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
         )
@@ -218,7 +218,7 @@ def list_(
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, "applications"
     )
-    found = [shape(a) for a in client.list(collection, **{"api-version": API_VERSION})]
+    found = [shape(a) for a in client.list(collection, api_version=API_VERSION)]
     return paginate(inv, found, max_items, next_token)
 
 
@@ -264,7 +264,7 @@ def update(
     ):
         for attempt in client.attempts():  # parallel updates of one application lose nothing
             with attempt:
-                instance = shape(client.get(target, **{"api-version": API_VERSION}))
+                instance = shape(client.get(target, api_version=API_VERSION))
                 if location is not None:
                     instance["location"] = location
                 if description is not None:
@@ -276,7 +276,7 @@ def update(
                 )
                 instance.pop("provisioningState", None)
                 results.append(
-                    shape(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+                    shape(client.put(target, unflatten(instance), api_version=API_VERSION))
                 )
     return None if no_wait else one_or_many(results, ids_)
 
@@ -311,7 +311,7 @@ def delete(
     for target in targets(
         inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
     ):
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

@@ -300,7 +300,7 @@ def _finish(inv: Invocation, target: ids.ResourceId, no_wait: Any) -> Any:
         return None
     from sigctl.cli import lro
 
-    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, api_version=API_VERSION))
 
 
 @commands.command(
@@ -400,7 +400,7 @@ def create(
         gallery_application_name,
         gallery_application_version_name,
     )
-    client.put(target, body, **{"api-version": API_VERSION})
+    client.put(target, body, api_version=API_VERSION)
     return _finish(inv, target, no_wait)
 
 
@@ -470,7 +470,7 @@ def list_(
     collection = ids.application_id(
         client.subscription, resource_group, gallery_name, gallery_application_name
     ).child("versions")
-    found = [shape(v) for v in client.list(collection, **{"api-version": API_VERSION})]
+    found = [shape(v) for v in client.list(collection, api_version=API_VERSION)]
     return paginate(inv, found, max_items, next_token)
 
 
@@ -534,7 +534,7 @@ def update(
     for target in found:
         for attempt in client.attempts():  # parallel updates of one version lose nothing
             with attempt:
-                instance = shape(client.get(target, **{"api-version": API_VERSION}))
+                instance = shape(client.get(target, api_version=API_VERSION))
                 if location is not None:
                     instance["location"] = location
                 if tags_body is not None:
@@ -552,7 +552,7 @@ def update(
                 for key in READ_ONLY:
                     instance.pop(key, None)
                 instance["publishingProfile"].pop("publishedDate", None)
-                client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+                client.put(target, unflatten(instance), api_version=API_VERSION)
         results.append(_finish(inv, target, no_wait))
     return None if no_wait else one_or_many(results, ids_)
 
@@ -593,7 +593,7 @@ def delete(
         gallery_application_name,
         gallery_application_version_name,
     ):
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

@@ -81,13 +81,11 @@ def _change(
     target = ids.gallery_id(client.subscription, resource_group, gallery_name)
     for attempt in client.attempts():  # az's read-then-write, one step to other processes
         with attempt:
-            gallery = client.get(target, **{"api-version": API_VERSION})
+            gallery = client.get(target, api_version=API_VERSION)
             identity = identity_update.build(
                 gallery.get("identity"), action, system_assigned, user_assigned
             )
-            result = client.put(
-                target, _put_body(gallery, identity), **{"api-version": API_VERSION}
-            )
+            result = client.put(target, _put_body(gallery, identity), api_version=API_VERSION)
     return None if no_wait else result.get("identity")
 
 
@@ -174,7 +172,7 @@ def show(inv: Invocation, resource_group: ResourceGroup, gallery_name: GalleryNa
     """Show the details of managed identities."""
     client = inv.client
     target = ids.gallery_id(client.subscription, resource_group, gallery_name)
-    identity = client.get(target, **{"api-version": API_VERSION}).get("identity")
+    identity = client.get(target, api_version=API_VERSION).get("identity")
     if not identity:
         raise CliError("ResourceNotFoundError")  # az's words when the gallery has none
     return identity

@@ -306,7 +306,7 @@ def create(
     target = ids.image_id(
         client.subscription, resource_group, gallery_name, gallery_image_definition
     )
-    return flatten(client.put(target, body, **{"api-version": API_VERSION}))
+    return flatten(client.put(target, body, api_version=API_VERSION))
 
 
 @commands.command(
@@ -358,7 +358,7 @@ def list_(
     collection = ids.compute_id(
         client.subscription, resource_group, "galleries", gallery_name, "images"
     )
-    found = [flatten(d) for d in client.list(collection, **{"api-version": API_VERSION})]
+    found = [flatten(d) for d in client.list(collection, api_version=API_VERSION)]
     return paginate(inv, found, max_items, next_token)
 
 
@@ -405,14 +405,14 @@ def update(
     ):
         for attempt in client.attempts():  # parallel updates of one definition lose nothing
             with attempt:
-                instance = flatten(client.get(target, **{"api-version": API_VERSION}))
+                instance = flatten(client.get(target, api_version=API_VERSION))
                 Updater(
                     instance, SCHEMA_KEYS, inv.warn, strings=STRING_PATHS, objects=OBJECTS
                 ).apply(decode(set_, add, remove), bool(force_string))
                 if allow_update_image is not None:
                     instance["allowUpdateImage"] = allow_update_image
                 results.append(
-                    flatten(client.put(target, unflatten(instance), **{"api-version": API_VERSION}))
+                    flatten(client.put(target, unflatten(instance), api_version=API_VERSION))
                 )
     return None if no_wait else one_or_many(results, ids_)
 
@@ -440,7 +440,7 @@ def delete(
     for target in targets(
         inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
     ):
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)
 
 
 @commands.command(

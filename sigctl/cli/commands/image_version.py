@@ -467,11 +467,11 @@ def create(
     for attempt in client.attempts():  # create on an existing version is an update: compare with it
         with attempt:
             before = _existing_regions(client, target)
-            result = client.put(target, body, **{"api-version": API_VERSION})
+            result = client.put(target, body, api_version=API_VERSION)
     _warn_lost(inv, before, result)
     if no_wait:
         return None
-    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, api_version=API_VERSION))
 
 
 @commands.command(
@@ -551,7 +551,7 @@ def list_(
         gallery_image_definition,
         "versions",
     )
-    found = [shape(v) for v in client.list(collection, **{"api-version": API_VERSION})]
+    found = [shape(v) for v in client.list(collection, api_version=API_VERSION)]
     return paginate(inv, found, max_items, next_token)
 
 
@@ -617,7 +617,7 @@ def update(
     # GET then PUT, retried if another writer came between: parallel updates lose nothing.
     for attempt in client.attempts():
         with attempt:
-            instance = shape(client.get(target, **{"api-version": API_VERSION}))
+            instance = shape(client.get(target, api_version=API_VERSION))
             before = [r["name"] for r in instance["publishingProfile"]["targetRegions"]]
             profile = instance["publishingProfile"]
             if regions:
@@ -644,17 +644,17 @@ def update(
                 disk.pop("source", None)
             for key in READ_ONLY:
                 instance.pop(key, None)
-            result = client.put(target, unflatten(instance), **{"api-version": API_VERSION})
+            result = client.put(target, unflatten(instance), api_version=API_VERSION)
     _warn_lost(inv, before, result)
     if no_wait:
         return None
-    return shape(lro.complete(inv, target, **{"api-version": API_VERSION}))
+    return shape(lro.complete(inv, target, api_version=API_VERSION))
 
 
 def _existing_regions(client: Client, target: ResourceId) -> list[str]:
     """The target regions of the version `target` names; none if it does not exist yet."""
     try:
-        found = client.get(target, **{"api-version": API_VERSION})
+        found = client.get(target, api_version=API_VERSION)
     except ArmError:
         return []  # the PUT reports a missing parent or name with the service's error
     return [r["name"] for r in found["properties"]["publishingProfile"]["targetRegions"]]
@@ -823,7 +823,7 @@ def undelete(
         gallery_image_definition,
         gallery_image_version,
     )
-    result = client.patch(target, body, **{"api-version": API_VERSION})
+    result = client.patch(target, body, api_version=API_VERSION)
     return None if no_wait else shape(result)
 
 
@@ -867,7 +867,7 @@ def list_soft_deleted(
         f"/subscriptions/{client.subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/galleries/"
         f"{gallery_name}/softDeletedArtifactTypes/{artifact_type}/artifacts/{gallery_image_definition}/versions"
     )
-    found = client.list(collection, **{"api-version": API_VERSION})
+    found = client.list(collection, api_version=API_VERSION)
     return paginate(inv, [flatten(v) for v in found], max_items, next_token)
 
 

@@ -79,7 +79,7 @@ def create(
     if tags_body is not None:
         body["tags"] = tags_body
     target = managed_identity_target(inv, resource_group, name)
-    return flatten(client.put(target, body, **{"api-version": API_VERSION}))
+    return flatten(client.put(target, body, api_version=API_VERSION))
 
 
 @commands.command(
@@ -97,7 +97,7 @@ def show(
     """Show an identity's details."""
     client = inv.client
     found = [
-        flatten(client.get(t, **{"api-version": API_VERSION}))
+        flatten(client.get(t, api_version=API_VERSION))
         for t in targets(inv, ids_, managed_identity_target, resource_group, name)
     ]
     return one_or_many(found, ids_)
@@ -121,7 +121,7 @@ def list_(
     collection = ids.ResourceId(
         client.subscription, resource_group, ids.MANAGED_IDENTITY, ("userAssignedIdentities",), ()
     )
-    found = client.list(collection, **{"api-version": API_VERSION})
+    found = client.list(collection, api_version=API_VERSION)
     return paginate(inv, [flatten(i) for i in found], max_items, next_token)
 
 
@@ -148,4 +148,4 @@ def delete(
     """
     client = inv.client
     for target in targets(inv, ids_, managed_identity_target, resource_group, name):
-        client.delete(target, **{"api-version": API_VERSION})
+        client.delete(target, api_version=API_VERSION)

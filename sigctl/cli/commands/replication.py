@@ -126,7 +126,7 @@ def status(
     if watch:
         body = _watch(inv, target)
     else:
-        body = client.get(target, **{"api-version": API_VERSION, "$expand": "ReplicationStatus"})
+        body = client.get(target, api_version=API_VERSION, **{"$expand": "ReplicationStatus"})
     return _regions(body)
 
 

@@ -129,7 +129,7 @@ def usage(
 
     client = inv.client
     usages = ids.compute_id(client.subscription, None, "locations", location, "usages")
-    return client.list(usages, **{"api-version": "2024-07-01"})  # Compute's, as az vm list-usage
+    return client.list(usages, api_version="2024-07-01")  # Compute's, as az vm list-usage
 
 
 @commands.command(

@@ -62,7 +62,7 @@ def _post(
     if groups:
         body["groups"] = groups
     results = [
-        flatten({"properties": client.post(t, "share", body, **{"api-version": API_VERSION})})
+        flatten({"properties": client.post(t, "share", body, api_version=API_VERSION)})
         for t in targets(inv, ids_, gallery_target, resource_group, gallery_name)
     ]
     return one_or_many(results, ids_)
