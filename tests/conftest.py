@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,6 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+def _bytecode_folder() -> Path | None:
+    """Where compiled modules go when PYTHONDONTWRITEBYTECODE keeps them out of the tree: a
+    private cache, kept between runs (None where bytecode is written as usual)."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return None
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "sigctl-tests" / "pycache"
+
+
+# Set before sigctl and the test modules are imported: without a cache, every run compiles each
+# sigctl module and rewrites each test module's asserts again (about 5 s a run, per xdist
+# worker). The source tree is never written to.
+BYTECODE = _bytecode_folder()
+if BYTECODE is not None:
+    sys.pycache_prefix = str(BYTECODE)
+    sys.dont_write_bytecode = False
 
 # A test that starts a process must be marked slow (`pytest -m "not slow"` stays in-process).
 from slow_guard import pytest_runtest_call, pytest_runtest_setup  # noqa: F401
@@ -47,25 +67,37 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The processes tests start compile sigctl's modules once per run, into a private folder.
-
-    Where PYTHONDONTWRITEBYTECODE is set, each `sigctl` process would otherwise compile every
-    module it imports again (about 0.15 s a process); the source tree is never written to.
-    """
+def bytecode_cache() -> Iterator[None]:
+    """The processes tests start use the same cache (BYTECODE above), so each compiles only
+    what changed; without one, a `sigctl` process compiles every module it imports (about
+    0.15 s a process)."""
+    if BYTECODE is None:
+        yield
+        return
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path_factory.mktemp("pycache")))
+        patch.setenv("PYTHONPYCACHEPREFIX", str(BYTECODE))
         patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         yield
 
 
+@pytest.fixture(scope="session")
+def homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("homes")
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(homes: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A SIGCTL_HOME of the test's own (not yet made) in a folder of the session's.
+
+    Not under `tmp_path`: pytest numbers each test's tmp_path by listing every one made before
+    it, which grows with the square of the tests run.
+    """
     for key in list(os.environ):
         if key.startswith(("SIGCTL_", "AZURE_")):
             monkeypatch.delenv(key)
     monkeypatch.setenv("NO_COLOR", "1")
-    path = tmp_path / "home"
+    prefix = re.sub(r"\W", "_", request.node.name)[:30] + "-"
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=homes)) / "home"
     monkeypatch.setenv("SIGCTL_HOME", str(path))
     return path
 
