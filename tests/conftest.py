@@ -6,32 +6,16 @@ import json
 import os
 import re
 import shlex
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-
-def _bytecode_folder() -> Path | None:
-    """Where compiled modules go when PYTHONDONTWRITEBYTECODE keeps them out of the tree: a
-    private cache, kept between runs (None where bytecode is written as usual)."""
-    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        return None
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "sigctl-tests" / "pycache"
-
-
-# Set before sigctl and the test modules are imported: without a cache, every run compiles each
-# sigctl module and rewrites each test module's asserts again (about 5 s a run, per xdist
-# worker). The source tree is never written to.
-BYTECODE = _bytecode_folder()
-if BYTECODE is not None:
-    sys.pycache_prefix = str(BYTECODE)
-    sys.dont_write_bytecode = False
+# Imported first: compiled modules are cached from here on (tests/pycache.py).
+from pycache import bytecode_cache  # noqa: F401
 
 # A test that starts a process must be marked slow (`pytest -m "not slow"` stays in-process).
 from slow_guard import pytest_runtest_call, pytest_runtest_setup  # noqa: F401
@@ -64,20 +48,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if not chosen and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
         os.environ["TMPDIR"] = str(RAM_DISK)  # for the processes tests start, too
         tempfile.tempdir = None  # read TMPDIR again
-
-
-@pytest.fixture(scope="session", autouse=True)
-def bytecode_cache() -> Iterator[None]:
-    """The processes tests start use the same cache (BYTECODE above), so each compiles only
-    what changed; without one, a `sigctl` process compiles every module it imports (about
-    0.15 s a process)."""
-    if BYTECODE is None:
-        yield
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPYCACHEPREFIX", str(BYTECODE))
-        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
-        yield
 
 
 @pytest.fixture(scope="session")
