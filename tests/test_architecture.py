@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import pkgutil
 import subprocess
 import sys
@@ -160,6 +161,7 @@ _NOT_YET_COUNTED = {
 FUNCTION_LEVEL_IMPORT_LIMIT = 15
 
 
+@functools.cache  # two tests read every provider module
 def _provider_imports(path: Path) -> tuple[set[str], list[str]]:
     """(sibling modules `path` imports anywhere, where it imports sigctl inside a function)."""
     siblings = {p.stem for p in (PACKAGE / "provider").glob("*.py")}

@@ -288,7 +288,7 @@ class TestSourcesStay:
 
     def test_the_same_sources_are_no_change(self, provider: Provider, from_disks: Any) -> None:
         storage = {
-            **os_disk(id=snapshot(provider, "os1").upper()),  # ids compare without case
+            **os_disk(id=str(source("snapshots", "os1")).upper()),  # ids compare without case
             "dataDiskImages": [{"lun": 0, "source": {"id": str(source("snapshots", "d0"))}}],
         }
         assert provider.put(version(), version_body(storage=storage)) == from_disks
