@@ -233,6 +233,16 @@ def test_the_provider_serves_each_type_and_no_other(
     may well find nothing there), and a type next to it is refused as unknown."""
     provider = arm.cloud(Provider(home))
     rid = ResourceId(arm.SUB, "rg1", namespace, types, ("eastus2",) + ("x",) * (len(types) - 1))
+    collection = ResourceId(arm.SUB, "rg1", namespace, types, rid.names[:-1])
+    if namespace == ids.RESOURCES:  # a group is its own resource group; the list has none
+        rid, collection = (
+            ids.resource_group_id(arm.SUB, "rg1"),
+            ids.resource_group_id(arm.SUB, None),
+        )
+    for each in (rid, collection):  # each type, whatever the property above happened to draw
+        assert ids.parse(str(each)) == each
+        assert ids.parse(str(each).upper()).route == ids.parse(str(each).lower()).route
+        assert ids.parse(str(each).lower()).route == each.route
     try:
         provider.get(rid)
     except ArmError as error:
