@@ -52,7 +52,7 @@ def watching(what: str) -> Iterator[None]:
         pytest.fail(
             f"{what} started a process but is not marked slow: mark the test "
             "(@pytest.mark.slow) or its module (pytestmark = pytest.mark.slow); see "
-            "CONTRIBUTING.md, Tests.\n" + "\n".join(started[:5]),
+            "docs/testing.md, sigctl's own tests.\n" + "\n".join(started[:5]),
             pytrace=False,
         )
 

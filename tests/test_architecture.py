@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import pkgutil
 import subprocess
 import sys
@@ -148,6 +149,7 @@ def test_the_door_check_sees_each_way_around(line: str) -> None:
 FUNCTION_LEVEL_IMPORT_LIMIT = 15
 
 
+@functools.cache  # two tests read every provider module
 def _provider_imports(path: Path) -> tuple[set[str], list[str]]:
     """(sibling modules `path` imports when it runs, at module level or inside a function;
     where it imports sigctl inside a function). Imports for type checkers only are left out."""

@@ -11,7 +11,7 @@ from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.accounts import DEFAULT_SUBSCRIPTION_ID as SUB
 from sigctl.provider.service import Provider
-from tests.conftest import Runner
+from tests.conftest import Prebuilt, Runner
 from tests.test_disk_encryption_sets import request_body
 
 V = "sig image-version create -g rg1 -r gal1 -i def1 --only-show-errors --managed-image img1"
@@ -22,13 +22,16 @@ LA = "microsoftlosangeles1"
 
 
 @pytest.fixture
-def setup(ok: Any) -> None:
-    ok("group create -n rg1 -l westus")
-    ok("sig create -g rg1 -r gal1")
-    ok(
-        "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
-    )
-    ok("source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --data-disk 10")
+def setup(ok: Any, prebuilt: Prebuilt) -> None:
+    def build() -> None:
+        ok("group create -n rg1 -l westus")
+        ok("sig create -g rg1 -r gal1")
+        ok(
+            "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        ok("source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --data-disk 10")
+
+    prebuilt("test_edge_zones.setup", build)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.accounts import DEFAULT_SUBSCRIPTION_ID as SUB
 from sigctl.provider.service import Provider
-from tests.conftest import Runner
+from tests.conftest import Prebuilt, Runner
 from tests.test_disk_encryption_sets import request_body
 
 V = "sig image-version create -g rg1 -r gal1 -i def1 --only-show-errors"
@@ -34,18 +34,22 @@ def make_definition(ok: Any, name: str, features: str = "") -> None:
 
 
 @pytest.fixture
-def setup(ok: Any) -> None:
+def setup(ok: Any, prebuilt: Prebuilt) -> None:
     """A definition, a managed image with a data disk at LUN 0, and a set in each region."""
-    ok("group create -n rg1 -l eastus2")
-    ok("sig create -g rg1 -r gal1")
-    make_definition(ok, "def1")
-    ok("source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --data-disk 10")
-    for region in ("eastus2", "westus2"):
-        ok(f"disk-encryption-set create -g rg1 -n des-{region} -l {region} --key-url {KEY}")
-    ok(
-        "disk-encryption-set create -g rg1 -n cvm-eastus2 -l eastus2 "
-        f"--key-url {KEY} --encryption-type ConfidentialVmEncryptedWithCustomerKey"
-    )
+
+    def build() -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r gal1")
+        make_definition(ok, "def1")
+        ok("source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --data-disk 10")
+        for region in ("eastus2", "westus2"):
+            ok(f"disk-encryption-set create -g rg1 -n des-{region} -l {region} --key-url {KEY}")
+        ok(
+            "disk-encryption-set create -g rg1 -n cvm-eastus2 -l eastus2 "
+            f"--key-url {KEY} --encryption-type ConfidentialVmEncryptedWithCustomerKey"
+        )
+
+    prebuilt("test_encryption.setup", build)
 
 
 def encrypted(name: str, lun: int | None = 0) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Prebuilt, Runner
 
 GOLDEN = Path(__file__).parent / "golden"
 SUB = "6b1a9c4e-2f3d-4e5a-8b7c-9d0e1f2a3b4c"
@@ -22,15 +22,18 @@ def instant(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def definition(ok: Any) -> None:
-    ok("group create -n rg1 -l eastus2")
-    ok("sig create -g rg1 -r gal1")
-    ok(
-        "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
-    )
-    ok(
-        "source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --used-gb 10 --data-disk 10"
-    )
+def definition(ok: Any, prebuilt: Prebuilt) -> None:
+    def build() -> None:
+        ok("group create -n rg1 -l eastus2")
+        ok("sig create -g rg1 -r gal1")
+        ok(
+            "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
+        )
+        ok(
+            "source create managed-image -g rg1 -n img1 --os-type linux --size-gb 30 --used-gb 10 --data-disk 10"
+        )
+
+    prebuilt("test_image_versions.definition", build)
 
 
 def test_create_prints_the_service_shape(

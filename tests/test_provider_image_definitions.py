@@ -382,3 +382,212 @@ class TestDelete:
         assert error_of(provider.get, image()).code == "ResourceNotFound"
         # and the gallery, now empty, can go too
         provider.delete(gallery())
+
+
+# -- features and the security type --------------------------------------------------------------
+
+
+def test_features_are_kept_as_given_but_the_security_type_is_spelt_as_the_service_does(
+    provider: Provider,
+) -> None:
+    features = [
+        {"name": "IsAcceleratedNetworkSupported", "value": "true", "startsAtVersion": "2.0.0"},
+        {"name": "securitytype", "value": "confidentialvm"},
+    ]
+    made = provider.put(image(), definition_body(features=features))
+    assert made["properties"]["features"] == [
+        {"name": "IsAcceleratedNetworkSupported", "value": "true", "startsAtVersion": "2.0.0"},
+        {"name": "securitytype", "value": "ConfidentialVM"},
+    ]
+
+
+def test_features_must_be_a_list(provider: Provider) -> None:
+    error = error_of(provider.put, image(), definition_body(features={"name": "x"}))
+    assert (error.code, error.status, error.target) == (
+        "InvalidRequestContent",
+        400,
+        "properties.features",
+    )
+
+
+def test_features_may_be_removed_with_allow_update_image(provider: Provider) -> None:
+    feature = [{"name": "SecurityType", "value": "TrustedLaunchSupported"}]
+    provider.put(image(), definition_body(features=feature))
+    error = error_of(provider.put, image(), definition_body())
+    assert (error.code, error.status) == ("PropertyChangeNotAllowed", 409)
+    assert (
+        "features"
+        not in provider.put(image(), definition_body(allowUpdateImage=True))["properties"]
+    )
+
+
+def test_a_purchase_plan_keeps_the_parts_given(provider: Provider) -> None:
+    plan = {"name": "n", "publisher": "p"}
+    made = provider.put(image(), definition_body(purchasePlan=plan))
+    assert made["properties"]["purchasePlan"] == plan
+
+
+SETS = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Microsoft.Compute/diskEncryptionSets"
+KEY = "https://contosovault.vault.azure.net/keys/images/0123"
+CVM_TYPES = "ConfidentialVM, ConfidentialVmSupported or TrustedLaunchAndConfidentialVmSupported"
+
+
+class TestSecurityTypeOfVersions:
+    """A definition's SecurityType feature decides how its versions may encrypt a confidential
+    VM's disk (encryption.osDiskImage.securityProfile of each target region)."""
+
+    @pytest.fixture
+    def img(self, provider: Provider) -> str:
+        return managed_image(provider)
+
+    def define(self, provider: Provider, security_type: str | None) -> str:
+        name = (security_type or "plain").lower()
+        features = [{"name": "SecurityType", "value": security_type}] if security_type else None
+        extra = {"features": features} if features else {}
+        provider.put(image(name), definition_body(sku=name, **extra))
+        return name
+
+    def regions(self, *kinds: str, set_name: str | None = None) -> list[dict[str, Any]]:
+        """eastus2, then westus2, each with the confidential VM encryption type given."""
+        out = []
+        for region, kind in zip(("eastus2", "westus2"), kinds, strict=False):
+            security = {"confidentialVMEncryptionType": kind}
+            if set_name:
+                security["secureVMDiskEncryptionSetId"] = f"{SETS}/{set_name}"
+            out.append(
+                {"name": region, "encryption": {"osDiskImage": {"securityProfile": security}}}
+            )
+        return out
+
+    @pytest.mark.parametrize(
+        "security_type,allowed",
+        [
+            (None, False),
+            ("Standard", False),
+            ("TrustedLaunch", False),
+            ("TrustedLaunchSupported", False),
+            ("ConfidentialVmSupported", True),
+            ("TrustedLaunchAndConfidentialVmSupported", True),
+            ("ConfidentialVM", True),
+        ],
+    )
+    def test_only_confidential_definitions_take_a_confidential_encryption(
+        self, provider: Provider, img: str, security_type: str | None, allowed: bool
+    ) -> None:
+        name = self.define(provider, security_type)
+        body = version_body(img, targetRegions=self.regions("EncryptedWithPmk"))
+        if allowed:
+            made = provider.put(version(image=name), body)
+            region = made["properties"]["publishingProfile"]["targetRegions"][0]
+            assert region["encryption"] == {
+                "osDiskImage": {
+                    "securityProfile": {"confidentialVMEncryptionType": "EncryptedWithPmk"}
+                }
+            }
+            return
+        error = error_of(provider.put, version(image=name), body)
+        assert (error.code, error.status) == ("InvalidParameter", 400)
+        assert error.target == (
+            "targetRegions.encryption.osDiskImage.securityProfile.confidentialVMEncryptionType"
+        )
+        assert error.message == (
+            "The regional encryption.osDiskImage.securityProfile.confidentialVMEncryptionType can "
+            f"only be specified when the SecurityType of the image definition is {CVM_TYPES}; it "
+            f"is '{security_type or 'Standard'}'."
+        )
+
+    def test_a_confidential_vm_definition_needs_the_type_in_every_region(
+        self, provider: Provider, img: str
+    ) -> None:
+        name = self.define(provider, "ConfidentialVM")
+        error = error_of(provider.put, version(image=name), version_body(img))
+        assert error.target == "galleryImageVersion.properties.publishingProfile.targetRegions"
+        assert error.message == (
+            "The regional encryption.osDiskImage.securityProfile.type must be specified when the "
+            "SecurityType of the image definition is ConfidentialVM."
+        )
+
+    def test_a_confidential_vm_leaves_home_only_without_a_persisted_tpm(
+        self, provider: Provider, img: str
+    ) -> None:
+        name = self.define(provider, "ConfidentialVM")
+        away = version_body(img, targetRegions=self.regions("EncryptedWithPmk", "EncryptedWithPmk"))
+        error = error_of(provider.put, version(image=name), away)
+        assert error.message == (
+            "Only the home region 'eastus2' can be specified as a target region for Images with "
+            "the ConfidentialVM feature unless the Confidential VM encryption type is set to "
+            "'NonPersistedTPM'."
+        )
+        tpm = version_body(img, targetRegions=self.regions("EncryptedWithPmk", "NonPersistedTPM"))
+        assert provider.put(version(image=name), tpm)["name"] == "1.0.0"
+
+    def test_customer_keys_need_a_confidential_set(self, provider: Provider, img: str) -> None:
+        for set_name, kind in (("des", None), ("cvm", "ConfidentialVmEncryptedWithCustomerKey")):
+            properties: dict[str, Any] = {"activeKey": {"keyUrl": KEY}}
+            if kind:
+                properties["encryptionType"] = kind
+            provider.put(
+                ids.compute_id(SUB, "rg1", "diskEncryptionSets", set_name),
+                {
+                    "location": "eastus2",
+                    "identity": {"type": "SystemAssigned"},
+                    "properties": properties,
+                },
+            )
+        name = self.define(provider, "ConfidentialVmSupported")
+        without = error_of(
+            provider.put,
+            version(image=name),
+            version_body(img, targetRegions=self.regions("EncryptedWithCmk")),
+        )
+        assert without.message == (
+            "The confidential VM encryption type 'EncryptedWithCmk' needs a disk encryption set in "
+            "encryption.osDiskImage.securityProfile.secureVMDiskEncryptionSetId."
+        )
+        plain_set = version_body(
+            img, targetRegions=self.regions("EncryptedWithCmk", set_name="des")
+        )
+        wrong = error_of(provider.put, version(image=name), plain_set)
+        assert wrong.message == (
+            f"The disk encryption set '{SETS}/des' has encryption type "
+            "'EncryptionAtRestWithCustomerKey'; the disk encryption set of a confidential VM image "
+            "needs the type 'ConfidentialVmEncryptedWithCustomerKey'."
+        )
+        right = version_body(img, targetRegions=self.regions("EncryptedWithCmk", set_name="cvm"))
+        made = provider.put(version(image=name), right)
+        security = made["properties"]["publishingProfile"]["targetRegions"][0]["encryption"]
+        assert security["osDiskImage"]["securityProfile"]["secureVMDiskEncryptionSetId"] == (
+            f"{SETS}/cvm"
+        )
+
+
+# -- deleting what holds children ----------------------------------------------------------------
+
+
+def test_a_gallery_names_each_definition_it_holds(provider: Provider) -> None:
+    for name in ("a", "b"):
+        provider.put(image(name), definition_body(sku=name))
+    error = error_of(provider.delete, gallery())
+    assert (error.code, error.status) == ("CannotDeleteResource", 409)
+    assert error.message == (
+        "Cannot delete resource while nested resources exist. Some existing nested resource IDs "
+        "include: 'Microsoft.Compute/galleries/gal1/images/a', "
+        "'Microsoft.Compute/galleries/gal1/images/b'. Please delete all nested resources before "
+        "deleting this resource."
+    )
+    provider.delete(image("a"))
+    assert "images/a'" not in error_of(provider.delete, gallery()).message
+
+
+def test_deleting_a_definition_of_a_missing_gallery(provider: Provider) -> None:
+    error = error_of(provider.delete, image(gallery="nogal"))
+    assert (error.code, error.status) == ("ParentResourceNotFound", 404)
+    assert error.message.endswith("Parent resource 'nogal' not found.")
+
+
+def test_a_group_delete_takes_what_it_holds(provider: Provider) -> None:
+    provider.put(image(), definition_body())
+    provider.put(version(), version_body(managed_image(provider)))
+    provider.delete(ids.resource_group_id(SUB, "rg1"))
+    for gone in (version(), image(), gallery()):
+        assert error_of(provider.get, gone).status == 404

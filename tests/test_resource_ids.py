@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from random import Random
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
+from sigctl.provider.service import Provider
+from tests import arm
 
 KNOWN_NAMESPACES = (ids.COMPUTE, ids.RESOURCES, ids.STORAGE, ids.MANAGED_IDENTITY, ids.SIGCTL)
 KNOWN_TYPES = (
@@ -125,3 +128,129 @@ def test_any_text_is_an_id_or_a_clear_refusal(text: str) -> None:
     assert ids.parse(str(parsed)) == parsed
     assert len(parsed.types) - len(parsed.names) in (0, 1)
     assert parsed.is_collection == (len(parsed.names) < len(parsed.types))
+
+
+# -- every resource type the provider serves ------------------------------------------------------
+
+# Each (namespace, types) sigctl's provider answers, canonically cased.
+SERVED = [
+    (ids.RESOURCES, ("resourceGroups",)),
+    (ids.COMPUTE, ("galleries",)),
+    (ids.COMPUTE, ("galleries", "images")),
+    (ids.COMPUTE, ("galleries", "images", "versions")),
+    (ids.COMPUTE, ("galleries", "applications")),
+    (ids.COMPUTE, ("galleries", "applications", "versions")),
+    (ids.COMPUTE, ("galleries", "inVMAccessControlProfiles")),
+    (ids.COMPUTE, ("galleries", "inVMAccessControlProfiles", "versions")),
+    (ids.COMPUTE, ("galleries", "softDeletedArtifactTypes", "artifacts", "versions")),
+    (ids.COMPUTE, ("locations", "sharedGalleries")),
+    (ids.COMPUTE, ("locations", "sharedGalleries", "images")),
+    (ids.COMPUTE, ("locations", "sharedGalleries", "images", "versions")),
+    (ids.COMPUTE, ("locations", "communityGalleries")),
+    (ids.COMPUTE, ("locations", "communityGalleries", "images")),
+    (ids.COMPUTE, ("locations", "communityGalleries", "images", "versions")),
+    (ids.COMPUTE, ("locations", "usages")),
+    (ids.COMPUTE, ("locations", "capsOperations")),
+    (ids.COMPUTE, ("images",)),
+    (ids.COMPUTE, ("snapshots",)),
+    (ids.COMPUTE, ("disks",)),
+    (ids.COMPUTE, ("virtualMachines",)),
+    (ids.COMPUTE, ("diskEncryptionSets",)),
+    (ids.STORAGE, ("storageAccounts",)),
+    (ids.MANAGED_IDENTITY, ("userAssignedIdentities",)),
+    (ids.SIGCTL, ("inventory",)),
+]
+
+
+@st.composite
+def served_ids(draw: st.DrawFn) -> ResourceId:
+    """An id of a resource (or a collection) of one of the served types, any names."""
+    namespace, types = draw(st.sampled_from(SERVED))
+    collection = draw(st.booleans())
+    names = tuple(draw(segment) for _ in range(len(types) - collection))
+    if namespace == ids.RESOURCES:
+        return ids.resource_group_id(draw(segment), names[0] if names else None)
+    return ResourceId(draw(segment), draw(st.none() | segment), namespace, types, names)
+
+
+@given(served_ids(), st.randoms(use_true_random=False))
+def test_every_served_type_round_trips_and_routes_in_any_case(
+    rid: ResourceId, random: Random
+) -> None:
+    """parse(str(id)) is the id; and however the keywords, namespace and types are cased, the
+    id reaches the same handler with the same names."""
+    assert ids.parse(str(rid)) == rid
+    kept = {rid.subscription, rid.resource_group, *rid.names} - {None}
+    recased = "/".join(
+        part
+        if part in kept
+        else "".join(c.upper() if random.random() < 0.5 else c.lower() for c in part)
+        for part in str(rid).split("/")
+    )
+    parsed = ids.parse(recased)
+    assert parsed.route == rid.route
+    assert (parsed.subscription, parsed.resource_group, parsed.names) == (
+        rid.subscription,
+        rid.resource_group,
+        rid.names,
+    )
+    assert parsed.is_collection == rid.is_collection
+
+
+names_ = segment.filter(lambda s: s.lower() not in {"resourcegroups", "providers"})
+
+
+@given(names_, names_, names_, names_, names_)
+def test_the_builders_write_what_parse_reads(
+    sub: str, group: str, gallery: str, child: str, version: str
+) -> None:
+    """The ids sigctl builds for its resources are the ids their text parses to."""
+    base = f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.Compute/galleries"
+    built = {
+        f"/subscriptions/{sub}/resourceGroups/{group}": ids.resource_group_id(sub, group),
+        f"{base}/{gallery}": ids.gallery_id(sub, group, gallery),
+        f"{base}/{gallery}/images/{child}": ids.image_id(sub, group, gallery, child),
+        f"{base}/{gallery}/images/{child}/versions/{version}": ids.version_id(
+            sub, group, gallery, child, version
+        ),
+        f"{base}/{gallery}/applications/{child}": ids.application_id(sub, group, gallery, child),
+        f"{base}/{gallery}/applications/{child}/versions/{version}": ids.application_version_id(
+            sub, group, gallery, child, version
+        ),
+    }
+    for text, rid in built.items():
+        assert str(rid) == text
+        assert ids.parse(text) == rid
+
+
+@pytest.mark.parametrize(
+    "namespace,types", SERVED, ids=lambda v: "/".join(v) if isinstance(v, tuple) else v
+)
+def test_the_provider_serves_each_type_and_no_other(
+    home: Path, monkeypatch: pytest.MonkeyPatch, namespace: str, types: tuple[str, ...]
+) -> None:
+    """So that SERVED above is the provider's list: an id of each type reaches a handler (which
+    may well find nothing there), and a type next to it is refused as unknown."""
+    provider = arm.cloud(Provider(home))
+    rid = ResourceId(arm.SUB, "rg1", namespace, types, ("eastus2",) + ("x",) * (len(types) - 1))
+    collection = ResourceId(arm.SUB, "rg1", namespace, types, rid.names[:-1])
+    if namespace == ids.RESOURCES:  # a group is its own resource group; the list has none
+        rid, collection = (
+            ids.resource_group_id(arm.SUB, "rg1"),
+            ids.resource_group_id(arm.SUB, None),
+        )
+    for each in (rid, collection):  # each type, whatever the property above happened to draw
+        assert ids.parse(str(each)) == each
+        assert ids.parse(str(each).upper()).route == ids.parse(str(each).lower()).route
+        assert ids.parse(str(each).lower()).route == each.route
+    try:
+        provider.get(rid)
+    except ArmError as error:
+        assert error.code != "InvalidResourceType", error.message
+    unknown = ResourceId(arm.SUB, "rg1", namespace, (*types[:-1], "nosuchType"), rid.names)
+    refused = arm.error_of(provider.get, unknown)
+    assert (refused.code, refused.status) == ("InvalidResourceType", 404)
+    assert refused.message == (
+        f"The resource type '{unknown.resource_type()}' could not be found in the namespace "
+        f"'{namespace}'."
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,10 @@ from hypothesis import strategies as st
 
 from sigctl.cli.errors import CliError
 from sigctl.cli.regions_arg import parse_target_regions
+from sigctl.errors import ArmError
 from sigctl.provider import regions
+from sigctl.provider.service import Provider
+from tests import arm
 from tests.conftest import Runner
 
 STORAGE = ("Standard_LRS", "Standard_ZRS", "Premium_LRS")
@@ -143,8 +147,14 @@ def target_lists(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, int, str]]
 
 
 @pytest.fixture
-def versions(ok: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A definition with a source; a new version name for each example."""
+def versions() -> Iterator[str]:
+    """A new version name for each example."""
+    return (f"1.0.{i}" for i in itertools.count())
+
+
+@pytest.fixture
+def definition(ok: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A definition with a source, made through the commands."""
     monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
     ok("group create -n rg1 -l eastus2")
     ok("sig create -g rg1 -r gal1")
@@ -152,7 +162,6 @@ def versions(ok: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "sig image-definition create -g rg1 -r gal1 -i def1 -p P -f O -s S --os-type linux --only-show-errors"
     )
     ok("source create managed-image -g rg1 -n img1 --os-type linux")
-    return (f"1.0.{i}" for i in itertools.count())
 
 
 @settings(
@@ -160,7 +169,7 @@ def versions(ok: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 )
 @given(case=target_lists())
 def test_the_published_version_keeps_what_the_arguments_say(
-    sigctl: Runner, versions: Iterator[str], case: Any
+    sigctl: Runner, definition: None, versions: Iterator[str], case: Any
 ) -> None:
     argv, expected, default_count, default_type = case
     result = sigctl(
@@ -178,6 +187,66 @@ def test_the_published_version_keeps_what_the_arguments_say(
         default_count,
         default_type,
     )
+
+
+# -- the service's side: which lists of target regions it keeps ------------------------------------
+
+
+@pytest.fixture
+def provider(home: Path, monkeypatch: pytest.MonkeyPatch) -> Provider:
+    """A definition with a managed image in East US 2, the versions' home region."""
+    monkeypatch.setenv("SIGCTL_NOW", arm.NOW)
+    monkeypatch.setenv("SIGCTL_REPLICATION_SPEED", "instant")
+    made = arm.cloud(Provider(home), "gal1")
+    made.put(arm.image(), arm.definition_body())
+    arm.managed_image(made)
+    return made
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    spelt=st.lists(
+        st.sampled_from(list(REGIONS)).flatmap(lambda key: recased((key, REGIONS[key]))),
+        max_size=5,
+    )
+)
+def test_the_service_keeps_a_list_with_home_and_no_region_twice(
+    provider: Provider, versions: Iterator[str], spelt: list[str]
+) -> None:
+    """Regions in any spelling: the list is kept (as display names, in order) exactly when it
+    names the version's region and no region twice; else it is refused and nothing is made.
+    An empty list publishes to the version's region, as no list does."""
+    keys = [
+        key
+        for text in spelt
+        for key, shown in REGIONS.items()
+        if text.lower() in (key, shown.lower())
+    ]
+    name = next(versions)
+    body = arm.version_body(
+        str(arm.source("images", "img1")), targetRegions=[{"name": text} for text in spelt]
+    )
+    try:
+        made = provider.put(arm.version(name), body)
+    except ArmError as refused:
+        assert refused.code == "InvalidParameter"
+        if len(set(keys)) != len(keys):
+            assert (
+                refused.message == "Duplicate regions are not allowed in target publishing regions."
+            )
+        else:
+            assert "eastus2" not in keys
+            assert refused.message.endswith(
+                "must contain the location of image version 'East US 2'."
+            )
+        assert arm.error_of(provider.get, arm.version(name)).code == "ResourceNotFound"
+        return
+    keys = keys or ["eastus2"]  # an empty list is no list: the home region alone
+    assert "eastus2" in keys and len(set(keys)) == len(keys)
+    kept = made["properties"]["publishingProfile"]["targetRegions"]
+    assert [t["name"] for t in kept] == [REGIONS[key] for key in keys]
 
 
 @given(st.sampled_from(regions.CATALOGUE))

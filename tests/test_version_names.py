@@ -129,3 +129,46 @@ def test_lists_and_latest_follow_the_numeric_order(
     assert [v["name"] for v in listed] == [kept[k] for k in sorted(kept)]
     resolved = latest_of(provider, image(definition))
     assert resolved == (kept[max(kept)] if kept else None)
+
+
+distinct_versions = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 12), st.integers(0, INT32_MAX)),
+    unique=True,
+    max_size=5,
+)
+
+
+@settings(ONE_HOME, max_examples=25)
+@given(
+    created=distinct_versions.flatmap(
+        lambda numbers: st.permutations(numbers).flatmap(
+            lambda order: st.lists(
+                st.tuples(st.booleans(), st.booleans()), min_size=len(order), max_size=len(order)
+            ).map(lambda flags: list(zip(order, flags, strict=True)))
+        )
+    )
+)
+def test_latest_is_the_highest_number_not_excluded(
+    provider: Provider,
+    img: str,
+    definitions: Iterator[str],
+    created: list[tuple[tuple[int, int, int], tuple[bool, bool]]],
+) -> None:
+    """Created in any order, each excluded from "latest" or not (for the version, and for
+    West US 2 on its own): "latest" is the highest number not excluded where it is asked
+    about, and the list is sorted as numbers whatever the order of creation."""
+    definition = next(definitions)
+    for number_, (excluded, excluded_west) in created:
+        regions = [{"name": "eastus2"}, {"name": "westus2", "excludeFromLatest": excluded_west}]
+        body = version_body(img, excludeFromLatest=excluded, targetRegions=regions)
+        provider.put(version(".".join(map(str, number_)), definition), body)
+
+    def highest(west: bool) -> str | None:
+        kept = [n for n, (ex, ex_west) in created if not (ex_west if west else ex)]
+        return ".".join(map(str, max(kept))) if kept else None
+
+    assert latest_of(provider, image(definition)) == highest(west=False)
+    assert latest_of(provider, image(definition), "eastus2") == highest(west=False)
+    assert latest_of(provider, image(definition), "westus2") == highest(west=True)
+    listed = [v["name"] for v in provider.list(image(definition).child("versions"))]
+    assert listed == [".".join(map(str, n)) for n in sorted(n for n, _ in created)]
