@@ -7,7 +7,6 @@ state transaction: a handler that raises leaves the state exactly as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +16,7 @@ from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, rbac, shapes, validate
 from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
+from sigctl.record import FrozenRecord, Record
 from sigctl.store import backends
 from sigctl.store.base import Backend, Key, Store, Transaction
 
@@ -71,23 +71,24 @@ _WRITES = {"put", "patch", "delete", "post"}
 _SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations", "inventory"}
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """What one ARM call did: its result, for a PUT or DELETE whether the resource existed, and
     for a GET the resource's entity tag."""
 
-    result: Any
-    existed: bool = False
-    etag: str | None = None
+    _fields = ("result", "existed", "etag")
+
+    def __init__(self, result: Any, existed: bool = False, etag: str | None = None) -> None:
+        self.result, self.existed, self.etag = result, existed, etag
 
 
-@dataclass(frozen=True)
-class Conditions:
+class Conditions(FrozenRecord):
     """HTTP's conditional headers on a write: If-Match (an entity tag of the resource, or *)
     and If-None-Match (* only: the resource must not exist yet)."""
 
-    if_match: str | None = None
-    if_none_match: str | None = None
+    _fields = ("if_match", "if_none_match")
+
+    def __init__(self, if_match: str | None = None, if_none_match: str | None = None) -> None:
+        self.if_match, self.if_none_match = if_match, if_none_match
 
     @classmethod
     def of(cls, headers: dict[str, str]) -> Conditions | None:

@@ -23,11 +23,11 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sigctl.errors import state_file_error
+from sigctl.record import FrozenRecord
 from sigctl.store import files
 
 JOURNAL = ".journal.json"  # hidden: no document key can be named like it
@@ -38,11 +38,16 @@ FORMAT = 2  # 2: file bytes and undo data; 1 (no "journal" field): documents onl
 _NAME = re.compile(r"[a-z0-9_%~-][a-z0-9_.%~-]*")
 
 
-@dataclass(frozen=True)
-class Entry:
-    rel: str  # path below the state folder, '/'-separated
-    new: bytes | None  # the file after the commit (None: deleted)
-    old: bytes | None  # the file before it (None: absent)
+class Entry(FrozenRecord):
+    _fields = ("rel", "new", "old")
+
+    def __init__(
+        self,
+        rel: str,  # path below the state folder, '/'-separated
+        new: bytes | None,  # the file after the commit (None: deleted)
+        old: bytes | None,  # the file before it (None: absent)
+    ) -> None:
+        self.rel, self.new, self.old = rel, new, old
 
 
 class Damaged(Exception):
