@@ -29,7 +29,13 @@ def encode(document: Any, key: list[str] | None = None) -> bytes:
     wrapped: dict[str, Any] = {"schemaVersion": SCHEMA_VERSION, "document": document}
     if key is not None:
         wrapped["key"] = key
-    return utf8(dumps(wrapped, indent=1)) + b"\n"
+    from sigctl.store import layout  # writes only: a read never encodes
+
+    try:
+        text = layout.indented(wrapped)
+    except (layout.Unusual, RecursionError):
+        text = dumps(wrapped, indent=1)  # the same text, or json's own error
+    return utf8(text) + b"\n"
 
 
 def dumps(value: Any, **layout: Any) -> str:

@@ -151,6 +151,9 @@ class Transaction(base.Transaction):
         super().__init__(store, write)
         self.lock: StateLock | None = None
         self._settings: dict[str, Any] | None = None
+        # The folders listed so far (the lock keeps them as they are until the transaction
+        # ends): a document missing from its folder's listing is not looked for again.
+        self._listed: dict[Key, set[str]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -195,9 +198,18 @@ class Transaction(base.Transaction):
     # -- the stored side -------------------------------------------------------------------
 
     def _stored(self, key: Key) -> Any | None:
+        listed = self._listed.get(key[:-1])
+        if listed is not None and key[-1] not in listed:
+            return None
         return files.read_document(self.store.path_of(key))
 
     def _stored_children(self, key: Key) -> set[str]:
+        names = self._listed.get(key)
+        if names is None:
+            names = self._listed[key] = self._list(key)
+        return set(names)
+
+    def _list(self, key: Key) -> set[str]:
         names: set[str] = set()
         directory = self.store.dir_of(key)
         try:
