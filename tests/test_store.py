@@ -358,7 +358,7 @@ def test_state_file_layout_is_json_dumps_text(value: Any) -> None:
     from sigctl.store import layout
 
     expected = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
-    assert layout.indented(value) == expected
+    assert layout.indented(value, deepest=100) == expected
 
 
 def test_state_file_layout_leaves_other_values_to_json() -> None:
@@ -368,10 +368,26 @@ def test_state_file_layout_leaves_other_values_to_json() -> None:
 
     for value in ({1: "a"}, {"a": {1, 2}}, [object()], {"a": 1.5, "b": [b"bytes"]}):
         with pytest.raises(layout.Unusual):
-            layout.indented(value)
+            layout.indented(value, deepest=100)
     document = {2: "x", 1: None}  # json writes these keys as text
     wrapped = {"schemaVersion": files.SCHEMA_VERSION, "document": document}
     expected = json.dumps(wrapped, ensure_ascii=False, sort_keys=True, indent=1)
     assert files.encode(document) == expected.encode() + b"\n"
     with pytest.raises(files.Unstorable, match="not supported between instances"):
         files.encode({2: "x", "a": None})
+
+
+@pytest.mark.parametrize("unusual", [False, True])
+def test_a_state_file_holds_a_document_as_deep_as_the_limit_and_no_deeper(unusual: bool) -> None:
+    def nested(depth: int) -> Any:
+        value: Any = {1} if unusual else "leaf"  # a set: json's to refuse, after the depth
+        for _ in range(depth - 1):
+            value = [value]
+        return value
+
+    if not unusual:
+        assert files.decode(Path("x"), files.encode(nested(files.MAX_DEPTH))) == nested(
+            files.MAX_DEPTH
+        )
+    with pytest.raises(files.Unstorable, match=f"nested more than {files.MAX_DEPTH} levels"):
+        files.encode(nested(files.MAX_DEPTH + 1))

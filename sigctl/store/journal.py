@@ -181,6 +181,7 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
     """Write (or delete) every file to its new content, or with `undo` back to its old one."""
     one_sync = len(entries) >= _ONE_SYNC and sys.platform == "linux"  # Linux's sync waits
     touched: set[Path] = set()
+    made: set[Path] = set()  # a large commit's folders known to exist: each is made once
     scratch = root / SCRATCH
     for entry in reversed(entries) if undo else entries:
         path = root / entry.rel
@@ -189,8 +190,13 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             _prune_empty_dirs(root, path.parent)
+            made.clear()  # a folder left empty is gone
         elif one_sync:
-            files.write_atomically(path, content, scratch, flush=False)
+            for folder in (path.parent, scratch):
+                if folder not in made:
+                    files.make_private_dirs(folder)
+                    made.add(folder)
+            files.write_atomically(path, content, scratch, flush=False, make_dirs=False)
         else:
             files.write_atomically(path, content, scratch)
         touched.add(path.parent)

@@ -18,6 +18,10 @@ class Unusual(Exception):
     """A value outside what `indented` writes (the caller lets `json` handle it)."""
 
 
+class TooDeep(Exception):
+    """A value nested deeper than `indented` was allowed to go."""
+
+
 _INFINITY = float("inf")
 
 
@@ -31,10 +35,11 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-def indented(value: Any) -> str:
-    """`json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)`, or Unusual."""
+def indented(value: Any, deepest: int) -> str:
+    """`json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)`, or Unusual; TooDeep
+    when something is nested more than `deepest` levels below `value`."""
     parts: list[str] = []
-    _write(value, "\n", parts.append)
+    _write(value, "\n", parts.append, deepest + 1)
     return "".join(parts)
 
 
@@ -58,14 +63,17 @@ def _scalar(value: Any) -> str | None:
     raise Unusual
 
 
-def _write(value: Any, newline: str, append: Any) -> None:
-    """Append a container's text (a scalar's, at the top)."""
+def _write(value: Any, newline: str, append: Any, limit: int) -> None:
+    """Append a container's text (a scalar's, at the top); `newline` holds the indent of its
+    level, and `limit` is one more than the deepest level allowed."""
     kind = type(value)
     if kind is dict:
         if not value:
             append("{}")
             return
         inner = newline + " "
+        if len(inner) > limit:
+            raise TooDeep
         separator = "{" + inner
         try:
             keys = sorted(value)  # str keys are unique: the order of sorted(items())
@@ -78,7 +86,7 @@ def _write(value: Any, newline: str, append: Any) -> None:
             text = encode_basestring(item) if type(item) is str else _scalar(item)
             if text is None:
                 append(separator + encode_basestring(key) + ": ")
-                _write(item, inner, append)
+                _write(item, inner, append, limit)
             else:
                 append(separator + encode_basestring(key) + ": " + text)
             separator = "," + inner
@@ -88,12 +96,14 @@ def _write(value: Any, newline: str, append: Any) -> None:
             append("[]")
             return
         inner = newline + " "
+        if len(inner) > limit:
+            raise TooDeep
         separator = "[" + inner
         for item in value:
             text = encode_basestring(item) if type(item) is str else _scalar(item)
             if text is None:
                 append(separator)
-                _write(item, inner, append)
+                _write(item, inner, append, limit)
             else:
                 append(separator + text)
             separator = "," + inner

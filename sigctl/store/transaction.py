@@ -255,6 +255,7 @@ class Transaction(base.Transaction):
         cannot be stored is refused here, before the journal exists."""
         root = self.store.root
         final: dict[str, bytes | None] = {}
+        absent: set[str] = set()  # files this transaction already knows are not there
         for tree in self.pending_trees:
             for rel in _files_under(root, self.store.dir_of(tree)):
                 final[rel] = None
@@ -262,6 +263,8 @@ class Transaction(base.Transaction):
             path = self.store.path_of(key)
             self._check_path(key, path)
             rel = str(path.relative_to(root))
+            if self._known_absent(key):
+                absent.add(rel)
             if value is _DELETED:
                 final[rel] = None
                 continue
@@ -273,7 +276,7 @@ class Transaction(base.Transaction):
         entries = []
         for rel, new in final.items():
             try:
-                old = (root / rel).read_bytes()
+                old = None if rel in absent else (root / rel).read_bytes()
             except FileNotFoundError:
                 old = None
             except OSError as exc:
@@ -284,6 +287,14 @@ class Transaction(base.Transaction):
             if old != new:
                 entries.append(Entry(rel, new, old))
         return entries
+
+    def _known_absent(self, key: Key) -> bool:
+        """Whether the document was found missing by a read or its folder's listing (the lock
+        has kept the folder as it was since)."""
+        if key in self.cache:
+            return self.cache[key] is None
+        listed = self._listed.get(key[:-1])
+        return listed is not None and key[-1] not in listed
 
     def _check_path(self, key: Key, path: Path) -> None:
         size = len(os.fsencode(path))
