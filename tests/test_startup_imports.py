@@ -40,6 +40,7 @@ NOT_FOR_A_READ = {
     "sigctl.provider.authorization",
     "sigctl.provider.graph",
     "wcwidth",  # tabulate's wide characters: only a table that has some needs it
+    "html",  # tabulate's HTML formats: `-o table` uses its plain one
 }
 
 

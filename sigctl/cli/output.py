@@ -161,15 +161,20 @@ def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
 
 
 def _import_tabulate() -> Any:
-    """tabulate's module, imported without two things tabulate does at import that `-o table`
-    rarely needs and that take longer than everything else it does:
+    """tabulate's module, imported without what it does at import that `-o table` rarely needs
+    and that takes longer than everything else it does:
 
     - the lookup of its own installed version: importing `importlib.metadata` and searching the
       installed packages. sigctl never reads that version, so the lookup is answered "not found"
-      (tabulate's own fallback) and the real module is left untouched;
+      (tabulate's own fallback);
     - importing wcwidth, its optional support for wide characters (some 20 modules). A table
       whose text is printable ASCII measures the same with it and without it; `_wide_characters`
-      hands it over before any other table is made.
+      hands it over before any other table is made;
+    - importing `html` (with its table of 2,000 entities) for the escaping of its HTML formats:
+      it gets an `escape` that imports `html` when first called.
+
+    Stand-ins answer these imports only while tabulate is imported; the real modules are left
+    untouched.
     """
     if "tabulate" in sys.modules or "importlib.metadata" in sys.modules:
         import tabulate
@@ -183,18 +188,23 @@ def _import_tabulate() -> Any:
     def version(name: str) -> str:
         raise NotLookedUp(name)
 
-    stand_in = types.ModuleType("importlib.metadata")
-    stand_in.__dict__.update(version=version, PackageNotFoundError=NotLookedUp)
-    deferred = "wcwidth" not in sys.modules
-    sys.modules["importlib.metadata"] = stand_in
-    if deferred:
-        sys.modules["wcwidth"] = None  # type: ignore[assignment]  # importing it fails
+    def escape(text: str, quote: bool = True) -> str:
+        import html
+
+        return html.escape(text, quote)
+
+    metadata = types.ModuleType("importlib.metadata")
+    metadata.__dict__.update(version=version, PackageNotFoundError=NotLookedUp)
+    html = types.ModuleType("html")
+    html.__dict__.update(escape=escape)
+    stand_ins: dict[str, Any] = {"importlib.metadata": metadata, "wcwidth": None, "html": html}
+    stand_ins = {name: module for name, module in stand_ins.items() if name not in sys.modules}
+    sys.modules.update(stand_ins)  # a None entry makes importing that module fail
     try:
         import tabulate
     finally:
-        del sys.modules["importlib.metadata"]
-        if deferred:
-            del sys.modules["wcwidth"]
+        for name in stand_ins:
+            del sys.modules[name]
     return tabulate
 
 
