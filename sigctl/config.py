@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sigctl.home import home_dir
+from sigctl.record import FrozenRecord
 
 CONFIG_FILE = "config.toml"
 
@@ -86,12 +86,17 @@ def _namespace(text: str) -> str | None:
     return text.strip().lower()
 
 
-@dataclass(frozen=True)
-class KeySpec:
-    parse: Callable[[str], Any]
-    default: Any = None
-    azure_env: str | None = None
-    help: str = ""
+class KeySpec(FrozenRecord):
+    _fields = ("parse", "default", "azure_env", "help")
+
+    def __init__(
+        self,
+        parse: Callable[[str], Any],
+        default: Any = None,
+        azure_env: str | None = None,
+        help: str = "",
+    ) -> None:
+        self.parse, self.default, self.azure_env, self.help = parse, default, azure_env, help
 
 
 KNOWN: dict[str, KeySpec] = {
@@ -191,11 +196,11 @@ def _check_variables(section: str) -> None:
                 raise ConfigError(f"environment variable {variable}: {exc}") from None
 
 
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    value: Any
-    source: str
+class Setting(FrozenRecord):
+    _fields = ("key", "value", "source")
+
+    def __init__(self, key: str, value: Any, source: str) -> None:
+        self.key, self.value, self.source = key, value, source
 
 
 class Config:

@@ -10,26 +10,33 @@ where the code is undocumented the choice is recorded in docs/emulation.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from sigctl.record import Record
 
 NOT_FOUND_FIX = "For more details please go to https://aka.ms/ARMResourceNotFoundFix"
 
 
-@dataclass
-class ErrorDetail:
-    code: str
-    message: str
-    target: str | None = None
+class ErrorDetail(Record):
+    _fields = ("code", "message", "target")
+
+    def __init__(self, code: str, message: str, target: str | None = None) -> None:
+        self.code, self.message, self.target = code, message, target
 
 
-@dataclass
-class ArmError(Exception):
-    code: str
-    message: str
-    status: int = 400
-    target: str | None = None
-    details: list[ErrorDetail] = field(default_factory=list)
+class ArmError(Record, Exception):
+    _fields = ("code", "message", "status", "target", "details")
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        target: str | None = None,
+        details: list[ErrorDetail] | None = None,
+    ) -> None:
+        self.code, self.message, self.status, self.target = code, message, status, target
+        self.details: list[ErrorDetail] = [] if details is None else details
 
     def __str__(self) -> str:
         return f"({self.code}) {self.message}"

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sigctl.errors import ArmError
 from sigctl.store import Store, files
@@ -332,3 +334,60 @@ def test_the_journal_written_in_pieces_is_one_json_document() -> None:
         journal.encode([])
         == json.dumps({"journal": journal.FORMAT, "writes": [], "undo": []}).encode()
     )
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and the infinities too: json writes them
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+@settings(max_examples=300)
+def test_state_file_layout_is_json_dumps_text(value: Any) -> None:
+    """The state files' own encoder writes exactly what json.dumps writes."""
+    from sigctl.store import layout
+
+    expected = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    assert layout.indented(value, deepest=100) == expected
+
+
+def test_state_file_layout_leaves_other_values_to_json() -> None:
+    """Keys that are not text, and values that are not JSON's, are json's to encode (or
+    refuse), so a state file keeps json's text and its errors."""
+    from sigctl.store import layout
+
+    for value in ({1: "a"}, {"a": {1, 2}}, [object()], {"a": 1.5, "b": [b"bytes"]}):
+        with pytest.raises(layout.Unusual):
+            layout.indented(value, deepest=100)
+    document = {2: "x", 1: None}  # json writes these keys as text
+    wrapped = {"schemaVersion": files.SCHEMA_VERSION, "document": document}
+    expected = json.dumps(wrapped, ensure_ascii=False, sort_keys=True, indent=1)
+    assert files.encode(document) == expected.encode() + b"\n"
+    with pytest.raises(files.Unstorable, match="not supported between instances"):
+        files.encode({2: "x", "a": None})
+
+
+@pytest.mark.parametrize("unusual", [False, True])
+def test_a_state_file_holds_a_document_as_deep_as_the_limit_and_no_deeper(unusual: bool) -> None:
+    def nested(depth: int) -> Any:
+        value: Any = {1} if unusual else "leaf"  # a set: json's to refuse, after the depth
+        for _ in range(depth - 1):
+            value = [value]
+        return value
+
+    if not unusual:
+        assert files.decode(Path("x"), files.encode(nested(files.MAX_DEPTH))) == nested(
+            files.MAX_DEPTH
+        )
+    with pytest.raises(files.Unstorable, match=f"nested more than {files.MAX_DEPTH} levels"):
+        files.encode(nested(files.MAX_DEPTH + 1))

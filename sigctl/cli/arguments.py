@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -134,7 +133,15 @@ def targets(
             parts += list(parsed.names)
         parts = (parts + [None] * len(names))[: len(names)]
         target = build(inv, *parts)
-        built.append(dataclasses.replace(target, subscription=parsed.subscription))
+        built.append(
+            ResourceId(
+                parsed.subscription,
+                target.resource_group,
+                target.namespace,
+                target.types,
+                target.names,
+            )
+        )
     return built
 
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sigctl.cli.context import GlobalOptions
 from sigctl.cli.errors import CliError, usage_error
+from sigctl.record import FrozenRecord
 
 OUTPUT_FORMATS = ("json", "jsonc", "yaml", "yamlc", "table", "tsv", "none")
 GLOBAL_FLAGS = {
@@ -82,13 +82,14 @@ _TRAILING_STRINGS = ("--subscription", "--as")
 _NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse's negative-number look
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(FrozenRecord):
     """An option token as argparse reads it: the option string it names (None for an option
     the parser does not have) and the value attached to it, if any."""
 
-    option: str | None
-    explicit: str | None = None
+    _fields = ("option", "explicit")
+
+    def __init__(self, option: str | None, explicit: str | None = None) -> None:
+        self.option, self.explicit = option, explicit
 
 
 class OptionTable:

@@ -7,23 +7,38 @@ parameter (`inv`); nothing reads it from a global.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from sigctl.cli.errors import CliError
+from sigctl.record import Record
 
 
-@dataclass
-class GlobalOptions:
-    output: str | None = None
-    query: str | None = None
-    only_show_errors: bool = False
-    verbose: bool = False
-    debug: bool = False
-    subscription: str | None = None
-    principal: str | None = None  # --as
+class GlobalOptions(Record):
+    _fields = (
+        "output",
+        "query",
+        "only_show_errors",
+        "verbose",
+        "debug",
+        "subscription",
+        "principal",
+    )
+
+    def __init__(
+        self,
+        output: str | None = None,
+        query: str | None = None,
+        only_show_errors: bool = False,
+        verbose: bool = False,
+        debug: bool = False,
+        subscription: str | None = None,
+        principal: str | None = None,  # --as
+    ) -> None:
+        self.output, self.query, self.only_show_errors = output, query, only_show_errors
+        self.verbose, self.debug = verbose, debug
+        self.subscription, self.principal = subscription, principal
 
 
 class Invocation:

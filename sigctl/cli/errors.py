@@ -6,9 +6,9 @@ Exit codes, as az: 0 ok, 1 error, 2 usage (argument parsing), 3 not found (any H
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from sigctl.errors import ArmError
+from sigctl.record import Record
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -16,17 +16,23 @@ EXIT_NOT_FOUND = 3
 EXIT_INTERRUPTED = 130
 
 
-@dataclass
-class CliError(Exception):
+class CliError(Record, Exception):
     """An error found by the emulated client before or after calling the service.
 
     `usage` errors are argparse-level in az: exit 2 and the command's examples are shown.
     """
 
-    message: str
-    exit_code: int = EXIT_ERROR
-    usage: bool = False
-    recommendations: list[str] = field(default_factory=list)
+    _fields = ("message", "exit_code", "usage", "recommendations")
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = EXIT_ERROR,
+        usage: bool = False,
+        recommendations: list[str] | None = None,
+    ) -> None:
+        self.message, self.exit_code, self.usage = message, exit_code, usage
+        self.recommendations: list[str] = [] if recommendations is None else recommendations
 
     def __str__(self) -> str:
         return self.message

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from sigctl.record import Record
 
 if TYPE_CHECKING:
     from sigctl.cli.context import Invocation
@@ -26,13 +27,25 @@ INVOCATION_PARAMETER = "inv"
 CONTEXT_PARAMETER = "sigctl_typer_context"
 
 
-@dataclass(eq=False)  # hashed by identity: its built command is cached (typer_command)
 class CommandSpec:
-    name: str
-    func: Callable[..., Any]
-    examples: list[tuple[str, str]]
-    table: TableTransformer | None = None
-    policy: bool = False  # takes az's "Global Policy Arguments" (accepted and ignored)
+    """One command; hashed by identity: its built command is cached (typer_command)."""
+
+    def __init__(
+        self,
+        name: str,
+        func: Callable[..., Any],
+        examples: list[tuple[str, str]],
+        table: TableTransformer | None = None,
+        policy: bool = False,  # takes az's "Global Policy Arguments" (accepted and ignored)
+    ) -> None:
+        self.name, self.func, self.examples, self.table = name, func, examples, table
+        self.policy = policy
+
+    def __repr__(self) -> str:
+        return (
+            f"CommandSpec(name={self.name!r}, func={self.func!r}, examples={self.examples!r}, "
+            f"table={self.table!r}, policy={self.policy!r})"
+        )
 
     @property
     def summary(self) -> str:
@@ -49,10 +62,12 @@ class CommandSpec:
         return [(d, c.replace("{prefix}", prefix)) for d, c in self.examples]
 
 
-@dataclass
-class CommandGroup:
-    summary: str
-    commands: dict[str, CommandSpec] = field(default_factory=dict)
+class CommandGroup(Record):
+    _fields = ("summary", "commands")
+
+    def __init__(self, summary: str, commands: dict[str, CommandSpec] | None = None) -> None:
+        self.summary = summary
+        self.commands: dict[str, CommandSpec] = {} if commands is None else commands
 
     def command(
         self,
@@ -69,19 +84,22 @@ class CommandGroup:
         return register
 
 
-@dataclass
-class WithTable:
+class WithTable(Record):
     """A result that brings its own `-o table` rows (e.g. columns the value does not have)."""
 
-    value: Any
-    table: Any
+    _fields = ("value", "table")
+
+    def __init__(self, value: Any, table: Any) -> None:
+        self.value, self.table = value, table
 
 
-@dataclass
-class CommandResult:
+class CommandResult(Record):
     """What a command function returned (Typer's own return value can also be an exit code)."""
 
-    result: Any
+    _fields = ("result",)
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
 
 
 @functools.cache
@@ -116,8 +134,10 @@ def typer_command(spec: CommandSpec) -> Any:
     run.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), context]
     )
+    # The evaluated annotations, not the module's strings: Typer would compile each string
+    # again (typing.get_type_hints), which costs more than the rest of building the command.
     run.__annotations__ = {
-        k: v for k, v in spec.func.__annotations__.items() if k != INVOCATION_PARAMETER
+        p.name: p.annotation for p in signature.parameters.values() if p.annotation is not p.empty
     }
 
     app = typer.Typer(

@@ -15,7 +15,7 @@ from typing import Any
 from sigctl.cli import tree
 from sigctl.cli.argv import HELP, is_option, take_leading_globals
 from sigctl.cli.context import GlobalOptions, Invocation
-from sigctl.cli.entry import version_text
+from sigctl.cli.entry import start_collecting, version_text
 from sigctl.cli.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -171,6 +171,7 @@ def _dispatch(argv: list[str], invocation: Invocation) -> int:
 
     query = output.compile_query(options.query) if options.query is not None else None
     fmt = invocation.output_format
+    start_collecting()
     result = invoke(command, args, invocation)
     table = spec.table
     if isinstance(result, WithTable):

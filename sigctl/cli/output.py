@@ -160,13 +160,24 @@ def _table_row(item: Any, sort_keys: bool) -> dict[str, Any]:
     return row
 
 
-def _import_tabulate() -> Callable[..., str]:
-    """tabulate's function, imported without the lookup tabulate makes at import of its own
-    installed version: importing `importlib.metadata` and searching the installed packages take
-    longer than everything else `-o table` does. sigctl never reads that version, so the lookup
-    is answered "not found" (tabulate's own fallback) and the real module is left untouched."""
+def _import_tabulate() -> Any:
+    """tabulate's module, imported without what it does at import that `-o table` rarely needs
+    and that takes longer than everything else it does:
+
+    - the lookup of its own installed version: importing `importlib.metadata` and searching the
+      installed packages. sigctl never reads that version, so the lookup is answered "not found"
+      (tabulate's own fallback);
+    - importing wcwidth, its optional support for wide characters (some 20 modules). A table
+      whose text is printable ASCII measures the same with it and without it; `_wide_characters`
+      hands it over before any other table is made;
+    - importing `html` (with its table of 2,000 entities) for the escaping of its HTML formats:
+      it gets an `escape` that imports `html` when first called.
+
+    Stand-ins answer these imports only while tabulate is imported; the real modules are left
+    untouched.
+    """
     if "tabulate" in sys.modules or "importlib.metadata" in sys.modules:
-        from tabulate import tabulate
+        import tabulate
 
         return tabulate
     import types
@@ -177,14 +188,47 @@ def _import_tabulate() -> Callable[..., str]:
     def version(name: str) -> str:
         raise NotLookedUp(name)
 
-    stand_in = types.ModuleType("importlib.metadata")
-    stand_in.__dict__.update(version=version, PackageNotFoundError=NotLookedUp)
-    sys.modules["importlib.metadata"] = stand_in
+    def escape(text: str, quote: bool = True) -> str:
+        import html
+
+        return html.escape(text, quote)
+
+    metadata = types.ModuleType("importlib.metadata")
+    metadata.__dict__.update(version=version, PackageNotFoundError=NotLookedUp)
+    html = types.ModuleType("html")
+    html.__dict__.update(escape=escape)
+    stand_ins: dict[str, Any] = {"importlib.metadata": metadata, "wcwidth": None, "html": html}
+    stand_ins = {name: module for name, module in stand_ins.items() if name not in sys.modules}
+    sys.modules.update(stand_ins)  # a None entry makes importing that module fail
     try:
-        from tabulate import tabulate
+        import tabulate
     finally:
-        del sys.modules["importlib.metadata"]
+        for name in stand_ins:
+            del sys.modules[name]
     return tabulate
+
+
+def _wide_characters(tabulate: Any) -> None:
+    """Give tabulate the wide-character support its import was spared (if installed), as if it
+    had been imported with it."""
+    if tabulate.wcwidth is not None:
+        return
+    try:
+        import wcwidth
+    except ImportError:
+        return
+    tabulate.wcwidth, tabulate.WIDE_CHARS_MODE = wcwidth, True
+
+
+def _plain(rows: list[dict[str, Any]]) -> bool:
+    """Whether every header and cell, as tabulate prints it, is printable ASCII: one column a
+    character, whether or not wide characters are measured."""
+    return all(
+        text.isascii() and text.isprintable()
+        for row in rows
+        for key, value in row.items()
+        for text in (str(key), str(value))
+    )
 
 
 def format_table(result: Any, sort_keys: bool) -> str:
@@ -192,7 +236,13 @@ def format_table(result: Any, sort_keys: bool) -> str:
     rows = [
         _table_row(item, sort_keys) for item in (result if isinstance(result, list) else [result])
     ]
-    text = tabulate(rows, headers="keys", tablefmt="simple", disable_numparse=True) if rows else ""
+    if not _plain(rows):
+        _wide_characters(tabulate)
+    text = (
+        tabulate.tabulate(rows, headers="keys", tablefmt="simple", disable_numparse=True)
+        if rows
+        else ""
+    )
     if text == "\n":
         raise CliError(
             "Table output unavailable. Use the --query option to specify an appropriate query. "

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 from sigctl.cli.errors import CliError
-from sigctl.errors import ArmError
+from sigctl.errors import ArmError, ErrorDetail
 
 
 def _allow_list(found: re.Match[str]) -> str:
@@ -67,7 +66,7 @@ ADVICE: tuple[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]],
 def advised(error: ArmError) -> ArmError:
     """The error with sigctl's advice lines in place (the codes of details count too)."""
     message = _advise(error.code, error.message)
-    details = [replace(d, message=_advise(d.code, d.message)) for d in error.details]
+    details = [ErrorDetail(d.code, _advise(d.code, d.message), d.target) for d in error.details]
     if message == error.message and details == error.details:
         return error
     return ArmError(error.code, message, error.status, error.target, details)

@@ -11,19 +11,22 @@ command prints the same bytes either way.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sigctl.cli.errors import CliError
 from sigctl.errors import ArmError, ErrorDetail
+from sigctl.record import Record
 
 
-@dataclass
-class Reply:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+class Reply(Record):
+    _fields = ("status", "body", "headers")
+
+    def __init__(
+        self, status: int, body: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        self.status, self.body = status, body
+        self.headers: dict[str, str] = {} if headers is None else headers
 
 
 def _as_json(value: Any) -> Any:

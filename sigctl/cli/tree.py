@@ -8,18 +8,23 @@ group without importing any of them.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from sigctl.cli.framework import CommandGroup
+from sigctl.record import FrozenRecord
 
 _COMMANDS = "sigctl.cli.commands."
 
 
-@dataclass(frozen=True)
-class Node:
-    summary: str
-    module: str | None = None  # the module whose `commands` group serves this node
-    exclude: tuple[str, ...] = ()  # sigctl's own commands that this (az) tree does not show
+class Node(FrozenRecord):
+    _fields = ("summary", "module", "exclude")
+
+    def __init__(
+        self,
+        summary: str,
+        module: str | None = None,  # the module whose `commands` group serves this node
+        exclude: tuple[str, ...] = (),  # sigctl's own commands that this (az) tree does not show
+    ) -> None:
+        self.summary, self.module, self.exclude = summary, module, exclude
 
     def load(self) -> CommandGroup | None:
         if self.module is None:

@@ -11,10 +11,10 @@ public documents (metadata, token service) answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError
+from sigctl.record import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from sigctl.provider.service import Provider
@@ -22,26 +22,36 @@ if TYPE_CHECKING:
 ANONYMOUS = ""
 
 
-@dataclass
-class Response:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+class Response(Record):
+    _fields = ("status", "body", "headers")
+
+    def __init__(
+        self, status: int, body: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        self.status, self.body = status, body
+        self.headers: dict[str, str] = {} if headers is None else headers
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(FrozenRecord):
     """One request as the handler of its API family sees it (`segments` below the family's
     prefix for Graph and /sigctl); `base` is the served cloud's address, '' in-process."""
 
-    provider: Provider
-    verb: str
-    segments: list[str]
-    query: dict[str, str]
-    body: Any
-    principal: str | None
-    base: str
-    headers: dict[str, str] = field(default_factory=dict)
+    _fields = ("provider", "verb", "segments", "query", "body", "principal", "base", "headers")
+
+    def __init__(
+        self,
+        provider: Provider,
+        verb: str,
+        segments: list[str],
+        query: dict[str, str],
+        body: Any,
+        principal: str | None,
+        base: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.provider, self.verb, self.segments, self.query = provider, verb, segments, query
+        self.body, self.principal, self.base = body, principal, base
+        self.headers: dict[str, str] = {} if headers is None else headers
 
     @property
     def path(self) -> str:
@@ -49,7 +59,16 @@ class Call:
 
     def below(self, count: int) -> Call:
         """The same call seen by a family that owns the first `count` segments."""
-        return replace(self, segments=self.segments[count:])
+        return Call(
+            self.provider,
+            self.verb,
+            self.segments[count:],
+            self.query,
+            self.body,
+            self.principal,
+            self.base,
+            self.headers,
+        )
 
 
 def base_url(headers: dict[str, str]) -> str:

@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from sigctl.errors import ArmError
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
+from sigctl.record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Conditions:
+class Conditions(FrozenRecord):
     """HTTP's conditional headers on a write: If-Match (an entity tag of the resource, or *)
     and If-None-Match (* only: the resource must not exist yet)."""
 
-    if_match: str | None = None
-    if_none_match: str | None = None
+    _fields = ("if_match", "if_none_match")
+
+    def __init__(self, if_match: str | None = None, if_none_match: str | None = None) -> None:
+        self.if_match, self.if_none_match = if_match, if_none_match
 
     @classmethod
     def of(cls, headers: dict[str, str]) -> Conditions | None:

@@ -13,7 +13,6 @@ touches; nothing scales with the number of unrelated resources.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from sigctl.provider import accounts, clock, rbac, regions, shapes
 from sigctl.provider.clock import Clock
 from sigctl.provider.regions import Region
 from sigctl.provider.validate import expect_str
+from sigctl.record import Record
 from sigctl.store import Key, Transaction
 
 if TYPE_CHECKING:
@@ -34,13 +34,26 @@ def service_settings(home: Any, tx: Transaction) -> Any:
     return config.load(home).overlaid(tx.settings, f"namespace {tx.store.namespace}")
 
 
-@dataclass
-class Request:
-    tx: Transaction
-    subscription: str  # lower-case subscription id, already checked to exist
-    principal: str | None = None
-    query: dict[str, Any] = field(default_factory=dict)
-    _index: Index | None = field(default=None, repr=False)
+class Request(Record):
+    _fields = ("tx", "subscription", "principal", "query", "_index")
+
+    def __init__(
+        self,
+        tx: Transaction,
+        subscription: str,  # lower-case subscription id, already checked to exist
+        principal: str | None = None,
+        query: dict[str, Any] | None = None,
+        _index: dict[str, Any] | None = None,
+    ) -> None:
+        self.tx, self.subscription, self.principal = tx, subscription, principal
+        self.query: dict[str, Any] = {} if query is None else query
+        self._index = _index
+
+    def __repr__(self) -> str:  # without the index, which can be large
+        return (
+            f"Request(tx={self.tx!r}, subscription={self.subscription!r}, "
+            f"principal={self.principal!r}, query={self.query!r})"
+        )
 
     @cached_property
     def clock(self) -> Clock:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sigctl.errors import ArmError
+from sigctl.record import FrozenRecord
 
 COMPUTE = "Microsoft.Compute"
 RESOURCES = "Microsoft.Resources"
@@ -36,19 +36,29 @@ _TYPE_CASING = {
 }
 
 
-@dataclass(frozen=True)
-class ResourceId:
+class ResourceId(FrozenRecord):
     """`/subscriptions/S[/resourceGroups/R][/providers/NS/t1/n1/t2/n2...]`.
 
     A resource group is modelled as namespace Microsoft.Resources, types ('resourceGroups',).
     `names` has one entry per type for a resource, one fewer for a collection (a list call).
     """
 
-    subscription: str
-    resource_group: str | None
-    namespace: str
-    types: tuple[str, ...]
-    names: tuple[str, ...]
+    _fields = ("subscription", "resource_group", "namespace", "types", "names")
+
+    def __init__(
+        self,
+        subscription: str,
+        resource_group: str | None,
+        namespace: str,
+        types: tuple[str, ...],
+        names: tuple[str, ...],
+    ) -> None:
+        self.subscription, self.resource_group, self.namespace = (
+            subscription,
+            resource_group,
+            namespace,
+        )
+        self.types, self.names = types, names
 
     @property
     def is_collection(self) -> bool:

@@ -9,7 +9,6 @@ a subscription or resource group covers everything in it (Azure's role-based acc
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -17,17 +16,24 @@ from sigctl.errors import ArmError
 from sigctl.provider import accounts, ids, shapes
 from sigctl.provider.clock import iso_precise
 from sigctl.provider.ids import ResourceId
+from sigctl.record import FrozenRecord
 
 AUTHORIZATION = "Microsoft.Authorization"
 
 
-@dataclass(frozen=True)
-class Role:
-    name: str
-    id: str  # Azure's built-in role definition GUID
-    description: str
-    actions: tuple[str, ...]
-    not_actions: tuple[str, ...] = ()
+class Role(FrozenRecord):
+    _fields = ("name", "id", "description", "actions", "not_actions")
+
+    def __init__(
+        self,
+        name: str,
+        id: str,  # Azure's built-in role definition GUID
+        description: str,
+        actions: tuple[str, ...],
+        not_actions: tuple[str, ...] = (),
+    ) -> None:
+        self.name, self.id, self.description = name, id, description
+        self.actions, self.not_actions = actions, not_actions
 
     def permits(self, action: str) -> bool:
         lowered = action.lower()

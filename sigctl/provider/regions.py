@@ -9,20 +9,34 @@ in the early-access programme: every emulated subscription is, unless the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sigctl.errors import ErrorDetail, location_not_available
+from sigctl.record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Region:
-    name: str
-    display_name: str
-    zones: bool  # has availability zones, so Standard_ZRS is possible
-    restricted: bool = False  # an access-restricted pair region in Azure's region list
-    allow_list: bool = False  # galleries need the subscription on an allow-list
-    early_access: bool = False  # an EUAP (canary) region: only for enrolled subscriptions
-    zone_count: int = 3  # availability zones, when it has them
+class Region(FrozenRecord):
+    _fields = (
+        "name",
+        "display_name",
+        "zones",
+        "restricted",
+        "allow_list",
+        "early_access",
+        "zone_count",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        display_name: str,
+        zones: bool,  # has availability zones, so Standard_ZRS is possible
+        restricted: bool = False,  # an access-restricted pair region in Azure's region list
+        allow_list: bool = False,  # galleries need the subscription on an allow-list
+        early_access: bool = False,  # an EUAP (canary) region: only for enrolled subscriptions
+        zone_count: int = 3,  # availability zones, when it has them
+    ) -> None:
+        self.name, self.display_name, self.zones = name, display_name, zones
+        self.restricted, self.allow_list, self.early_access = restricted, allow_list, early_access
+        self.zone_count = zone_count
 
     def open_to(self, allowed: frozenset[str] | set[str]) -> bool:
         """Whether the region may be used, given the gated regions open to the subscription."""

@@ -8,7 +8,6 @@ state transaction: a handler that raises leaves the state exactly as it was.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from sigctl.provider import (
 from sigctl.provider.clock import CLOCK_KEY
 from sigctl.provider.context import Request, service_settings
 from sigctl.provider.ids import ResourceId
+from sigctl.record import Record
 from sigctl.store import backends
 from sigctl.store.base import Backend, Key, Store, Transaction
 
@@ -37,14 +37,14 @@ _WRITES = {"put", "patch", "delete", "post"}
 _SELF_AUTHORIZED = {"shared_galleries", "community_galleries", "operations", "inventory"}
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """What one ARM call did: its result, for a PUT or DELETE whether the resource existed, and
     for a GET the resource's entity tag."""
 
-    result: Any
-    existed: bool = False
-    etag: str | None = None
+    _fields = ("result", "existed", "etag")
+
+    def __init__(self, result: Any, existed: bool = False, etag: str | None = None) -> None:
+        self.result, self.existed, self.etag = result, existed, etag
 
 
 class Provider:

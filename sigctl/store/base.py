@@ -17,11 +17,11 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sigctl.errors import ArmError, state_file_error
+from sigctl.record import Record
 
 Key = tuple[str, ...]
 Shape = Callable[[Any], bool]
@@ -36,29 +36,41 @@ class Conflict(ArmError):
     the same work again (a fresh transaction) is safe (Store.retrying does)."""
 
 
-@dataclass
-class Finding:
+class Finding(Record):
     """A problem `state check` reports (and `state repair` may fix)."""
 
-    location: str  # a file, folder or document (or "the state")
-    problem: str
-    repair: str | None  # what `sigctl state repair` does about it; None: it would lose data
-    advice: str = ""  # what a person can do when repair will not
-    repaired: bool = False
+    _fields = ("location", "problem", "repair", "advice", "repaired")
+
+    def __init__(
+        self,
+        location: str,  # a file, folder or document (or "the state")
+        problem: str,
+        repair: str | None,  # what `sigctl state repair` does about it; None: it would lose data
+        advice: str = "",  # what a person can do when repair will not
+        repaired: bool = False,
+    ) -> None:
+        self.location, self.problem, self.repair = location, problem, repair
+        self.advice, self.repaired = advice, repaired
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self._fields}
 
 
-@dataclass
-class Namespace:
+class Namespace(Record):
     """One isolated cloud of a backend: its name, when it was made and last changed, and its
     own settings (service settings such as limits.galleries, which override the configuration)."""
 
-    name: str
-    created: float | None = None  # seconds since the epoch; None: not recorded (the default)
-    settings: dict[str, Any] = field(default_factory=dict)
-    changed: float | None = None  # the last commit that changed its documents (else created)
+    _fields = ("name", "created", "settings", "changed")
+
+    def __init__(
+        self,
+        name: str,
+        created: float | None = None,  # seconds since the epoch; None: not recorded (the default)
+        settings: dict[str, Any] | None = None,
+        changed: float | None = None,  # the last commit that changed its documents (else created)
+    ) -> None:
+        self.name, self.created, self.changed = name, created, changed
+        self.settings: dict[str, Any] = {} if settings is None else settings
 
 
 # A DNS label: fits a URL path segment, a file name and a CI job's name alike.

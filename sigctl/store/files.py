@@ -25,11 +25,23 @@ class Unstorable(ValueError):
 
 def encode(document: Any, key: list[str] | None = None) -> bytes:
     """The file for `document`; `key` is recorded when the file name alone cannot give it back."""
-    check_depth(document)
     wrapped: dict[str, Any] = {"schemaVersion": SCHEMA_VERSION, "document": document}
     if key is not None:
         wrapped["key"] = key
-    return utf8(dumps(wrapped, indent=1)) + b"\n"
+    from sigctl.store import layout  # writes only: a read never encodes
+
+    try:
+        text = layout.indented(wrapped, deepest=MAX_DEPTH)  # the document is one level down
+    except layout.TooDeep:
+        raise _too_deep() from None
+    except layout.Unusual:
+        check_depth(document)
+        text = dumps(wrapped, indent=1)  # the same text, or json's own error
+    return utf8(text) + b"\n"
+
+
+def _too_deep() -> Unstorable:
+    return Unstorable(f"is nested more than {MAX_DEPTH} levels deep")
 
 
 def dumps(value: Any, **layout: Any) -> str:
@@ -54,7 +66,7 @@ def check_depth(document: Any) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise Unstorable(f"is nested more than {MAX_DEPTH} levels deep")
+            raise _too_deep()
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
@@ -111,19 +123,24 @@ def recorded_key(path: Path) -> list[str] | None:
 
 
 def write_atomically(
-    path: Path, data: bytes | Iterable[bytes], scratch: Path | None = None, flush: bool = True
+    path: Path,
+    data: bytes | Iterable[bytes],
+    scratch: Path | None = None,
+    flush: bool = True,
+    make_dirs: bool = True,
 ) -> None:
     """Write a private temporary file, flush it to disk, then rename it over `path`.
 
     The temporary file goes to `scratch` when given (one folder a later writer can empty of
     what a killed process left), else beside `path`; a failed write removes it. `data` may
     come in pieces (a large journal). With `flush` False the caller flushes later (a journal's
-    many files, with one sync).
+    many files, with one sync). `make_dirs` False: the caller has made both folders.
     """
-    make_private_dirs(path.parent)
     folder = scratch or path.parent
-    if scratch is not None:
-        make_private_dirs(scratch)
+    if make_dirs:
+        make_private_dirs(path.parent)
+        if scratch is not None:
+            make_private_dirs(scratch)
     tmp = folder / f".{path.name[:64]}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)

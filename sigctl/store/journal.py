@@ -23,11 +23,11 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sigctl.errors import state_file_error
+from sigctl.record import FrozenRecord
 from sigctl.store import files
 
 JOURNAL = ".journal.json"  # hidden: no document key can be named like it
@@ -38,11 +38,16 @@ FORMAT = 2  # 2: file bytes and undo data; 1 (no "journal" field): documents onl
 _NAME = re.compile(r"[a-z0-9_%~-][a-z0-9_.%~-]*")
 
 
-@dataclass(frozen=True)
-class Entry:
-    rel: str  # path below the state folder, '/'-separated
-    new: bytes | None  # the file after the commit (None: deleted)
-    old: bytes | None  # the file before it (None: absent)
+class Entry(FrozenRecord):
+    _fields = ("rel", "new", "old")
+
+    def __init__(
+        self,
+        rel: str,  # path below the state folder, '/'-separated
+        new: bytes | None,  # the file after the commit (None: deleted)
+        old: bytes | None,  # the file before it (None: absent)
+    ) -> None:
+        self.rel, self.new, self.old = rel, new, old
 
 
 class Damaged(Exception):
@@ -176,6 +181,7 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
     """Write (or delete) every file to its new content, or with `undo` back to its old one."""
     one_sync = len(entries) >= _ONE_SYNC and sys.platform == "linux"  # Linux's sync waits
     touched: set[Path] = set()
+    made: set[Path] = set()  # a large commit's folders known to exist: each is made once
     scratch = root / SCRATCH
     for entry in reversed(entries) if undo else entries:
         path = root / entry.rel
@@ -184,8 +190,13 @@ def apply(root: Path, entries: list[Entry], undo: bool = False) -> None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             _prune_empty_dirs(root, path.parent)
+            made.clear()  # a folder left empty is gone
         elif one_sync:
-            files.write_atomically(path, content, scratch, flush=False)
+            for folder in (path.parent, scratch):
+                if folder not in made:
+                    files.make_private_dirs(folder)
+                    made.add(folder)
+            files.write_atomically(path, content, scratch, flush=False, make_dirs=False)
         else:
             files.write_atomically(path, content, scratch)
         touched.add(path.parent)

@@ -151,6 +151,9 @@ class Transaction(base.Transaction):
         super().__init__(store, write)
         self.lock: StateLock | None = None
         self._settings: dict[str, Any] | None = None
+        # The folders listed so far (the lock keeps them as they are until the transaction
+        # ends): a document missing from its folder's listing is not looked for again.
+        self._listed: dict[Key, set[str]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -195,9 +198,18 @@ class Transaction(base.Transaction):
     # -- the stored side -------------------------------------------------------------------
 
     def _stored(self, key: Key) -> Any | None:
+        listed = self._listed.get(key[:-1])
+        if listed is not None and key[-1] not in listed:
+            return None
         return files.read_document(self.store.path_of(key))
 
     def _stored_children(self, key: Key) -> set[str]:
+        names = self._listed.get(key)
+        if names is None:
+            names = self._listed[key] = self._list(key)
+        return set(names)
+
+    def _list(self, key: Key) -> set[str]:
         names: set[str] = set()
         directory = self.store.dir_of(key)
         try:
@@ -243,6 +255,7 @@ class Transaction(base.Transaction):
         cannot be stored is refused here, before the journal exists."""
         root = self.store.root
         final: dict[str, bytes | None] = {}
+        absent: set[str] = set()  # files this transaction already knows are not there
         for tree in self.pending_trees:
             for rel in _files_under(root, self.store.dir_of(tree)):
                 final[rel] = None
@@ -250,6 +263,8 @@ class Transaction(base.Transaction):
             path = self.store.path_of(key)
             self._check_path(key, path)
             rel = str(path.relative_to(root))
+            if self._known_absent(key):
+                absent.add(rel)
             if value is _DELETED:
                 final[rel] = None
                 continue
@@ -261,7 +276,7 @@ class Transaction(base.Transaction):
         entries = []
         for rel, new in final.items():
             try:
-                old = (root / rel).read_bytes()
+                old = None if rel in absent else (root / rel).read_bytes()
             except FileNotFoundError:
                 old = None
             except OSError as exc:
@@ -272,6 +287,14 @@ class Transaction(base.Transaction):
             if old != new:
                 entries.append(Entry(rel, new, old))
         return entries
+
+    def _known_absent(self, key: Key) -> bool:
+        """Whether the document was found missing by a read or its folder's listing (the lock
+        has kept the folder as it was since)."""
+        if key in self.cache:
+            return self.cache[key] is None
+        listed = self._listed.get(key[:-1])
+        return listed is not None and key[-1] not in listed
 
     def _check_path(self, key: Key, path: Path) -> None:
         size = len(os.fsencode(path))
