@@ -68,6 +68,10 @@ class CommandGroup:
 
         return register
 
+    def include(self, other: CommandGroup) -> None:
+        """Serve `other`'s commands too: commands kept in a module of their own."""
+        self.commands.update(other.commands)
+
 
 @dataclass
 class WithTable:
