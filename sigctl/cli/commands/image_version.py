@@ -172,6 +172,7 @@ def create(
     from sigctl.cli.dates import end_of_life
     from sigctl.cli.version_sources import VersionSources, storage_profile
 
+    client = inv.client
     # az's validator reads the targets before the sources are checked
     regions = parse_target_regions(
         values(target_regions) or [],
@@ -184,12 +185,13 @@ def create(
         values(target_edge_zone_encryption),
         disk_encryption_set(inv, resource_group),
     )
+    # the source options by name, as az's validator reads them from its namespace
     storage = storage_profile(inv, resource_group, VersionSources.given(locals()))
     inv.warn(EOL_WARNING)
     inv.warn(BLOCK_WARNING)
     eol = end_of_life(end_of_life_date) if end_of_life_date else None
     if location is None:
-        location = inv.client.group_location(resource_group)
+        location = client.group_location(resource_group)
     profile: dict[str, Any] = {"targetRegions": regions or [{"name": location}]}
     optional = {
         "replicaCount": replica_count,
@@ -206,7 +208,7 @@ def create(
         props["safetyProfile"] = safety
     body = {"location": location, "properties": props, "tags": custom_tags(tags)}
     names = (resource_group, gallery_name, gallery_image_definition, gallery_image_version)
-    return _put(inv, ids.version_id(inv.client.subscription, *names), body, no_wait)
+    return _put(inv, ids.version_id(client.subscription, *names), body, no_wait)
 
 
 def _safety_profile(allow_deletion: bool | None, block_deletion: bool | None) -> dict[str, Any]:
