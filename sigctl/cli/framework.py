@@ -83,6 +83,10 @@ class CommandGroup(Record):
 
         return register
 
+    def include(self, other: CommandGroup) -> None:
+        """Serve `other`'s commands too: commands kept in a module of their own."""
+        self.commands.update(other.commands)
+
 
 class WithTable(Record):
     """A result that brings its own `-o table` rows (e.g. columns the value does not have)."""

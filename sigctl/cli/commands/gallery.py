@@ -9,7 +9,6 @@ import typer
 from sigctl.cli import identity_update, shared_views
 from sigctl.cli.arguments import aaz_location, aaz_tags, gallery_target, one_or_many, targets
 from sigctl.cli.context import Invocation
-from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.identity_update import SystemAssigned, UserAssigned
@@ -40,6 +39,7 @@ from sigctl.cli.params import (
     choice_option,
     integer,
 )
+from sigctl.cli.validators import check_community
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
 
@@ -164,11 +164,7 @@ def _sharing_profile(
 ) -> dict[str, Any] | None:
     if permissions is None and not any(community.values()):
         return existing
-    if permissions == "Community" and not all(community.values()):
-        raise CliError(
-            "If you want to share to the community, you need to fill in all the following "
-            "parameters: --publisher-uri, --publisher-email, --eula, --public-name-prefix."
-        )
+    check_community(permissions, community)
     profile = dict(existing or {})
     if permissions is not None:
         profile["permissions"] = permissions

@@ -10,7 +10,6 @@ import typer
 from sigctl.cli import shared_views
 from sigctl.cli.arguments import custom_tags, definition_target, one_or_many, targets
 from sigctl.cli.context import Invocation
-from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
@@ -43,6 +42,7 @@ from sigctl.cli.params import (
     integer,
     values,
 )
+from sigctl.cli.validators import parse_features
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage shared gallery image definitions.")
@@ -122,19 +122,6 @@ _RECOMMENDATION = "Recommendation Arguments"
 _PLAN = "Purchase plan Arguments"
 
 
-def parse_features(text: str | None) -> list[dict[str, str]] | None:
-    """az's --features: one string of space-separated KEY=VALUE items."""
-    if text is None:
-        return None
-    features = []
-    for item in text.split():
-        name, eq, value = item.partition("=")
-        if not eq:
-            raise CliError("usage error: --features KEY=VALUE [KEY=VALUE ...]")
-        features.append({"name": name, "value": value})
-    return features
-
-
 def security_defaults(
     features: list[dict[str, str]] | None, generation: str, warn: Callable[[str], None]
 ) -> list[dict[str, str]] | None:
@@ -152,6 +139,72 @@ def security_defaults(
     if generation == "V2" and not security:
         return [*given, {"name": "SecurityType", "value": "TrustedLaunchSupported"}]
     return features
+
+
+# create's options
+Publisher = Annotated[str, typer.Option("--publisher", "-p", help="Gallery image publisher name.")]
+Offer = Annotated[str, typer.Option("--offer", "-f", help="Gallery image offer.")]
+Sku = Annotated[str, typer.Option("--sku", "-s", help="Gallery image sku.")]
+OsType = Annotated[
+    str,
+    choice_option(
+        "--os-type",
+        allowed=("Windows", "Linux"),
+        help="The type of the OS that is included in the disk if creating a VM from user-image or a specialized VHD.",
+    ),
+]
+OsState = Annotated[
+    str | None,
+    choice_option(
+        "--os-state",
+        allowed=("Generalized", "Specialized"),
+        help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'.",
+        default="Generalized",
+    ),
+]
+HyperVGeneration = Annotated[
+    str | None,
+    choice_option(
+        "--hyper-v-generation",
+        allowed=("V1", "V2"),
+        help="The hypervisor generation of the Virtual Machine.",
+        default="V2",
+    ),
+]
+Features = _text(
+    "--features",
+    help='A list of gallery image features, as one string: "KEY=VALUE KEY2=VALUE2". E.g. "IsSecureBootSupported=true IsMeasuredBootSupported=false".',
+)
+Architecture = Annotated[
+    str | None,
+    choice_option(
+        "--architecture",
+        allowed=("Arm64", "x64"),
+        help="CPU architecture. The service default is x64.",
+    ),
+]
+Description = _text("--description", help="The description of the gallery image definition.")
+Eula = _text("--eula", help="The Eula agreement for the gallery image.")
+PrivacyStatementUri = _text("--privacy-statement-uri", help="The privacy statement uri.")
+ReleaseNoteUri = _text("--release-note-uri", help="The release note uri.")
+EndOfLifeDate = _text(
+    "--end-of-life-date",
+    help="The end of life date, e.g. '2030-12-31' (a date alone means 12:59:59 UTC that day).",
+)
+DisallowedDiskTypes = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disallowed-disk-types",
+        help="Disk types which would not work with the image, e.g., Standard_LRS.",
+    ),
+]
+MinimumCpuCore = _number("--minimum-cpu-core", "Minimum cpu cores.")
+MaximumCpuCore = _number("--maximum-cpu-core", "Maximum cpu cores.")
+MinimumMemory = _number("--minimum-memory", "Minimum memory in MB.")
+MaximumMemory = _number("--maximum-memory", "Maximum memory in MB.")
+PlanName = _text("--plan-name", help="Plan name.", group=_PLAN)
+PlanProduct = _text("--plan-product", help="Plan product.", group=_PLAN)
+PlanPublisher = _text("--plan-publisher", help="Plan publisher.", group=_PLAN)
 
 
 @commands.command(
@@ -179,76 +232,28 @@ def create(
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
     gallery_image_definition: ImageDefinitionCreate,
-    publisher: Annotated[
-        str, typer.Option("--publisher", "-p", help="Gallery image publisher name.")
-    ],
-    offer: Annotated[str, typer.Option("--offer", "-f", help="Gallery image offer.")],
-    sku: Annotated[str, typer.Option("--sku", "-s", help="Gallery image sku.")],
-    os_type: Annotated[
-        str,
-        choice_option(
-            "--os-type",
-            allowed=("Windows", "Linux"),
-            help="The type of the OS that is included in the disk if creating a VM from user-image or a specialized VHD.",
-        ),
-    ],
-    os_state: Annotated[
-        str | None,
-        choice_option(
-            "--os-state",
-            allowed=("Generalized", "Specialized"),
-            help="This property allows the user to specify whether the virtual machines created under this image are 'Generalized' or 'Specialized'.",
-            default="Generalized",
-        ),
-    ] = None,
-    hyper_v_generation: Annotated[
-        str | None,
-        choice_option(
-            "--hyper-v-generation",
-            allowed=("V1", "V2"),
-            help="The hypervisor generation of the Virtual Machine.",
-            default="V2",
-        ),
-    ] = None,
-    features: _text(
-        "--features",
-        help='A list of gallery image features, as one string: "KEY=VALUE KEY2=VALUE2". E.g. "IsSecureBootSupported=true IsMeasuredBootSupported=false".',
-    ) = None,
-    architecture: Annotated[
-        str | None,
-        choice_option(
-            "--architecture",
-            allowed=("Arm64", "x64"),
-            help="CPU architecture. The service default is x64.",
-        ),
-    ] = None,
+    publisher: Publisher,
+    offer: Offer,
+    sku: Sku,
+    os_type: OsType,
+    os_state: OsState = None,
+    hyper_v_generation: HyperVGeneration = None,
+    features: Features = None,
+    architecture: Architecture = None,
     location: Location = None,
-    description: _text(
-        "--description", help="The description of the gallery image definition."
-    ) = None,
-    eula: _text("--eula", help="The Eula agreement for the gallery image.") = None,
-    privacy_statement_uri: _text(
-        "--privacy-statement-uri", help="The privacy statement uri."
-    ) = None,
-    release_note_uri: _text("--release-note-uri", help="The release note uri.") = None,
-    end_of_life_date: _text(
-        "--end-of-life-date",
-        help="The end of life date, e.g. '2030-12-31' (a date alone means 12:59:59 UTC that day).",
-    ) = None,
-    disallowed_disk_types: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--disallowed-disk-types",
-            help="Disk types which would not work with the image, e.g., Standard_LRS.",
-        ),
-    ] = None,
-    minimum_cpu_core: _number("--minimum-cpu-core", "Minimum cpu cores.") = None,
-    maximum_cpu_core: _number("--maximum-cpu-core", "Maximum cpu cores.") = None,
-    minimum_memory: _number("--minimum-memory", "Minimum memory in MB.") = None,
-    maximum_memory: _number("--maximum-memory", "Maximum memory in MB.") = None,
-    plan_name: _text("--plan-name", help="Plan name.", group=_PLAN) = None,
-    plan_product: _text("--plan-product", help="Plan product.", group=_PLAN) = None,
-    plan_publisher: _text("--plan-publisher", help="Plan publisher.", group=_PLAN) = None,
+    description: Description = None,
+    eula: Eula = None,
+    privacy_statement_uri: PrivacyStatementUri = None,
+    release_note_uri: ReleaseNoteUri = None,
+    end_of_life_date: EndOfLifeDate = None,
+    disallowed_disk_types: DisallowedDiskTypes = None,
+    minimum_cpu_core: MinimumCpuCore = None,
+    maximum_cpu_core: MaximumCpuCore = None,
+    minimum_memory: MinimumMemory = None,
+    maximum_memory: MaximumMemory = None,
+    plan_name: PlanName = None,
+    plan_product: PlanProduct = None,
+    plan_publisher: PlanPublisher = None,
     tags: CustomTags = None,
 ) -> Any:
     """Create a gallery image definition.
@@ -258,9 +263,8 @@ def create(
     """
     from sigctl.cli.dates import end_of_life
 
-    invocation = inv
-    invocation.warn(MAY_2024_WARNING)
-    client = invocation.client
+    inv.warn(MAY_2024_WARNING)
+    client = inv.client
     generation = hyper_v_generation or "V2"
     feature_list = security_defaults(parse_features(features), generation, inv.warn)
     props: dict[str, Any] = {
@@ -281,25 +285,12 @@ def create(
         "privacyStatementUri": privacy_statement_uri,
         "releaseNoteUri": release_note_uri,
         "endOfLifeDate": end_of_life(end_of_life_date) if end_of_life_date else None,
+        "recommended": _recommended(
+            (minimum_cpu_core, maximum_cpu_core), (minimum_memory, maximum_memory)
+        ),
+        "purchasePlan": _plan(plan_name, plan_product, plan_publisher),
     }
     props.update({k: v for k, v in optional.items() if v is not None})
-    recommended: dict[str, dict[str, int]] = {}
-    for resource, low, high in (
-        ("vCPUs", minimum_cpu_core, maximum_cpu_core),
-        ("memory", minimum_memory, maximum_memory),
-    ):
-        bounds = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
-        if bounds:
-            recommended[resource] = bounds
-    if recommended:
-        props["recommended"] = recommended
-    plan = {
-        k: v
-        for k, v in (("name", plan_name), ("product", plan_product), ("publisher", plan_publisher))
-        if v
-    }
-    if plan:
-        props["purchasePlan"] = plan
     if location is None:
         location = client.group_location(resource_group)
     body = {"location": location, "properties": props, "tags": custom_tags(tags)}
@@ -307,6 +298,24 @@ def create(
         client.subscription, resource_group, gallery_name, gallery_image_definition
     )
     return flatten(client.put(target, body, api_version=API_VERSION))
+
+
+def _recommended(
+    vcpus: tuple[int | None, int | None], memory: tuple[int | None, int | None]
+) -> dict[str, dict[str, int]] | None:
+    """The recommended ranges given ({"vCPUs": {"min", "max"}, "memory": ...}); none, none."""
+    recommended: dict[str, dict[str, int]] = {}
+    for resource, (low, high) in (("vCPUs", vcpus), ("memory", memory)):
+        bounds = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
+        if bounds:
+            recommended[resource] = bounds
+    return recommended or None
+
+
+def _plan(name: str | None, product: str | None, publisher: str | None) -> dict[str, str] | None:
+    """The purchase plan's parts given (az sends no empty part); none, none."""
+    plan = {k: v for k, v in (("name", name), ("product", product), ("publisher", publisher)) if v}
+    return plan or None
 
 
 @commands.command(

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
-from sigctl.cli import shared_views
+from sigctl.cli import shared_versions
 from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
-    name_or_id,
     one_or_many,
-    parse_id,
     targets,
     version_target,
 )
 from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
-from sigctl.cli.framework import CommandGroup, WithTable
+from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
@@ -51,12 +46,43 @@ from sigctl.cli.params import (
     VersionNameOnly,
     VersionNameOrIds,
     aaz_bool_option,
-    choice_option,
-    integer,
-    three_state,
     values,
 )
 from sigctl.cli.regions_arg import parse_edge_zones, parse_target_regions
+from sigctl.cli.validators import definition_from_id, disk_encryption_set
+from sigctl.cli.version_output import shape, show_table, verdicts
+from sigctl.cli.version_params import (
+    AllowReplicatedLocationDeletion,
+    ArtifactType,
+    BlockDeletion,
+    DataSnapshotLuns,
+    DataSnapshots,
+    DataVhdsLuns,
+    DataVhdsStorageAccounts,
+    DataVhdsUris,
+    EndOfLifeDate,
+    ExcludeFromLatest,
+    Expand,
+    Explain,
+    ImageDefinitionList,
+    ImageVersionSource,
+    ManagedImage,
+    OsSnapshot,
+    OsVhdStorageAccount,
+    OsVhdUri,
+    ReplicaCount,
+    ReplicationMode,
+    ResolveId,
+    ResolveLocation,
+    SoftDeletedDefinition,
+    StorageAccountType,
+    TargetEdgeZoneEncryption,
+    TargetEdgeZones,
+    TargetRegionCvmEncryption,
+    TargetRegionEncryption,
+    TargetRegions,
+    VirtualMachine,
+)
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
@@ -82,204 +108,6 @@ STRING_PATHS = (
     "publishingProfile.endOfLifeDate",
     "publishingProfile.targetRegions.*.name",
 )
-
-
-def _text(*names: str, help: str) -> Any:
-    return Annotated[str | None, typer.Option(*names, help=help)]
-
-
-def _many(*names: str, help: str) -> Any:
-    return Annotated[list[str] | None, typer.Option(*names, help=help)]
-
-
-def _tristate(*names: str, help: str) -> Any:
-    return Annotated[
-        BoolValue | None,
-        typer.Option(*names, parser=three_state(names[0]), metavar="{false,true}", help=help),
-    ]
-
-
-TargetRegions = _many(
-    "--target-regions",
-    help='Space-separated list of regions and their replica counts. Use "<region>[=<replica count>]'
-    '[=<storage account type>]" to optionally set the replica count and/or storage account type for each region. '
-    "If a replica count is not specified, the default replica count will be used. If a storage account type is "
-    "not specified, the default storage account type will be used.",
-)
-ReplicaCount = Annotated[
-    int | None,
-    typer.Option(
-        "--replica-count",
-        parser=integer("--replica-count"),
-        help="The default number of replicas to be created per region. To set regional replication counts, use --target-regions.",
-    ),
-]
-TargetEdgeZones = _many(
-    "--target-edge-zones",
-    help="Space-separated list of regions, edge zones, replica counts and storage types. Use "
-    "`<region>=<edge zone>[=<replica count>][=<storage account type>]` to optionally set the replica count "
-    "and/or storage account type for each region. If a replica count is not specified, the default replica "
-    "count will be used. If a storage account type is not specified, the default storage account type will "
-    'be used. If "--target-edge-zones None" is specified, the target extended locations will be cleared.',
-)
-AllowReplicatedLocationDeletion = _tristate(
-    "--allow-replicated-location-deletion",
-    help="Indicate whether or not removing this gallery image version from replicated regions is allowed.",
-)
-BlockDeletion = _tristate(
-    "--block-deletion-before-end-of-life",
-    "--block-delete-before-eol",
-    help="Indicate whether or not the deletion is blocked for this gallery image version if its end of life has not expired.",
-)
-Expand = Annotated[
-    str | None,
-    choice_option(
-        "--expand",
-        allowed=("ReplicationStatus", "UefiSettings"),
-        help="The expand expression to apply on the operation, e.g. 'ReplicationStatus'.",
-    ),
-]
-# az's generated `list` declares -i first, so argparse names it so when it is missing.
-ImageDefinitionList = Annotated[
-    str,
-    typer.Option(
-        "-i",
-        "--gallery-image-name",
-        "--gallery-image-definition",
-        metavar="NAME",
-        help="Gallery image definition.",
-    ),
-]
-
-
-def shape(body: dict[str, Any]) -> dict[str, Any]:
-    """The printed shape: flattened, and only what az's schema knows of validationsProfile."""
-    out = flatten(body)
-    if "validationsProfile" in out:
-        known = ("executedValidations", "platformAttributes", "validationEtag")
-        out["validationsProfile"] = {
-            k: v for k, v in out["validationsProfile"].items() if k in known
-        }
-    return out
-
-
-def show_table(result: Any) -> Any:
-    """az's table transformer for `sig image-version show` (null columns dropped)."""
-
-    def row(item: dict[str, Any]) -> dict[str, Any]:
-        profile = item.get("publishingProfile") or {}
-        regions = profile.get("targetRegions")
-        zones = profile.get("targetExtendedLocations")
-        columns = {
-            "Name": item.get("name"),
-            "ResourceGroup": item.get("resourceGroup"),
-            "ProvisioningState": item.get("provisioningState"),
-            "TargetRegions": ", ".join(r["name"] for r in regions) if regions else None,
-            "EdgeZones": ", ".join(z["name"] for z in zones) if zones else None,
-            "ReplicationState": (item.get("replicationStatus") or {}).get("aggregatedState"),
-        }
-        return {k: v for k, v in columns.items() if v is not None}
-
-    return [row(i) for i in result] if isinstance(result, list) else row(result)
-
-
-def _set_id(inv: Invocation, group: str) -> Callable[[str], str]:
-    """az's reading of a disk encryption set argument: a name is a set in -g."""
-    return lambda text: name_or_id(inv, text, group, "diskEncryptionSets")
-
-
-def _valid_id(text: str, route: tuple[str, tuple[str, ...]]) -> bool:
-    try:
-        parsed = ids.parse(text)
-    except ArmError:
-        return False
-    return parsed.route == route and not parsed.is_collection
-
-
-def _storage_profile(
-    inv: Invocation,
-    group: str,
-    managed_image: str | None,
-    virtual_machine: str | None,
-    image_version: str | None,
-    os_snapshot: str | None,
-    data_snapshots: list[str] | None,
-    data_snapshot_luns: list[str] | None,
-    os_vhd_uri: str | None,
-    os_vhd_storage_account: str | None,
-    data_vhds_uris: list[str] | None,
-    data_vhds_luns: list[str] | None,
-    data_vhds_storage_accounts: list[str] | None,
-) -> dict[str, Any]:
-    """az's source validators, in az's order and with az's texts, then the storageProfile."""
-    if sum(x is not None for x in (managed_image, virtual_machine, image_version)) > 1:
-        raise CliError(
-            "usage error: please specify only one of the --managed-image\\--virtual-machine\\--image-version arguments"
-        )
-    if not any((managed_image, virtual_machine, image_version, os_snapshot, os_vhd_uri)):
-        raise CliError("usage error: Please provide --managed-image or --os-snapshot or --vhd")
-    if data_snapshot_luns and not data_snapshots:
-        raise CliError(
-            "usage error: --data-snapshot-luns must be used together with --data-snapshots"
-        )
-    if data_snapshots and data_snapshot_luns and len(data_snapshots) != len(data_snapshot_luns):
-        raise CliError(
-            "usage error: Length of --data-snapshots and --data-snapshot-luns should be equal."
-        )
-    if bool(os_vhd_uri) != bool(os_vhd_storage_account):
-        raise CliError("--os-vhd-uri and --os-vhd-storage-account should be used together.")
-    if bool(data_vhds_uris) != bool(data_vhds_storage_accounts):
-        raise CliError("--data-vhds-uris and --data-vhds-storage-accounts should be used together.")
-    if data_vhds_luns and not data_vhds_uris:
-        raise CliError("--data-vhds-luns must be used together with --data-vhds-uris")
-    if data_vhds_uris and (
-        (data_vhds_luns and len(data_vhds_luns) != len(data_vhds_uris))
-        or len(data_vhds_storage_accounts or []) != len(data_vhds_uris)
-    ):
-        raise CliError(
-            "Length of --data-vhds-uris, --data-vhds-luns, --data-vhds-storage-accounts must be same."
-        )
-
-    profile: dict[str, Any] = {}
-    if virtual_machine is not None:
-        if not _valid_id(virtual_machine, ("microsoft.compute", ("virtualmachines",))):
-            raise CliError(f"usage error: {virtual_machine} is an invalid VM resource id")
-        profile["source"] = {"virtualMachineId": virtual_machine}
-    elif image_version is not None:
-        if not _valid_id(image_version, ("microsoft.compute", ("galleries", "images", "versions"))):
-            raise CliError(f"usage error: {image_version} is an invalid gallery image version id")
-        profile["source"] = {"id": image_version}
-    elif managed_image is not None:
-        profile["source"] = {"id": name_or_id(inv, managed_image, group, "images")}
-    if os_snapshot:
-        profile["osDiskImage"] = {
-            "source": {"id": name_or_id(inv, os_snapshot, group, "snapshots")}
-        }
-    elif os_vhd_uri:
-        account = name_or_id(
-            inv, os_vhd_storage_account or "", group, "storageAccounts", ids.STORAGE
-        )
-        profile["osDiskImage"] = {"source": {"uri": os_vhd_uri, "storageAccountId": account}}
-    data: list[dict[str, Any]] = []
-    for i, snapshot in enumerate(data_snapshots or []):
-        lun = _lun(data_snapshot_luns[i]) if data_snapshot_luns else i
-        data.append({"lun": lun, "source": {"id": name_or_id(inv, snapshot, group, "snapshots")}})
-    for i, uri in enumerate(data_vhds_uris or []):
-        lun = _lun(data_vhds_luns[i]) if data_vhds_luns else i
-        account = name_or_id(
-            inv, (data_vhds_storage_accounts or [])[i], group, "storageAccounts", ids.STORAGE
-        )
-        data.append({"lun": lun, "source": {"uri": uri, "storageAccountId": account}})
-    if data:
-        profile["dataDiskImages"] = data
-    return profile
-
-
-def _lun(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise CliError(f"usage error: '{text}' is not a valid LUN (a whole number)") from None
 
 
 @commands.command(
@@ -310,87 +138,30 @@ def create(
     gallery_image_definition: ImageDefinitionCreate,
     gallery_image_version: VersionNameOnly,
     location: Location = None,
-    managed_image: _text(
-        "--managed-image", help="Image name (if in the same resource group) or resource id."
-    ) = None,
-    virtual_machine: _text("--virtual-machine", help="Resource id of VM source.") = None,
-    image_version: _text(
-        "--image-version", help="Resource id of gallery image version source."
-    ) = None,
-    os_snapshot: _text("--os-snapshot", help="Name or ID of OS disk snapshot.") = None,
-    data_snapshots: _many(
-        "--data-snapshots", help="Names or IDs (space-delimited) of data disk snapshots."
-    ) = None,
-    data_snapshot_luns: _many(
-        "--data-snapshot-luns",
-        help="Logical unit numbers (space-delimited) of data disk snapshots.",
-    ) = None,
-    os_vhd_uri: _text("--os-vhd-uri", help="Source VHD URI of OS disk.") = None,
-    os_vhd_storage_account: _text(
-        "--os-vhd-storage-account",
-        help="Name or ID of storage account of source VHD URI of OS disk.",
-    ) = None,
-    data_vhds_uris: _many(
-        "--data-vhds-uris", help="Source VHD URIs (space-delimited) of data disks."
-    ) = None,
-    data_vhds_luns: _many(
-        "--data-vhds-luns",
-        help="Logical unit numbers (space-delimited) of source VHD URIs of data disks.",
-    ) = None,
-    data_vhds_storage_accounts: _many(
-        "--data-vhds-storage-accounts",
-        "--data-vhds-sa",
-        help="Names or IDs (space-delimited) of storage accounts of source VHD URIs of data disks.",
-    ) = None,
+    managed_image: ManagedImage = None,
+    virtual_machine: VirtualMachine = None,
+    image_version: ImageVersionSource = None,
+    os_snapshot: OsSnapshot = None,
+    data_snapshots: DataSnapshots = None,
+    data_snapshot_luns: DataSnapshotLuns = None,
+    os_vhd_uri: OsVhdUri = None,
+    os_vhd_storage_account: OsVhdStorageAccount = None,
+    data_vhds_uris: DataVhdsUris = None,
+    data_vhds_luns: DataVhdsLuns = None,
+    data_vhds_storage_accounts: DataVhdsStorageAccounts = None,
     target_regions: TargetRegions = None,
     replica_count: ReplicaCount = None,
-    storage_account_type: Annotated[
-        str | None,
-        choice_option(
-            "--storage-account-type",
-            allowed=("Standard_LRS", "Standard_ZRS", "Premium_LRS"),
-            help="The default storage account type to be used per region.",
-        ),
-    ] = None,
-    exclude_from_latest: _tristate(
-        "--exclude-from-latest",
-        help="The flag means that if it is set to true, people deploying VMs with version omitted will not use this version.",
-    ) = None,
-    end_of_life_date: _text(
-        "--end-of-life-date", help="The end of life date, e.g. '2020-12-31'."
-    ) = None,
-    replication_mode: Annotated[
-        str | None,
-        choice_option(
-            "--replication-mode",
-            allowed=("Full", "Shallow"),
-            help="Optional parameter which specifies the mode to be used for replication. This property is not updatable.",
-        ),
-    ] = None,
+    storage_account_type: StorageAccountType = None,
+    exclude_from_latest: ExcludeFromLatest = None,
+    end_of_life_date: EndOfLifeDate = None,
+    replication_mode: ReplicationMode = None,
     allow_replicated_location_deletion: AllowReplicatedLocationDeletion = None,
     block_deletion_before_end_of_life: BlockDeletion = None,
     tags: CustomTags = None,
     target_edge_zones: TargetEdgeZones = None,
-    target_region_encryption: _many(
-        "--target-region-encryption",
-        help="Space-separated list of customer managed keys for encrypting the OS and data disks in the "
-        "gallery artifact for each region. Format for each region: `<os_des>,<lun1>,<lun1_des>,<lun2>,"
-        '<lun2_des>`. Use "null" as a placeholder.',
-    ) = None,
-    target_region_cvm_encryption: _many(
-        "--target-region-cvm-encryption",
-        help="Space-separated list of customer managed key for Confidential VM encrypting the OS disk in "
-        "the gallery artifact for each region. Format for each region: `<os_cvm_encryption_type>,"
-        "<os_cvm_des>`. The valid values for os_cvm_encryption_type are EncryptedVMGuestStateOnlyWithPmk, "
-        "EncryptedWithPmk, EncryptedWithCmk.",
-    ) = None,
-    target_edge_zone_encryption: _many(
-        "--target-edge-zone-encryption",
-        "--zone-encryption",
-        help="Space-separated list of customer managed keys for encrypting the OS and data disks in the "
-        "gallery artifact for each region. Format for each edge zone: `<edge zone>,<os_des>,<lun1>,"
-        "<lun1_des>,<lun2>,<lun2_des>`.",
-    ) = None,
+    target_region_encryption: TargetRegionEncryption = None,
+    target_region_cvm_encryption: TargetRegionCvmEncryption = None,
+    target_edge_zone_encryption: TargetEdgeZoneEncryption = None,
     no_wait: StoreTrueNoWait = False,
 ) -> Any:
     """Create a new image version.
@@ -398,40 +169,26 @@ def create(
     This operation might take a long time depending on the replicate region number. Use
     "--no-wait" is advised.
     """
-    from sigctl.cli import lro
     from sigctl.cli.dates import end_of_life
+    from sigctl.cli.version_sources import VersionSources, storage_profile
 
-    invocation = inv
-    client = invocation.client
+    client = inv.client
     # az's validator reads the targets before the sources are checked
     regions = parse_target_regions(
         values(target_regions) or [],
         values(target_region_encryption),
         values(target_region_cvm_encryption),
-        _set_id(inv, resource_group),
+        disk_encryption_set(inv, resource_group),
     )
     zones = parse_edge_zones(
         values(target_edge_zones) or [],
         values(target_edge_zone_encryption),
-        _set_id(inv, resource_group),
+        disk_encryption_set(inv, resource_group),
     )
-    storage = _storage_profile(
-        inv,
-        resource_group,
-        managed_image,
-        virtual_machine,
-        image_version,
-        os_snapshot,
-        values(data_snapshots),
-        values(data_snapshot_luns),
-        os_vhd_uri,
-        os_vhd_storage_account,
-        values(data_vhds_uris),
-        values(data_vhds_luns),
-        values(data_vhds_storage_accounts),
-    )
-    invocation.warn(EOL_WARNING)
-    invocation.warn(BLOCK_WARNING)
+    # the source options by name, as az's validator reads them from its namespace
+    storage = storage_profile(inv, resource_group, VersionSources.given(locals()))
+    inv.warn(EOL_WARNING)
+    inv.warn(BLOCK_WARNING)
     eol = end_of_life(end_of_life_date) if end_of_life_date else None
     if location is None:
         location = client.group_location(resource_group)
@@ -446,28 +203,39 @@ def create(
     }
     profile.update({k: v for k, v in optional.items() if v is not None})
     props: dict[str, Any] = {"publishingProfile": profile, "storageProfile": storage}
-    safety = {
-        k: v
-        for k, v in (
-            ("allowDeletionOfReplicatedLocations", allow_replicated_location_deletion),
-            ("blockDeletionBeforeEndOfLife", block_deletion_before_end_of_life),
-        )
-        if v is not None
-    }
+    safety = _safety_profile(allow_replicated_location_deletion, block_deletion_before_end_of_life)
     if safety:
         props["safetyProfile"] = safety
     body = {"location": location, "properties": props, "tags": custom_tags(tags)}
-    target = ids.version_id(
-        client.subscription,
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
+    names = (resource_group, gallery_name, gallery_image_definition, gallery_image_version)
+    return _put(inv, ids.version_id(client.subscription, *names), body, no_wait)
+
+
+def _safety_profile(allow_deletion: bool | None, block_deletion: bool | None) -> dict[str, Any]:
+    """The safetyProfile options given (az sends only those)."""
+    given = (
+        ("allowDeletionOfReplicatedLocations", allow_deletion),
+        ("blockDeletionBeforeEndOfLife", block_deletion),
     )
-    for attempt in client.attempts():  # create on an existing version is an update: compare with it
+    return {k: v for k, v in given if v is not None}
+
+
+def _put(inv: Invocation, target: ResourceId, body: dict[str, Any], no_wait: bool) -> Any:
+    """PUT the version: create on an existing version is an update, so compare with it."""
+    client = inv.client
+    for attempt in client.attempts():
         with attempt:
             before = _existing_regions(client, target)
             result = client.put(target, body, api_version=API_VERSION)
+    return _finish(inv, target, before, result, no_wait)
+
+
+def _finish(
+    inv: Invocation, target: ResourceId, before: list[str], result: dict[str, Any], no_wait: bool
+) -> Any:
+    """Say which regions lost their replicas; then, unless --no-wait, wait for replication."""
+    from sigctl.cli import lro
+
     _warn_lost(inv, before, result)
     if no_wait:
         return None
@@ -596,8 +364,6 @@ def update(
     profile and tags may change. --target-regions replaces the whole list; removing a region
     that holds replicas needs allowDeletionOfReplicatedLocations.
     """
-    from sigctl.cli import lro
-
     invocation = inv
     client = invocation.client
     regions = (
@@ -645,10 +411,7 @@ def update(
             for key in READ_ONLY:
                 instance.pop(key, None)
             result = client.put(target, unflatten(instance), api_version=API_VERSION)
-    _warn_lost(inv, before, result)
-    if no_wait:
-        return None
-    return shape(lro.complete(inv, target, api_version=API_VERSION))
+    return _finish(inv, target, before, result, no_wait)
 
 
 def _existing_regions(client: Client, target: ResourceId) -> list[str]:
@@ -841,23 +604,8 @@ def list_soft_deleted(
     inv: Invocation,
     resource_group: ResourceGroup,
     gallery_name: GalleryName,
-    gallery_image_definition: Annotated[
-        str,
-        typer.Option(
-            "--gallery-image-definition",
-            "--gallery-image-name",
-            "-i",
-            metavar="NAME",
-            help="The artifact name (image definition) of the soft-deleted versions.",
-        ),
-    ],
-    artifact_type: Annotated[
-        str,
-        typer.Option(
-            "--artifact-type",
-            help="The type of the soft-deleted artifacts: image versions are of type Images.",
-        ),
-    ] = "Images",
+    gallery_image_definition: SoftDeletedDefinition,
+    artifact_type: ArtifactType = "Images",
     max_items: MaxItems = None,
     next_token: NextToken = None,
 ) -> Any:
@@ -893,27 +641,9 @@ def resolve(
     resource_group: ResourceGroupOrIds = None,
     gallery_name: GalleryNameOrIds = None,
     gallery_image_definition: ImageDefinitionOrIds = None,
-    location: Annotated[
-        str | None,
-        typer.Option(
-            "--location",
-            "-l",
-            metavar="LOCATION",
-            help="The region a deployment would ask for (latest among versions replicated there).",
-        ),
-    ] = None,
-    id_: Annotated[
-        str | None,
-        typer.Option(
-            "--id", metavar="ID", help="An image definition id, or its .../versions/latest id."
-        ),
-    ] = None,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain", help="Print every candidate with the reasons it was or was not chosen."
-        ),
-    ] = False,
+    location: ResolveLocation = None,
+    id_: ResolveId = None,
+    explain: Explain = False,
 ) -> Any:
     """Resolve which image version "latest" means, and optionally explain why.
 
@@ -925,7 +655,7 @@ def resolve(
     invocation = inv
     client = invocation.client
     if id_:
-        definition = _definition_from_id(id_)
+        definition = definition_from_id(id_)
     else:
         definition = definition_target(inv, resource_group, gallery_name, gallery_image_definition)
     path = f"/sigctl/subscriptions/{definition.subscription}/latest"
@@ -936,173 +666,9 @@ def resolve(
             for warning in verdict["warnings"]:
                 invocation.warn(f"{verdict['name']}: {warning}")
     if explain:
-        return _verdicts(result)
+        return verdicts(result)
     return shape(result["version"])
 
 
-def _verdicts(result: dict[str, Any]) -> Any:
-    """--explain: one entry per candidate, the one "latest" means marked; an OrderedDict so that
-    `-o tsv` prints version, eligibility and choice first, one version a line."""
-    from collections import OrderedDict
-
-    verdicts = [
-        OrderedDict(
-            name=c["name"],
-            eligible=c["eligible"],
-            latest=c["name"] == result["latest"],
-            provisioningState=c["provisioningState"],
-            reasons=c["reasons"],
-            warnings=c["warnings"],
-        )
-        for c in result["candidates"]
-    ]
-    rows = [
-        {
-            "Version": v["name"],
-            "Eligible": v["eligible"],
-            "Latest": v["latest"],
-            "Reasons": "; ".join(v["reasons"]),
-        }
-        for v in verdicts
-    ]
-    return WithTable(verdicts, rows)
-
-
-def _definition_from_id(text: str) -> ResourceId:
-    parsed = parse_id(text)
-    route = parsed.route
-    if (
-        route == ("microsoft.compute", ("galleries", "images", "versions"))
-        and parsed.name.lower() == "latest"
-    ):
-        return parsed.parent()
-    if route == ("microsoft.compute", ("galleries", "images")) and not parsed.is_collection:
-        return parsed
-    raise CliError(
-        f"usage error: '{text}' is neither an image definition id nor a .../versions/latest id"
-    )
-
-
-# -- what consumers see ----------------------------------------------------------------------------
-
-
-@commands.command(
-    "list-shared",
-    policy=True,
-    examples=[
-        (
-            "The versions of a definition shared with you.",
-            "{prefix} list-shared --gallery-unique-name UNIQUE_NAME -i MyImage -l eastus2",
-        )
-    ],
-)
-def list_shared(
-    inv: Invocation,
-    gallery_unique_name: shared_views.UniqueName,
-    gallery_image_definition: shared_views.Definition,
-    location: shared_views.Location,
-    shared_to: shared_views.SharedTo = None,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List VM image versions in a gallery shared directly to your subscription or tenant."""
-    versions = shared_views.fetch(
-        inv,
-        "sharedGalleries",
-        location,
-        gallery_unique_name,
-        gallery_image_definition,
-        shared_to=shared_to,
-        many=True,
-    )
-    return paginate(inv, versions, max_items, next_token)
-
-
-@commands.command(
-    "show-shared",
-    policy=True,
-    examples=[
-        (
-            "Show a shared version.",
-            "{prefix} show-shared --gallery-unique-name UNIQUE_NAME -i MyImage -e 1.0.0 -l eastus2",
-        )
-    ],
-)
-def show_shared(
-    inv: Invocation,
-    gallery_unique_name: shared_views.UniqueNameOrIds = None,
-    gallery_image_definition: shared_views.DefinitionOrIds = None,
-    gallery_image_version: shared_views.VersionOrIds = None,
-    location: shared_views.LocationOrIds = None,
-    ids_: shared_views.ViewIds = None,
-) -> Any:
-    """Get a shared gallery image version."""
-    return shared_views.show(
-        inv,
-        "sharedGalleries",
-        ids_,
-        location,
-        ("--gallery-unique-name", gallery_unique_name),
-        ("-i", gallery_image_definition),
-        ("-e", gallery_image_version),
-    )
-
-
-@commands.command(
-    "list-community",
-    policy=True,
-    examples=[
-        (
-            "The versions of a community image.",
-            "{prefix} list-community --public-gallery-name PUBLIC_NAME -i MyImage -l eastus2",
-        )
-    ],
-)
-def list_community(
-    inv: Invocation,
-    public_gallery_name: shared_views.PublicName,
-    gallery_image_definition: shared_views.Definition,
-    location: shared_views.Location,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List VM image versions in a community gallery."""
-    versions = shared_views.fetch(
-        inv,
-        "communityGalleries",
-        location,
-        public_gallery_name,
-        gallery_image_definition,
-        many=True,
-    )
-    return paginate(inv, versions, max_items, next_token)
-
-
-@commands.command(
-    "show-community",
-    policy=True,
-    examples=[
-        (
-            "Show a community version.",
-            "{prefix} show-community --public-gallery-name PUBLIC_NAME -i MyImage -e 1.0.0 -l eastus2",
-        )
-    ],
-)
-def show_community(
-    inv: Invocation,
-    public_gallery_name: shared_views.PublicNameOrIds = None,
-    gallery_image_definition: shared_views.DefinitionOrIds = None,
-    gallery_image_version: shared_views.VersionOrIds = None,
-    location: shared_views.LocationOrIds = None,
-    ids_: shared_views.ViewIds = None,
-) -> Any:
-    """Get a community gallery image version."""
-    return shared_views.show(
-        inv,
-        "communityGalleries",
-        ids_,
-        location,
-        ("--public-gallery-name", public_gallery_name),
-        ("-i", gallery_image_definition),
-        ("-e", gallery_image_version),
-    )
+# What consumers see: list-shared, show-shared, list-community and show-community.
+commands.include(shared_versions.commands)

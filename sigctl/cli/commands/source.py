@@ -41,6 +41,68 @@ OPTIONS = {
 }
 
 
+# create's options
+OsType = Annotated[
+    str | None,
+    choice_option(
+        "--os-type",
+        allowed=("Windows", "Linux"),
+        help="OS of the source. Required for managed images and VMs; a disk, snapshot or "
+        "VHD may have none (as an OS disk it then takes the image definition's).",
+    ),
+]
+OsState = Annotated[
+    str | None,
+    choice_option(
+        "--os-state",
+        allowed=("Generalized", "Specialized"),
+        help="OS state of a managed image or VM (a disk, snapshot or VHD has none). "
+        "Default: Generalized.",
+    ),
+]
+HyperVGeneration = Annotated[
+    str | None,
+    choice_option(
+        "--hyper-v-generation",
+        allowed=("V1", "V2"),
+        help="Hyper-V generation. Default: V2 for a managed image or VM; a disk, snapshot or "
+        "VHD has one only when given.",
+    ),
+]
+SizeGb = Annotated[
+    int,
+    typer.Option(
+        "--size-gb",
+        parser=integer("--size-gb"),
+        help="Provisioned size of the (OS) disk in GB.",
+    ),
+]
+UsedGb = Annotated[
+    int | None,
+    typer.Option(
+        "--used-gb",
+        parser=integer("--used-gb"),
+        help="Occupied size in GB (billing uses it). Default: the full size.",
+    ),
+]
+DataDisk = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--data-disk",
+        metavar="SIZE[:USED]",
+        help="Data disks of a managed image or VM, in LUN order.",
+    ),
+]
+StorageAccount = Annotated[
+    str | None,
+    typer.Option(
+        "--storage-account",
+        help="Storage account of a VHD. Default: sigctlvhds. The blob is NAME.vhd (a name "
+        "that already ends in .vhd is used as it is).",
+    ),
+]
+
+
 @commands.command(
     "create",
     examples=[
@@ -63,66 +125,14 @@ def create(
     kind: Kind,
     resource_group: ResourceGroup,
     name: Name,
-    os_type: Annotated[
-        str | None,
-        choice_option(
-            "--os-type",
-            allowed=("Windows", "Linux"),
-            help="OS of the source. Required for managed images and VMs; a disk, snapshot or "
-            "VHD may have none (as an OS disk it then takes the image definition's).",
-        ),
-    ] = None,
+    os_type: OsType = None,
     location: Location = None,
-    os_state: Annotated[
-        str | None,
-        choice_option(
-            "--os-state",
-            allowed=("Generalized", "Specialized"),
-            help="OS state of a managed image or VM (a disk, snapshot or VHD has none). "
-            "Default: Generalized.",
-        ),
-    ] = None,
-    hyper_v_generation: Annotated[
-        str | None,
-        choice_option(
-            "--hyper-v-generation",
-            allowed=("V1", "V2"),
-            help="Hyper-V generation. Default: V2 for a managed image or VM; a disk, snapshot or "
-            "VHD has one only when given.",
-        ),
-    ] = None,
-    size_gb: Annotated[
-        int,
-        typer.Option(
-            "--size-gb",
-            parser=integer("--size-gb"),
-            help="Provisioned size of the (OS) disk in GB.",
-        ),
-    ] = 30,
-    used_gb: Annotated[
-        int | None,
-        typer.Option(
-            "--used-gb",
-            parser=integer("--used-gb"),
-            help="Occupied size in GB (billing uses it). Default: the full size.",
-        ),
-    ] = None,
-    data_disk: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--data-disk",
-            metavar="SIZE[:USED]",
-            help="Data disks of a managed image or VM, in LUN order.",
-        ),
-    ] = None,
-    storage_account: Annotated[
-        str | None,
-        typer.Option(
-            "--storage-account",
-            help="Storage account of a VHD. Default: sigctlvhds. The blob is NAME.vhd (a name "
-            "that already ends in .vhd is used as it is).",
-        ),
-    ] = None,
+    os_state: OsState = None,
+    hyper_v_generation: HyperVGeneration = None,
+    size_gb: SizeGb = 30,
+    used_gb: UsedGb = None,
+    data_disk: DataDisk = None,
+    storage_account: StorageAccount = None,
 ) -> Any:
     """Create a source artefact for image versions (a managed image, VM, disk, snapshot or VHD)."""
     from sigctl.cli.service_errors import as_options
