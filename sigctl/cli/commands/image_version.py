@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,9 +13,7 @@ from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
     name_or_id,
-    one_or_many,
     parse_id,
-    targets,
     version_target,
 )
 from sigctl.cli.context import Invocation
@@ -24,30 +23,21 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
-    AazNoWait,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
     CustomTags,
-    Deleted,
-    Exists,
     ForceStringFlag,
     GalleryName,
     GalleryNameOrIds,
-    Ids,
     ImageDefinitionCreate,
     ImageDefinitionOnlyOrIds,
     ImageDefinitionOrIds,
-    Interval,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
     StoreTrueNoWait,
-    Timeout,
-    Updated,
     VersionNameOnly,
     VersionNameOrIds,
     aaz_bool_option,
@@ -57,6 +47,7 @@ from sigctl.cli.params import (
     values,
 )
 from sigctl.cli.regions_arg import parse_edge_zones, parse_target_regions
+from sigctl.cli.resource_commands import QueryOption, Resource
 from sigctl.errors import ArmError
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
@@ -474,9 +465,26 @@ def create(
     return shape(lro.complete(inv, target, api_version=API_VERSION))
 
 
-@commands.command(
-    "show",
-    examples=[
+VERSION = Resource(
+    target=version_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("gallery_image_definition", ImageDefinitionOnlyOrIds),
+        ("gallery_image_version", VersionNameOrIds),
+    ],
+    collection=lambda subscription, group, gallery, definition: ids.compute_id(
+        subscription, group, "galleries", gallery, "images", definition, "versions"
+    ),
+    listing=[ResourceGroup, GalleryName, ImageDefinitionList],
+    api_version=API_VERSION,
+    shape=shape,
+)
+ExpandQuery = QueryOption("expand", Expand, lambda given: {"$expand": given} if given else {})
+VERSION.show(
+    commands,
+    "Get information about a gallery image version.",
+    [
         (
             "Get information about a gallery image version.",
             "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
@@ -490,38 +498,14 @@ def create(
             "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --expand ReplicationStatus -o table",
         ),
     ],
+    api_version=None,
+    options=[ExpandQuery],
     table=show_table,
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-) -> Any:
-    """Get information about a gallery image version."""
-    client = inv.client
-    query = {"$expand": expand} if expand else {}
-    found = [
-        shape(client.get(t, **query))
-        for t in targets(
-            inv,
-            ids_,
-            version_target,
-            resource_group,
-            gallery_name,
-            gallery_image_definition,
-            gallery_image_version,
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+VERSION.list_(
+    commands,
+    "List gallery image versions in a gallery image definition.",
+    [
         (
             "List the versions of an image definition.",
             "{prefix} list -g MyResourceGroup -r MyGallery -i MyImage",
@@ -532,27 +516,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ResourceGroup,
-    gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinitionList,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery image versions in a gallery image definition."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription,
-        resource_group,
-        "galleries",
-        gallery_name,
-        "images",
-        gallery_image_definition,
-        "versions",
-    )
-    found = [shape(v) for v in client.list(collection, api_version=API_VERSION)]
-    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -676,10 +639,18 @@ def _warn_lost(inv: Invocation, before: list[str], result: dict[str, Any]) -> No
         )
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+# az's delete also takes the definition as --gallery-image-name.
+dataclasses.replace(
+    VERSION,
+    names=[
+        *VERSION.names[:2],
+        ("gallery_image_definition", ImageDefinitionOrIds),
+        VERSION.names[3],
+    ],
+).delete(
+    commands,
+    "Delete a gallery image version.",
+    [
         (
             "Delete a gallery image version.",
             "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
@@ -689,45 +660,24 @@ def _warn_lost(inv: Invocation, before: list[str], result: dict[str, Any]) -> No
             "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --bypass-soft-delete",
         ),
     ],
+    options=[
+        QueryOption(
+            "bypass_soft_delete",
+            Annotated[
+                BoolValue | None,
+                aaz_bool_option(
+                    "--bypass-soft-delete",
+                    help="Delete the version for good even if the gallery has soft delete enabled.",
+                ),
+            ],
+            lambda given: {"bypassSoftDelete": "true"} if given else {},
+        )
+    ],
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    bypass_soft_delete: Annotated[
-        BoolValue | None,
-        aaz_bool_option(
-            "--bypass-soft-delete",
-            help="Delete the version for good even if the gallery has soft delete enabled.",
-        ),
-    ] = None,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery image version."""
-    client = inv.client
-    query = {
-        "api-version": API_VERSION,
-        **({"bypassSoftDelete": "true"} if bypass_soft_delete else {}),
-    }
-    for target in targets(
-        inv,
-        ids_,
-        version_target,
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
-    ):
-        client.delete(target, **query)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+VERSION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the image version is met.",
+    [
         (
             "Wait until a version is created (replicated everywhere).",
             "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --created",
@@ -738,48 +688,8 @@ def delete(
             "--custom \"properties.replicationStatus.summary[?region=='West US 2'].state | [0]=='Completed'\"",
         ),
     ],
+    options=[ExpandQuery],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the image version is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(
-        inv,
-        ids_,
-        version_target,
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
-    )[0]
-    query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
-    return poll(
-        inv,
-        target,
-        query,
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )
 
 
 @commands.command(
