@@ -56,11 +56,11 @@ class Resource:
     # The parameters `target` takes, in its order (-g first, the resource's own name last),
     # with their ...OrIds annotations.
     names: Sequence[tuple[str, Any]]
-    # The collection `list` reads: (subscription, every name but the last) -> id.
-    collection: Callable[..., ResourceId]
-    # The annotations of `list`'s options: one per name but the last.
-    listing: Sequence[Any]
     api_version: str | None
+    # The collection `list` reads: (subscription, every name but the last) -> id.
+    collection: Callable[..., ResourceId] | None = None
+    # The annotations of `list`'s options: one per name but the last.
+    listing: Sequence[Any] = ()
     shape: Callable[[dict[str, Any]], Any] = lambda body: body
     # The options' order, where it is not `names`' order.
     order: Sequence[str] | None = None
@@ -84,11 +84,16 @@ class Resource:
         commands.command("show", examples=examples, table=table)(_command(show, doc, parameters))
 
     def list_(self, commands: CommandGroup, doc: str, examples: Examples) -> None:
+        collection = self.collection
+        if collection is None:
+            raise ValueError("a resource that is listed names its collection")
+
         def list_(inv: Invocation, **given: Any) -> Any:
             client = inv.client
             parents = [given[name] for name, _ in self.names[:-1]]
-            collection = self.collection(client.subscription, *parents)
-            found = client.list(collection, api_version=self.api_version)
+            found = client.list(
+                collection(client.subscription, *parents), api_version=self.api_version
+            )
             return paginate(
                 inv, [self.shape(r) for r in found], given["max_items"], given["next_token"]
             )
