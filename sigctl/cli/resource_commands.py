@@ -2,7 +2,7 @@
 
 az's generated commands for one resource differ only in how its id is built from -g and its
 names, the api-version, how a body is shaped for output, and a few options of their own. A
-`Resource` says those once; `Resource.show(commands, ...)`, `.list_`, `.delete` and `.wait` register a command
+`Resource` says those once; its `show`, `list_`, `delete` and `wait` each register that command
 on the module's `CommandGroup`. Each command is a function with a real signature, so
 `framework.typer_command` builds its options exactly as it does for a hand-written one.
 """
