@@ -14,35 +14,26 @@ import typer
 from sigctl.cli.arguments import (
     aaz_location,
     access_control_profile_target,
-    confirm,
     one_or_many,
     targets,
 )
 from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
     AazNoWait,
     AddArg,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     Ids,
-    Interval,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
-    Yes,
     choice_option,
     location_option,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage in VM access control profiles.")
@@ -146,55 +137,39 @@ def create(
     return None if no_wait else result
 
 
-@commands.command(
-    "show",
-    examples=[
+PROFILE = Resource(
+    target=access_control_profile_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("name", NameOrIds),
+    ],
+    collection=lambda subscription, group, gallery: ids.compute_id(
+        subscription, group, "galleries", gallery, KIND
+    ),
+    listing=[ResourceGroup, GalleryName],
+    api_version=API_VERSION,
+)
+PROFILE.show(
+    commands,
+    "Get information about a gallery in VM access control profile.",
+    [
         (
             "Show a profile.",
             "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery --name MyProfile",
         ),
     ],
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Get information about a gallery in VM access control profile."""
-    client = inv.client
-    found = [
-        client.get(t, api_version=API_VERSION)
-        for t in targets(
-            inv, ids_, access_control_profile_target, resource_group, gallery_name, name
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+PROFILE.list_(
+    commands,
+    "List gallery in VM access control profiles in a gallery.",
+    [
         (
             "List the profiles of a gallery.",
             "{prefix} list --resource-group MyResourceGroup --gallery-name MyGallery",
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ResourceGroup,
-    gallery_name: GalleryName,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery in VM access control profiles in a gallery."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription, resource_group, "galleries", gallery_name, KIND
-    )
-    return paginate(inv, client.list(collection, api_version=API_VERSION), max_items, next_token)
 
 
 @commands.command(
@@ -252,78 +227,29 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+PROFILE.delete(
+    commands,
+    """Delete a gallery in VM access control profile.
+
+    Fails with CannotDeleteResource while the profile has versions. Without --yes az asks
+    first (and, with no terminal to ask on, refuses).
+    """,
+    [
         (
             "Delete a profile (it must have no versions left).",
             "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery "
             "--name MyProfile --yes",
         ),
     ],
+    yes="after targets",
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-    yes: Yes = False,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery in VM access control profile.
-
-    Fails with CannotDeleteResource while the profile has versions. Without --yes az asks
-    first (and, with no terminal to ask on, refuses).
-    """
-    client = inv.client
-    found = targets(inv, ids_, access_control_profile_target, resource_group, gallery_name, name)
-    if not yes:
-        confirm()
-    for target in found:
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+PROFILE.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition is met.",
+    [
         (
             "Wait until a profile exists.",
             "{prefix} wait -g MyResourceGroup --gallery-name MyGallery -n MyProfile --created",
         ),
     ],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(inv, ids_, access_control_profile_target, resource_group, gallery_name, name)[
-        0
-    ]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

@@ -13,7 +13,6 @@ import typer
 from sigctl.cli.arguments import (
     aaz_location,
     access_control_profile_version_target,
-    confirm,
     one_or_many,
     targets,
 )
@@ -27,31 +26,23 @@ from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
     AazNoWait,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     Ids,
-    Interval,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
-    Yes,
     aaz_bool_option,
     choice_option,
     location_option,
     values,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage in VM access control profile versions.")
@@ -226,9 +217,25 @@ def _all(
     )
 
 
-@commands.command(
-    "show",
-    examples=[
+PROFILE_VERSION = Resource(
+    target=access_control_profile_version_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("profile_name", ProfileNameOrIds),
+        ("profile_version", VersionNameOrIds),
+    ],
+    collection=lambda subscription, group, gallery, profile: ids.compute_id(
+        subscription, group, "galleries", gallery, KIND, profile, "versions"
+    ),
+    listing=[ResourceGroup, GalleryName, ProfileName],
+    api_version=API_VERSION,
+    shape=flatten,
+)
+PROFILE_VERSION.show(
+    commands,
+    "Get information about a gallery in VM access control profile version.",
+    [
         (
             "Show a version.",
             "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery "
@@ -236,26 +243,10 @@ def _all(
         ),
     ],
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    profile_name: ProfileNameOrIds = None,
-    profile_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Get information about a gallery in VM access control profile version."""
-    client = inv.client
-    found = [
-        flatten(client.get(t, api_version=API_VERSION))
-        for t in _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+PROFILE_VERSION.list_(
+    commands,
+    "List gallery in VM access control profile versions in a gallery in VM access control profile.",
+    [
         (
             "List the versions of a profile.",
             "{prefix} list --resource-group MyResourceGroup --gallery-name MyGallery "
@@ -263,27 +254,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ResourceGroup,
-    gallery_name: GalleryName,
-    profile_name: ProfileName,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery in VM access control profile versions in a gallery in VM access control profile."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription,
-        resource_group,
-        "galleries",
-        gallery_name,
-        KIND,
-        profile_name,
-        "versions",
-    )
-    found = client.list(collection, api_version=API_VERSION)
-    return paginate(inv, [flatten(v) for v in found], max_items, next_token)
 
 
 @commands.command(
@@ -347,43 +317,25 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+PROFILE_VERSION.delete(
+    commands,
+    """Delete a gallery in VM access control profile version.
+
+    Without --yes az asks first (and, with no terminal to ask on, refuses).
+    """,
+    [
         (
             "Delete a version.",
             "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery "
             "--profile-name MyProfile --profile-version 1.0.0 --yes",
         ),
     ],
+    yes="after targets",
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    profile_name: ProfileNameOrIds = None,
-    profile_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    yes: Yes = False,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery in VM access control profile version.
-
-    Without --yes az asks first (and, with no terminal to ask on, refuses).
-    """
-    client = inv.client
-    found = _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)
-    if not yes:
-        confirm()
-    for target in found:
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+PROFILE_VERSION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition is met.",
+    [
         (
             "Wait until a version has replicated.",
             "{prefix} wait -g MyResourceGroup --gallery-name MyGallery --profile-name MyProfile "
@@ -391,34 +343,3 @@ def delete(
         ),
     ],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    profile_name: ProfileNameOrIds = None,
-    profile_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition is met."""
-    from sigctl.cli.wait import poll
-
-    target = _all(inv, ids_, resource_group, gallery_name, profile_name, profile_version)[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

@@ -24,32 +24,25 @@ from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     Ids,
-    Interval,
     ListGroup,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
     aaz_bool_option,
     choice_option,
     values,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
 
@@ -222,33 +215,28 @@ def create(
     return None if no_wait else flatten(result)
 
 
-@commands.command(
-    "show",
-    examples=[
+ENCRYPTION_SET = Resource(
+    target=_target,
+    names=[("resource_group", ResourceGroupOrIds), ("name", NameOrIds)],
+    collection=lambda subscription, group: ids.compute_id(subscription, group, TYPE),
+    listing=[ListGroup],
+    api_version=API_VERSION,
+    shape=flatten,
+)
+ENCRYPTION_SET.show(
+    commands,
+    "Get information about a disk encryption set.",
+    [
         (
             "Get information about a disk encryption set.",
             "{prefix} show --name MyDiskEncryptionSet --resource-group MyResourceGroup",
         )
     ],
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Get information about a disk encryption set."""
-    client = inv.client
-    found = [
-        flatten(client.get(t, api_version=API_VERSION))
-        for t in targets(inv, ids_, _target, resource_group, name)
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+ENCRYPTION_SET.list_(
+    commands,
+    "List disk encryption sets.",
+    [
         ("List all disk encryption sets in a subscription.", "{prefix} list"),
         (
             "List all disk encryption sets in a resource group.",
@@ -256,17 +244,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ListGroup = None,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List disk encryption sets."""
-    client = inv.client
-    collection = ids.compute_id(client.subscription, resource_group, TYPE)
-    found = client.list(collection, api_version=API_VERSION)
-    return paginate(inv, [flatten(s) for s in found], max_items, next_token)
 
 
 @commands.command(
@@ -335,67 +312,26 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+ENCRYPTION_SET.delete(
+    commands,
+    """Delete a disk encryption set.
+
+    Versions encrypted with it keep their replicas, but cannot add replicas with it any more.
+    """,
+    [
         (
             "Delete a disk encryption set.",
             "{prefix} delete --name MyDiskEncryptionSet --resource-group MyResourceGroup",
         )
     ],
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a disk encryption set.
-
-    Versions encrypted with it keep their replicas, but cannot add replicas with it any more.
-    """
-    client = inv.client
-    for target in targets(inv, ids_, _target, resource_group, name):
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+ENCRYPTION_SET.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition is met.",
+    [
         (
             "Wait until a disk encryption set is created.",
             "{prefix} wait --name MyDiskEncryptionSet --resource-group MyResourceGroup --created",
         )
     ],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    name: NameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition is met."""
-    from sigctl.cli.wait import poll
-
-    return poll(
-        inv,
-        targets(inv, ids_, _target, resource_group, name)[0],
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

@@ -18,27 +18,21 @@ from sigctl.cli.params import (
     AazNoWait,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     GalleryName,
     GalleryNameOrIds,
     Ids,
-    Interval,
     ListGroup,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
     aaz_bool_option,
     aaz_tags_option,
     choice_option,
     integer,
 )
+from sigctl.cli.resource_commands import QueryOption, Resource
 from sigctl.cli.validators import check_community
 from sigctl.provider import ids
 from sigctl.provider.ids import ResourceId
@@ -275,9 +269,41 @@ def create(
     return None if no_wait else flatten(result)
 
 
-@commands.command(
-    "show",
-    examples=[
+GALLERY = Resource(
+    target=gallery_target,
+    names=[("resource_group", ResourceGroupOrIds), ("gallery_name", GalleryNameOrIds)],
+    collection=lambda subscription, group: ids.compute_id(subscription, group, "galleries"),
+    listing=[ListGroup],
+    api_version=API_LIST,
+    shape=flatten,
+)
+SharingGroups = QueryOption(
+    "sharing_groups",
+    Annotated[
+        BoolValue | None,
+        aaz_bool_option(
+            "--sharing-groups",
+            help="The expand query option to query shared gallery groups.",
+        ),
+    ],
+    lambda given: {"$expand": "SharingProfile/Groups"} if given else {},
+)
+Select = QueryOption(
+    "select",
+    Annotated[
+        str | None,
+        choice_option(
+            "--select",
+            allowed=("Permissions",),
+            help="The select expression to apply on the operation.",
+        ),
+    ],
+    lambda given: {"$select": given} if given else {},
+)
+GALLERY.show(
+    commands,
+    "Retrieve information about a Shared Image Gallery.",
+    [
         (
             "Retrieve information about a gallery.",
             "{prefix} show --resource-group MyResourceGroup --gallery-name MyGallery",
@@ -287,43 +313,13 @@ def create(
             "{prefix} show --ids /subscriptions/SUB/resourceGroups/MyResourceGroup/providers/Microsoft.Compute/galleries/MyGallery",
         ),
     ],
+    api_version=None,
+    options=[SharingGroups, Select],
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    ids_: Ids = None,
-    sharing_groups: Annotated[
-        BoolValue | None,
-        aaz_bool_option(
-            "--sharing-groups",
-            help="The expand query option to query shared gallery groups.",
-        ),
-    ] = None,
-    select: Annotated[
-        str | None,
-        choice_option(
-            "--select",
-            allowed=("Permissions",),
-            help="The select expression to apply on the operation.",
-        ),
-    ] = None,
-) -> Any:
-    """Retrieve information about a Shared Image Gallery."""
-    client = inv.client
-    query = {"$expand": "SharingProfile/Groups"} if sharing_groups else {}
-    if select:
-        query["$select"] = select
-    found = [
-        flatten(client.get(t, **query))
-        for t in targets(inv, ids_, gallery_target, resource_group, gallery_name)
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+GALLERY.list_(
+    commands,
+    "List galleries under a resource group (the whole subscription if -g is omitted).",
+    [
         ("List galleries in a resource group.", "{prefix} list --resource-group MyResourceGroup"),
         ("List every gallery in the subscription.", "{prefix} list"),
         (
@@ -332,17 +328,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ListGroup = None,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List galleries under a resource group (the whole subscription if -g is omitted)."""
-    client = inv.client
-    collection = ids.compute_id(client.subscription, resource_group, "galleries")
-    galleries = client.list(collection, api_version=API_LIST)
-    return paginate(inv, [flatten(g) for g in galleries], max_items, next_token)
 
 
 @commands.command(
@@ -438,37 +423,24 @@ def _update_one(
     return flatten(client.put(target, unflatten(instance), api_version=API_CREATE))
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+GALLERY.delete(
+    commands,
+    """Delete a Shared Image Gallery.
+
+    Fails with CannotDeleteResource while image definitions or applications exist; deleting a
+    gallery that does not exist succeeds silently.
+    """,
+    [
         (
             "Delete a gallery.",
             "{prefix} delete --resource-group MyResourceGroup --gallery-name MyGallery",
         ),
     ],
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    ids_: Ids = None,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a Shared Image Gallery.
-
-    Fails with CannotDeleteResource while image definitions or applications exist; deleting a
-    gallery that does not exist succeeds silently.
-    """
-    client = inv.client
-    for target in targets(inv, ids_, gallery_target, resource_group, gallery_name):
-        client.delete(target, api_version=API_LIST)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+GALLERY.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the gallery is met.",
+    [
         (
             "Wait until a gallery exists and has succeeded.",
             "{prefix} wait -g MyResourceGroup -r MyGallery --created",
@@ -482,36 +454,8 @@ def delete(
             "{prefix} wait -g MyResourceGroup -r MyGallery --custom \"properties.provisioningState=='Succeeded'\"",
         ),
     ],
+    api_version=API_CREATE,
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the gallery is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_CREATE},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )
 
 
 # -- what consumers see ----------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
     application_target,
-    confirm,
     one_or_many,
     targets,
 )
@@ -23,31 +22,23 @@ from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     GalleryName,
     GalleryNameOrIds,
     Ids,
-    Interval,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
-    Yes,
     choice_option,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage gallery application.")
@@ -165,9 +156,25 @@ def create(
     return None if no_wait else shape(result)
 
 
-@commands.command(
-    "show",
-    examples=[
+APPLICATION = Resource(
+    target=application_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("gallery_application_name", NameOrIds),
+    ],
+    collection=lambda subscription, group, gallery: ids.compute_id(
+        subscription, group, "galleries", gallery, "applications"
+    ),
+    listing=[ResourceGroup, GalleryName],
+    api_version=API_VERSION,
+    shape=shape,
+    order=["gallery_application_name", "gallery_name", "resource_group"],
+)
+APPLICATION.show(
+    commands,
+    "Get information about a gallery Application Definition.",
+    [
         (
             "Get information about a gallery application.",
             "{prefix} show -g MyResourceGroup -r MyGallery -n AppName",
@@ -178,27 +185,10 @@ def create(
         ),
     ],
 )
-def show(
-    inv: Invocation,
-    gallery_application_name: NameOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Get information about a gallery Application Definition."""
-    client = inv.client
-    found = [
-        shape(client.get(t, api_version=API_VERSION))
-        for t in targets(
-            inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+APPLICATION.list_(
+    commands,
+    "List gallery Application Definitions in a gallery.",
+    [
         ("List the applications of a gallery.", "{prefix} list -g MyResourceGroup -r MyGallery"),
         (
             "List their names and OS types as a table.",
@@ -206,20 +196,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    gallery_name: GalleryName,
-    resource_group: ResourceGroup,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery Application Definitions in a gallery."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription, resource_group, "galleries", gallery_name, "applications"
-    )
-    found = [shape(a) for a in client.list(collection, api_version=API_VERSION)]
-    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -281,43 +257,25 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+APPLICATION.delete(
+    commands,
+    """Delete a gallery Application.
+
+    Fails with CannotDeleteResource while the application has versions. Asks for confirmation
+    unless --yes is given.
+    """,
+    [
         (
             "Delete an application (it must have no versions left).",
             "{prefix} delete -g MyResourceGroup -r MyGallery -n AppName --yes",
         )
     ],
+    yes="first",  # az asks before it reads the other arguments
 )
-def delete(
-    inv: Invocation,
-    gallery_application_name: NameOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-    yes: Yes = False,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery Application.
-
-    Fails with CannotDeleteResource while the application has versions. Asks for confirmation
-    unless --yes is given.
-    """
-    if not yes:  # az asks before it reads the other arguments
-        confirm()
-    client = inv.client
-    for target in targets(
-        inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
-    ):
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+APPLICATION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the application is met.",
+    [
         (
             "Wait until an application exists and has succeeded.",
             "{prefix} wait -g MyResourceGroup -r MyGallery -n AppName --created",
@@ -328,35 +286,3 @@ def delete(
         ),
     ],
 )
-def wait(
-    inv: Invocation,
-    gallery_application_name: NameOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the application is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(
-        inv, ids_, application_target, resource_group, gallery_name, gallery_application_name
-    )[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

@@ -18,7 +18,6 @@ from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
     application_version_target,
-    confirm,
     one_or_many,
     targets,
 )
@@ -28,34 +27,26 @@ from sigctl.cli.errors import CliError, usage_error
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten, prune
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
     AazNoWait,
     AazTags,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     ForceString,
     GalleryName,
     GalleryNameOrIds,
     Ids,
-    Interval,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
-    Yes,
     aaz_bool_option,
     choice_option,
     values,
 )
+from sigctl.cli.resource_commands import QueryOption, Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage gallery application version.")
@@ -404,9 +395,32 @@ def create(
     return _finish(inv, target, no_wait)
 
 
-@commands.command(
-    "show",
-    examples=[
+APPLICATION_VERSION = Resource(
+    target=application_version_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("gallery_application_name", ApplicationOrIds),
+        ("gallery_application_version_name", VersionOrIds),
+    ],
+    collection=lambda subscription, group, gallery, application: ids.application_id(
+        subscription, group, gallery, application
+    ).child("versions"),
+    listing=[ResourceGroup, GalleryName, Application],
+    api_version=API_VERSION,
+    shape=shape,
+    order=[
+        "gallery_application_name",
+        "gallery_application_version_name",
+        "gallery_name",
+        "resource_group",
+    ],
+)
+ExpandQuery = QueryOption("expand", Expand, lambda given: {"$expand": given} if given else {})
+APPLICATION_VERSION.show(
+    commands,
+    "Get information about a gallery application version.",
+    [
         (
             "Get information about a gallery application version.",
             "{prefix} show -g MyResourceGroup -r MyGallery --application-name agent -n 1.0.0",
@@ -416,37 +430,12 @@ def create(
             "{prefix} show -g MyResourceGroup -r MyGallery --application-name agent -n 1.0.0 --expand ReplicationStatus --query replicationStatus",
         ),
     ],
+    options=[ExpandQuery],
 )
-def show(
-    inv: Invocation,
-    gallery_application_name: ApplicationOrIds = None,
-    gallery_application_version_name: VersionOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-) -> Any:
-    """Get information about a gallery application version."""
-    client = inv.client
-    query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
-    found = [
-        shape(client.get(t, **query))
-        for t in targets(
-            inv,
-            ids_,
-            application_version_target,
-            resource_group,
-            gallery_name,
-            gallery_application_name,
-            gallery_application_version_name,
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+APPLICATION_VERSION.list_(
+    commands,
+    "List gallery application versions.",
+    [
         (
             "List the versions of an application.",
             "{prefix} list -g MyResourceGroup -r MyGallery --application-name agent",
@@ -457,21 +446,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    gallery_application_name: Application,
-    gallery_name: GalleryName,
-    resource_group: ResourceGroup,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery application versions."""
-    client = inv.client
-    collection = ids.application_id(
-        client.subscription, resource_group, gallery_name, gallery_application_name
-    ).child("versions")
-    found = [shape(v) for v in client.list(collection, api_version=API_VERSION)]
-    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -557,49 +531,24 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+APPLICATION_VERSION.delete(
+    commands,
+    """Delete a gallery application version.
+
+    Asks for confirmation unless --yes is given. Application versions have no soft delete.
+    """,
+    [
         (
             "Delete an application version.",
             "{prefix} delete -g MyResourceGroup -r MyGallery --application-name agent -n 1.0.0 --yes",
         )
     ],
+    yes="first",  # az asks before it reads the other arguments
 )
-def delete(
-    inv: Invocation,
-    gallery_application_name: ApplicationOrIds = None,
-    gallery_application_version_name: VersionOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-    yes: Yes = False,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery application version.
-
-    Asks for confirmation unless --yes is given. Application versions have no soft delete.
-    """
-    if not yes:  # az asks before it reads the other arguments
-        confirm()
-    client = inv.client
-    for target in targets(
-        inv,
-        ids_,
-        application_version_target,
-        resource_group,
-        gallery_name,
-        gallery_application_name,
-        gallery_application_version_name,
-    ):
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+APPLICATION_VERSION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the application version is met.",
+    [
         (
             "Wait until a version is created (replicated everywhere).",
             "{prefix} wait -g MyResourceGroup -r MyGallery --application-name agent -n 1.0.0 --created",
@@ -610,45 +559,5 @@ def delete(
             "--custom \"properties.replicationStatus.summary[?region=='West US 2'].state | [0]=='Completed'\"",
         ),
     ],
+    options=[ExpandQuery],
 )
-def wait(
-    inv: Invocation,
-    gallery_application_name: ApplicationOrIds = None,
-    gallery_application_version_name: VersionOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the application version is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(
-        inv,
-        ids_,
-        application_version_target,
-        resource_group,
-        gallery_name,
-        gallery_application_name,
-        gallery_application_version_name,
-    )[0]
-    query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
-    return poll(
-        inv,
-        target,
-        query,
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

@@ -10,26 +10,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from sigctl.cli import identity_update
-from sigctl.cli.arguments import gallery_target, targets
+from sigctl.cli.arguments import gallery_target
 from sigctl.cli.context import Invocation
 from sigctl.cli.errors import CliError
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.identity_update import system_assigned_option, user_assigned_option
 from sigctl.cli.params import (
     AazNoWait,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     GalleryName,
     GalleryNameOrIds,
-    Ids,
-    Interval,
     ResourceGroup,
     ResourceGroupOrIds,
-    Timeout,
-    Updated,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage the managed identities of a gallery.")
@@ -178,10 +171,14 @@ def show(inv: Invocation, resource_group: ResourceGroup, gallery_name: GalleryNa
     return identity
 
 
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+Resource(
+    target=gallery_target,
+    names=[("resource_group", ResourceGroupOrIds), ("gallery_name", GalleryNameOrIds)],
+    api_version=API_VERSION,
+).wait(
+    commands,
+    "Place the CLI in a waiting state until a condition is met.",
+    [
         (
             "Wait until the gallery's identity update has succeeded.",
             "{prefix} wait -g MyResourceGroup -r MyGalleryName --updated",
@@ -193,32 +190,3 @@ def show(inv: Invocation, resource_group: ResourceGroup, gallery_name: GalleryNa
         ),
     ],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )

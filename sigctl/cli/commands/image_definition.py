@@ -18,11 +18,7 @@ from sigctl.cli.params import (
     AazNoWait,
     AddArg,
     AllowUpdateImage,
-    Created,
-    Custom,
     CustomTags,
-    Deleted,
-    Exists,
     ForceString,
     GalleryName,
     GalleryNameOrIds,
@@ -30,18 +26,16 @@ from sigctl.cli.params import (
     ImageDefinitionCreate,
     ImageDefinitionOnlyOrIds,
     ImageDefinitionOrIds,
-    Interval,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
-    Timeout,
-    Updated,
     choice_option,
     integer,
     values,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.cli.validators import parse_features
 from sigctl.provider import ids
 
@@ -318,36 +312,35 @@ def _plan(name: str | None, product: str | None, publisher: str | None) -> dict[
     return plan or None
 
 
-@commands.command(
-    "show",
-    examples=[
+DEFINITION = Resource(
+    target=definition_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("gallery_image_definition", ImageDefinitionOrIds),
+    ],
+    collection=lambda subscription, group, gallery: ids.compute_id(
+        subscription, group, "galleries", gallery, "images"
+    ),
+    listing=[ResourceGroup, GalleryName],
+    api_version=API_VERSION,
+    shape=flatten,
+)
+DEFINITION.show(
+    commands,
+    "Get information about a gallery image definition.",
+    [
         (
             "Get information about a gallery image definition.",
             "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage",
         )
     ],
+    api_version=None,
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Get information about a gallery image definition."""
-    client = inv.client
-    found = [
-        flatten(client.get(t))
-        for t in targets(
-            inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+DEFINITION.list_(
+    commands,
+    "List gallery image definitions in a gallery.",
+    [
         (
             "List the image definitions of a gallery.",
             "{prefix} list -g MyResourceGroup -r MyGallery",
@@ -355,20 +348,6 @@ def show(
         ("List them as a table.", "{prefix} list -g MyResourceGroup -r MyGallery -o table"),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ResourceGroup,
-    gallery_name: GalleryName,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery image definitions in a gallery."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription, resource_group, "galleries", gallery_name, "images"
-    )
-    found = [flatten(d) for d in client.list(collection, api_version=API_VERSION)]
-    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -426,74 +405,26 @@ def update(
     return None if no_wait else one_or_many(results, ids_)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+DEFINITION.delete(
+    commands,
+    "Delete a gallery image definition.",
+    [
         (
             "Delete an image definition (it must have no versions).",
             "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage",
         )
     ],
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOrIds = None,
-    ids_: Ids = None,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery image definition."""
-    client = inv.client
-    for target in targets(
-        inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
-    ):
-        client.delete(target, api_version=API_VERSION)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+DEFINITION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the image definition is met.",
+    [
         (
             "Wait until an image definition is created.",
             "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage --created",
         )
     ],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the image definition is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(
-        inv, ids_, definition_target, resource_group, gallery_name, gallery_image_definition
-    )[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )
 
 
 # -- what consumers see ----------------------------------------------------------------------------

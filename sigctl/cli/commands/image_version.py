@@ -8,8 +8,6 @@ from sigctl.cli import shared_versions
 from sigctl.cli.arguments import (
     custom_tags,
     definition_target,
-    one_or_many,
-    targets,
     version_target,
 )
 from sigctl.cli.context import Invocation
@@ -19,36 +17,28 @@ from sigctl.cli.generic_update import Updater, decode, unflatten
 from sigctl.cli.output import flatten
 from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
-    AazNoWait,
     AddArg,
     BoolValue,
-    Created,
-    Custom,
     CustomTags,
-    Deleted,
-    Exists,
     ForceStringFlag,
     GalleryName,
     GalleryNameOrIds,
-    Ids,
     ImageDefinitionCreate,
     ImageDefinitionOnlyOrIds,
     ImageDefinitionOrIds,
-    Interval,
     Location,
     RemoveArg,
     ResourceGroup,
     ResourceGroupOrIds,
     SetArg,
     StoreTrueNoWait,
-    Timeout,
-    Updated,
     VersionNameOnly,
     VersionNameOrIds,
     aaz_bool_option,
     values,
 )
 from sigctl.cli.regions_arg import parse_edge_zones, parse_target_regions
+from sigctl.cli.resource_commands import QueryOption, Resource
 from sigctl.cli.validators import definition_from_id, disk_encryption_set
 from sigctl.cli.version_output import shape, show_table, verdicts
 from sigctl.cli.version_params import (
@@ -242,9 +232,26 @@ def _finish(
     return shape(lro.complete(inv, target, api_version=API_VERSION))
 
 
-@commands.command(
-    "show",
-    examples=[
+VERSION = Resource(
+    target=version_target,
+    names=[
+        ("resource_group", ResourceGroupOrIds),
+        ("gallery_name", GalleryNameOrIds),
+        ("gallery_image_definition", ImageDefinitionOnlyOrIds),
+        ("gallery_image_version", VersionNameOrIds),
+    ],
+    collection=lambda subscription, group, gallery, definition: ids.compute_id(
+        subscription, group, "galleries", gallery, "images", definition, "versions"
+    ),
+    listing=[ResourceGroup, GalleryName, ImageDefinitionList],
+    api_version=API_VERSION,
+    shape=shape,
+)
+ExpandQuery = QueryOption("expand", Expand, lambda given: {"$expand": given} if given else {})
+VERSION.show(
+    commands,
+    "Get information about a gallery image version.",
+    [
         (
             "Get information about a gallery image version.",
             "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
@@ -258,38 +265,14 @@ def _finish(
             "{prefix} show -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --expand ReplicationStatus -o table",
         ),
     ],
+    api_version=None,
+    options=[ExpandQuery],
     table=show_table,
 )
-def show(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-) -> Any:
-    """Get information about a gallery image version."""
-    client = inv.client
-    query = {"$expand": expand} if expand else {}
-    found = [
-        shape(client.get(t, **query))
-        for t in targets(
-            inv,
-            ids_,
-            version_target,
-            resource_group,
-            gallery_name,
-            gallery_image_definition,
-            gallery_image_version,
-        )
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+VERSION.list_(
+    commands,
+    "List gallery image versions in a gallery image definition.",
+    [
         (
             "List the versions of an image definition.",
             "{prefix} list -g MyResourceGroup -r MyGallery -i MyImage",
@@ -300,27 +283,6 @@ def show(
         ),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ResourceGroup,
-    gallery_name: GalleryName,
-    gallery_image_definition: ImageDefinitionList,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List gallery image versions in a gallery image definition."""
-    client = inv.client
-    collection = ids.compute_id(
-        client.subscription,
-        resource_group,
-        "galleries",
-        gallery_name,
-        "images",
-        gallery_image_definition,
-        "versions",
-    )
-    found = [shape(v) for v in client.list(collection, api_version=API_VERSION)]
-    return paginate(inv, found, max_items, next_token)
 
 
 @commands.command(
@@ -439,10 +401,17 @@ def _warn_lost(inv: Invocation, before: list[str], result: dict[str, Any]) -> No
         )
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+# az's delete also takes the definition as --gallery-image-name.
+VERSION.named(
+    [
+        *VERSION.names[:2],
+        ("gallery_image_definition", ImageDefinitionOrIds),
+        VERSION.names[3],
+    ],
+).delete(
+    commands,
+    "Delete a gallery image version.",
+    [
         (
             "Delete a gallery image version.",
             "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0",
@@ -452,45 +421,24 @@ def _warn_lost(inv: Invocation, before: list[str], result: dict[str, Any]) -> No
             "{prefix} delete -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --bypass-soft-delete",
         ),
     ],
+    options=[
+        QueryOption(
+            "bypass_soft_delete",
+            Annotated[
+                BoolValue | None,
+                aaz_bool_option(
+                    "--bypass-soft-delete",
+                    help="Delete the version for good even if the gallery has soft delete enabled.",
+                ),
+            ],
+            lambda given: {"bypassSoftDelete": "true"} if given else {},
+        )
+    ],
 )
-def delete(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    bypass_soft_delete: Annotated[
-        BoolValue | None,
-        aaz_bool_option(
-            "--bypass-soft-delete",
-            help="Delete the version for good even if the gallery has soft delete enabled.",
-        ),
-    ] = None,
-    no_wait: AazNoWait = None,
-) -> None:
-    """Delete a gallery image version."""
-    client = inv.client
-    query = {
-        "api-version": API_VERSION,
-        **({"bypassSoftDelete": "true"} if bypass_soft_delete else {}),
-    }
-    for target in targets(
-        inv,
-        ids_,
-        version_target,
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
-    ):
-        client.delete(target, **query)
-
-
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+VERSION.wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the image version is met.",
+    [
         (
             "Wait until a version is created (replicated everywhere).",
             "{prefix} wait -g MyResourceGroup -r MyGallery -i MyImage -e 1.0.0 --created",
@@ -501,48 +449,8 @@ def delete(
             "--custom \"properties.replicationStatus.summary[?region=='West US 2'].state | [0]=='Completed'\"",
         ),
     ],
+    options=[ExpandQuery],
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    gallery_image_definition: ImageDefinitionOnlyOrIds = None,
-    gallery_image_version: VersionNameOrIds = None,
-    ids_: Ids = None,
-    expand: Expand = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the image version is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(
-        inv,
-        ids_,
-        version_target,
-        resource_group,
-        gallery_name,
-        gallery_image_definition,
-        gallery_image_version,
-    )[0]
-    query = {"api-version": API_VERSION, **({"$expand": expand} if expand else {})}
-    return poll(
-        inv,
-        target,
-        query,
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )
 
 
 @commands.command(

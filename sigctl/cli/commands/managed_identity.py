@@ -15,22 +15,19 @@ from sigctl.cli.arguments import (
     aaz_location,
     aaz_tags,
     managed_identity_target,
-    one_or_many,
-    targets,
 )
 from sigctl.cli.context import Invocation
 from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
-from sigctl.cli.paging import MaxItems, NextToken, paginate
 from sigctl.cli.params import (
     RESOURCE_ID_GROUP,
-    Ids,
     ListGroup,
     ResourceGroup,
     ResourceGroupOrIds,
     aaz_tags_option,
     location_option,
 )
+from sigctl.cli.resource_commands import Resource
 from sigctl.provider import ids
 
 commands = CommandGroup("Manage managed identities.")
@@ -82,70 +79,44 @@ def create(
     return flatten(client.put(target, body, api_version=API_VERSION))
 
 
-@commands.command(
-    "show",
-    examples=[
-        ("Show an identity.", "{prefix} show --name MyIdentity --resource-group MyResourceGroup")
-    ],
+IDENTITY = Resource(
+    target=managed_identity_target,
+    names=[("resource_group", ResourceGroupOrIds), ("name", NameOrIds)],
+    collection=lambda subscription, group: ids.ResourceId(
+        subscription, group, ids.MANAGED_IDENTITY, ("userAssignedIdentities",), ()
+    ),
+    listing=[ListGroup],
+    api_version=API_VERSION,
+    shape=flatten,
+    order=["name", "resource_group"],
 )
-def show(
-    inv: Invocation,
-    name: NameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-) -> Any:
-    """Show an identity's details."""
-    client = inv.client
-    found = [
-        flatten(client.get(t, api_version=API_VERSION))
-        for t in targets(inv, ids_, managed_identity_target, resource_group, name)
-    ]
-    return one_or_many(found, ids_)
-
-
-@commands.command(
-    "list",
-    examples=[
+IDENTITY.show(
+    commands,
+    "Show an identity's details.",
+    [("Show an identity.", "{prefix} show --name MyIdentity --resource-group MyResourceGroup")],
+)
+IDENTITY.list_(
+    commands,
+    "List identities (in a resource group, or the whole subscription).",
+    [
         ("List the identities of a resource group.", "{prefix} list -g MyResourceGroup"),
         ("List every identity in the subscription.", "{prefix} list"),
     ],
 )
-def list_(
-    inv: Invocation,
-    resource_group: ListGroup = None,
-    max_items: MaxItems = None,
-    next_token: NextToken = None,
-) -> Any:
-    """List identities (in a resource group, or the whole subscription)."""
-    client = inv.client
-    collection = ids.ResourceId(
-        client.subscription, resource_group, ids.MANAGED_IDENTITY, ("userAssignedIdentities",), ()
-    )
-    found = client.list(collection, api_version=API_VERSION)
-    return paginate(inv, [flatten(i) for i in found], max_items, next_token)
 
 
-@commands.command(
-    "delete",
-    policy=True,
-    examples=[
+IDENTITY.delete(
+    commands,
+    """Delete an identity.
+
+    Its service principal and role assignments go with it; galleries it was assigned to keep
+    naming it, as in Azure.
+    """,
+    [
         (
             "Delete an identity.",
             "{prefix} delete --name MyIdentity --resource-group MyResourceGroup",
         )
     ],
+    no_wait=False,
 )
-def delete(
-    inv: Invocation,
-    name: NameOrIds = None,
-    resource_group: ResourceGroupOrIds = None,
-    ids_: Ids = None,
-) -> None:
-    """Delete an identity.
-
-    Its service principal and role assignments go with it; galleries it was assigned to keep
-    naming it, as in Azure.
-    """
-    client = inv.client
-    for target in targets(inv, ids_, managed_identity_target, resource_group, name):
-        client.delete(target, api_version=API_VERSION)

@@ -13,18 +13,12 @@ from sigctl.cli.framework import CommandGroup
 from sigctl.cli.output import flatten
 from sigctl.cli.params import (
     AazNoWait,
-    Created,
-    Custom,
-    Deleted,
-    Exists,
     GalleryNameOrIds,
     Ids,
-    Interval,
     ResourceGroupOrIds,
-    Timeout,
-    Updated,
     values,
 )
+from sigctl.cli.resource_commands import Resource
 
 commands = CommandGroup("Share a gallery with subscriptions, tenants, or the community.")
 
@@ -173,42 +167,18 @@ def enable_community(
     return None if no_wait else result
 
 
-@commands.command(
-    "wait",
-    policy=True,
-    examples=[
+Resource(
+    target=gallery_target,
+    names=[("resource_group", ResourceGroupOrIds), ("gallery_name", GalleryNameOrIds)],
+    api_version=API_VERSION,
+).wait(
+    commands,
+    "Place the CLI in a waiting state until a condition of the shared gallery is met.",
+    [
         (
             "Wait until the gallery's sharing is updated.",
             "{prefix} wait -g MyResourceGroup -r MyGallery --updated",
         )
     ],
+    query={"$expand": "SharingProfile/Groups"},
 )
-def wait(
-    inv: Invocation,
-    resource_group: ResourceGroupOrIds = None,
-    gallery_name: GalleryNameOrIds = None,
-    ids_: Ids = None,
-    created: Created = False,
-    updated: Updated = False,
-    deleted: Deleted = False,
-    exists: Exists = False,
-    custom: Custom = None,
-    interval: Interval = 30,
-    timeout: Timeout = 3600,
-) -> Any:
-    """Place the CLI in a waiting state until a condition of the shared gallery is met."""
-    from sigctl.cli.wait import poll
-
-    target = targets(inv, ids_, gallery_target, resource_group, gallery_name)[0]
-    return poll(
-        inv,
-        target,
-        {"api-version": API_VERSION, "$expand": "SharingProfile/Groups"},
-        created=created,
-        updated=updated,
-        deleted=deleted,
-        exists=exists,
-        custom=custom,
-        interval=interval,
-        timeout=timeout,
-    )
