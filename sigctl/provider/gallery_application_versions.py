@@ -22,10 +22,10 @@ from sigctl.errors import (
 from sigctl.provider import (
     gallery_applications,
     ids,
-    image_versions,
     names,
     publishing,
     regions,
+    replicas,
     shapes,
 )
 from sigctl.provider.context import Request
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 TYPE = "Microsoft.Compute/galleries/applications/versions"
 PATH = "galleryApplicationVersion.properties."
-KIND = publishing.Kind(
+KIND = replicas.Kind(
     "application version", "galleryApplicationVersionName", PATH, "vm_application_replicas", TYPE
 )
 PACKAGE_GB = 1  # the modelled size of a package, which the emulator never downloads
@@ -59,10 +59,10 @@ def _key(ctx: Request, application: StoredResource, version: str) -> tuple[str, 
 def render(ctx: Request, doc: StoredReplicatedVersion, expand: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(doc["resource"])
     props = body["properties"]
-    publishing.show_regions(props["publishingProfile"])
-    props["provisioningState"] = publishing.provisioning_state(ctx, doc)
+    replicas.show_regions(props["publishingProfile"])
+    props["provisioningState"] = replicas.provisioning_state(ctx, doc)
     if expand and expand.lower() == "replicationstatus":
-        props["replicationStatus"] = publishing.replication_status(ctx, doc)
+        props["replicationStatus"] = replicas.replication_status(ctx, doc)
     return body
 
 
@@ -195,7 +195,7 @@ def _refuse_unemulated(profile: dict[str, Any]) -> None:
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     application = gallery_applications.for_write(ctx, rid)
     gallery = ids.parse(application["resource"]["id"]).names[0]
-    image_versions.check_name(rid.names[2], KIND)
+    publishing.check_name(rid.names[2], KIND)
     location = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     if props.get("publishingProfile") is None:
@@ -239,7 +239,7 @@ def _create(
     safety: dict[str, Any],
     tags: dict[str, str] | None,
 ) -> dict[str, Any]:
-    image_versions.check_same_number(ctx, key, KIND)
+    publishing.check_same_number(ctx, key, KIND)
     owner = ids.parse(application["resource"]["id"])
     resource: dict[str, Any] = {
         "id": str(owner.child("versions", rid.names[2])),
