@@ -35,7 +35,7 @@ ROUTES: dict[tuple[str, tuple[str, ...]], str | tuple[str, str]] = {
     (
         "microsoft.compute",
         ("galleries", "applications", "versions"),
-    ): "gallery_application_versions",
+    ): ("gallery_application_versions", "gallery_application_version_writes"),
     (
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
