@@ -38,7 +38,7 @@ from sigctl.provider.publishing import (
     republish,
     schedule,
 )
-from sigctl.provider.replicas import IMAGE, occupied_gb, replica_places
+from sigctl.provider.replicas import occupied_gb, replica_places
 from sigctl.provider.validate import expect_bool, expect_dict, expect_tags
 from sigctl.provider.version_sources import check_size
 
@@ -81,7 +81,7 @@ def _safety(safety: dict[str, Any]) -> SafetyProfile:
 def put(ctx: Request, rid: ResourceId, body: dict[str, Any]) -> dict[str, Any]:
     definition = lookup.version_definition(ctx, rid)
     gallery = lookup.owner(definition)[0]
-    check_name(rid.names[2], IMAGE)
+    check_name(rid.names[2])
     location = ctx.body_region(body, TYPE)
     props = expect_dict(body.get("properties"), "properties")
     tags = expect_tags(body.get("tags"), "tags")
@@ -133,7 +133,7 @@ def _create(
         )
     key = _key(ctx, rid, definition)
     gallery = lookup.owner(definition)[0]
-    check_same_number(ctx, key, IMAGE)
+    check_same_number(ctx, key)
     stored_gallery = lookup.stored_gallery(ctx, gallery)
     if stored_gallery is not None:
         lookup.require_home_region(stored_gallery, location.name)
