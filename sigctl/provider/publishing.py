@@ -2,7 +2,7 @@
 
 These are the service's rules for every replicated gallery artifact: image versions
 (sigctl.provider.image_version_writes) and VM application versions
-(sigctl.provider.gallery_application_versions) use them, told apart by a `Kind`. A version
+(sigctl.provider.gallery_application_version_writes) use them, told apart by a `Kind`. A version
 replicates to its target regions and edge zones over time (sigctl.provider.replication); what a
 read shows of that progress is in sigctl.provider.replicas, so a read does not load this module.
 """

@@ -22,7 +22,8 @@ STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
 
 
 class Kind(FrozenRecord):
-    """What differs between the kinds of replicated versions: how errors name them, their limit."""
+    """What differs between the kinds of replicated versions: how errors name them, their limit.
+    A Record, not a dataclass: a read loads it, and dataclasses cost start-up (sigctl.record)."""
 
     _fields = ("noun", "name_parameter", "property_path", "replica_limit", "type")
 
@@ -56,9 +57,6 @@ def show_regions(profile: PublishingProfile) -> None:
     display name (the stored document names them by programmatic name)."""
     for target in [*profile["targetRegions"], *(profile.get("targetExtendedLocations") or [])]:
         target["name"] = regions.display(target["name"])
-
-
-# -- where a version replicates, and how far it got ---------------------------------------------
 
 
 # -- where a version replicates, and how far it got ---------------------------------------------
