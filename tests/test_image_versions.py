@@ -144,7 +144,7 @@ def test_latest_among_equal_numbers_is_deterministic(
     sigctl: Runner, ok: Any, definition: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a state from before the check (or imported) may hold two spellings of one number
-    monkeypatch.setattr("sigctl.provider.image_versions.check_same_number", lambda *_: None)
+    monkeypatch.setattr("sigctl.provider.image_version_writes.check_same_number", lambda *_: None)
     monkeypatch.setenv("SIGCTL_NOW", "2026-01-01T00:00:00Z")
     ok(f"{V} -e 01.0.0 --managed-image img1 -o none")
     monkeypatch.setenv("SIGCTL_NOW", "2026-02-01T00:00:00Z")

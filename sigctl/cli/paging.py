@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Annotated, Any
 
@@ -33,11 +32,18 @@ NextToken = Annotated[
 ]
 
 
+# base64 is imported where a token is made or read: a list without --max-items needs neither.
+
+
 def _encode(offset: int) -> str:
+    import base64
+
     return base64.b64encode(json.dumps({"next_link": None, "offset": offset}).encode()).decode()
 
 
 def _decode(token: str) -> int:
+    import base64
+
     try:
         offset = json.loads(base64.b64decode(token, validate=True))["offset"]
     except (ValueError, KeyError, TypeError, RecursionError):

@@ -26,7 +26,7 @@ from sigctl.provider.clock import iso_precise, save_clock
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
 from sigctl.provider.names import version_tuple
-from sigctl.provider.publishing import STORAGE_TYPES
+from sigctl.provider.replicas import STORAGE_TYPES
 from sigctl.provider.validate import (
     expect_bool,
     expect_choice,

@@ -18,10 +18,13 @@ from sigctl.provider import (
     galleries,
     ids,
     image_definitions,
-    image_versions,
+    lookup,
+    publishing,
     regions,
+    replicas,
     resource_groups,
     sources,
+    version_sources,
 )
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
@@ -58,7 +61,7 @@ def _version_rows(ctx: Request, state: str, doc: dict[str, Any]) -> list[dict[st
     if state == "soft-deleted":
         targets = [{**t, "regionalReplicaCount": 1} for t in targets]
     rows = plan_regions(occupied_gb(doc["disks"]), resource["location"], targets)
-    failed = {name for name, s in image_versions.region_states(ctx, doc) if s["state"] == "Failed"}
+    failed = {name for name, s in replicas.region_states(ctx, doc) if s["state"] == "Failed"}
     for row, target in zip(rows, targets, strict=True):
         region = regions.find(target["name"])
         if state == "soft-deleted":
@@ -88,9 +91,7 @@ def existing(ctx: Request, scope: ResourceId | None) -> dict[str, Any]:
         definitions = [image_definitions.require(ctx, scope)]
     versions: list[tuple[str, dict[str, Any]]] = []
     for definition in definitions:
-        versions += [
-            (s, d) for s, d in image_versions.all_versions(ctx, definition) if s != "purged"
-        ]
+        versions += [(s, d) for s, d in lookup.all_versions(ctx, definition) if s != "purged"]
     if scope is not None and len(scope.names) == 3:
         versions = [
             (s, d) for s, d in versions if d["resource"]["name"].lower() == scope.names[2].lower()
@@ -124,10 +125,10 @@ def plan(
 
     The disks are given, or those of `source`, a managed image or VM record (`source_record`).
     """
-    location = regions.require(location_text, image_versions.TYPE, ctx.allowed_regions())
+    location = regions.require(location_text, replicas.IMAGE.type, ctx.allowed_regions())
     if source is not None:
         # create's own check: the source must be in the version's region
-        image_versions.check_source_region(source["id"], source["location"], location)
+        version_sources.check_source_region(source["id"], source["location"], location)
         disks = [source["properties"]["osDisk"], *source["properties"]["dataDisks"]]
     disks = [
         sources.check_disk(
@@ -135,8 +136,8 @@ def plan(
         )
         for i, d in enumerate(disks or [])
     ]
-    checked = image_versions.publishing_profile(ctx, profile, location, None)
-    image_versions.check_size(ctx, disks, checked.get("replicationMode") == "Shallow")
+    checked = publishing.publishing_profile(ctx, profile, location, None)
+    version_sources.check_size(ctx, disks, checked.get("replicationMode") == "Shallow")
     occupied = occupied_gb(disks)
     return {
         "scope": "planned version",

@@ -6,7 +6,6 @@ in between, the write fails (412), so a client's read-then-write is safe against
 
 from __future__ import annotations
 
-import hashlib
 import json
 from types import ModuleType
 from typing import Any
@@ -36,6 +35,8 @@ def entity_tag(handler: ModuleType, ctx: Request, rid: ResourceId, rendered: Any
     """A resource's ETag: a digest of what a GET with the request's api-version and no other
     option renders (`rendered`, when the request was that GET), so it changes whenever the
     resource does. A read-then-write with one api-version compares like with like."""
+    import hashlib  # a GET of one resource needs it, a list does not: hashlib is 3-4 ms to load
+
     version = {k: v for k, v in ctx.query.items() if k.lower() == "api-version"}
     if rendered is None or len(version) != len(ctx.query):
         rendered = handler.get(Request(ctx.tx, ctx.subscription, None, version), rid)

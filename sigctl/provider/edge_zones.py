@@ -13,17 +13,13 @@ from typing import Any
 from sigctl.errors import invalid_parameter
 from sigctl.provider import encryption, regions
 from sigctl.provider.context import Request
+from sigctl.provider.replicas import zone_key
 from sigctl.provider.validate import expect_choice, expect_dict, expect_list, expect_str
 
 STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "StandardSSD_LRS", "Premium_LRS")
 DEFAULT_STORAGE = "StandardSSD_LRS"  # what the service fills in (REST example)
 LOCATION_TYPES = ("EdgeZone", "Unknown")
 PATH = "publishingProfile.targetExtendedLocations"
-
-
-def key(region: str, zone: str) -> str:
-    """The replication key of an edge zone: its region and its (case-insensitive) name."""
-    return f"{region}/{zone.lower()}"
 
 
 def parse(
@@ -54,13 +50,13 @@ def parse(
                 "missing (null).",
                 f"{path}.extendedLocation.name",
             )
-        if key(region.name, zone) in seen:
+        if zone_key(region.name, zone) in seen:
             raise invalid_parameter(
                 f"Duplicate extended locations are not allowed in target extended locations: "
                 f"'{zone}' in '{region.display_name}'.",
                 PATH,
             )
-        seen.add(key(region.name, zone))
+        seen.add(zone_key(region.name, zone))
         kind = expect_choice(location.get("type"), LOCATION_TYPES, f"{path}.extendedLocation.type")
         target: dict[str, Any] = {
             "name": region.name,

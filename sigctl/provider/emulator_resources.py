@@ -18,7 +18,7 @@ from sigctl.provider import (
     galleries,
     ids,
     image_definitions,
-    image_versions,
+    image_version_writes,
     latest,
     resource_groups,
     sources,
@@ -183,7 +183,7 @@ def _seed(ctx: Request, fixture: dict[str, Any]) -> dict[str, int]:
         body = located(entry.get("body"), rid.resource_group)
         profile = body.setdefault("properties", {}).setdefault("publishingProfile", {})
         profile.setdefault("targetRegions", [{"name": body["location"]}])
-        image_versions.put(ctx, rid, body)
+        image_version_writes.put(ctx, rid, body)
         fixtures.mark_replicated(ctx, rid)
     for name in ("groups", "sources", "galleries", "definitions", "versions"):
         counts[name] = len(entries(name))

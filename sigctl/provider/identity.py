@@ -14,7 +14,6 @@ server requires issued tokens, in which case ARM's 401 refuses it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ def signing_key(provider: Provider) -> bytes:
         return key
     import hmac  # signing and checking tokens only: a command run in process needs neither
 
-    return hmac.new(key, f"namespace:{provider.namespace}".encode(), hashlib.sha256).digest()
+    return hmac.new(key, f"namespace:{provider.namespace}".encode(), "sha256").digest()
 
 
 def _b64(data: bytes) -> str:
@@ -63,7 +62,7 @@ def encode(claims: dict[str, Any], key: bytes) -> str:
 
     header = _b64(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, f"{header}.{payload}".encode(), "sha256").digest()
     return f"{header}.{payload}.{_b64(signature)}"
 
 
@@ -74,7 +73,7 @@ def decode(token: str, key: bytes) -> dict[str, Any] | None:
         return None
     import hmac
 
-    expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), "sha256").digest()
     try:
         if not hmac.compare_digest(expected, _unb64(parts[2])):
             return None

@@ -29,9 +29,9 @@ from sigctl.provider import (
     latest,
     lookup,
     names,
-    publishing,
     rbac,
     regions,
+    replicas,
     replication,
     resource_groups,
 )
@@ -140,7 +140,7 @@ def _version(
     entries = doc["replication"]["regions"]
     regions_: list[Node] = []
     for target, (region, status) in zip(
-        profile["targetRegions"], publishing.region_states(ctx, doc), strict=True
+        profile["targetRegions"], replicas.region_states(ctx, doc), strict=True
     ):
         if region not in picks:
             chosen = latest.pick(ctx, definition, regions.find(region))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, resource_not_found
-from sigctl.provider import image_versions, lookup, names, publishing, regions
+from sigctl.provider import image_versions, lookup, names, regions, replicas
 from sigctl.provider.clock import parse_instant
 from sigctl.provider.context import Request
 from sigctl.provider.ids import ResourceId
@@ -37,7 +37,7 @@ def _assess(
     warnings: list[str] = []
     if state != "active":
         reasons.append("soft-deleted")
-    provisioning = publishing.provisioning_state(ctx, doc)
+    provisioning = replicas.provisioning_state(ctx, doc)
     target = _region_target(doc, region.name) if region else None
     excluded = profile.get("excludeFromLatest", False)
     if region is not None and target is not None and "excludeFromLatest" in target:
@@ -53,10 +53,10 @@ def _assess(
         if target is None:
             reasons.append(f"not replicated to {region.display_name} (not a target region)")
         else:
-            status = dict(publishing.region_states(ctx, doc))[region.name]
+            status = dict(replicas.region_states(ctx, doc))[region.name]
             if status["state"] == "Failed":
                 reasons.append(f"replication to {region.display_name} failed")
-            elif region.name not in publishing.serving_regions(ctx, doc):
+            elif region.name not in replicas.serving_regions(ctx, doc):
                 reasons.append(
                     f"replication to {region.display_name} not complete ({status['progress']}%)"
                 )

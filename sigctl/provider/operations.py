@@ -11,7 +11,6 @@ advance, or POST /sigctl/clock/advance).
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,12 @@ if TYPE_CHECKING:
 RETRY_AFTER_SECONDS = "1"
 
 
+# base64 is imported where an operation id is made or read: a read makes none.
+
+
 def operation_id(verb: str, target: ResourceId, started: str) -> str:
+    import base64
+
     raw = json.dumps({"verb": verb, "id": str(target), "started": started}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -52,6 +56,8 @@ def monitor_headers(
 
 
 def _decode(text: str) -> dict[str, Any]:
+    import base64
+
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         found = json.loads(raw)

@@ -1,28 +1,46 @@
-"""The publishing profile of a replicated version: target regions, replication, changing them.
+"""The publishing profile of a replicated version: checking a request's, replicating, changing it.
 
 These are the service's rules for every replicated gallery artifact: image versions
-(sigctl.provider.image_versions) and VM application versions
-(sigctl.provider.gallery_application_versions) use them, told apart by a `Kind`. A version
-replicates to its target regions and edge zones over time (sigctl.provider.replication); what it
-shows of that progress (replication status, provisioning state, the regions it serves from) is
-read here too.
+(sigctl.provider.image_version_writes) and VM application versions
+(sigctl.provider.gallery_application_version_writes) use them, told apart by a `Kind`. A version
+replicates to its target regions and edge zones over time (sigctl.provider.replication); what a
+read shows of that progress is in sigctl.provider.replicas, so a read does not load this module.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import (
     ArmError,
+    conflict,
     invalid_parameter,
     invalid_resource_location,
     property_change_not_allowed,
 )
-from sigctl.provider import edge_zones, encryption, faults, ids, regions, replication, settings
+from sigctl.provider import (
+    edge_zones,
+    encryption,
+    faults,
+    ids,
+    lookup,
+    names,
+    regions,
+    replication,
+    settings,
+    shapes,
+)
 from sigctl.provider.clock import iso_precise, save_clock
 from sigctl.provider.context import Request
+from sigctl.provider.replicas import (
+    IMAGE,
+    STORAGE_TYPES,
+    Kind,
+    occupied_gb,
+    place_states,
+    replica_places,
+)
 from sigctl.provider.validate import (
     expect_bool,
     expect_choice,
@@ -42,30 +60,29 @@ if TYPE_CHECKING:
         VersionBody,
     )
 
-STORAGE_TYPES = ("Standard_LRS", "Standard_ZRS", "Premium_LRS", "PremiumV2_LRS")
 MODES = ("Full", "Shallow")
 
 
-@dataclass(frozen=True)
-class Kind:
-    """What differs between the kinds of replicated versions: how errors name them, their limit."""
-
-    noun: str  # "image version", in the service's messages
-    name_parameter: str  # the request parameter a bad name is reported against
-    property_path: (
-        str  # how immutable-property errors name the body ("galleryImageVersion.properties.")
-    )
-    replica_limit: str  # the limits.* key bounding replicas per region
-    type: str  # the ARM resource type, for region errors
+# -- a version's name ---------------------------------------------------------------------------
 
 
-IMAGE = Kind(
-    "image version",
-    "galleryImageVersionName",
-    "galleryImageVersion.properties.",
-    "replicas",
-    "Microsoft.Compute/galleries/images/versions",
-)
+def check_name(name: str, kind: Kind = IMAGE) -> None:
+    names.check_version_name(name, kind.noun, kind.name_parameter)
+
+
+def check_same_number(ctx: Request, key: tuple[str, ...], kind: Kind = IMAGE) -> None:
+    """Names compare as numbers, so 01.0.0 is 1.0.0: a second spelling of a version is refused."""
+    name, number = key[-1], names.version_tuple(key[-1])
+    for other in ctx.tx.children(key[:-1]):  # names only: no version document is read
+        if other == name or names.version_tuple(other) != number:
+            continue
+        doc = ctx.tx.read((*key[:-1], other), shapes.resource)
+        if doc is not None and lookup.lifecycle(ctx, doc) != "purged":
+            raise conflict(
+                f"Gallery {kind.noun} '{name}' is the existing version '{doc['resource']['name']}': "
+                "versions are compared as numbers (Major.Minor.Patch).",
+                kind.name_parameter,
+            )
 
 
 # -- the profile a request asks for -------------------------------------------------------------
@@ -204,90 +221,6 @@ def publishing_profile(
     if zones:
         out["targetExtendedLocations"] = zones
     return out
-
-
-def show_regions(profile: PublishingProfile) -> None:
-    """Name a rendered profile's target regions and edge zones' regions as ARM shows them, by
-    display name (the stored document names them by programmatic name)."""
-    for target in [*profile["targetRegions"], *(profile.get("targetExtendedLocations") or [])]:
-        target["name"] = regions.display(target["name"])
-
-
-# -- where a version replicates, and how far it got ---------------------------------------------
-
-
-def replica_places(profile: PublishingProfile) -> dict[str, dict[str, Any]]:
-    """Every place a version keeps replicas, by replication key: its target regions (keyed by
-    programmatic name), then its edge zones (keyed region/zone), in the profile's order."""
-    places: dict[str, dict[str, Any]] = {}
-    for target in profile["targetRegions"]:
-        region = regions.find(target["name"])
-        name = region.name if region else target["name"]
-        places[name] = {
-            "region": name,
-            "label": region.display_name if region else name,
-            "count": target["regionalReplicaCount"],
-            "storage": target["storageAccountType"],
-            "edgeZone": False,
-            "kind": "targetRegions",
-            "entry": target,
-        }
-    for zone in profile.get("targetExtendedLocations") or []:
-        name = regions.programmatic(zone["name"])
-        places[edge_zones.key(name, zone["extendedLocation"]["name"])] = {
-            "region": name,
-            "label": zone["extendedLocation"]["name"],
-            "count": zone["extendedLocationReplicaCount"],
-            "storage": zone["storageAccountType"],
-            "edgeZone": True,
-            "kind": "targetExtendedLocations",
-            "entry": zone,
-        }
-    return places
-
-
-def place_states(
-    ctx: Request, doc: ReplicatedVersion
-) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(key, place, status) for each target region and edge zone, in profile order."""
-    progress = ctx.clock.progress()
-    entries = doc["replication"]["regions"]
-    places = replica_places(doc["resource"]["properties"]["publishingProfile"])
-    return [(k, p, replication.status(entries[k], progress)) for k, p in places.items()]
-
-
-def region_states(ctx: Request, doc: ReplicatedVersion) -> list[tuple[str, dict[str, Any]]]:
-    """(programmatic region, status) for each target region, in target order."""
-    return [(k, s) for k, place, s in place_states(ctx, doc) if not place["edgeZone"]]
-
-
-def serving_regions(ctx: Request, doc: ReplicatedVersion) -> set[str]:
-    """Regions holding a usable replica (completed, or completed earlier and copying more)."""
-    entries = doc["replication"]["regions"]
-    return {n for n, s in region_states(ctx, doc) if replication.serves(entries[n], s)}
-
-
-def provisioning_state(ctx: Request, doc: ReplicatedVersion) -> str:
-    """Follows the aggregated replication state; while it runs, the operation in progress."""
-    overall = replication.aggregate([s["state"] for _, _, s in place_states(ctx, doc)])
-    ended = {"Failed": "Failed", "Completed": "Succeeded"}
-    return ended.get(overall) or doc["replication"].get("operation", "Creating")
-
-
-def replication_status(ctx: Request, doc: ReplicatedVersion) -> dict[str, Any]:
-    """`properties.replicationStatus`, as `$expand=ReplicationStatus` shows it."""
-    summary = [{"region": place["label"], **state} for _, place, state in place_states(ctx, doc)]
-    return {
-        "aggregatedState": replication.aggregate([s["state"] for s in summary]),
-        "summary": summary,
-    }
-
-
-def occupied_gb(doc: ReplicatedVersion) -> float:
-    """The GB a version replicates: its disks' used size, or the size recorded for a package."""
-    if "occupiedGB" in doc:
-        return float(doc["occupiedGB"])
-    return sum(d.get("usedGB", d["sizeGB"]) for d in doc["disks"])
 
 
 def schedule(

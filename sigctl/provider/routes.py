@@ -1,7 +1,9 @@
 """Which module of the provider handles each ARM resource type.
 
 A handler module has a function per verb it serves (get, list_, put, patch, delete, post, head),
-each taking the request (sigctl.provider.context.Request) and the resource id.
+each taking the request (sigctl.provider.context.Request) and the resource id. A resource type
+whose writes need much that its reads do not names two modules, (reads, writes): the writes'
+module also answers GET, which a conditional write and a PATCH make first.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from sigctl.errors import ArmError
 from sigctl.provider.ids import ResourceId
 
 # (namespace, types) -> the module that handles that resource type, imported on its first call:
-# a command loads the handlers of the types it touches and no others.
-ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
+# a command loads the handlers of the types it touches and no others, and a read no writes' module.
+ROUTES: dict[tuple[str, tuple[str, ...]], str | tuple[str, str]] = {
     ("microsoft.resources", ("resourcegroups",)): "resource_groups",
     ("microsoft.compute", ("galleries",)): "galleries",
     ("microsoft.compute", ("diskencryptionsets",)): "disk_encryption_sets",
     ("microsoft.compute", ("galleries", "images")): "image_definitions",
-    ("microsoft.compute", ("galleries", "images", "versions")): "image_versions",
+    (
+        "microsoft.compute",
+        ("galleries", "images", "versions"),
+    ): ("image_versions", "image_version_writes"),
     ("microsoft.compute", ("galleries", "invmaccesscontrolprofiles")): "access_control_profiles",
     (
         "microsoft.compute",
@@ -30,7 +35,7 @@ ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
     (
         "microsoft.compute",
         ("galleries", "applications", "versions"),
-    ): "gallery_application_versions",
+    ): ("gallery_application_versions", "gallery_application_version_writes"),
     (
         "microsoft.compute",
         ("galleries", "softdeletedartifacttypes", "artifacts", "versions"),
@@ -59,7 +64,8 @@ ROUTES: dict[tuple[str, tuple[str, ...]], str] = {
 }
 
 
-def handler(rid: ResourceId) -> ModuleType:
+def handler(rid: ResourceId, write: bool = False) -> ModuleType:
+    """The module handling `rid`'s type: the writes' one for a `write` if the type has two."""
     module = ROUTES.get(rid.route)
     if module is None:
         raise ArmError(
@@ -68,4 +74,6 @@ def handler(rid: ResourceId) -> ModuleType:
             f"'{rid.namespace}'.",
             404,
         )
+    if isinstance(module, tuple):
+        module = module[write]
     return importlib.import_module(f"sigctl.provider.{module}")

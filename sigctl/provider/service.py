@@ -171,7 +171,7 @@ class Provider:
         against other writers."""
         validate.check_request(str(rid), query, body)
         parsed = ids.parse(rid) if isinstance(rid, str) else rid
-        handler = routes.handler(parsed)
+        handler = routes.handler(parsed, verb in _WRITES)
         if verb in ("get", "head", "delete", "put", "patch") and parsed.is_collection:
             raise ArmError("InvalidResourceId", f"'{parsed}' names a collection, not a resource.")
         function = getattr(handler, "list_" if verb == "list" else verb, None)

@@ -22,8 +22,8 @@ from sigctl.provider import (
     latest,
     lookup,
     names,
-    publishing,
     regions,
+    replicas,
     settings,
     shapes,
 )
@@ -336,7 +336,7 @@ def _version_view(
 
 def _replicated_to(publisher: Request, doc: dict[str, Any], location: str) -> bool:
     # A region copying extra replicas still serves the ones it has.
-    return location in publishing.serving_regions(publisher, doc)
+    return location in replicas.serving_regions(publisher, doc)
 
 
 def view(ctx: Request, kind: str, rid: ResourceId) -> Any:

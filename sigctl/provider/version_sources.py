@@ -12,7 +12,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from sigctl.errors import ArmError, invalid_parameter, property_change_not_allowed
-from sigctl.provider import ids, lookup, names, publishing, regions, settings, sources
+from sigctl.provider import ids, lookup, names, regions, replicas, settings, sources
 from sigctl.provider.context import Request
 from sigctl.provider.validate import expect_dict, expect_int, expect_list, expect_str
 
@@ -118,7 +118,7 @@ def check_unchanged(old: SourceRefs, new: SourceRefs) -> None:
     if [d["lun"] for d in new["data"]] != [d["lun"] for d in old["data"]]:
         raise _data_disks_changed()
     changed = "source.id" if new["source"] or old["source"] else "osDiskImage.source.id"
-    raise property_change_not_allowed(f"{publishing.IMAGE.property_path}storageProfile.{changed}")
+    raise property_change_not_allowed(f"{replicas.IMAGE.property_path}storageProfile.{changed}")
 
 
 def _same_refs(old: SourceRefs, new: SourceRefs) -> bool:
@@ -154,7 +154,7 @@ def check_disks(stored: dict[str, Any], storage: dict[str, Any], refs: SourceRef
         )
         if caching is not None and caching.lower() != old["hostCaching"].lower():
             raise property_change_not_allowed(
-                f"{publishing.IMAGE.property_path}storageProfile.{path}.hostCaching"
+                f"{replicas.IMAGE.property_path}storageProfile.{path}.hostCaching"
             )
 
 
@@ -273,7 +273,7 @@ def _from_gallery_version(
         doc = None
     if owner is None or doc is None:
         raise sources.not_found(text)
-    if location.name not in publishing.serving_regions(owner, doc):
+    if location.name not in replicas.serving_regions(owner, doc):
         check_source_region(text, "", location)
     source_definition = lookup.find_definition(owner, rid)
     assert source_definition is not None
