@@ -29,6 +29,13 @@ def _allowing(parser: Callable[[str], Any], allowed: tuple[str, ...]) -> Callabl
     return parser
 
 
+class NotAllowed(typer.BadParameter):
+    """A value outside an option's choices. az starts this message with the command's prog,
+    which the dispatcher adds (a parser does not know which command it serves)."""
+
+    names_the_command = True
+
+
 def choice(option: str, *allowed: str) -> Callable[[str], str]:
     """Case-insensitive choice; the canonical spelling is what is sent (as az does)."""
 
@@ -36,11 +43,9 @@ def choice(option: str, *allowed: str) -> Callable[[str], str]:
         for candidate in allowed:
             if candidate.lower() == value.lower():
                 return candidate
-        error = typer.BadParameter(
+        raise NotAllowed(
             f"'{value}' is not a valid value for '{option}'. Allowed values: {', '.join(allowed)}."
         )
-        error.names_the_command = True  # type: ignore[attr-defined]  # az starts it with the prog
-        raise error
 
     return _allowing(parse, allowed)
 
