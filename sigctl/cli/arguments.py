@@ -40,21 +40,16 @@ def _given(group: str | None, *named: tuple[str, str | None]) -> str:
     return group
 
 
-def _subscription(inv: Invocation) -> str:
-
-    return inv.client.subscription
-
-
 def gallery_target(inv: Invocation, group: str | None, gallery: str | None) -> ResourceId:
     group = _given(group, ("-r", gallery))
-    return ids_module.gallery_id(_subscription(inv), group, gallery or "")
+    return ids_module.gallery_id(inv.client.subscription, group, gallery or "")
 
 
 def definition_target(
     inv: Invocation, group: str | None, gallery: str | None, image: str | None
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-i", image))
-    return ids_module.image_id(_subscription(inv), group, gallery or "", image or "")
+    return ids_module.image_id(inv.client.subscription, group, gallery or "", image or "")
 
 
 def version_target(
@@ -62,7 +57,7 @@ def version_target(
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-i", image), ("-e", version))
     return ids_module.version_id(
-        _subscription(inv), group, gallery or "", image or "", version or ""
+        inv.client.subscription, group, gallery or "", image or "", version or ""
     )
 
 
@@ -72,7 +67,7 @@ def name_or_id(
     """az's name-or-id arguments: a bare name is a resource of `type_` in -g."""
     if text.lower().startswith("/subscriptions/"):
         return text
-    sub = _subscription(inv)
+    sub = inv.client.subscription
     return f"/subscriptions/{sub}/resourceGroups/{group}/providers/{namespace}/{type_}/{text}"
 
 
@@ -80,7 +75,7 @@ def application_target(
     inv: Invocation, group: str | None, gallery: str | None, name: str | None
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("-n", name))
-    return ids_module.application_id(_subscription(inv), group, gallery or "", name or "")
+    return ids_module.application_id(inv.client.subscription, group, gallery or "", name or "")
 
 
 def application_version_target(
@@ -92,7 +87,7 @@ def application_version_target(
 ) -> ResourceId:
     group = _given(group, ("-r", gallery), ("--application-name", application), ("-n", version))
     return ids_module.application_version_id(
-        _subscription(inv), group, gallery or "", application or "", version or ""
+        inv.client.subscription, group, gallery or "", application or "", version or ""
     )
 
 
@@ -198,7 +193,7 @@ def aaz_location(client: Any, group: str, location: str | None) -> str:
 def _profile_id(
     inv: Invocation, group: str, gallery: str | None, profile: str | None
 ) -> ResourceId:
-    gallery_id = ids_module.gallery_id(_subscription(inv), group, gallery or "")
+    gallery_id = ids_module.gallery_id(inv.client.subscription, group, gallery or "")
     return gallery_id.child("inVMAccessControlProfiles", profile or "")
 
 
@@ -225,7 +220,7 @@ def access_control_profile_version_target(
 def managed_identity_target(inv: Invocation, group: str | None, name: str | None) -> ResourceId:
     group = _given(group, ("-n", name))
     return ResourceId(
-        _subscription(inv),
+        inv.client.subscription,
         group,
         ids_module.MANAGED_IDENTITY,
         ("userAssignedIdentities",),
