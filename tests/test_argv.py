@@ -34,6 +34,7 @@ group = CommandGroup("test")
 
 @group.command("probe", examples=[])
 def probe(
+    inv: Invocation,
     name: Annotated[str, typer.Option("--name", "-n")],
     regions: Annotated[list[str] | None, typer.Option("--target-regions")] = None,
     exclude: Annotated[
@@ -45,7 +46,7 @@ def probe(
     add: AddArg = None,
     remove: RemoveArg = None,
 ) -> Any:
-    return locals()
+    return {k: v for k, v in locals().items() if k != "inv"}
 
 
 COMMAND = typer_command(group.commands["probe"])
@@ -124,7 +125,7 @@ def test_configured_defaults_fill_omitted_options() -> None:
     grp = CommandGroup("t")
 
     @grp.command("c", examples=[])
-    def c(rg: Annotated[str, typer.Option("--resource-group", "-g")]) -> str:
+    def c(inv: Invocation, rg: Annotated[str, typer.Option("--resource-group", "-g")]) -> str:
         return rg
 
     command = typer_command(grp.commands["c"])
@@ -223,6 +224,7 @@ oracle_group = CommandGroup("oracle")
 
 @oracle_group.command("probe", examples=[])
 def oracle_probe(
+    inv: Invocation,
     name: Annotated[str, typer.Option("--name", "-n")],
     group_: Annotated[str | None, typer.Option("--resource-group", "-g")] = None,
     gallery: Annotated[str | None, typer.Option("--gallery-name", "-r")] = None,
@@ -236,7 +238,7 @@ def oracle_probe(
     yes: Annotated[bool, typer.Option("--yes", "-y")] = False,
     set_: SetArg = None,
 ) -> Any:
-    return {k: v for k, v in locals().items()}
+    return {k: v for k, v in locals().items() if k != "inv"}
 
 
 ORACLE_COMMAND = typer_command(oracle_group.commands["probe"])

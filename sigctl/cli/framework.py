@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 TableTransformer = Callable[[Any], Any]
 
-# A command function whose first parameter has this name is given the running `Invocation`
+# Every command function's first parameter has this name: it is given the running `Invocation`
 # (its options, settings, client and diagnostics); every other parameter is a command option.
 INVOCATION_PARAMETER = "inv"
 # Typer hands its context (which carries the invocation as `obj`) to a parameter of this name.
@@ -116,8 +116,6 @@ def typer_command(spec: CommandSpec) -> Any:
     """
     import typer
 
-    takes_invocation = _takes_invocation(spec.func)
-
     @functools.wraps(spec.func)
     def run(*args: Any, **kwargs: Any) -> CommandResult:
         import time
@@ -126,9 +124,7 @@ def typer_command(spec: CommandSpec) -> Any:
         for name in POLICY_ARGUMENTS:
             kwargs.pop(name, None)
         invocation.invoked_at = time.perf_counter()  # az's --verbose splits init/invoke
-        if takes_invocation:
-            return CommandResult(spec.func(invocation, *args, **kwargs))
-        return CommandResult(spec.func(*args, **kwargs))
+        return CommandResult(spec.func(invocation, *args, **kwargs))
 
     # Typer sees the command's options only: the invocation is passed by the dispatcher.
     signature = _options_signature(spec.func, spec.policy)
@@ -155,11 +151,6 @@ def typer_command(spec: CommandSpec) -> Any:
 
 
 POLICY_ARGUMENTS = ("acquire_policy_token", "change_reference")
-
-
-def _takes_invocation(func: Callable[..., Any]) -> bool:
-    first = next(iter(inspect.signature(func).parameters), None)
-    return first == INVOCATION_PARAMETER
 
 
 def _options_signature(func: Callable[..., Any], policy: bool) -> inspect.Signature:
